@@ -1,0 +1,55 @@
+// Command walletsim is a terminal simulator of a cardholder's 3-D Secure
+// journey: enrollment, authentication of a purchase, and the wallet's
+// biometric approval, against an embedded sandbox or real endpoints.
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// version is set at build time with -ldflags "-X main.version=…"; otherwise
+// it comes from the module's build info, or "dev".
+var version = ""
+
+func appVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "walletsim",
+		Short: "Walk through a cardholder's 3-D Secure journey in the terminal",
+		Long: `walletsim simulates a cardholder's 3-D Secure journey: enroll a card in the
+issuer's 3DS program, authenticate a purchase as the merchant (browser or
+decoupled), and approve it biometrically as the cardholder's wallet.
+
+Every party is played by walletsim on an embedded sandbox by default, so no
+credentials or network are needed.`,
+		Version:       appVersion(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmd.Help()
+		},
+	}
+	root.SetVersionTemplate("walletsim {{.Version}}\n")
+	return root
+}
+
+func main() {
+	if err := newRootCmd().Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "walletsim:", err)
+		os.Exit(2)
+	}
+}
