@@ -1,0 +1,128 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/go-resty/resty/v2"
+)
+
+// Core is the resty client every API package is built on. It runs one
+// logical operation (a Call) with retries and observation, and hands back the
+// final response for the API package to decode into its own types.
+type Core struct {
+	cfg  Config
+	http *resty.Client
+}
+
+// New builds a Core from cfg.
+func New(cfg Config) *Core {
+	cfg = cfg.withDefaults()
+	rc := resty.New().
+		SetBaseURL(strings.TrimRight(cfg.BaseURL, "/")).
+		SetTimeout(cfg.Timeout).
+		SetTransport(&recorder{next: cfg.Transport, observe: cfg.Observer, now: cfg.Now}).
+		SetLogger(slogAdapter{cfg.Logger}).
+		SetRetryCount(cfg.Retries).
+		SetRetryWaitTime(cfg.RetryWait).
+		SetRetryMaxWaitTime(cfg.RetryMaxWait).
+		SetRedirectPolicy(resty.NoRedirectPolicy())
+	return &Core{cfg: cfg, http: rc}
+}
+
+// NewID returns a fresh id from the configured generator.
+func (c *Core) NewID() string { return c.cfg.NewID() }
+
+// Call is one logical API operation. Every attempt of it sends the same
+// headers and the same body bytes.
+type Call struct {
+	// Op names the operation in errors and exchanges, e.g. "issuing.Enroll".
+	Op     string
+	Method string
+	// Path is appended to the base URL; callers escape path segments.
+	Path string
+	// Header holds headers sent with their names verbatim (the seeds spell
+	// them in lower case, e.g. "x-api-key").
+	Header [][2]string
+	// Body is marshalled to JSON once, before the first attempt; nil sends
+	// no body.
+	Body any
+}
+
+// Reply is the response to the final attempt of a Call.
+type Reply struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// OK reports whether the status is 2xx.
+func (r *Reply) OK() bool { return r.Status >= 200 && r.Status < 300 }
+
+// Do runs call, retrying network errors, 500 and 503 with backoff. A non-2xx
+// reply is not an error here: the API package decodes it into its own error
+// type. The returned error is a *TransportError (network failure, timeout,
+// cancelled context) or a failure to encode the body.
+func (c *Core) Do(ctx context.Context, call Call) (*Reply, error) {
+	req := c.http.R().
+		SetContext(withCall(ctx, call.Op)).
+		AddRetryCondition(func(r *resty.Response, err error) bool { return shouldRetry(ctx, r, err) }).
+		SetHeader("User-Agent", c.cfg.UserAgent()).
+		SetHeader("Accept", "application/json").
+		SetHeader("Content-Type", "application/json")
+	for _, h := range call.Header {
+		req.SetHeaderVerbatim(h[0], h[1])
+	}
+	if call.Body != nil {
+		body, err := json.Marshal(call.Body)
+		if err != nil {
+			return nil, fmt.Errorf("%s: encode body: %w", call.Op, err)
+		}
+		req.SetBody(body)
+	}
+	resp, err := req.Execute(call.Method, call.Path)
+	if err == nil && ctx.Err() != nil {
+		// Cancelled between attempts: the caller has given up on this call,
+		// so report that rather than the last attempt's answer.
+		err = ctx.Err()
+	}
+	if err != nil {
+		return nil, &TransportError{Op: call.Op, Err: err}
+	}
+	return &Reply{Status: resp.StatusCode(), Header: resp.Header(), Body: resp.Body()}, nil
+}
+
+// shouldRetry retries what may succeed on a second try: network errors and
+// per-attempt timeouts (unless the caller's context is done), 500 and 503.
+// 4xx never.
+func shouldRetry(ctx context.Context, r *resty.Response, err error) bool {
+	if err != nil {
+		return ctx.Err() == nil
+	}
+	switch r.StatusCode() {
+	case http.StatusInternalServerError, http.StatusServiceUnavailable:
+		return true
+	}
+	return false
+}
+
+// TransportError is a call that got no HTTP response: connection refused or
+// dropped, timeout, cancelled context. It names the operation.
+type TransportError struct {
+	Op  string
+	Err error
+}
+
+func (e *TransportError) Error() string { return e.Op + ": " + e.Err.Error() }
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// slogAdapter routes resty's logging to slog, never to stderr.
+type slogAdapter struct{ l *slog.Logger }
+
+func (a slogAdapter) Errorf(f string, v ...any) { a.l.Error(fmt.Sprintf(f, v...), "via", "resty") }
+func (a slogAdapter) Warnf(f string, v ...any)  { a.l.Warn(fmt.Sprintf(f, v...), "via", "resty") }
+func (a slogAdapter) Debugf(f string, v ...any) { a.l.Debug(fmt.Sprintf(f, v...), "via", "resty") }
