@@ -1,0 +1,109 @@
+package threeds
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/walletsim/walletsim/client"
+)
+
+// Credentials authenticate the merchant to the 3DS server. Seed 004 shows no
+// auth header; like the platform it comes from, the secret key is sent as the
+// HTTP Basic user name with an empty password.
+type Credentials struct {
+	SecretKey string // secret
+}
+
+// Error is the 3DS server's error body: {message, errors: {field: [messages]}}
+// for 422, {message} for 401 and 403.
+type Error struct {
+	HTTPStatus int                 `json:"-"`
+	Message    string              `json:"message"`
+	Errors     map[string][]string `json:"errors,omitempty"`
+}
+
+func (e *Error) Error() string {
+	msg := fmt.Sprintf("3ds server: HTTP %d: %s", e.HTTPStatus, e.Message)
+	if len(e.Errors) == 0 {
+		return msg
+	}
+	fields := make([]string, 0, len(e.Errors))
+	for f := range e.Errors {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	for i, f := range fields {
+		fields[i] = f + ": " + strings.Join(e.Errors[f], " ")
+	}
+	return msg + ": " + strings.Join(fields, "; ")
+}
+
+// Client calls the 3DS server.
+type Client struct {
+	core  *client.Core
+	creds Credentials
+}
+
+// New builds a Client.
+func New(cfg client.Config, creds Credentials) *Client {
+	return &Client{core: client.New(cfg), creds: creds}
+}
+
+// Authenticate starts authentication id of a card. Channel and challenge
+// preference default to the seed's defaults (browser, no_preference).
+func (c *Client) Authenticate(ctx context.Context, id string, req AuthenticateRequest) (*Authentication, error) {
+	const op = "threeds.Authenticate"
+	if req.Channel == "" {
+		req.Channel = Browser
+	}
+	if req.ChallengePreference == "" {
+		req.ChallengePreference = NoPreference
+	}
+	fe := Validate(req)
+	if id == "" {
+		fe.Add("id", MsgMissing)
+	}
+	if err := fe.Err(op); err != nil {
+		return nil, err
+	}
+	return c.call(ctx, client.Call{
+		Op: op, Method: http.MethodPost, Body: req,
+		Path: "/v1/3ds/" + url.PathEscape(id) + "/authenticate",
+	})
+}
+
+func (c *Client) call(ctx context.Context, call client.Call) (*Authentication, error) {
+	if c.creds.SecretKey != "" {
+		basic := base64.StdEncoding.EncodeToString([]byte(c.creds.SecretKey + ":"))
+		call.Header = append(call.Header, [2]string{"Authorization", "Basic " + basic})
+	}
+	reply, err := c.core.Do(ctx, call)
+	if err != nil {
+		return nil, err
+	}
+	if !reply.OK() {
+		return nil, decodeError(reply)
+	}
+	var a Authentication
+	if err := client.DecodeSuccess(call.Op, reply, &a); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+func decodeError(r *client.Reply) error {
+	e := &Error{HTTPStatus: r.Status}
+	if err := json.Unmarshal(r.Body, e); err != nil || e.Message == "" {
+		e.Message = http.StatusText(r.Status)
+		if s := client.Snippet(r.Body); s != "" {
+			e.Message += ": " + s
+		}
+	}
+	return e
+}

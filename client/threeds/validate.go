@@ -1,0 +1,223 @@
+package threeds
+
+import (
+	"fmt"
+	"net/mail"
+	"net/netip"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/walletsim/walletsim/client"
+)
+
+// Messages of seed 004's 422 "Data validation failed" answer. The first two
+// are the seed's own words; the others follow their style where the seed has
+// no example.
+const (
+	MsgMissing    = "This field is missing."
+	MsgCardNumber = "The value must be a proper credit/debit card number."
+	MsgURL        = "The value must be a valid URL."
+	MsgEmail      = "The value must be a valid email address."
+	MsgCountry    = "The value must be a valid ISO 3166-1 alpha-2 country code."
+	MsgIP         = "The value must be a valid IP address."
+	MsgTimezone   = "The value must be a browser time zone offset in minutes, between -840 and 720."
+	MsgRequiredJS = "This field is required when customer_device.javascript_enabled is true."
+)
+
+// MsgMin, MsgMax, MsgMinLen, MsgMaxLen and MsgIn build the messages of the
+// seed's min/max/in rules.
+func MsgMin(n int) string    { return fmt.Sprintf("The value must be at least %d.", n) }
+func MsgMax(n int) string    { return fmt.Sprintf("The value must be at most %d.", n) }
+func MsgMinLen(n int) string { return fmt.Sprintf("The value must be at least %d characters long.", n) }
+func MsgMaxLen(n int) string { return fmt.Sprintf("The value must be at most %d characters long.", n) }
+func MsgIn[T ~string](values []T) string {
+	s := make([]string, len(values))
+	for i, v := range values {
+		s[i] = string(v)
+	}
+	return "The value must be one of: " + strings.Join(s, ", ") + "."
+}
+
+// ColorDepths are the values seed 004 allows for customer_device.color_depth.
+var ColorDepths = []string{"1", "4", "8", "15", "16", "24", "32", "48"}
+
+// Validate applies seed 004's rules to req. An empty string or zero number
+// counts as absent, the way the server treats an empty value.
+func Validate(req AuthenticateRequest) client.FieldErrors {
+	var fe client.FieldErrors
+	switch {
+	case req.Number == "":
+		fe.Add("number", MsgMissing)
+	case !Luhn(req.Number):
+		fe.Add("number", MsgCardNumber)
+	}
+	intRange(&fe, "month", req.Month, 1, 12)
+	intRange(&fe, "year", req.Year, 2000, 0)
+	oneOf(&fe, "channel", req.Channel, Channels)
+	switch {
+	case req.ReturnURL == "":
+		fe.Add("return_url", MsgMissing)
+	case !ValidURL(req.ReturnURL):
+		fe.Add("return_url", MsgURL)
+	}
+	strLen(&fe, "name", req.Name, 1, 40)
+	oneOf(&fe, "challenge_preference", req.ChallengePreference, ChallengePreferences)
+	if c := req.Customer; c != nil {
+		strLen(&fe, "customer.name", c.Name, 2, 45)
+		if c.Email != "" && !validEmail(c.Email) {
+			fe.Add("customer.email", MsgEmail)
+		}
+		strLen(&fe, "customer.email", c.Email, 1, 254)
+		strLen(&fe, "customer.mobile", c.Mobile, 1, 18)
+	}
+	validateAddress(&fe, "billing_address", req.BillingAddress)
+	validateAddress(&fe, "shipping_address", req.ShippingAddress)
+	validateDevice(&fe, req.CustomerDevice)
+	return fe
+}
+
+func validateAddress(fe *client.FieldErrors, prefix string, a *Address) {
+	if a == nil {
+		return
+	}
+	strLen(fe, prefix+".city", a.City, 1, 50)
+	if a.Country != "" && !ValidCountry(a.Country) {
+		fe.Add(prefix+".country", MsgCountry)
+	}
+	strLen(fe, prefix+".line_1", a.Line1, 1, 50)
+	strLen(fe, prefix+".line_2", a.Line2, 1, 50)
+	strLen(fe, prefix+".postal_code", a.PostalCode, 1, 16)
+	strLen(fe, prefix+".state", a.State, 1, 50)
+}
+
+func validateDevice(fe *client.FieldErrors, d *Device) {
+	if d == nil {
+		return
+	}
+	const p = "customer_device."
+	if d.IPAddress != "" {
+		if _, err := netip.ParseAddr(d.IPAddress); err != nil {
+			fe.Add(p+"ip_address", MsgIP)
+		}
+	}
+	strLen(fe, p+"user_agent", d.UserAgent, 1, 2048)
+	strLen(fe, p+"accept_header", d.AcceptHeader, 1, 2048)
+	strLen(fe, p+"language", d.Language, 1, 8)
+	js := d.JavascriptEnabled != nil && *d.JavascriptEnabled
+	// required_if:customer_device.javascript_enabled,true
+	for _, f := range []struct {
+		name    string
+		present bool
+	}{{"color_depth", d.ColorDepth != ""}, {"screen_height", d.ScreenHeight != 0}, {"screen_width", d.ScreenWidth != 0}, {"timezone", d.Timezone != ""}} {
+		if js && !f.present {
+			fe.Add(p+f.name, MsgRequiredJS)
+		}
+	}
+	if d.ColorDepth != "" && !slices.Contains(ColorDepths, d.ColorDepth) {
+		fe.Add(p+"color_depth", MsgIn(ColorDepths))
+	}
+	if d.ScreenHeight != 0 {
+		intRange(fe, p+"screen_height", d.ScreenHeight, 1, 999999)
+	}
+	if d.ScreenWidth != 0 {
+		intRange(fe, p+"screen_width", d.ScreenWidth, 1, 999999)
+	}
+	if d.Timezone != "" && !ValidTimezone(d.Timezone) {
+		fe.Add(p+"timezone", MsgTimezone)
+	}
+}
+
+// intRange checks a required integer; max 0 means unbounded.
+func intRange(fe *client.FieldErrors, field string, v, min, max int) {
+	switch {
+	case v == 0 && min > 0:
+		fe.Add(field, MsgMissing)
+	case v < min:
+		fe.Add(field, MsgMin(min))
+	case max != 0 && v > max:
+		fe.Add(field, MsgMax(max))
+	}
+}
+
+// strLen checks an optional string's length in characters.
+func strLen(fe *client.FieldErrors, field, v string, min, max int) {
+	if v == "" {
+		return
+	}
+	n := utf8.RuneCountInString(v)
+	switch {
+	case n < min:
+		fe.Add(field, MsgMinLen(min))
+	case n > max:
+		fe.Add(field, MsgMaxLen(max))
+	}
+}
+
+// oneOf checks a required enum.
+func oneOf[T ~string](fe *client.FieldErrors, field string, v T, allowed []T) {
+	switch {
+	case v == "":
+		fe.Add(field, MsgMissing)
+	case !slices.Contains(allowed, v):
+		fe.Add(field, MsgIn(allowed))
+	}
+}
+
+// Luhn reports whether s is a 12–19 digit number passing the Luhn check.
+func Luhn(s string) bool {
+	if len(s) < 12 || len(s) > 19 {
+		return false
+	}
+	sum := 0
+	double := false
+	for i := len(s) - 1; i >= 0; i-- {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return false
+		}
+		d := int(c - '0')
+		if double {
+			if d *= 2; d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+		double = !double
+	}
+	return sum%10 == 0
+}
+
+// ValidURL reports whether s is an absolute http(s) URL with a host.
+func ValidURL(s string) bool {
+	u, err := url.ParseRequestURI(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && a.Name == ""
+}
+
+// ValidTimezone reports whether s is a browser UTC offset in minutes.
+func ValidTimezone(s string) bool {
+	n, err := strconv.Atoi(s)
+	return err == nil && n >= -840 && n <= 720
+}
+
+// ValidCountry reports whether s is an ISO 3166-1 alpha-2 code.
+func ValidCountry(s string) bool {
+	return len(s) == 2 && strings.Contains(countryCodes, " "+s+" ")
+}
+
+// countryCodes are the ISO 3166-1 alpha-2 codes, space-separated.
+const countryCodes = " AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ" +
+	" BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE" +
+	" EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR" +
+	" HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS" +
+	" LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL" +
+	" NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI" +
+	" SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY" +
+	" UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW "
