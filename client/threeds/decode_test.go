@@ -21,7 +21,7 @@ func FuzzDecode(f *testing.F) {
 			_ = client.DecodeSuccess("threeds.Authenticate", r, &a)
 			return
 		}
-		err := decodeError(r)
+		err := DecodeError(r)
 		if e, ok := err.(*Error); !ok || e.HTTPStatus != status || e.Error() == "" {
 			t.Fatalf("decodeError(%d, %q) = %#v", status, body, err)
 		}

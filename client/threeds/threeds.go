@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -88,7 +89,7 @@ func (c *Client) call(ctx context.Context, call client.Call) (*Authentication, e
 		return nil, err
 	}
 	if !reply.OK() {
-		return nil, decodeError(reply)
+		return nil, DecodeError(reply)
 	}
 	var a Authentication
 	if err := client.DecodeSuccess(call.Op, reply, &a); err != nil {
@@ -97,7 +98,8 @@ func (c *Client) call(ctx context.Context, call client.Call) (*Authentication, e
 	return &a, nil
 }
 
-func decodeError(r *client.Reply) error {
+// DecodeError reads a non-2xx reply in the 3DS server's error shape.
+func DecodeError(r *client.Reply) error {
 	e := &Error{HTTPStatus: r.Status}
 	if err := json.Unmarshal(r.Body, e); err != nil || e.Message == "" {
 		e.Message = http.StatusText(r.Status)
@@ -107,3 +109,42 @@ func decodeError(r *client.Reply) error {
 	}
 	return e
 }
+
+// Get reads authentication id as it stands: after a challenge or a decoupled
+// step, its final result (transStatus in AuthStatus, ECI, CAVV). The seed has
+// no such endpoint; this is walletsim's sandbox extension GET /v1/3ds/{id}.
+func (c *Client) Get(ctx context.Context, id string) (*Authentication, error) {
+	const op = "threeds.Get"
+	if id == "" {
+		return nil, client.FieldErrors{{Field: "id", Message: MsgMissing}}.Err(op)
+	}
+	return c.call(ctx, client.Call{Op: op, Method: http.MethodGet, Path: "/v1/3ds/" + url.PathEscape(id)})
+}
+
+// CreateRequest registers a purchase before authenticating it.
+type CreateRequest struct {
+	Amount      int64  `json:"amount"`             // minor units
+	Currency    string `json:"currency,omitempty"` // ISO 4217, default SAR
+	Description string `json:"description,omitempty"`
+}
+
+// Create registers a purchase's amount and currency and returns its id, to
+// pass to Authenticate. The seed has no such endpoint (its response carries
+// amount and currency the request does not); this is walletsim's sandbox
+// extension POST /v1/3ds.
+func (c *Client) Create(ctx context.Context, req CreateRequest) (*Authentication, error) {
+	const op = "threeds.Create"
+	var fe client.FieldErrors
+	if req.Amount < 1 {
+		fe.Add("amount", MsgMin(1))
+	}
+	if req.Currency != "" && !currencyRE.MatchString(req.Currency) {
+		fe.Add("currency", "The value must be an ISO 4217 currency code such as SAR.")
+	}
+	if err := fe.Err(op); err != nil {
+		return nil, err
+	}
+	return c.call(ctx, client.Call{Op: op, Method: http.MethodPost, Path: "/v1/3ds", Body: req})
+}
+
+var currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)

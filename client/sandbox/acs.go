@@ -1,0 +1,298 @@
+package sandbox
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/walletsim/walletsim/client/acs"
+	"github.com/walletsim/walletsim/client/issuing"
+)
+
+// MaxOTPAttempts is how many wrong codes end a challenge with N.
+const MaxOTPAttempts = 3
+
+type challengeState struct {
+	otp          string
+	attemptsLeft int
+	method       issuing.OTPMethod
+	destination  string // masked, as the page shows it
+	cancelled    bool
+}
+
+// maxInbox is how many messages a cardholder's inbox keeps.
+const maxInbox = 50
+
+// startChallenge creates the one-time code and sends it to the enrolled
+// destination. The caller holds s.mu.
+func (s *Sandbox) startChallenge(a *authn, method issuing.OTPMethod, now time.Time) {
+	a.challenge = &challengeState{
+		otp: s.otp(), attemptsLeft: MaxOTPAttempts, method: method,
+		destination: maskedDestination(a.cardholder, method),
+	}
+	amount := FormatAmount(a.amount, a.currency)
+	body := fmt.Sprintf("%s is your code to approve %s at %s with your card ending %s. It expires in %s. Never share it.",
+		a.challenge.otp, amount, s.cfg.MerchantName, a.card.LastFour(), humanDuration(s.cfg.Expiry))
+	msg := acs.Message{
+		ID: s.cfg.NewID(), Channel: string(method), To: contact(a.cardholder, method),
+		Body: body, Code: a.challenge.otp, AuthenticationID: a.id, SentAt: now,
+	}
+	if method == issuing.SMS {
+		msg.From = "WalletsimBank"
+	} else {
+		msg.From = "3dsecure@walletsim-bank.example"
+		msg.Subject = "Your one-time code for " + s.cfg.MerchantName
+	}
+	box := append(s.inboxes[a.cardholder], msg)
+	if len(box) > maxInbox {
+		box = box[len(box)-maxInbox:]
+	}
+	s.inboxes[a.cardholder] = box
+}
+
+// otp is a six-digit one-time code.
+func (s *Sandbox) otp() string {
+	var b [4]byte
+	io.ReadFull(s.cfg.Rand, b[:])
+	n := (uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])) % 1000000
+	return fmt.Sprintf("%06d", n)
+}
+
+// view renders a challenge. The caller holds s.mu.
+func (s *Sandbox) view(a *authn, message string) acs.Challenge {
+	c := a.challenge
+	v := acs.Challenge{
+		ACSTransID: a.ares.ACSTransID, AuthenticationID: a.id, Merchant: s.cfg.MerchantName,
+		Amount: a.amount, Currency: a.currency, AmountDisplay: FormatAmount(a.amount, a.currency),
+		CardLastFour: a.card.LastFour(), Channel: string(c.method), Destination: c.destination,
+		AttemptsLeft: c.attemptsLeft, ExpiresAt: a.expires, TransStatus: a.transStatus, Message: message,
+	}
+	if a.final {
+		v.ReturnURL = returnURL(a)
+		if v.Message == "" {
+			v.Message = messageOf(a)
+			if a.failure != "" {
+				v.Message += ": " + a.failure
+			}
+		}
+	} else if v.Message == "" {
+		v.Message = fmt.Sprintf("Enter the code sent by %s to %s.", c.method, c.destination)
+	}
+	return v
+}
+
+// returnURL is the merchant's return_url with the authentication id added,
+// where the cardholder's browser goes once the challenge is over.
+func returnURL(a *authn) string {
+	u, err := url.Parse(a.req.ReturnURL)
+	if err != nil {
+		return a.req.ReturnURL
+	}
+	q := u.Query()
+	q.Set("id", a.id)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// challengeFor finds and settles a challenge. The caller holds s.mu.
+func (s *Sandbox) challengeFor(acsTransID string, now time.Time) *authn {
+	a := s.byACS[acsTransID]
+	if a == nil || a.challenge == nil {
+		return nil
+	}
+	s.settle(a, now)
+	return a
+}
+
+// challengePage serves GET /acs/challenge/{acsTransID}.
+func (s *Sandbox) challengePage(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	a := s.challengeFor(r.PathValue("acsTransID"), s.cfg.Now())
+	var v acs.Challenge
+	if a != nil {
+		v = s.view(a, "")
+	}
+	s.mu.Unlock()
+	s.answerChallenge(w, r, a != nil, http.StatusOK, v, "")
+}
+
+// challengeSubmit serves POST /acs/challenge/{acsTransID}: the code typed
+// (form field or JSON "otp"), or "action": "cancel".
+func (s *Sandbox) challengeSubmit(w http.ResponseWriter, r *http.Request) {
+	otp, action, ok := readChallengeForm(r)
+	if !ok {
+		apiThreeDS.writeError(w, http.StatusBadRequest, "Malformed challenge form")
+		return
+	}
+	now := s.cfg.Now()
+	s.mu.Lock()
+	a := s.challengeFor(r.PathValue("acsTransID"), now)
+	if a == nil {
+		s.mu.Unlock()
+		s.answerChallenge(w, r, false, 0, acs.Challenge{}, "")
+		return
+	}
+	status, msg, formErr := http.StatusOK, "", ""
+	c := a.challenge
+	switch {
+	case a.final:
+		status, msg = http.StatusConflict, "This challenge is already over: "+messageOf(a)+"."
+	case action == "cancel":
+		c.cancelled = true
+		s.finish(a, "N", "Cardholder cancelled the challenge.", now)
+	case otp == "":
+		status, formErr = http.StatusUnprocessableEntity, "This field is missing."
+	case subtle.ConstantTimeCompare([]byte(otp), []byte(c.otp)) == 1:
+		s.finish(a, "Y", "", now)
+	default:
+		c.attemptsLeft--
+		if c.attemptsLeft == 0 {
+			s.finish(a, "N", "Too many wrong one-time codes.", now)
+		} else {
+			msg = fmt.Sprintf("Wrong code. %d attempt%s left.", c.attemptsLeft, plural(c.attemptsLeft))
+		}
+	}
+	v := s.view(a, msg)
+	s.sweep(now)
+	s.mu.Unlock()
+	s.answerChallenge(w, r, true, status, v, formErr)
+}
+
+// readChallengeForm reads otp and action from a form or a JSON body.
+func readChallengeForm(r *http.Request) (otp, action string, ok bool) {
+	if isJSON(r) {
+		body, err := readBody(r)
+		if err != nil {
+			return "", "", false
+		}
+		obj, ok := decodeObject(body)
+		if !ok {
+			return "", "", false
+		}
+		var f fieldReader
+		otp, action = f.str(obj, "otp", "otp"), f.str(obj, "action", "action")
+		return otp, action, f.errs == nil
+	}
+	r.Body = http.MaxBytesReader(nil, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil {
+		return "", "", false
+	}
+	return strings.TrimSpace(r.PostForm.Get("otp")), r.PostForm.Get("action"), true
+}
+
+// answerChallenge writes the challenge as JSON or as the HTML page.
+func (s *Sandbox) answerChallenge(w http.ResponseWriter, r *http.Request, found bool, status int, v acs.Challenge, formErr string) {
+	if wantsJSON(r) {
+		switch {
+		case !found:
+			apiThreeDS.writeError(w, http.StatusNotFound, "Challenge not found")
+		case formErr != "":
+			writeJSON(w, status, threeDSError{Message: "Data validation failed", Errors: map[string][]string{"otp": {formErr}}})
+		default:
+			writeJSON(w, status, v)
+		}
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if !found {
+		w.WriteHeader(http.StatusNotFound)
+		challengeHTML.Execute(w, pageData{NotFound: true})
+		return
+	}
+	if formErr != "" {
+		v.Message = "Please enter the code."
+	}
+	if status == http.StatusUnprocessableEntity || status == 0 {
+		status = http.StatusOK
+	}
+	w.WriteHeader(status)
+	challengeHTML.Execute(w, pageData{Challenge: v, Pending: v.TransStatus == "C", Passed: v.TransStatus == "Y"})
+}
+
+type pageData struct {
+	acs.Challenge
+	NotFound, Pending, Passed bool
+}
+
+var challengeHTML = template.Must(template.New("challenge").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>WalletsimBank — Verify your purchase</title>
+<style>
+body{font-family:system-ui,sans-serif;background:#f2f4f7;margin:0;padding:2rem}
+main{max-width:24rem;margin:auto;background:#fff;border-radius:12px;padding:1.5rem;box-shadow:0 2px 12px #0002}
+h1{font-size:1.2rem;margin:0 0 1rem} dl{display:grid;grid-template-columns:auto 1fr;gap:.3rem 1rem;margin:0 0 1rem}
+dt{color:#667} dd{margin:0;font-weight:600} input{font-size:1.4rem;letter-spacing:.3rem;width:100%;box-sizing:border-box;padding:.5rem}
+button{margin-top:.8rem;padding:.6rem 1rem;font-size:1rem;border-radius:8px;border:0;background:#2b59c3;color:#fff}
+button.secondary{background:#ddd;color:#222} .msg{padding:.6rem;border-radius:8px;background:#eef} .ok{background:#e3f6e8} .ko{background:#fde8e8}
+small{color:#667}
+</style></head><body><main>
+{{if .NotFound}}<h1>Challenge not found</h1><p>This challenge does not exist or has been cleared. Start the purchase again.</p>
+{{else}}<h1>WalletsimBank · Verify it's you</h1>
+<dl><dt>Merchant</dt><dd>{{.Merchant}}</dd><dt>Amount</dt><dd>{{.AmountDisplay}}</dd><dt>Card</dt><dd>•••• {{.CardLastFour}}</dd></dl>
+{{if .Pending}}<p class="msg">{{.Message}}</p>
+<form method="post"><label for="otp">One-time code</label>
+<input id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" maxlength="6" autofocus>
+<button type="submit">Verify</button> <button class="secondary" type="submit" name="action" value="cancel">Cancel</button></form>
+<p><small>{{.AttemptsLeft}} attempt(s) left · expires {{.ExpiresAt.Format "15:04:05 MST"}}</small></p>
+{{else}}<p class="msg {{if .Passed}}ok{{else}}ko{{end}}">{{.Message}}</p>
+{{if .ReturnURL}}<p><a href="{{.ReturnURL}}">Return to the merchant</a></p>{{end}}{{end}}
+<p><small>3-D Secure challenge simulated by walletsim's sandbox ACS · transaction {{.ACSTransID}}</small></p>{{end}}
+</main></body></html>
+`))
+
+// inbox serves GET /sandbox/inbox/{cardholderId}: the cardholder's SMS and
+// emails, newest first.
+func (s *Sandbox) inbox(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	box := s.inboxes[r.PathValue("cardholderId")]
+	out := make([]acs.Message, len(box))
+	for i, m := range box {
+		out[len(box)-1-i] = m
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"messages": out})
+}
+
+// FormatAmount renders minor units with the currency's decimals:
+// "SAR 1.00", "JPY 500", "KWD 1.250".
+func FormatAmount(minor int64, currency string) string {
+	decimals := 2
+	switch currency {
+	case "JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF":
+		decimals = 0
+	case "KWD", "BHD", "OMR", "JOD", "TND", "LYD", "IQD":
+		decimals = 3
+	}
+	sign := ""
+	if minor < 0 {
+		sign, minor = "-", -minor
+	}
+	if decimals == 0 {
+		return fmt.Sprintf("%s %s%d", currency, sign, minor)
+	}
+	div := int64(100)
+	if decimals == 3 {
+		div = 1000
+	}
+	return fmt.Sprintf("%s %s%d.%0*d", currency, sign, minor/div, decimals, minor%div)
+}
+
+func humanDuration(d time.Duration) string {
+	if d%time.Minute == 0 {
+		n := int(d / time.Minute)
+		return fmt.Sprintf("%d minute%s", n, plural(n))
+	}
+	return d.String()
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

@@ -1,0 +1,161 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+
+	"github.com/walletsim/walletsim/client/threeds"
+)
+
+// Type errors, in the style of seed 004's messages.
+const (
+	msgString  = "The value must be a string."
+	msgInteger = "The value must be an integer."
+	msgBoolean = "The value must be true or false."
+	msgObject  = "The value must be an object."
+)
+
+// fieldReader reads typed fields out of a decoded JSON object and records
+// type errors under their dotted names.
+type fieldReader struct {
+	errs map[string][]string
+}
+
+func (f *fieldReader) fail(field, msg string) {
+	if f.errs == nil {
+		f.errs = map[string][]string{}
+	}
+	f.errs[field] = append(f.errs[field], msg)
+}
+
+func (f *fieldReader) str(obj map[string]any, key, field string) string {
+	v, ok := obj[key]
+	if !ok || v == nil {
+		return ""
+	}
+	s, isStr := v.(string)
+	if !isStr {
+		f.fail(field, msgString)
+	}
+	return strings.TrimSpace(s)
+}
+
+func (f *fieldReader) integer(obj map[string]any, key, field string) (int, bool) {
+	v, ok := obj[key]
+	if !ok || v == nil {
+		return 0, false
+	}
+	n, isNum := v.(json.Number)
+	if !isNum {
+		f.fail(field, msgInteger)
+		return 0, true
+	}
+	fl, err := n.Float64()
+	if err != nil || fl != math.Trunc(fl) || math.Abs(fl) > 1e9 {
+		f.fail(field, msgInteger)
+		return 0, true
+	}
+	return int(fl), true
+}
+
+func (f *fieldReader) boolean(obj map[string]any, key, field string) *bool {
+	v, ok := obj[key]
+	if !ok || v == nil {
+		return nil
+	}
+	b, isBool := v.(bool)
+	if !isBool {
+		f.fail(field, msgBoolean)
+		return nil
+	}
+	return &b
+}
+
+func (f *fieldReader) object(obj map[string]any, key string) map[string]any {
+	v, ok := obj[key]
+	if !ok || v == nil {
+		return nil
+	}
+	m, isObj := v.(map[string]any)
+	if !isObj {
+		f.fail(key, msgObject)
+	}
+	return m
+}
+
+// decodeAuthenticate turns the body of POST /v1/3ds/{id}/authenticate into a
+// request and validates it with seed 004's rules. errs maps each bad field to
+// its messages, as the 422 answer shows them.
+func decodeAuthenticate(obj map[string]any) (threeds.AuthenticateRequest, map[string][]string) {
+	var f fieldReader
+	var req threeds.AuthenticateRequest
+	req.Number = f.str(obj, "number", "number")
+	month, monthSet := f.integer(obj, "month", "month")
+	year, yearSet := f.integer(obj, "year", "year")
+	req.Month, req.Year = month, year
+	req.Channel = threeds.Channel(f.str(obj, "channel", "channel"))
+	if req.Channel == "" {
+		req.Channel = threeds.Browser // the seed's default
+	}
+	req.ReturnURL = f.str(obj, "return_url", "return_url")
+	req.Name = f.str(obj, "name", "name")
+	req.ChallengePreference = threeds.ChallengePreference(f.str(obj, "challenge_preference", "challenge_preference"))
+	if req.ChallengePreference == "" {
+		req.ChallengePreference = threeds.NoPreference // the seed's default
+	}
+	if c := f.object(obj, "customer"); c != nil {
+		req.Customer = &threeds.Customer{
+			Name:   f.str(c, "name", "customer.name"),
+			Email:  f.str(c, "email", "customer.email"),
+			Mobile: f.str(c, "mobile", "customer.mobile"),
+		}
+	}
+	req.BillingAddress = f.address(obj, "billing_address")
+	req.ShippingAddress = f.address(obj, "shipping_address")
+	if d := f.object(obj, "customer_device"); d != nil {
+		const p = "customer_device."
+		dev := &threeds.Device{
+			IPAddress:         f.str(d, "ip_address", p+"ip_address"),
+			UserAgent:         f.str(d, "user_agent", p+"user_agent"),
+			AcceptHeader:      f.str(d, "accept_header", p+"accept_header"),
+			JavascriptEnabled: f.boolean(d, "javascript_enabled", p+"javascript_enabled"),
+			Language:          f.str(d, "language", p+"language"),
+			ColorDepth:        f.str(d, "color_depth", p+"color_depth"),
+			Timezone:          f.str(d, "timezone", p+"timezone"),
+		}
+		dev.ScreenHeight, _ = f.integer(d, "screen_height", p+"screen_height")
+		dev.ScreenWidth, _ = f.integer(d, "screen_width", p+"screen_width")
+		req.CustomerDevice = dev
+	}
+
+	errs := f.errs
+	for _, fe := range threeds.Validate(req) {
+		if _, typeErr := f.errs[fe.Field]; typeErr {
+			continue // a wrong type is reported once, not again as "missing"
+		}
+		msg := fe.Message
+		// A 0 that was sent is below the minimum rather than missing.
+		if msg == threeds.MsgMissing && (fe.Field == "month" && monthSet || fe.Field == "year" && yearSet) {
+			msg = threeds.MsgMin(map[string]int{"month": 1, "year": 2000}[fe.Field])
+		}
+		if errs == nil {
+			errs = map[string][]string{}
+		}
+		errs[fe.Field] = append(errs[fe.Field], msg)
+	}
+	return req, errs
+}
+
+func (f *fieldReader) address(obj map[string]any, key string) *threeds.Address {
+	a := f.object(obj, key)
+	if a == nil {
+		return nil
+	}
+	p := key + "."
+	return &threeds.Address{
+		City: f.str(a, "city", p+"city"), Country: f.str(a, "country", p+"country"),
+		Line1: f.str(a, "line_1", p+"line_1"), Line2: f.str(a, "line_2", p+"line_2"),
+		PostalCode: f.str(a, "postal_code", p+"postal_code"), State: f.str(a, "state", p+"state"),
+	}
+}

@@ -1,0 +1,141 @@
+package sandbox_test
+
+import (
+	"context"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/walletsim/walletsim/client"
+	"github.com/walletsim/walletsim/client/internal/clienttest"
+	"github.com/walletsim/walletsim/client/issuing"
+	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/threeds"
+	"github.com/walletsim/walletsim/client/wallet"
+)
+
+// clock is a manual clock for expiry tests.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newClock() *clock { return &clock{now: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// env is a sandbox on a test server with clients for the three APIs.
+type env struct {
+	t       *testing.T
+	sb      *sandbox.Sandbox
+	srv     *httptest.Server
+	clock   *clock
+	issuing *issuing.Client
+	tds     *threeds.Client
+	wallet  *wallet.Client
+	rec     *clienttest.Recorder
+}
+
+const hmacKey = "test-hmac-key"
+
+func newEnv(t *testing.T, mutate ...func(*sandbox.Config)) *env {
+	t.Helper()
+	clk := newClock()
+	cfg := sandbox.Config{
+		Now: clk.Now, NewID: clienttest.IDs(), Rand: rand.NewChaCha8([32]byte{1}),
+		HMACKey: []byte(hmacKey), WebhookBackoff: time.Millisecond,
+	}
+	for _, m := range mutate {
+		m(&cfg)
+	}
+	sb := sandbox.New(cfg)
+	srv := httptest.NewServer(sb.Handler())
+	sb.SetBaseURL(srv.URL)
+	t.Cleanup(func() { srv.Close(); sb.Close() })
+	rec := &clienttest.Recorder{}
+	ccfg := client.Config{BaseURL: srv.URL, Observer: rec.Observe, RetryWait: time.Millisecond, RetryMaxWait: time.Millisecond, Retries: -1}
+	return &env{
+		t: t, sb: sb, srv: srv, clock: clk, rec: rec,
+		issuing: issuing.New(ccfg, issuing.Credentials{APIKey: "key", ProductID: "prod", Token: "token"}),
+		tds:     threeds.New(ccfg, threeds.Credentials{SecretKey: "sk_test_1"}),
+		wallet:  wallet.New(ccfg, wallet.Credentials{Token: "wallet-token"}),
+	}
+}
+
+// card returns the test card of a scheme and outcome.
+func card(t testing.TB, s sandbox.Scheme, o sandbox.Outcome) sandbox.TestCard {
+	for _, c := range sandbox.TestCards {
+		if c.Scheme == s && c.Outcome == o {
+			return c
+		}
+	}
+	t.Fatalf("no test card %s %s", s, o)
+	return sandbox.TestCard{}
+}
+
+func ref(c sandbox.TestCard) issuing.Card {
+	return issuing.Card{CardholderID: sandbox.CardholderID, WalletID: sandbox.WalletID, CardID: c.CardID}
+}
+
+func (e *env) enroll(c sandbox.TestCard, m issuing.OTPMethod) {
+	e.t.Helper()
+	if _, err := e.issuing.Enroll(context.Background(), ref(c), issuing.EnrollRequest{OTPDeliveryMethod: m}); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func purchase(c sandbox.TestCard, ch threeds.Channel) threeds.AuthenticateRequest {
+	return threeds.AuthenticateRequest{Number: c.PAN, Month: 12, Year: 2030, Channel: ch, ReturnURL: "https://shop.example/return"}
+}
+
+func (e *env) authenticate(id string, req threeds.AuthenticateRequest) *threeds.Authentication {
+	e.t.Helper()
+	a, err := e.tds.Authenticate(context.Background(), id, req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return a
+}
+
+func (e *env) result(id string) *threeds.Authentication {
+	e.t.Helper()
+	a, err := e.tds.Get(context.Background(), id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return a
+}
+
+// do sends a raw request and returns the status and body.
+func (e *env) do(method, path string, header http.Header, body string) (int, string) {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}

@@ -1,0 +1,197 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// api is which of the three simulated parties a path belongs to; it decides
+// the shape of error bodies.
+type api int
+
+const (
+	apiSandbox api = iota // the sandbox's own extension endpoints
+	apiIssuing            // seed 000
+	apiThreeDS            // seed 004, and the ACS challenge pages
+	apiWallet             // seed 002
+)
+
+func apiOf(path string) api {
+	switch {
+	case strings.HasPrefix(path, "/issuing/"):
+		return apiIssuing
+	case strings.HasPrefix(path, "/v1/3ds"), strings.HasPrefix(path, "/acs/"):
+		return apiThreeDS
+	case strings.HasPrefix(path, "/customers/"):
+		return apiWallet
+	}
+	return apiSandbox
+}
+
+// Wallet platform error codes: the seed's, and the platform's own for cases
+// the seed does not show.
+const (
+	walletFieldErrors = "5068" // seed
+	walletBadCreds    = "5279" // seed
+	walletNotFound    = "5269"
+	walletConflict    = "DW-3DS-ALREADY-COMPLETED"
+	walletInternal    = "DW-INTERNAL-SERVER-ERROR" // seed
+	walletUnavailable = "DW-SERVICE-UNAVAILABLE"   // seed
+)
+
+const fieldErrorsDetail = "Either you submitted a request that is missing a mandatory field or the value of a field does not match the format expected."
+
+// writeError answers with status in a's error shape.
+func (a api) writeError(w http.ResponseWriter, status int, msg string) {
+	switch a {
+	case apiIssuing:
+		writeJSON(w, status, issuingError{Code: status, Message: msg, Status: "error"})
+	case apiThreeDS:
+		writeJSON(w, status, threeDSError{Message: msg})
+	case apiWallet:
+		writeJSON(w, status, walletError(status, msg))
+	default:
+		writeJSON(w, status, map[string]string{"error": msg})
+	}
+}
+
+type issuingError struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+	Status  string `json:"status"`
+}
+
+type threeDSError struct {
+	Message string              `json:"message"`
+	Errors  map[string][]string `json:"errors,omitempty"`
+}
+
+type walletErrorBody struct {
+	Error walletErrorDetail `json:"error"`
+}
+
+type walletErrorDetail struct {
+	Code        string             `json:"code"`
+	Message     string             `json:"message"`
+	Details     []string           `json:"details"`
+	FieldErrors []walletFieldError `json:"fieldErrors,omitempty"`
+}
+
+type walletFieldError struct {
+	Field string `json:"field"`
+	Error string `json:"error"`
+}
+
+// walletError builds the platform's body for a status; 500, 503 and 401 are
+// the seed's examples word for word.
+func walletError(status int, detail string) walletErrorBody {
+	var d walletErrorDetail
+	switch status {
+	case http.StatusInternalServerError:
+		d = walletErrorDetail{Code: walletInternal, Message: "Internal Server Error", Details: []string{"There was an error while processing the operation"}}
+	case http.StatusServiceUnavailable:
+		d = walletErrorDetail{Code: walletUnavailable, Message: "Service Unavailable", Details: []string{"Service Unavailable"}}
+	case http.StatusUnauthorized:
+		d = walletErrorDetail{Code: walletBadCreds, Message: "Invalid credentials", Details: []string{"The authentication credentials are invalid."}}
+	case http.StatusNotFound:
+		d = walletErrorDetail{Code: walletNotFound, Message: "Entity not found", Details: []string{"The ID(s) specified in the URL do not correspond to the values in the system."}}
+	case http.StatusConflict:
+		d = walletErrorDetail{Code: walletConflict, Message: "3DS authentication already completed", Details: []string{detail}}
+	case http.StatusBadRequest:
+		d = walletErrorDetail{Code: walletFieldErrors, Message: "Field error(s)", Details: []string{fieldErrorsDetail}}
+	default:
+		d = walletErrorDetail{Code: strconv.Itoa(status), Message: http.StatusText(status), Details: []string{detail}}
+	}
+	return walletErrorBody{Error: d}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := marshal(v)
+	if err != nil {
+		http.Error(w, "encode response", http.StatusInternalServerError)
+		return
+	}
+	writeBody(w, status, body)
+}
+
+func writeBody(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// marshal encodes v as JSON without HTML escaping (URLs stay readable).
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// maxBody bounds every request body.
+const maxBody = 64 << 10
+
+var errTooLarge = errors.New("request body too large")
+
+// readBody reads a bounded body.
+func readBody(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxBody {
+		return nil, errTooLarge
+	}
+	return b, nil
+}
+
+// isJSON reports whether the request declares a JSON body.
+func isJSON(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+}
+
+// wantsJSON reports whether a browser-facing page was asked for as JSON.
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json") || isJSON(r)
+}
+
+// decodeObject parses a JSON object, keeping numbers as written.
+func decodeObject(b []byte) (map[string]any, bool) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil || m == nil || dec.More() {
+		return nil, false
+	}
+	return m, true
+}
+
+// methods dispatches on the request method and answers 405 in the API's
+// shape otherwise.
+func methods(handlers map[string]http.HandlerFunc) http.HandlerFunc {
+	allow := make([]string, 0, len(handlers))
+	for m := range handlers {
+		allow = append(allow, m)
+	}
+	slices.Sort(allow)
+	return func(w http.ResponseWriter, r *http.Request) {
+		if h, ok := handlers[r.Method]; ok {
+			h(w, r)
+			return
+		}
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		apiOf(r.URL.Path).writeError(w, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed here; use "+strings.Join(allow, " or ")+".")
+	}
+}

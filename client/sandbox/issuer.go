@@ -1,0 +1,246 @@
+package sandbox
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"hash/fnv"
+	"net/http"
+	"strings"
+
+	"github.com/walletsim/walletsim/client/issuing"
+)
+
+// The seed's success messages, verbatim.
+const (
+	msgEnrolled   = "3DS enrollment successful."
+	msgFetched    = "Enroll 3DS details fetched successfully."
+	msgUpdated    = "3DS enrollment details updated successfully."
+	msgUnenrolled = "3DS unenrollment completed successfully."
+)
+
+// The sandbox's own error messages for seed 000 (its 400 example is a
+// placeholder, "Error Message").
+const (
+	msgAlreadyEnrolled = "Card is already enrolled in 3DS."
+	msgNotEnrolled     = "Card is not enrolled in 3DS."
+)
+
+type enrollKey struct{ cardholder, card string }
+
+type enrollment struct {
+	method issuing.OTPMethod
+	wallet string
+}
+
+// issuingHeaders are the seed's required headers after x-api-key, in order.
+var issuingHeaders = []string{"x-product-id", "x-cardholder-id", "x-wallet-id", "x-card-id", "x-request-id"}
+
+// issuing serves /issuing/api/{version}/card/3DS: POST enrolls, GET reads,
+// PATCH updates, DELETE unenrolls.
+func (s *Sandbox) issuing(w http.ResponseWriter, r *http.Request) {
+	fail := func(status int, msg string) { apiIssuing.writeError(w, status, msg) }
+	if msg, ok := s.issuingAuth(r); !ok {
+		fail(http.StatusUnauthorized, msg)
+		return
+	}
+	var missing []string
+	for _, h := range issuingHeaders {
+		if strings.TrimSpace(r.Header.Get(h)) == "" {
+			missing = append(missing, h)
+		}
+	}
+	if len(missing) > 0 {
+		fail(http.StatusBadRequest, "Missing required header(s): "+strings.Join(missing, ", ")+".")
+		return
+	}
+	if v := r.PathValue("version"); v != issuing.DefaultVersion {
+		fail(http.StatusBadRequest, "Unsupported API version '"+v+"'; use v1.")
+		return
+	}
+	op, ok := map[string]func(enrollKey, string, issuing.OTPMethod) (int, any){
+		http.MethodPost: s.enroll, http.MethodGet: s.getEnrollment,
+		http.MethodPatch: s.updateEnrollment, http.MethodDelete: s.unenroll,
+	}[r.Method]
+	if !ok {
+		w.Header().Set("Allow", "DELETE, GET, PATCH, POST")
+		fail(http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed; use POST, GET, PATCH or DELETE.")
+		return
+	}
+	var method issuing.OTPMethod
+	var body []byte
+	if r.Method == http.MethodPost || r.Method == http.MethodPatch {
+		var status int
+		var msg string
+		if body, method, status, msg = readOTPMethod(r); status != 0 {
+			fail(status, msg)
+			return
+		}
+	}
+	key := enrollKey{r.Header.Get("x-cardholder-id"), r.Header.Get("x-card-id")}
+	wallet := r.Header.Get("x-wallet-id")
+	idemKey := r.Header.Get("x-api-key") + "\x00" + r.Header.Get("x-request-id")
+	fp := fingerprint(r.Method, r.URL.Path, r.Header.Get("x-product-id"), key.cardholder, wallet, key.card, string(body))
+	res, outcome := s.idem.do(r.Context(), idemKey, fp, s.cfg.Now(), func() stored {
+		status, env := op(key, wallet, method)
+		b, _ := marshal(env)
+		return stored{status: status, body: b}
+	})
+	switch outcome {
+	case idemConflict:
+		fail(http.StatusBadRequest, "x-request-id '"+r.Header.Get("x-request-id")+"' was already used for a different request.")
+		return
+	case idemCancelled:
+		return
+	case idemReplayed:
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeBody(w, res.status, res.body)
+}
+
+// issuingAuth checks x-api-key and, when present or required, the bearer token.
+func (s *Sandbox) issuingAuth(r *http.Request) (string, bool) {
+	key := r.Header.Get("x-api-key")
+	if key == "" || s.cfg.Require.IssuingAPIKey != "" && key != s.cfg.Require.IssuingAPIKey {
+		return "Invalid or missing x-api-key.", false
+	}
+	auth := r.Header.Get("Authorization")
+	if auth == "" && s.cfg.Require.IssuingToken == "" {
+		return "", true
+	}
+	token, ok := strings.CutPrefix(auth, "Bearer ")
+	if !ok || strings.TrimSpace(token) == "" || s.cfg.Require.IssuingToken != "" && token != s.cfg.Require.IssuingToken {
+		return "Invalid or missing bearer token.", false
+	}
+	return "", true
+}
+
+// readOTPMethod reads {"otp_delivery_method": "EMAIL"|"SMS"}; a non-zero
+// status is the error to answer.
+func readOTPMethod(r *http.Request) ([]byte, issuing.OTPMethod, int, string) {
+	if !isJSON(r) {
+		return nil, "", http.StatusBadRequest, "Content-Type must be application/json."
+	}
+	body, err := readBody(r)
+	if err != nil {
+		return nil, "", http.StatusRequestEntityTooLarge, "Request body is too large."
+	}
+	obj, ok := decodeObject(body)
+	if !ok {
+		return nil, "", http.StatusBadRequest, "Request body must be a JSON object."
+	}
+	v, present := obj["otp_delivery_method"]
+	if !present || v == nil || v == "" {
+		return nil, "", http.StatusBadRequest, "otp_delivery_method is required."
+	}
+	m, _ := v.(string)
+	if !issuing.OTPMethod(m).Valid() {
+		return nil, "", http.StatusBadRequest, "otp_delivery_method must be one of EMAIL, SMS."
+	}
+	return body, issuing.OTPMethod(m), 0, ""
+}
+
+func ok(msg string, data ...issuing.Enrollment) issuing.Envelope {
+	if data == nil {
+		data = []issuing.Enrollment{}
+	}
+	return issuing.Envelope{Status: "Success", Message: msg, Code: http.StatusOK, Data: data}
+}
+
+func bad(msg string) issuingError {
+	return issuingError{Code: http.StatusBadRequest, Message: msg, Status: "error"}
+}
+
+func (s *Sandbox) enroll(k enrollKey, wallet string, m issuing.OTPMethod) (int, any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.enrollments[k]; ok {
+		return http.StatusBadRequest, bad(msgAlreadyEnrolled)
+	}
+	if len(s.enrollments) >= s.cfg.MaxEnrollments {
+		return http.StatusBadRequest, bad("Sandbox enrollment limit reached; unenroll cards or restart the sandbox.")
+	}
+	s.enrollments[k] = &enrollment{method: m, wallet: wallet}
+	return http.StatusOK, ok(msgEnrolled)
+}
+
+func (s *Sandbox) getEnrollment(k enrollKey, _ string, _ issuing.OTPMethod) (int, any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, found := s.enrollments[k]
+	if !found {
+		return http.StatusBadRequest, bad(msgNotEnrolled)
+	}
+	return http.StatusOK, ok(msgFetched, issuing.Enrollment{
+		OTPDeliveryMethod: e.method, Destination: maskedDestination(k.cardholder, e.method), Status: "ACTIVE",
+	})
+}
+
+func (s *Sandbox) updateEnrollment(k enrollKey, _ string, m issuing.OTPMethod) (int, any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, found := s.enrollments[k]
+	if !found {
+		return http.StatusBadRequest, bad(msgNotEnrolled)
+	}
+	e.method = m
+	return http.StatusOK, ok(msgUpdated)
+}
+
+func (s *Sandbox) unenroll(k enrollKey, _ string, _ issuing.OTPMethod) (int, any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, found := s.enrollments[k]; !found {
+		return http.StatusBadRequest, bad(msgNotEnrolled)
+	}
+	delete(s.enrollments, k)
+	return http.StatusOK, ok(msgUnenrolled)
+}
+
+// enrolledMethod is the OTP method of a card's enrollment, "" if none.
+// The caller holds s.mu.
+func (s *Sandbox) enrolledMethod(cardholder, card string) issuing.OTPMethod {
+	if e, ok := s.enrollments[enrollKey{cardholder, card}]; ok {
+		return e.method
+	}
+	return ""
+}
+
+// contact is where a cardholder's codes go: the sandbox cardholder's own
+// address and phone, or ones derived from any other cardholder id.
+func contact(cardholder string, m issuing.OTPMethod) string {
+	if cardholder == CardholderID {
+		if m == issuing.SMS {
+			return HolderPhone
+		}
+		return HolderEmail
+	}
+	h := fnv.New32a()
+	h.Write([]byte(cardholder))
+	if m == issuing.SMS {
+		return fmt.Sprintf("+9665%08d", h.Sum32()%100000000)
+	}
+	return fmt.Sprintf("cardholder.%08x@example.com", h.Sum32())
+}
+
+// maskedDestination is the contact as the issuer shows it: the first
+// letter of an email, or a phone's country code and last three digits.
+func maskedDestination(cardholder string, m issuing.OTPMethod) string {
+	c := contact(cardholder, m)
+	if m == issuing.SMS {
+		return c[:4] + strings.Repeat("*", len(c)-7) + c[len(c)-3:]
+	}
+	local, domain, _ := strings.Cut(c, "@")
+	return local[:1] + "***@" + domain
+}
+
+// fingerprint identifies a request for idempotency: the same key with a
+// different fingerprint is a conflict.
+func fingerprint(parts ...string) [32]byte {
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d:%s", len(p), p)
+	}
+	var out [32]byte
+	h.Sum(out[:0])
+	return out
+}

@@ -1,0 +1,187 @@
+package sandbox_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/walletsim/walletsim/client"
+	"github.com/walletsim/walletsim/client/issuing"
+	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/threeds"
+)
+
+// TestTestCardTable: every PAN is Luhn-valid, unique, of the scheme its BIN
+// says, and has a unique card id.
+func TestTestCardTable(t *testing.T) {
+	pans, ids := map[string]bool{}, map[string]bool{}
+	for _, c := range sandbox.TestCards {
+		if !threeds.Luhn(c.PAN) {
+			t.Errorf("%s fails Luhn", c.PAN)
+		}
+		if got := sandbox.SchemeOf(c.PAN); got != c.Scheme {
+			t.Errorf("%s: SchemeOf = %s, want %s", c.PAN, got, c.Scheme)
+		}
+		if pans[c.PAN] || ids[c.CardID] {
+			t.Errorf("duplicate %s / %s", c.PAN, c.CardID)
+		}
+		pans[c.PAN], ids[c.CardID] = true, true
+	}
+	if len(sandbox.TestCards) != 30 {
+		t.Errorf("want 10 outcomes × 3 schemes, got %d cards", len(sandbox.TestCards))
+	}
+}
+
+// TestEveryCardOutcome authenticates every test card on the browser channel,
+// enrolled and not, and checks the ACS's answer.
+func TestEveryCardOutcome(t *testing.T) {
+	type want struct {
+		status, ts, eci string
+		cavv, url       bool
+		fail            bool // failure_reason set
+		httpStatus      int  // an error answer instead
+		timeout         bool
+	}
+	eci := func(s sandbox.Scheme, y bool) string {
+		switch {
+		case s == sandbox.Mastercard && y:
+			return "02"
+		case s == sandbox.Mastercard:
+			return "01"
+		case y:
+			return "05"
+		}
+		return "06"
+	}
+	expect := func(c sandbox.TestCard, enrolled bool) want {
+		switch c.Outcome {
+		case sandbox.Frictionless:
+			return want{status: "authenticated", ts: "Y", eci: eci(c.Scheme, true), cavv: true}
+		case sandbox.Attempted:
+			return want{status: "attempted", ts: "A", eci: eci(c.Scheme, false), cavv: true}
+		case sandbox.Challenge, sandbox.Decoupled:
+			if !enrolled {
+				return want{status: "attempted", ts: "A", eci: eci(c.Scheme, false), cavv: true}
+			}
+			if c.Outcome == sandbox.Challenge {
+				return want{status: "in_progress", ts: "C", url: true}
+			}
+			return want{status: "in_progress", ts: "D"}
+		case sandbox.NotAuth:
+			return want{status: "failed", ts: "N", fail: true}
+		case sandbox.Rejected:
+			return want{status: "rejected", ts: "R", fail: true}
+		case sandbox.Unavailable:
+			return want{status: "unavailable", ts: "U", fail: true}
+		case sandbox.Fault500:
+			return want{httpStatus: 500}
+		case sandbox.Fault503:
+			return want{httpStatus: 503}
+		}
+		return want{timeout: true}
+	}
+	for _, enrolled := range []bool{true, false} {
+		e := newEnv(t)
+		tds := threeds.New(client.Config{BaseURL: e.srv.URL, Retries: -1, Timeout: 200 * time.Millisecond}, threeds.Credentials{SecretKey: "sk_test_1"})
+		for _, c := range sandbox.TestCards {
+			name := string(c.Scheme) + "/" + string(c.Outcome)
+			if enrolled {
+				name += "/enrolled"
+			}
+			t.Run(name, func(t *testing.T) {
+				if enrolled {
+					e.enroll(c, issuing.Email)
+				}
+				w := expect(c, enrolled)
+				a, err := tds.Authenticate(context.Background(), "auth-"+c.PAN, purchase(c, threeds.Browser))
+				var apiErr *threeds.Error
+				var netErr net.Error
+				switch {
+				case w.timeout:
+					if !errors.As(err, &netErr) || !netErr.Timeout() {
+						t.Fatalf("want a client timeout, got %v", err)
+					}
+					return
+				case w.httpStatus != 0:
+					if !errors.As(err, &apiErr) || apiErr.HTTPStatus != w.httpStatus {
+						t.Fatalf("want HTTP %d, got %v", w.httpStatus, err)
+					}
+					return
+				case err != nil:
+					t.Fatal(err)
+				}
+				ares := a.Meta.ARes
+				if a.Status != w.status || a.AuthStatus != w.ts || ares.TransStatus != w.ts {
+					t.Errorf("status %s/%s/%s, want %s/%s", a.Status, a.AuthStatus, ares.TransStatus, w.status, w.ts)
+				}
+				if got := deref(a.ECI); got != w.eci {
+					t.Errorf("eci %q, want %q", got, w.eci)
+				}
+				if cavv := deref(a.AuthValue); w.cavv != (len(cavv) == 28) || ares.AuthenticationValue != cavv {
+					t.Errorf("cavv %q (ares %q), want one: %v", cavv, ares.AuthenticationValue, w.cavv)
+				}
+				if (a.ChallengeURL != nil) != w.url || (a.FailureReason != nil) != w.fail {
+					t.Errorf("challenge_url %v, failure_reason %v", a.ChallengeURL, a.FailureReason)
+				}
+				if a.Scheme != string(c.Scheme) || ares.MessageVersion != "2.2.0" || ares.MessageType != "ARes" || len(a.Fingerprint) != 64 {
+					t.Errorf("scheme %s, ares %+v, fingerprint %q", a.Scheme, ares, a.Fingerprint)
+				}
+				if a.IsFrictionless == (w.ts == "C" || w.ts == "D") {
+					t.Errorf("is_frictionless %v for %s", a.IsFrictionless, w.ts)
+				}
+			})
+		}
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// TestUnknownCardIsFrictionless: a Luhn-valid card outside the table passes
+// frictionless, with its scheme from the BIN.
+func TestUnknownCardIsFrictionless(t *testing.T) {
+	e := newEnv(t)
+	req := purchase(sandbox.TestCard{PAN: "5555555555554444"}, threeds.Decoupled)
+	a := e.authenticate("x", req)
+	if a.AuthStatus != "Y" || deref(a.ECI) != "02" || a.Scheme != "mastercard" {
+		t.Fatalf("got %s eci %s scheme %s", a.AuthStatus, deref(a.ECI), a.Scheme)
+	}
+}
+
+// TestChallengePreference: a frictionless card is challenged when the
+// merchant prefers or mandates it and the card is enrolled; a challenge
+// card is challenged even with no_challenge, with acsChallengeMandated Y.
+func TestChallengePreference(t *testing.T) {
+	e := newEnv(t)
+	y, c := card(t, sandbox.Visa, sandbox.Frictionless), card(t, sandbox.Visa, sandbox.Challenge)
+	e.enroll(y, issuing.SMS)
+	e.enroll(c, issuing.SMS)
+	for i, tc := range []struct {
+		card      sandbox.TestCard
+		pref      threeds.ChallengePreference
+		ch        threeds.Channel
+		ts, manda string
+	}{
+		{y, threeds.NoPreference, threeds.Browser, "Y", "N"},
+		{y, threeds.NoChallenge, threeds.Browser, "Y", "N"},
+		{y, threeds.Preferred, threeds.Browser, "C", "N"},
+		{y, threeds.Mandated, threeds.Browser, "C", "N"},
+		{y, threeds.Mandated, threeds.Decoupled, "D", "N"},
+		{c, threeds.NoChallenge, threeds.Browser, "C", "Y"},
+		{c, threeds.NoPreference, threeds.Decoupled, "D", "Y"},
+	} {
+		req := purchase(tc.card, tc.ch)
+		req.ChallengePreference = tc.pref
+		a := e.authenticate("pref-"+string(rune('a'+i)), req)
+		if a.AuthStatus != tc.ts || a.Meta.ARes.ACSChallengeMandated != tc.manda {
+			t.Errorf("%d: %s %s on %s: got %s mandated %s, want %s %s", i, tc.card.Outcome, tc.pref, tc.ch,
+				a.AuthStatus, a.Meta.ARes.ACSChallengeMandated, tc.ts, tc.manda)
+		}
+	}
+}

@@ -1,0 +1,351 @@
+package sandbox
+
+import (
+	"bytes"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/walletsim/walletsim/client/wallet"
+)
+
+// msgExpired is seed 002's own statusReason for an authentication nobody
+// answered in time.
+const msgExpired = "3DS authentication request has expired."
+
+// decoupledState is the wallet platform's side of a decoupled
+// authentication: the pending request the wallet must answer.
+type decoupledState struct {
+	auth3dsID string
+	event     wallet.Event
+	// answer is the first verification and the 201 it got; a repeat of the
+	// same request replays it, a different one is refused.
+	answer     *wallet.VerifyRequest
+	answerBody []byte
+	answeredAt time.Time
+}
+
+// startDecoupled creates the pending authentication on the wallet platform
+// and sends the wallet its ThreeDSecureEvent. The caller holds s.mu.
+func (s *Sandbox) startDecoupled(a *authn, now time.Time) {
+	d := &decoupledState{auth3dsID: s.cfg.NewID()}
+	d.event = wallet.Event{
+		ID: s.cfg.NewID(), WalletOperationID: s.cfg.NewID(),
+		CardID: a.card.CardID, CustomerID: CustomerID, Auth3dsID: d.auth3dsID,
+		Amount: a.amount, Currency: a.currency, Timestamp: now,
+		MerchantName: s.cfg.MerchantName, LastFourDigits: a.card.LastFour(),
+		CardScheme: WebhookScheme(a.scheme), CardType: "VIRTUAL",
+	}
+	a.dec = d
+	s.byAuth3ds[d.auth3dsID] = a
+	s.sendEvent(d.event)
+}
+
+// expireDecoupled fails an authentication nobody answered in time. The
+// caller holds s.mu.
+func (s *Sandbox) expireDecoupled(a *authn, now time.Time) {
+	s.finish(a, "U", msgExpired, now)
+}
+
+// resultOf maps the wallet's decision to the final transStatus.
+func resultOf(req wallet.VerifyRequest) (transStatus, failure string) {
+	switch req.Status {
+	case wallet.Verified:
+		return "Y", ""
+	case wallet.Rejected:
+		return "N", "Cardholder rejected the authentication in the wallet."
+	}
+	if req.StatusReason != "" {
+		return "U", req.StatusReason
+	}
+	return "U", "The wallet reported the authentication as failed."
+}
+
+// walletAuth checks the wallet's bearer token.
+func (s *Sandbox) walletAuth(r *http.Request) bool {
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && strings.TrimSpace(token) != "" && (s.cfg.Require.WalletToken == "" || token == s.cfg.Require.WalletToken)
+}
+
+// verify serves POST /customers/{customerId}/prepaid/cards/{cardId}/3ds-authentications/{auth3dsId}.
+func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
+	if !s.walletAuth(r) {
+		apiWallet.writeError(w, http.StatusUnauthorized, "")
+		return
+	}
+	body, err := readBody(r)
+	if err != nil {
+		apiWallet.writeError(w, http.StatusRequestEntityTooLarge, "Request body is too large.")
+		return
+	}
+	req, fieldErrs := decodeVerify(body)
+	now := s.cfg.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.pendingFor(r)
+	if a == nil {
+		apiWallet.writeError(w, http.StatusNotFound, "")
+		return
+	}
+	if len(fieldErrs) == 0 && req.WalletOperationID != a.dec.event.WalletOperationID {
+		fieldErrs = append(fieldErrs, walletFieldError{"walletOperationId", "does not match the pending 3DS authentication"})
+	}
+	if len(fieldErrs) > 0 {
+		e := walletError(http.StatusBadRequest, "")
+		e.Error.FieldErrors = fieldErrs
+		writeJSON(w, http.StatusBadRequest, e)
+		return
+	}
+	s.settle(a, now)
+	d := a.dec
+	switch {
+	case d.answer != nil && *d.answer == req:
+		writeBody(w, http.StatusCreated, d.answerBody) // a retry: same answer, no second effect
+		return
+	case d.answer != nil:
+		apiWallet.writeError(w, http.StatusConflict, "The 3DS authentication was already answered "+string(d.answer.Status)+".")
+		return
+	case a.final:
+		// Too late: the platform answers as its seed example does, FAILED
+		// with the expiry reason, and the decision is not applied.
+		late := req
+		late.Status, late.StatusReason = wallet.Failed, msgExpired
+		writeJSON(w, http.StatusCreated, s.verifyResult(a, late, now))
+		return
+	}
+	d.answer, d.answeredAt = &req, now
+	d.answerBody, _ = marshal(s.verifyResult(a, req, now))
+	ts, failure := resultOf(req)
+	s.finish(a, ts, failure, now)
+	s.sweep(now)
+	writeBody(w, http.StatusCreated, d.answerBody)
+}
+
+// pendingFor finds the authentication of the path's ids. The caller holds
+// s.mu.
+func (s *Sandbox) pendingFor(r *http.Request) *authn {
+	a := s.byAuth3ds[r.PathValue("auth3dsId")]
+	if a == nil || a.dec.event.CustomerID != r.PathValue("customerId") || a.dec.event.CardID != r.PathValue("cardId") {
+		return nil
+	}
+	return a
+}
+
+func (s *Sandbox) verifyResult(a *authn, req wallet.VerifyRequest, now time.Time) wallet.VerifyResult {
+	return wallet.VerifyResult{
+		WalletOperationID: req.WalletOperationID, Verification: req.Verification,
+		Status: req.Status, StatusReason: req.StatusReason,
+		CustomerID: a.dec.event.CustomerID, CardID: a.dec.event.CardID, Auth3dsID: a.dec.auth3dsID,
+		CreationTime: now.UTC().Truncate(time.Second),
+	}
+}
+
+// decodeVerify reads the verification body; field errors follow the
+// platform's style ("must not be null").
+func decodeVerify(body []byte) (wallet.VerifyRequest, []walletFieldError) {
+	var req wallet.VerifyRequest
+	obj, ok := decodeObject(body)
+	if !ok {
+		return req, []walletFieldError{{"body", "must be a JSON object"}}
+	}
+	var errs []walletFieldError
+	str := func(m map[string]any, key, field string) string {
+		v, present := m[key]
+		if !present || v == nil {
+			return ""
+		}
+		s, isStr := v.(string)
+		if !isStr {
+			errs = append(errs, walletFieldError{field, "must be a string"})
+		}
+		return s
+	}
+	req.WalletOperationID = str(obj, "walletOperationId", "walletOperationId")
+	req.Status = wallet.Status(str(obj, "status", "status"))
+	req.StatusReason = str(obj, "statusReason", "statusReason")
+	switch v := obj["verification"].(type) {
+	case nil:
+		errs = append(errs, walletFieldError{"verification", "must not be null"})
+	case map[string]any:
+		req.Verification.Method = wallet.Method(str(v, "method", "verification.method"))
+	default:
+		errs = append(errs, walletFieldError{"verification", "must be an object"})
+	}
+	if len(errs) > 0 {
+		return req, errs
+	}
+	for _, fe := range wallet.Validate(req) {
+		errs = append(errs, walletFieldError{fe.Field, fe.Message})
+	}
+	return req, errs
+}
+
+// PendingView is a wallet authentication as GET shows it (sandbox
+// extension): the event, the state, the time left.
+type PendingView struct {
+	wallet.Event
+	Status       string    `json:"status"` // PENDING | VERIFIED | REJECTED | FAILED
+	StatusReason string    `json:"statusReason,omitempty"`
+	ExpiresAt    time.Time `json:"expiresAt"`
+}
+
+func (s *Sandbox) pendingView(a *authn) PendingView {
+	v := PendingView{Event: a.dec.event, Status: "PENDING", ExpiresAt: a.expires}
+	switch {
+	case a.dec.answer != nil:
+		v.Status, v.StatusReason = string(a.dec.answer.Status), a.dec.answer.StatusReason
+	case a.final:
+		v.Status, v.StatusReason = string(wallet.Failed), a.failure
+	}
+	return v
+}
+
+// getPending serves GET …/3ds-authentications/{auth3dsId} (sandbox
+// extension), for a wallet that was given the id by hand.
+func (s *Sandbox) getPending(w http.ResponseWriter, r *http.Request) {
+	if !s.walletAuth(r) {
+		apiWallet.writeError(w, http.StatusUnauthorized, "")
+		return
+	}
+	s.mu.Lock()
+	a := s.pendingFor(r)
+	var v PendingView
+	if a != nil {
+		s.settle(a, s.cfg.Now())
+		v = s.pendingView(a)
+	}
+	s.mu.Unlock()
+	if a == nil {
+		apiWallet.writeError(w, http.StatusNotFound, "")
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// listPending serves GET …/cards/{cardId}/3ds-authentications (sandbox
+// extension): the card's authentications still waiting for the wallet.
+func (s *Sandbox) listPending(w http.ResponseWriter, r *http.Request) {
+	if !s.walletAuth(r) {
+		apiWallet.writeError(w, http.StatusUnauthorized, "")
+		return
+	}
+	now := s.cfg.Now()
+	s.mu.Lock()
+	out := []PendingView{}
+	for _, a := range s.byAuth3ds {
+		if a.dec.event.CustomerID != r.PathValue("customerId") || a.dec.event.CardID != r.PathValue("cardId") {
+			continue
+		}
+		s.settle(a, now)
+		if !a.final {
+			out = append(out, s.pendingView(a))
+		}
+	}
+	s.mu.Unlock()
+	slices.SortFunc(out, func(a, b PendingView) int { return a.Timestamp.Compare(b.Timestamp) })
+	writeJSON(w, http.StatusOK, map[string]any{"authentications": out})
+}
+
+// webhookTarget is where events go.
+type webhookTarget struct {
+	URL string
+	Key []byte
+}
+
+// Delivery is one webhook event's delivery record (sandbox extension
+// GET /sandbox/webhooks).
+type Delivery struct {
+	EventID    string    `json:"event_id"`
+	Auth3dsID  string    `json:"auth3dsId"`
+	URL        string    `json:"url"`
+	Attempts   int       `json:"attempts"`
+	LastStatus int       `json:"last_status,omitempty"`
+	LastError  string    `json:"last_error,omitempty"`
+	Delivered  bool      `json:"delivered"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+const maxDeliveries = 100
+
+// SetWebhook points event delivery at url, signed with key.
+func (s *Sandbox) SetWebhook(url string, key []byte) {
+	s.mu.Lock()
+	s.webhook = webhookTarget{URL: url, Key: append([]byte(nil), key...)}
+	s.mu.Unlock()
+}
+
+// sendEvent delivers ev in the background, retrying failures with doubling
+// backoff. The caller holds s.mu.
+func (s *Sandbox) sendEvent(ev wallet.Event) {
+	target := s.webhook
+	rec := &Delivery{EventID: ev.ID, Auth3dsID: ev.Auth3dsID, URL: target.URL, UpdatedAt: ev.Timestamp}
+	s.deliveries = append(s.deliveries, rec)
+	if len(s.deliveries) > maxDeliveries {
+		s.deliveries = s.deliveries[len(s.deliveries)-maxDeliveries:]
+	}
+	if target.URL == "" {
+		rec.LastError = "no webhook URL configured; the wallet can list pending authentications instead"
+		return
+	}
+	body, _ := marshal(ev)
+	sig := wallet.Sign(target.Key, body)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		wait := s.cfg.WebhookBackoff
+		for attempt := 1; attempt <= 1+s.cfg.WebhookRetries; attempt++ {
+			status, err := s.post(target.URL, body, sig)
+			s.mu.Lock()
+			rec.Attempts, rec.LastStatus, rec.UpdatedAt = attempt, status, s.cfg.Now()
+			rec.LastError = ""
+			if err != nil {
+				rec.LastError = err.Error()
+			}
+			rec.Delivered = err == nil && status >= 200 && status < 300
+			s.mu.Unlock()
+			if rec.Delivered {
+				return
+			}
+			s.cfg.Logger.Warn("webhook delivery failed", "event", ev.ID, "attempt", attempt, "status", status, "err", err)
+			if attempt > s.cfg.WebhookRetries {
+				return
+			}
+			select {
+			case <-time.After(wait):
+				wait *= 2
+			case <-s.ctx.Done():
+				return
+			}
+		}
+	}()
+}
+
+var webhookClient = &http.Client{Timeout: 10 * time.Second}
+
+func (s *Sandbox) post(url string, body []byte, sig string) (int, error) {
+	req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(wallet.SignatureHeader, sig)
+	req.Header.Set("User-Agent", "walletsim-sandbox")
+	resp, err := webhookClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// deliveryLog is a copy of the recent deliveries, newest first.
+func (s *Sandbox) deliveryLog() []Delivery {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Delivery, len(s.deliveries))
+	for i, d := range s.deliveries {
+		out[len(out)-1-i] = *d
+	}
+	return out
+}

@@ -1,0 +1,113 @@
+package sandbox
+
+import (
+	"net/http"
+	"strings"
+)
+
+// routes maps the seeds' paths and the sandbox's extensions.
+func (s *Sandbox) routes() http.Handler {
+	mux := http.NewServeMux()
+	// Seed 000: the issuer's 3DS enrollment.
+	mux.HandleFunc("/issuing/api/{version}/card/3DS", s.issuing)
+	// Seed 004: the 3DS server; GET and POST /v1/3ds are extensions.
+	mux.HandleFunc("/v1/3ds/{id}/authenticate", methods(map[string]http.HandlerFunc{http.MethodPost: s.authenticate}))
+	mux.HandleFunc("/v1/3ds/{id}", methods(map[string]http.HandlerFunc{http.MethodGet: s.getAuthentication}))
+	mux.HandleFunc("/v1/3ds", methods(map[string]http.HandlerFunc{http.MethodPost: s.createPurchase}))
+	// The issuer's ACS challenge page (extension).
+	mux.HandleFunc("/acs/challenge/{acsTransID}", methods(map[string]http.HandlerFunc{
+		http.MethodGet: s.challengePage, http.MethodPost: s.challengeSubmit,
+	}))
+	// Seed 002: the wallet platform; the GETs are extensions.
+	const auths = "/customers/{customerId}/prepaid/cards/{cardId}/3ds-authentications"
+	mux.HandleFunc(auths+"/{auth3dsId}", methods(map[string]http.HandlerFunc{
+		http.MethodPost: s.verify, http.MethodGet: s.getPending,
+	}))
+	mux.HandleFunc(auths, methods(map[string]http.HandlerFunc{http.MethodGet: s.listPending}))
+	// The sandbox's own endpoints.
+	mux.HandleFunc("GET /sandbox/cards", s.cards)
+	mux.HandleFunc("GET /sandbox/inbox/{cardholderId}", s.inbox)
+	mux.HandleFunc("PUT /sandbox/webhook", s.putWebhook)
+	mux.HandleFunc("GET /sandbox/webhook/deliveries", s.deliveriesHandler)
+	mux.HandleFunc("/", s.notFound)
+	return s.logged(s.withFaults(mux))
+}
+
+// notFound answers unknown paths in the shape of the API they look like.
+func (s *Sandbox) notFound(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/" && r.Method == http.MethodGet {
+		writeJSON(w, http.StatusOK, s.index())
+		return
+	}
+	apiOf(r.URL.Path).writeError(w, http.StatusNotFound, "No such endpoint: "+r.Method+" "+r.URL.Path)
+}
+
+// Index lists what the sandbox serves (GET /).
+type Index struct {
+	Name      string            `json:"name"`
+	Endpoints map[string]string `json:"endpoints"`
+}
+
+func (s *Sandbox) index() Index {
+	return Index{Name: "walletsim sandbox", Endpoints: map[string]string{
+		"issuing (seed 000)":          "POST|GET|PATCH|DELETE /issuing/api/v1/card/3DS",
+		"3ds server (seed 004)":       "POST /v1/3ds/{id}/authenticate",
+		"wallet platform (seed 002)":  "POST /customers/{customerId}/prepaid/cards/{cardId}/3ds-authentications/{auth3dsId}",
+		"extension: create purchase":  "POST /v1/3ds",
+		"extension: read result":      "GET /v1/3ds/{id}",
+		"extension: challenge page":   "GET|POST /acs/challenge/{acsTransID}",
+		"extension: pending (wallet)": "GET /customers/{customerId}/prepaid/cards/{cardId}/3ds-authentications[/{auth3dsId}]",
+		"extension: test cards":       "GET /sandbox/cards",
+		"extension: inbox":            "GET /sandbox/inbox/{cardholderId}",
+		"extension: webhook":          "PUT /sandbox/webhook, GET /sandbox/webhook/deliveries",
+	}}
+}
+
+// CardView is a test card as GET /sandbox/cards lists it.
+type CardView struct {
+	PAN          string  `json:"number"`
+	Scheme       Scheme  `json:"scheme"`
+	Outcome      Outcome `json:"outcome"`
+	Description  string  `json:"description"`
+	CardID       string  `json:"card_id"`
+	CardholderID string  `json:"cardholder_id"`
+	WalletID     string  `json:"wallet_id"`
+	CustomerID   string  `json:"customer_id"`
+}
+
+func (s *Sandbox) cards(w http.ResponseWriter, r *http.Request) {
+	out := make([]CardView, len(TestCards))
+	for i, c := range TestCards {
+		out[i] = CardView{c.PAN, c.Scheme, c.Outcome, c.Outcome.Describe(), c.CardID, CardholderID, WalletID, CustomerID}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"cards": out})
+}
+
+// putWebhook serves PUT /sandbox/webhook {"url": "...", "hmac_key": "..."}.
+func (s *Sandbox) putWebhook(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(r)
+	if err != nil {
+		apiSandbox.writeError(w, http.StatusRequestEntityTooLarge, "request body too large")
+		return
+	}
+	obj, ok := decodeObject(body)
+	if !ok {
+		apiSandbox.writeError(w, http.StatusBadRequest, "body must be a JSON object with url and hmac_key")
+		return
+	}
+	var f fieldReader
+	url, key := f.str(obj, "url", "url"), f.str(obj, "hmac_key", "hmac_key")
+	switch {
+	case f.errs != nil:
+		apiSandbox.writeError(w, http.StatusBadRequest, "url and hmac_key must be strings")
+	case url != "" && !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://"):
+		apiSandbox.writeError(w, http.StatusBadRequest, "url must be an http(s) URL")
+	default:
+		s.SetWebhook(url, []byte(key))
+		writeJSON(w, http.StatusOK, map[string]string{"url": url})
+	}
+}
+
+func (s *Sandbox) deliveriesHandler(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"deliveries": s.deliveryLog()})
+}
