@@ -53,6 +53,12 @@ type Config struct {
 	// Transport is the underlying round tripper (default: a clone of
 	// http.DefaultTransport).
 	Transport http.RoundTripper
+	// NoValidate sends requests without checking them first, so that the
+	// server's own validation answers: for negative tests only.
+	NoValidate bool
+	// Header is added to every request, like curl's -H (e.g. the sandbox's
+	// x-walletsim-fault). It is observed and redacted like any header.
+	Header http.Header
 }
 
 // withDefaults returns c with every zero field filled in.

@@ -37,6 +37,15 @@ func New(cfg Config) *Core {
 // NewID returns a fresh id from the configured generator.
 func (c *Core) NewID() string { return c.cfg.NewID() }
 
+// Check returns fe as a *ValidationError for op, unless the client was
+// configured with NoValidate.
+func (c *Core) Check(op string, fe FieldErrors) error {
+	if c.cfg.NoValidate {
+		return nil
+	}
+	return fe.Err(op)
+}
+
 // Call is one logical API operation. Every attempt of it sends the same
 // headers and the same body bytes.
 type Call struct {
@@ -74,6 +83,11 @@ func (c *Core) Do(ctx context.Context, call Call) (*Reply, error) {
 		SetHeader("User-Agent", c.cfg.UserAgent()).
 		SetHeader("Accept", "application/json").
 		SetHeader("Content-Type", "application/json")
+	for name, values := range c.cfg.Header {
+		for _, v := range values {
+			req.SetHeaderVerbatim(name, v)
+		}
+	}
 	for _, h := range call.Header {
 		req.SetHeaderVerbatim(h[0], h[1])
 	}

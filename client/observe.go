@@ -17,7 +17,10 @@ type Observer func(Exchange)
 
 // Exchange is one attempt of one operation as it went over the wire.
 type Exchange struct {
-	Op       string        `json:"op"`
+	Op string `json:"op"`
+	// Tag is the caller's label for the call (see WithTag), e.g. the flow
+	// step that made it.
+	Tag      string        `json:"tag,omitempty"`
 	Attempt  int           `json:"attempt"`
 	Started  time.Time     `json:"started"`
 	Duration time.Duration `json:"duration"`
@@ -54,6 +57,20 @@ const maxBody = 1 << 20
 
 type callKey struct{}
 
+type tagKey struct{}
+
+// WithTag labels the calls made with ctx; observers see the label in
+// Exchange.Tag. Flows use it to attribute exchanges to their steps.
+func WithTag(ctx context.Context, tag string) context.Context {
+	return context.WithValue(ctx, tagKey{}, tag)
+}
+
+// TagOf returns the label set by WithTag.
+func TagOf(ctx context.Context) string {
+	tag, _ := ctx.Value(tagKey{}).(string)
+	return tag
+}
+
 // callState travels in the request context so that the recorder, which sees
 // each attempt, can name the operation and number the attempts.
 type callState struct {
@@ -78,7 +95,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if r.observe == nil {
 		return r.next.RoundTrip(req)
 	}
-	ex := Exchange{Op: "http", Started: r.now()}
+	ex := Exchange{Op: "http", Tag: TagOf(req.Context()), Started: r.now()}
 	if st, ok := req.Context().Value(callKey{}).(*callState); ok {
 		ex.Op = st.op
 		ex.Attempt = int(st.attempt.Add(1))

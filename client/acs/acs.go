@@ -71,7 +71,9 @@ func (c *Client) Challenge(ctx context.Context, challengeURL string) (*Challenge
 // Submit types a one-time code into the challenge.
 func (c *Client) Submit(ctx context.Context, challengeURL, otp string) (*Challenge, error) {
 	if otp == "" {
-		return nil, client.FieldErrors{{Field: "otp", Message: threeds.MsgMissing}}.Err("acs.Submit")
+		if err := c.core.Check("acs.Submit", client.FieldErrors{{Field: "otp", Message: threeds.MsgMissing}}); err != nil {
+			return nil, err
+		}
 	}
 	return c.challenge(ctx, "acs.Submit", http.MethodPost, challengeURL, map[string]string{"otp": otp})
 }

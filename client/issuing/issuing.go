@@ -143,7 +143,7 @@ func (c *Client) do(ctx context.Context, op, method string, card Card, otp OTPMe
 		}
 		body = EnrollRequest{OTPDeliveryMethod: otp}
 	}
-	if err := fe.Err(op); err != nil {
+	if err := c.core.Check(op, fe); err != nil {
 		return nil, err
 	}
 	headers = append(headers, [2]string{"x-request-id", c.core.NewID()})

@@ -259,7 +259,7 @@ func TestPendingList(t *testing.T) {
 	auth := http.Header{"Authorization": {"Bearer t"}}
 	status, body := e.do("GET", "/customers/"+sandbox.CustomerID+"/prepaid/cards/"+c.CardID+"/3ds-authentications", auth, "")
 	var list struct {
-		Authentications []sandbox.PendingView `json:"authentications"`
+		Authentications []wallet.Pending `json:"authentications"`
 	}
 	if status != 200 || json.Unmarshal([]byte(body), &list) != nil || len(list.Authentications) != 1 {
 		t.Fatalf("list: %d %s", status, body)

@@ -181,17 +181,8 @@ func decodeVerify(body []byte) (wallet.VerifyRequest, []walletFieldError) {
 	return req, errs
 }
 
-// PendingView is a wallet authentication as GET shows it (sandbox
-// extension): the event, the state, the time left.
-type PendingView struct {
-	wallet.Event
-	Status       string    `json:"status"` // PENDING | VERIFIED | REJECTED | FAILED
-	StatusReason string    `json:"statusReason,omitempty"`
-	ExpiresAt    time.Time `json:"expiresAt"`
-}
-
-func (s *Sandbox) pendingView(a *authn) PendingView {
-	v := PendingView{Event: a.dec.event, Status: "PENDING", ExpiresAt: a.expires}
+func (s *Sandbox) pendingView(a *authn) wallet.Pending {
+	v := wallet.Pending{Event: a.dec.event, Status: "PENDING", ExpiresAt: a.expires}
 	switch {
 	case a.dec.answer != nil:
 		v.Status, v.StatusReason = string(a.dec.answer.Status), a.dec.answer.StatusReason
@@ -210,7 +201,7 @@ func (s *Sandbox) getPending(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	a := s.pendingFor(r)
-	var v PendingView
+	var v wallet.Pending
 	if a != nil {
 		s.settle(a, s.cfg.Now())
 		v = s.pendingView(a)
@@ -232,7 +223,7 @@ func (s *Sandbox) listPending(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.cfg.Now()
 	s.mu.Lock()
-	out := []PendingView{}
+	out := []wallet.Pending{}
 	for _, a := range s.byAuth3ds {
 		if a.dec.event.CustomerID != r.PathValue("customerId") || a.dec.event.CardID != r.PathValue("cardId") {
 			continue
@@ -243,7 +234,7 @@ func (s *Sandbox) listPending(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
-	slices.SortFunc(out, func(a, b PendingView) int { return a.Timestamp.Compare(b.Timestamp) })
+	slices.SortFunc(out, func(a, b wallet.Pending) int { return a.Timestamp.Compare(b.Timestamp) })
 	writeJSON(w, http.StatusOK, map[string]any{"authentications": out})
 }
 

@@ -70,7 +70,7 @@ func (c *Client) Authenticate(ctx context.Context, id string, req AuthenticateRe
 	if id == "" {
 		fe.Add("id", MsgMissing)
 	}
-	if err := fe.Err(op); err != nil {
+	if err := c.core.Check(op, fe); err != nil {
 		return nil, err
 	}
 	return c.call(ctx, client.Call{
@@ -141,7 +141,7 @@ func (c *Client) Create(ctx context.Context, req CreateRequest) (*Authentication
 	if req.Currency != "" && !currencyRE.MatchString(req.Currency) {
 		fe.Add("currency", "The value must be an ISO 4217 currency code such as SAR.")
 	}
-	if err := fe.Err(op); err != nil {
+	if err := c.core.Check(op, fe); err != nil {
 		return nil, err
 	}
 	return c.call(ctx, client.Call{Op: op, Method: http.MethodPost, Path: "/v1/3ds", Body: req})

@@ -50,3 +50,12 @@ func VerifySignature(hmacKey, body []byte, signature string) bool {
 	mac.Write(body)
 	return hmac.Equal(got, mac.Sum(nil))
 }
+
+// Pending is a 3DS authentication waiting for the wallet, as walletsim's
+// sandbox extension GET …/3ds-authentications[/{auth3dsId}] shows it.
+type Pending struct {
+	Event
+	Status       string    `json:"status"` // PENDING | VERIFIED | REJECTED | FAILED
+	StatusReason string    `json:"statusReason,omitempty"`
+	ExpiresAt    time.Time `json:"expiresAt"`
+}

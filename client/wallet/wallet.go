@@ -132,7 +132,7 @@ func (c *Client) Verify(ctx context.Context, customerID, cardID, auth3dsID strin
 		}
 	}
 	client.CheckHeaderValues(&fe, headers)
-	if err := fe.Err(op); err != nil {
+	if err := c.core.Check(op, fe); err != nil {
 		return nil, err
 	}
 	reply, err := c.core.Do(ctx, client.Call{
@@ -191,4 +191,52 @@ func decodeError(r *client.Reply) error {
 	}
 	body.Error.HTTPStatus = r.Status
 	return body.Error
+}
+
+// Get reads a pending authentication by id, for a wallet given the id by
+// hand. The seed has no such endpoint: walletsim's sandbox extension.
+func (c *Client) Get(ctx context.Context, customerID, cardID, auth3dsID string) (*Pending, error) {
+	const op = "wallet.Get"
+	reply, err := c.get(ctx, op, "/customers/"+url.PathEscape(customerID)+"/prepaid/cards/"+url.PathEscape(cardID)+
+		"/3ds-authentications/"+url.PathEscape(auth3dsID))
+	if err != nil {
+		return nil, err
+	}
+	var p Pending
+	if err := client.DecodeSuccess(op, reply, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// List reads the card's authentications waiting for the wallet, oldest
+// first: walletsim's sandbox extension.
+func (c *Client) List(ctx context.Context, customerID, cardID string) ([]Pending, error) {
+	const op = "wallet.List"
+	reply, err := c.get(ctx, op, "/customers/"+url.PathEscape(customerID)+"/prepaid/cards/"+url.PathEscape(cardID)+"/3ds-authentications")
+	if err != nil {
+		return nil, err
+	}
+	var body struct {
+		Authentications []Pending `json:"authentications"`
+	}
+	if err := client.DecodeSuccess(op, reply, &body); err != nil {
+		return nil, err
+	}
+	return body.Authentications, nil
+}
+
+func (c *Client) get(ctx context.Context, op, path string) (*client.Reply, error) {
+	var headers [][2]string
+	if c.creds.Token != "" {
+		headers = append(headers, [2]string{"Authorization", "Bearer " + c.creds.Token})
+	}
+	reply, err := c.core.Do(ctx, client.Call{Op: op, Method: http.MethodGet, Path: path, Header: headers})
+	if err != nil {
+		return nil, err
+	}
+	if !reply.OK() {
+		return nil, decodeError(reply)
+	}
+	return reply, nil
 }
