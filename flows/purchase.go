@@ -1,0 +1,350 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/walletsim/walletsim/client/acs"
+	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/threeds"
+)
+
+// Purchase flow states.
+const (
+	PurchaseReady     = "ready"     // nothing sent yet
+	PurchaseChallenge = "challenge" // the ACS wants a one-time code on its page
+	PurchaseDecoupled = "decoupled" // the ACS asked the wallet; waiting for it
+	PurchaseDone      = "done"      // a final transStatus is known
+	PurchaseFailed    = "failed"    // the authentication could not start
+)
+
+// PurchaseInput is what the merchant knows of the purchase and the card.
+type PurchaseInput struct {
+	// ID is the authentication's id; when empty, the sandbox creates one
+	// with the amount (a real target gets a fresh UUID).
+	ID          string
+	Amount      int64  // minor units
+	Currency    string // ISO 4217
+	Description string
+
+	Number      string
+	Month, Year int
+	Name        string
+	Channel     threeds.Channel
+	Preference  threeds.ChallengePreference
+	ReturnURL   string
+	Customer    *threeds.Customer
+	Billing     *threeds.Address
+	Shipping    *threeds.Address
+	Device      *threeds.Device
+}
+
+// PurchaseFlow is the merchant authenticating one purchase.
+type PurchaseFlow struct {
+	s  *Session
+	in PurchaseInput
+
+	mu        sync.Mutex
+	state     string
+	auth      *threeds.Authentication
+	challenge *acs.Challenge
+}
+
+// Purchase returns a flow for one purchase.
+func (s *Session) Purchase(in PurchaseInput) *PurchaseFlow {
+	if in.ReturnURL == "" {
+		in.ReturnURL = "https://shop.example/3ds/return"
+	}
+	return &PurchaseFlow{s: s, in: in, state: PurchaseReady}
+}
+
+// State is where the purchase stands.
+func (p *PurchaseFlow) State() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.state
+}
+
+// Authentication is the 3DS server's latest answer (nil before Start).
+func (p *PurchaseFlow) Authentication() *threeds.Authentication {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.auth
+}
+
+// Challenge is the ACS page as last read (nil when there is none).
+func (p *PurchaseFlow) Challenge() *acs.Challenge {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.challenge
+}
+
+func (p *PurchaseFlow) set(state string) {
+	p.mu.Lock()
+	changed := p.state != state
+	p.state = state
+	p.mu.Unlock()
+	if changed {
+		p.s.emit(Event{Flow: FlowPurchase, Kind: StateChanged, State: state})
+	}
+}
+
+// ErrState is a step asked for in the wrong state.
+var ErrState = errors.New("not possible in this state")
+
+func (p *PurchaseFlow) require(states ...string) error {
+	st := p.State()
+	for _, s := range states {
+		if st == s {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: the purchase is %s", ErrState, st)
+}
+
+// Start registers the purchase (on the sandbox) and asks the 3DS server to
+// authenticate the card: the ACS answers frictionless, with a challenge, or
+// decoupled.
+func (p *PurchaseFlow) Start(ctx context.Context) Result {
+	r := p.s.step(ctx, FlowPurchase, "authenticate", explainAuthenticate(p.in.Channel), func(ctx context.Context) Result {
+		if err := p.require(PurchaseReady); err != nil {
+			return failure(err)
+		}
+		id := p.in.ID
+		if id == "" && p.s.Target.Extensions {
+			created, err := p.s.tds.Create(ctx, threeds.CreateRequest{Amount: p.in.Amount, Currency: p.in.Currency, Description: p.in.Description})
+			if err != nil {
+				return failure(err)
+			}
+			id = created.ID
+		} else if id == "" {
+			id = p.s.opts.NewID()
+		}
+		a, err := p.s.tds.Authenticate(ctx, id, p.request())
+		if err != nil {
+			return failure(err)
+		}
+		p.mu.Lock()
+		p.in.ID, p.auth = id, a
+		p.mu.Unlock()
+		return authResult(a)
+	})
+	switch {
+	case r.Err == nil && r.TransStatus == "C":
+		p.set(PurchaseChallenge)
+	case r.Err == nil && r.TransStatus == "D":
+		p.set(PurchaseDecoupled)
+	case r.Err == nil:
+		p.set(PurchaseDone)
+	case !r.Cancelled && !errors.Is(r.Err, ErrState):
+		p.set(PurchaseFailed)
+	}
+	return r
+}
+
+func (p *PurchaseFlow) request() threeds.AuthenticateRequest {
+	in := p.in
+	return threeds.AuthenticateRequest{
+		Number: in.Number, Month: in.Month, Year: in.Year, Name: in.Name,
+		Channel: in.Channel, ChallengePreference: in.Preference, ReturnURL: in.ReturnURL,
+		Customer: in.Customer, BillingAddress: in.Billing, ShippingAddress: in.Shipping, CustomerDevice: in.Device,
+	}
+}
+
+// authResult is the Result of the 3DS server's answer: OK unless the
+// cardholder was not authenticated (N, R, U).
+func authResult(a *threeds.Authentication) Result {
+	ok := a.AuthStatus == "Y" || a.AuthStatus == "A" || a.AuthStatus == "C" || a.AuthStatus == "D"
+	r := Result{OK: ok, HTTPStatus: 200, TransStatus: a.AuthStatus, ECI: deref(a.ECI), CAVV: deref(a.AuthValue)}
+	r.Summary = TransStatusText(a.AuthStatus) + "."
+	if r.ECI != "" {
+		r.Summary += " ECI " + r.ECI + "."
+	}
+	r.add("transStatus", a.AuthStatus)
+	r.add("status", a.Status)
+	r.add("message", a.Message)
+	r.add("ECI", r.ECI)
+	r.add("CAVV", r.CAVV)
+	r.add("failure_reason", deref(a.FailureReason))
+	r.add("challenge_url", deref(a.ChallengeURL))
+	r.add("acsChallengeMandated", a.Meta.ARes.ACSChallengeMandated)
+	r.add("scheme", a.Scheme)
+	r.add("amount", sandbox.FormatAmount(a.Amount, a.Currency))
+	r.add("id", a.ID)
+	return r
+}
+
+// TransStatusText says what a transStatus means.
+func TransStatusText(ts string) string {
+	switch ts {
+	case "Y":
+		return "Authenticated (Y)"
+	case "A":
+		return "Attempted (A): the issuer could not authenticate, the attempt is proven"
+	case "C":
+		return "Challenge required (C): the cardholder must enter a one-time code"
+	case "D":
+		return "Decoupled (D): the issuer asks the cardholder's wallet"
+	case "N":
+		return "Not authenticated (N)"
+	case "R":
+		return "Rejected (R): the issuer asks not to authorise"
+	case "U":
+		return "Could not be performed (U)"
+	case "I":
+		return "Informational only (I)"
+	}
+	return "Status " + ts
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// ReadChallenge opens the ACS challenge page.
+func (p *PurchaseFlow) ReadChallenge(ctx context.Context) Result {
+	return p.s.step(ctx, FlowPurchase, "challenge", explainChallengePage, func(ctx context.Context) Result {
+		if err := p.require(PurchaseChallenge, PurchaseDone); err != nil {
+			return failure(err)
+		}
+		ch, err := p.s.acs.Challenge(ctx, deref(p.Authentication().ChallengeURL))
+		if err != nil {
+			return failure(err)
+		}
+		return p.challengeResult(ch)
+	})
+}
+
+func (p *PurchaseFlow) challengeResult(ch *acs.Challenge) Result {
+	p.mu.Lock()
+	p.challenge = ch
+	p.mu.Unlock()
+	r := Result{OK: true, HTTPStatus: 200, Summary: ch.Message, TransStatus: ch.TransStatus}
+	r.add("merchant", ch.Merchant)
+	r.add("amount", ch.AmountDisplay)
+	r.add("card", "•••• "+ch.CardLastFour)
+	r.add("sent by", ch.Channel)
+	r.add("to", ch.Destination)
+	r.add("attempts_left", fmt.Sprint(ch.AttemptsLeft))
+	r.add("transStatus", ch.TransStatus)
+	return r
+}
+
+// ErrNoCode means the cardholder's inbox has no code for this purchase.
+var ErrNoCode = errors.New("no one-time code for this purchase in the cardholder's inbox yet")
+
+// CodeFromInbox reads the one-time code the ACS sent for this purchase, as
+// the cardholder would on their phone or in their mailbox (sandbox only).
+func (p *PurchaseFlow) CodeFromInbox(ctx context.Context, cardholderID string) (acs.Message, Result) {
+	var msg acs.Message
+	r := p.s.step(ctx, FlowPurchase, "inbox", explainInbox, func(ctx context.Context) Result {
+		msgs, err := p.s.acs.Inbox(ctx, cardholderID)
+		if err != nil {
+			return failure(err)
+		}
+		id := p.Authentication().ID
+		for _, m := range msgs {
+			if m.AuthenticationID == id {
+				msg = m
+				r := Result{OK: true, HTTPStatus: 200, Summary: m.Channel + " to " + m.To + ": " + m.Body}
+				r.add("code", m.Code)
+				return r
+			}
+		}
+		return failure(ErrNoCode)
+	})
+	if r.OK {
+		p.s.emit(Event{Flow: FlowPurchase, Step: "inbox", Kind: Received, Note: msg.Channel + " from " + msg.From + ": " + msg.Body})
+	}
+	return msg, r
+}
+
+// Submit types code into the challenge page.
+func (p *PurchaseFlow) Submit(ctx context.Context, code string) Result {
+	return p.answerChallenge(ctx, "submit", explainSubmit, func(ctx context.Context, url string) (*acs.Challenge, error) {
+		return p.s.acs.Submit(ctx, url, code)
+	})
+}
+
+// CancelChallenge presses the page's Cancel button.
+func (p *PurchaseFlow) CancelChallenge(ctx context.Context) Result {
+	return p.answerChallenge(ctx, "cancel", explainCancel, func(ctx context.Context, url string) (*acs.Challenge, error) {
+		return p.s.acs.Cancel(ctx, url)
+	})
+}
+
+func (p *PurchaseFlow) answerChallenge(ctx context.Context, step string, explain *Explanation,
+	call func(context.Context, string) (*acs.Challenge, error)) Result {
+	r := p.s.step(ctx, FlowPurchase, step, explain, func(ctx context.Context) Result {
+		if err := p.require(PurchaseChallenge); err != nil {
+			return failure(err)
+		}
+		ch, err := call(ctx, deref(p.Authentication().ChallengeURL))
+		if err != nil {
+			return failure(err)
+		}
+		r := p.challengeResult(ch)
+		r.OK = ch.TransStatus == "Y" || ch.TransStatus == "C"
+		return r
+	})
+	if r.TransStatus != "" && r.TransStatus != "C" {
+		p.set(PurchaseDone)
+	}
+	return r
+}
+
+// Result reads the authentication's final result from the 3DS server.
+func (p *PurchaseFlow) Result(ctx context.Context) Result {
+	r := p.s.step(ctx, FlowPurchase, "result", explainResult, func(ctx context.Context) Result {
+		return p.fetch(ctx)
+	})
+	p.settle(r)
+	return r
+}
+
+// Await polls the result every interval until it is final (or ctx ends):
+// the merchant waiting while the cardholder answers in their wallet.
+func (p *PurchaseFlow) Await(ctx context.Context, every time.Duration) Result {
+	r := p.s.step(ctx, FlowPurchase, "await", explainAwait, func(ctx context.Context) Result {
+		for {
+			r := p.fetch(ctx)
+			if r.Err != nil || r.TransStatus != "C" && r.TransStatus != "D" {
+				return r
+			}
+			select {
+			case <-time.After(every):
+			case <-ctx.Done():
+				return failure(ctx.Err())
+			}
+		}
+	})
+	p.settle(r)
+	return r
+}
+
+func (p *PurchaseFlow) fetch(ctx context.Context) Result {
+	a := p.Authentication()
+	if a == nil {
+		return failure(fmt.Errorf("%w: the purchase was not started", ErrState))
+	}
+	got, err := p.s.tds.Get(ctx, a.ID)
+	if err != nil {
+		return failure(err)
+	}
+	p.mu.Lock()
+	p.auth = got
+	p.mu.Unlock()
+	return authResult(got)
+}
+
+func (p *PurchaseFlow) settle(r Result) {
+	if r.Err == nil && r.TransStatus != "C" && r.TransStatus != "D" {
+		p.set(PurchaseDone)
+	}
+}

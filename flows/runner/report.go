@@ -1,0 +1,176 @@
+package runner
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// StepLine is a step as one line of text: "✓ 3 authenticate — Challenge
+// required (C)…" or "✗ …" with the failed expectations on the next lines.
+func StepLine(sr *StepResult) string {
+	mark := "✓"
+	if !sr.OK() {
+		mark = "✗"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %d %s — %s", mark, sr.Index, sr.Action, sr.Result.String())
+	for _, f := range sr.Failures {
+		fmt.Fprintf(&b, "\n    line %d: %s", sr.Line, f)
+	}
+	if sr.Error != "" {
+		fmt.Fprintf(&b, "\n    line %d: cannot run: %s", sr.Line, sr.Error)
+	}
+	return b.String()
+}
+
+// WriteSummary writes the run's totals and what went wrong.
+func WriteSummary(w io.Writer, r *Report) {
+	for _, s := range r.Scenarios {
+		if s.Status == Passed {
+			continue
+		}
+		fmt.Fprintf(w, "%s %s (%s): %s\n", strings.ToUpper(s.Status), s.Name, s.File, s.why())
+	}
+	fmt.Fprintf(w, "%d scenarios: %d passed, %d failed, %d errors in %s\n",
+		len(r.Scenarios), r.Passed, r.Failed, r.Errors, r.Duration.Round(1e6))
+}
+
+// why says in one line why a scenario did not pass.
+func (s *ScenarioResult) why() string {
+	if s.Error != "" {
+		return s.Error
+	}
+	for _, st := range s.Steps {
+		if len(st.Failures) > 0 {
+			return fmt.Sprintf("step %d (%s, line %d): %s", st.Index, st.Action, st.Line, strings.Join(st.Failures, "; "))
+		}
+	}
+	return ""
+}
+
+// jsonReport is the --json output.
+type jsonReport struct {
+	Passed     int            `json:"passed"`
+	Failed     int            `json:"failed"`
+	Errors     int            `json:"errors"`
+	DurationMS int64          `json:"duration_ms"`
+	Scenarios  []jsonScenario `json:"scenarios"`
+}
+
+type jsonScenario struct {
+	Name       string     `json:"name"`
+	File       string     `json:"file"`
+	Target     string     `json:"target"`
+	Status     string     `json:"status"`
+	Error      string     `json:"error,omitempty"`
+	DurationMS int64      `json:"duration_ms"`
+	Steps      []jsonStep `json:"steps"`
+}
+
+type jsonStep struct {
+	Index       int               `json:"index"`
+	Line        int               `json:"line"`
+	Action      string            `json:"action"`
+	OK          bool              `json:"ok"`
+	Summary     string            `json:"summary"`
+	HTTPStatus  int               `json:"http_status,omitempty"`
+	TransStatus string            `json:"trans_status,omitempty"`
+	ECI         string            `json:"eci,omitempty"`
+	CAVV        string            `json:"cavv,omitempty"`
+	ErrorCode   string            `json:"error_code,omitempty"`
+	FieldErrors map[string]string `json:"field_errors,omitempty"`
+	Failures    []string          `json:"failures,omitempty"`
+	Error       string            `json:"error,omitempty"`
+}
+
+// WriteJSON writes the report as JSON.
+func WriteJSON(w io.Writer, r *Report) error {
+	out := jsonReport{Passed: r.Passed, Failed: r.Failed, Errors: r.Errors, DurationMS: r.Duration.Milliseconds(), Scenarios: []jsonScenario{}}
+	for _, s := range r.Scenarios {
+		js := jsonScenario{Name: s.Name, File: s.File, Target: s.Target, Status: s.Status, Error: s.Error,
+			DurationMS: s.Duration.Milliseconds(), Steps: []jsonStep{}}
+		for _, st := range s.Steps {
+			res := st.Result
+			step := jsonStep{Index: st.Index, Line: st.Line, Action: st.Action, OK: st.OK(), Summary: res.Summary,
+				HTTPStatus: res.HTTPStatus, TransStatus: res.TransStatus, ECI: res.ECI, CAVV: res.CAVV,
+				ErrorCode: res.ErrorCode, Failures: st.Failures, Error: st.Error}
+			for _, f := range res.FieldErrors {
+				if step.FieldErrors == nil {
+					step.FieldErrors = map[string]string{}
+				}
+				step.FieldErrors[f.Field] = f.Message
+			}
+			js.Steps = append(js.Steps, step)
+		}
+		out.Scenarios = append(out.Scenarios, js)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// JUnit XML, as CI servers read it.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Time     string      `xml:"time,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitProblem `xml:"failure,omitempty"`
+	Error     *junitProblem `xml:"error,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitProblem struct {
+	Message string `xml:"message,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// WriteJUnit writes the report as JUnit XML: one test case per scenario.
+func WriteJUnit(w io.Writer, r *Report) error {
+	suite := junitSuite{Name: "walletsim", Tests: len(r.Scenarios), Failures: r.Failed, Errors: r.Errors, Time: secs(r.Duration.Seconds())}
+	for _, s := range r.Scenarios {
+		var log strings.Builder
+		for _, st := range s.Steps {
+			log.WriteString(StepLine(st) + "\n")
+		}
+		c := junitCase{Name: s.Name, Classname: s.File, Time: secs(s.Duration.Seconds()), SystemOut: log.String()}
+		switch s.Status {
+		case Failed:
+			c.Failure = &junitProblem{Message: s.why(), Text: log.String()}
+		case Errored:
+			c.Error = &junitProblem{Message: s.why(), Text: log.String()}
+		}
+		suite.Cases = append(suite.Cases, c)
+	}
+	doc := junitSuites{Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Time: suite.Time, Suites: []junitSuite{suite}}
+	io.WriteString(w, xml.Header)
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func secs(s float64) string { return fmt.Sprintf("%.3f", s) }

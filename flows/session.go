@@ -1,0 +1,299 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/walletsim/walletsim/client"
+	"github.com/walletsim/walletsim/client/acs"
+	"github.com/walletsim/walletsim/client/issuing"
+	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/threeds"
+	"github.com/walletsim/walletsim/client/wallet"
+)
+
+// Target is where a session sends its requests: the embedded sandbox, or a
+// profile's real endpoints with its credentials and ids.
+type Target struct {
+	Name    string // "sandbox" or the profile's name
+	Sandbox bool   // start the embedded sandbox and use it for all three APIs
+	// Extensions: the endpoints are a walletsim sandbox (embedded or
+	// standalone), so its extensions work: purchase amounts, the
+	// cardholder's inbox, looking up a wallet request by id.
+	Extensions bool
+
+	IssuingURL, ThreeDSURL, WalletURL string
+
+	// Credentials (secrets: never shown, never written).
+	APIKey, IssuingToken, ThreeDSKey, WalletToken string
+	HMACKey                                       string
+
+	// Ids the flows use by default.
+	ProductID, ClientID                        string
+	CardholderID, WalletID, CardID, CustomerID string
+	WebhookListen                              string // address of the wallet's webhook listener
+	RequestExpiry                              time.Duration
+}
+
+// SandboxTarget is the built-in "sandbox" profile: the embedded sandbox,
+// its test cardholder, and made-up credentials that it accepts.
+func SandboxTarget() Target {
+	return Target{
+		Name: "sandbox", Sandbox: true, Extensions: true,
+		APIKey: "sandbox-api-key", IssuingToken: "sandbox-token", ThreeDSKey: "sk_test_sandbox",
+		WalletToken: "sandbox-wallet-token", HMACKey: "sandbox-hmac-key",
+		ProductID: "PRODUCT-SANDBOX", CardholderID: sandbox.CardholderID, WalletID: sandbox.WalletID,
+		CustomerID: sandbox.CustomerID, WebhookListen: "127.0.0.1:0", RequestExpiry: 5 * time.Minute,
+	}
+}
+
+// Clock is the time a session runs on. The runner gives the embedded sandbox
+// a virtual clock, so that waiting out an expiry takes no time.
+type Clock interface {
+	Now() time.Time
+}
+
+// Advancer is a Clock that a wait can move forward.
+type Advancer interface {
+	Clock
+	Advance(time.Duration)
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+// Options tune a session.
+type Options struct {
+	Sink  Sink          // receives every event; nil discards them
+	Clock Clock         // default: real time
+	NewID func() string // ids (x-request-id, authentication ids); default UUIDs
+	Rand  io.Reader     // the sandbox's one-time codes and CAVVs
+	// Client settings: retries and timeout of every call.
+	Retries int
+	Timeout time.Duration
+	// NoValidate sends invalid requests as they are (negative tests).
+	NoValidate bool
+	Logger     *slog.Logger
+	Version    string
+	// Sandbox tunes the embedded sandbox (the clock, ids and webhook are
+	// set by the session).
+	Sandbox sandbox.Config
+}
+
+// Session is one person's (or one scenario's) connection to a target: the
+// API clients, the event stream, the wallet's webhook listener and, for the
+// sandbox, the embedded sandbox itself.
+type Session struct {
+	Target Target
+	opts   Options
+
+	issuing *issuing.Client
+	tds     *threeds.Client
+	wallet  *wallet.Client
+	acs     *acs.Client
+
+	sandbox   *sandbox.Server
+	listener  *Listener
+	overrides Overrides
+	// transport is shared by the session's clients, so that Close can
+	// close their idle connections.
+	transport *http.Transport
+
+	mu     sync.Mutex // guards closed
+	closed bool
+}
+
+// Open connects to t: it starts the embedded sandbox when t.Sandbox, and the
+// webhook listener when t has a listen address.
+func Open(ctx context.Context, t Target, opts Options) (*Session, error) {
+	if opts.Clock == nil {
+		opts.Clock = realClock{}
+	}
+	if opts.NewID == nil {
+		opts.NewID = uuid.NewString
+	}
+	if opts.Sink == nil {
+		opts.Sink = func(Event) {}
+	}
+	s := &Session{Target: t, opts: opts, transport: http.DefaultTransport.(*http.Transport).Clone()}
+	if t.WebhookListen != "" {
+		l, err := Listen(t.WebhookListen, []byte(t.HMACKey), s.received)
+		if err != nil {
+			return nil, err
+		}
+		s.listener = l
+	}
+	if t.Sandbox {
+		cfg := opts.Sandbox
+		cfg.Now, cfg.NewID, cfg.Rand = opts.Clock.Now, opts.NewID, opts.Rand
+		if cfg.Expiry == 0 {
+			cfg.Expiry = t.RequestExpiry
+		}
+		if s.listener != nil {
+			cfg.WebhookURL, cfg.HMACKey = s.listener.URL(), []byte(t.HMACKey)
+		}
+		srv, err := sandbox.Start("127.0.0.1:0", cfg)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.sandbox = srv
+		t.IssuingURL, t.ThreeDSURL, t.WalletURL = srv.URL, srv.URL, srv.URL
+		s.Target = t
+	}
+	if t.IssuingURL == "" || t.ThreeDSURL == "" || t.WalletURL == "" {
+		s.Close()
+		return nil, errors.New("target " + t.Name + ": issuing, 3DS server and wallet platform URLs are all needed")
+	}
+	s.buildClients()
+	return s, nil
+}
+
+// Overrides bend a session's requests for negative tests.
+type Overrides struct {
+	// Credentials: "" as configured, "none" sends none, "publishable"
+	// gives the 3DS server a publishable key. Either implies NoValidate.
+	Credentials string
+	// NoValidate sends invalid requests as they are.
+	NoValidate bool
+	// Fault asks the sandbox to misbehave (x-walletsim-fault).
+	Fault string
+	// Timeout bounds each attempt (default: the session's).
+	Timeout time.Duration
+}
+
+// SetOverrides applies o to the calls that follow (until the next
+// SetOverrides). Not for use while other calls are in flight.
+func (s *Session) SetOverrides(o Overrides) {
+	s.overrides = o
+	s.buildClients()
+}
+
+func (s *Session) buildClients() {
+	o := s.overrides
+	var header http.Header
+	if o.Fault != "" {
+		header = http.Header{sandbox.FaultHeader: {o.Fault}}
+	}
+	timeout := s.opts.Timeout
+	if o.Timeout != 0 {
+		timeout = o.Timeout
+	}
+	cfg := func(base string) client.Config {
+		return client.Config{
+			BaseURL: base, Retries: s.opts.Retries, Timeout: timeout, Version: s.opts.Version,
+			Observer: s.observe, Logger: s.opts.Logger, NewID: s.opts.NewID, Now: s.opts.Clock.Now,
+			NoValidate: s.opts.NoValidate || o.NoValidate || o.Credentials != "", Header: header,
+			Transport: s.transport,
+		}
+	}
+	t := s.Target
+	switch o.Credentials {
+	case "none":
+		t.APIKey, t.IssuingToken, t.ThreeDSKey, t.WalletToken = "", "", "", ""
+	case "publishable":
+		t.ThreeDSKey = "pk_test_walletsim"
+	}
+	s.issuing = issuing.New(cfg(t.IssuingURL), issuing.Credentials{
+		APIKey: t.APIKey, ProductID: t.ProductID, ClientID: t.ClientID, Token: t.IssuingToken,
+	})
+	s.tds = threeds.New(cfg(t.ThreeDSURL), threeds.Credentials{SecretKey: t.ThreeDSKey})
+	s.wallet = wallet.New(cfg(t.WalletURL), wallet.Credentials{Token: t.WalletToken})
+	s.acs = acs.New(cfg(t.ThreeDSURL))
+}
+
+// Close stops the listener and the embedded sandbox.
+func (s *Session) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	s.mu.Unlock()
+	if s.sandbox != nil {
+		s.sandbox.Close()
+	}
+	if s.listener != nil {
+		s.listener.Close()
+	}
+	s.transport.CloseIdleConnections()
+}
+
+// SandboxURL is the embedded sandbox's address ("" on a real target).
+func (s *Session) SandboxURL() string {
+	if s.sandbox == nil {
+		return ""
+	}
+	return s.sandbox.URL
+}
+
+// Now is the session's time.
+func (s *Session) Now() time.Time { return s.opts.Clock.Now() }
+
+// Wait lets d pass: instantly on a virtual clock, for real otherwise.
+func (s *Session) Wait(ctx context.Context, d time.Duration) error {
+	if a, ok := s.opts.Clock.(Advancer); ok {
+		a.Advance(d)
+		return ctx.Err()
+	}
+	select {
+	case <-time.After(d):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// emit sends an event, stamped with the session's time.
+func (s *Session) emit(e Event) {
+	e.Time = s.opts.Clock.Now()
+	s.opts.Sink(e)
+}
+
+// observe turns a client exchange into an event of the step that made it
+// (the tag "flow/step" travels in the call's context).
+func (s *Session) observe(ex client.Exchange) {
+	flow, step := splitTag(ex.Tag)
+	s.emit(Event{Flow: flow, Step: step, Kind: Exchanged, Exchange: &ex})
+}
+
+// received reports a webhook the listener accepted or refused.
+func (s *Session) received(ex client.Exchange, note string) {
+	s.emit(Event{Flow: FlowWallet, Step: "webhook", Kind: Received, Exchange: &ex, Note: note})
+}
+
+// step runs one step of a flow: it announces it, tags its calls, and reports
+// its result.
+func (s *Session) step(ctx context.Context, flow, name string, explain *Explanation, run func(context.Context) Result) Result {
+	s.emit(Event{Flow: flow, Step: name, Kind: StepStarted, Explain: explain})
+	r := run(client.WithTag(ctx, flow+"/"+name))
+	s.emit(Event{Flow: flow, Step: name, Kind: Finished, Result: &r, Explain: outcomeExplanation(flow, name, r)})
+	return r
+}
+
+func splitTag(tag string) (string, string) {
+	for i := 0; i < len(tag); i++ {
+		if tag[i] == '/' {
+			return tag[:i], tag[i+1:]
+		}
+	}
+	return tag, ""
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

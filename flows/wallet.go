@@ -1,0 +1,173 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/wallet"
+)
+
+// Wallet flow states.
+const (
+	WalletIdle     = "idle"     // nothing pending
+	WalletPending  = "pending"  // a request waits for the cardholder
+	WalletAnswered = "answered" // the wallet reported its decision
+)
+
+// Pending is a 3DS request the wallet must answer.
+type Pending struct {
+	Event     wallet.Event
+	ExpiresAt time.Time
+	Source    string // "webhook" or "manual"
+}
+
+// TimeLeft is how long the cardholder still has at now.
+func (p Pending) TimeLeft(now time.Time) time.Duration {
+	if d := p.ExpiresAt.Sub(now); d > 0 {
+		return d
+	}
+	return 0
+}
+
+// Amount is the purchase amount, formatted with its currency.
+func (p Pending) Amount() string { return sandbox.FormatAmount(p.Event.Amount, p.Event.Currency) }
+
+// Decision is what the cardholder did in the wallet.
+type Decision struct {
+	Status wallet.Status
+	Reason string // statusReason, ≤ 100 characters
+	// OmitMethod leaves verification.method out (a negative test).
+	OmitMethod bool
+}
+
+// Expired is the decision the wallet reports when the cardholder let the
+// time run out: FAILED with seed 002's own words.
+var Expired = Decision{Status: wallet.Failed, Reason: "3DS authentication request has expired."}
+
+// WalletFlow is the cardholder's wallet app: it receives pending 3DS
+// requests and reports the cardholder's biometric decision.
+type WalletFlow struct {
+	s     *Session
+	mu    sync.Mutex
+	state string
+}
+
+// Wallet returns the session's wallet.
+func (s *Session) Wallet() *WalletFlow { return &WalletFlow{s: s, state: WalletIdle} }
+
+// State is where the flow stands.
+func (w *WalletFlow) State() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.state
+}
+
+func (w *WalletFlow) set(state string) {
+	w.mu.Lock()
+	changed := w.state != state
+	w.state = state
+	w.mu.Unlock()
+	if changed {
+		w.s.emit(Event{Flow: FlowWallet, Kind: StateChanged, State: state})
+	}
+}
+
+// ErrNoListener means the session has no webhook listener to wait on.
+var ErrNoListener = errors.New("no webhook listener: set the profile's webhook_listen address, or enter the auth3dsId by hand")
+
+// Next waits for the next ThreeDSecureEvent from the listener.
+func (w *WalletFlow) Next(ctx context.Context) (Pending, Result) {
+	var p Pending
+	r := w.s.step(ctx, FlowWallet, "receive", explainReceive, func(ctx context.Context) Result {
+		if w.s.listener == nil {
+			return failure(ErrNoListener)
+		}
+		select {
+		case ev := <-w.s.listener.Events():
+			p = Pending{Event: ev, ExpiresAt: ev.Timestamp.Add(w.s.Target.RequestExpiry), Source: "webhook"}
+			return pendingResult(p)
+		case <-ctx.Done():
+			return failure(ctx.Err())
+		}
+	})
+	if r.OK {
+		w.set(WalletPending)
+	}
+	return p, r
+}
+
+// Manual takes a request whose auth3dsId the user entered by hand; on the
+// sandbox it reads the rest (amount, merchant, walletOperationId).
+func (w *WalletFlow) Manual(ctx context.Context, customerID, cardID, auth3dsID string) (Pending, Result) {
+	var p Pending
+	r := w.s.step(ctx, FlowWallet, "lookup", explainLookup, func(ctx context.Context) Result {
+		p = Pending{Event: wallet.Event{CustomerID: customerID, CardID: cardID, Auth3dsID: auth3dsID},
+			ExpiresAt: w.s.Now().Add(w.s.Target.RequestExpiry), Source: "manual"}
+		if !w.s.Target.Extensions {
+			return pendingResult(p) // a real platform has no lookup: answer blind
+		}
+		got, err := w.s.wallet.Get(ctx, customerID, cardID, auth3dsID)
+		if err != nil {
+			return failure(err)
+		}
+		p.Event, p.ExpiresAt = got.Event, got.ExpiresAt
+		if got.Status != "PENDING" {
+			r := failure(fmt.Errorf("this 3DS request is no longer pending: %s %s", got.Status, got.StatusReason))
+			r.Fields = pendingResult(p).Fields
+			return r
+		}
+		return pendingResult(p)
+	})
+	if r.OK {
+		w.set(WalletPending)
+	}
+	return p, r
+}
+
+func pendingResult(p Pending) Result {
+	r := Result{OK: true, Summary: fmt.Sprintf("%s at %s on card •••• %s is waiting for the cardholder.",
+		p.Amount(), p.Event.MerchantName, p.Event.LastFourDigits)}
+	r.add("merchant", p.Event.MerchantName)
+	r.add("amount", p.Amount())
+	r.add("card", "•••• "+p.Event.LastFourDigits)
+	r.add("auth3dsId", p.Event.Auth3dsID)
+	r.add("walletOperationId", p.Event.WalletOperationID)
+	r.add("expires", p.ExpiresAt.UTC().Format(time.RFC3339))
+	return r
+}
+
+// Decide reports the cardholder's decision on p with seed 002's verify call.
+func (w *WalletFlow) Decide(ctx context.Context, p Pending, d Decision) Result {
+	r := w.s.step(ctx, FlowWallet, "decide", explainDecide(d), func(ctx context.Context) Result {
+		req := wallet.VerifyRequest{
+			WalletOperationID: p.Event.WalletOperationID,
+			Verification:      wallet.Verification{Method: wallet.Biometric},
+			Status:            d.Status, StatusReason: d.Reason,
+		}
+		if d.OmitMethod {
+			req.Verification.Method = ""
+		}
+		res, err := w.s.wallet.Verify(ctx, p.Event.CustomerID, p.Event.CardID, p.Event.Auth3dsID, req)
+		if err != nil {
+			return failure(err)
+		}
+		r := Result{OK: true, HTTPStatus: 201,
+			Summary: fmt.Sprintf("The wallet platform recorded %s.", res.Status)}
+		if res.Status != d.Status {
+			r.Summary = fmt.Sprintf("The wallet platform recorded %s instead of %s: %s", res.Status, d.Status, res.StatusReason)
+		}
+		r.add("status", string(res.Status))
+		r.add("statusReason", res.StatusReason)
+		r.add("auth3dsId", res.Auth3dsID)
+		r.add("creationTime", res.CreationTime.UTC().Format(time.RFC3339))
+		return r
+	})
+	if r.OK {
+		w.set(WalletAnswered)
+	}
+	return r
+}
