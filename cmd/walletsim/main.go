@@ -4,6 +4,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"runtime/debug"
@@ -44,12 +45,31 @@ credentials or network are needed.`,
 		},
 	}
 	root.SetVersionTemplate("walletsim {{.Version}}\n")
+	root.AddCommand(newSandboxCmd(), newRunCmd(), newProfilesCmd())
 	return root
 }
 
+// exitError carries an exit status up to main; an empty message prints
+// nothing (the command has said everything already).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+
 func main() {
-	if err := newRootCmd().Execute(); err != nil {
-		fmt.Fprintln(os.Stderr, "walletsim:", err)
-		os.Exit(2)
+	err := newRootCmd().Execute()
+	if err == nil {
+		return
 	}
+	code := 2 // usage: cobra's own errors are bad flags or arguments
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	}
+	if msg := err.Error(); msg != "" {
+		fmt.Fprintln(os.Stderr, "walletsim:", msg)
+	}
+	os.Exit(code)
 }
