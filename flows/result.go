@@ -75,10 +75,10 @@ func failure(err error) Result {
 		r.FieldErrors = ve.Fields
 	case errors.As(err, &ie):
 		r.HTTPStatus, r.ErrorCode = ie.HTTPStatus, fmt.Sprint(ie.Code)
-		r.Summary = fmt.Sprintf("The issuer refused (HTTP %d): %s", ie.HTTPStatus, ie.Message)
+		r.Summary = fmt.Sprintf("The issuer %s (HTTP %d): %s", answered(ie.HTTPStatus), ie.HTTPStatus, ie.Message)
 	case errors.As(err, &we):
 		r.HTTPStatus, r.ErrorCode = we.HTTPStatus, we.Code
-		r.Summary = fmt.Sprintf("The wallet platform refused (HTTP %d, %s): %s", we.HTTPStatus, we.Code, we.Message)
+		r.Summary = fmt.Sprintf("The wallet platform %s (HTTP %d, %s): %s", answered(we.HTTPStatus), we.HTTPStatus, we.Code, we.Message)
 		if len(we.Details) > 0 && len(we.FieldErrors) == 0 {
 			r.Summary += " — " + strings.Join(we.Details, " ")
 		}
@@ -87,7 +87,7 @@ func failure(err error) Result {
 		}
 	case errors.As(err, &tde):
 		r.HTTPStatus = tde.HTTPStatus
-		r.Summary = fmt.Sprintf("The 3DS server refused (HTTP %d): %s", tde.HTTPStatus, tde.Message)
+		r.Summary = fmt.Sprintf("The 3DS server %s (HTTP %d): %s", answered(tde.HTTPStatus), tde.HTTPStatus, tde.Message)
 		for _, f := range sortedKeys(tde.Errors) {
 			for _, m := range tde.Errors[f] {
 				r.FieldErrors = append(r.FieldErrors, client.FieldError{Field: f, Message: m})
@@ -103,7 +103,16 @@ func failure(err error) Result {
 	return r
 }
 
-// describe is a Result's text with its field errors, for logs and reports.
+// answered says how a party answered an error status: a 4xx refuses the
+// request, a 5xx is the party failing.
+func answered(status int) string {
+	if status >= 500 {
+		return "failed"
+	}
+	return "refused"
+}
+
+// String is a Result's text with its field errors, for logs and reports.
 func (r Result) String() string {
 	if len(r.FieldErrors) == 0 {
 		return r.Summary

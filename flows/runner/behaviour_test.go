@@ -48,7 +48,7 @@ steps:
 	var out bytes.Buffer
 	runner.WriteSummary(&out, rep)
 	for _, want := range []string{
-		`FAILED wrong (test.yaml): step 1 (authenticate, line 4): trans_status: expected C, got "Y"; eci: expected "02", got "05"`,
+		`FAILED wrong (test.yaml): step 1 (authenticate, line 5): trans_status: expected C, got "Y"; eci: expected "02", got "05"`,
 		"1 scenarios: 0 passed, 1 failed, 0 errors",
 	} {
 		if !strings.Contains(out.String(), want) {
@@ -135,7 +135,9 @@ func TestReports(t *testing.T) {
 		Passed, Failed int
 		Scenarios      []struct {
 			Name, Status string
-			Steps        []struct{ TransStatus string `json:"trans_status"` }
+			Steps        []struct {
+				TransStatus string `json:"trans_status"`
+			}
 		}
 	}
 	if err := json.Unmarshal(js.Bytes(), &parsed); err != nil || parsed.Passed != 1 || parsed.Failed != 1 ||
@@ -181,4 +183,3 @@ steps:
 		t.Fatalf("%+v %+v", s, s.Steps)
 	}
 }
-

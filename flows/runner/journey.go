@@ -51,7 +51,10 @@ func (e errStep) Error() string { return e.msg }
 
 // run performs one step and checks its expectations.
 func (j *journey) run(ctx context.Context, i int, st scenario.Step) *StepResult {
-	sr := &StepResult{Index: i + 1, Line: st.Line, Action: st.Action}
+	sr := &StepResult{Index: i + 1, Line: st.Line, ExpectLine: st.Line, Action: st.Action}
+	if st.Expect != nil {
+		sr.ExpectLine = st.Expect.Line
+	}
 	j.log.begin(i+1, st.Action)
 	j.s.SetOverrides(flows.Overrides{Credentials: st.Credentials, NoValidate: st.NoValidate, Fault: st.Fault, Timeout: st.Timeout})
 	r, err := j.do(ctx, st)

@@ -18,7 +18,7 @@ func StepLine(sr *StepResult) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %d %s — %s", mark, sr.Index, sr.Action, sr.Result.String())
 	for _, f := range sr.Failures {
-		fmt.Fprintf(&b, "\n    line %d: %s", sr.Line, f)
+		fmt.Fprintf(&b, "\n    line %d: %s", sr.ExpectLine, f)
 	}
 	if sr.Error != "" {
 		fmt.Fprintf(&b, "\n    line %d: cannot run: %s", sr.Line, sr.Error)
@@ -45,7 +45,7 @@ func (s *ScenarioResult) why() string {
 	}
 	for _, st := range s.Steps {
 		if len(st.Failures) > 0 {
-			return fmt.Sprintf("step %d (%s, line %d): %s", st.Index, st.Action, st.Line, strings.Join(st.Failures, "; "))
+			return fmt.Sprintf("step %d (%s, line %d): %s", st.Index, st.Action, st.ExpectLine, strings.Join(st.Failures, "; "))
 		}
 	}
 	return ""

@@ -69,12 +69,13 @@ type ScenarioResult struct {
 
 // StepResult is one step's run.
 type StepResult struct {
-	Index    int
-	Line     int
-	Action   string
-	Result   flows.Result
-	Failures []string // expectations that did not hold
-	Error    string   // why the step could not run
+	Index      int
+	Line       int // the step's line
+	ExpectLine int // its expect block's line (the step's when it has none)
+	Action     string
+	Result     flows.Result
+	Failures   []string // expectations that did not hold
+	Error      string   // why the step could not run
 }
 
 // OK reports whether the step met its expectations.
