@@ -153,6 +153,11 @@ func outcomeExplanation(flow, step string, r Result) *Explanation {
 	e := &Explanation{Title: TransStatusText(r.TransStatus)}
 	switch r.TransStatus {
 	case "Y":
+		if r.ECI == "" {
+			e.Text = "The cardholder is authenticated. The ACS reports it to the 3DS Server in its RReq; the merchant " +
+				"reads the final result there, with the ECI and the CAVV to send with the payment."
+			break
+		}
 		e.Text = "The cardholder is authenticated. ECI " + r.ECI + " (Electronic Commerce Indicator) tells the card " +
 			"network so when the merchant asks for authorisation; the CAVV (Cardholder Authentication Verification " +
 			"Value) is the issuer's cryptographic proof of it. With both, liability for fraud shifts to the issuer."

@@ -70,7 +70,7 @@ func (l *Listener) handle(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	l.report(client.Exchange{
 		Op: "webhook.ThreeDSecureEvent", Tag: FlowWallet + "/webhook", Attempt: 1, Started: started, Duration: time.Since(started),
-		Request:  client.Request{Method: r.Method, URL: r.URL.String(), Header: client.Redact(r.Header), Body: body},
+		Request:  client.Request{Method: r.Method, URL: "http://" + r.Host + r.URL.RequestURI(), Header: client.Redact(r.Header), Body: body},
 		Response: &client.Response{Status: status, Header: client.Redact(w.Header()), Body: answer},
 	}, note)
 	if ev != nil {

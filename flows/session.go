@@ -236,6 +236,14 @@ func (s *Session) SandboxURL() string {
 	return s.sandbox.URL
 }
 
+// WebhookURL is where the wallet's listener takes events ("" without one).
+func (s *Session) WebhookURL() string {
+	if s.listener == nil {
+		return ""
+	}
+	return s.listener.URL()
+}
+
 // Now is the session's time.
 func (s *Session) Now() time.Time { return s.opts.Clock.Now() }
 

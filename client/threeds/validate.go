@@ -67,7 +67,7 @@ func Validate(req AuthenticateRequest) client.FieldErrors {
 	oneOf(&fe, "challenge_preference", req.ChallengePreference, ChallengePreferences)
 	if c := req.Customer; c != nil {
 		strLen(&fe, "customer.name", c.Name, 2, 45)
-		if c.Email != "" && !validEmail(c.Email) {
+		if c.Email != "" && !ValidEmail(c.Email) {
 			fe.Add("customer.email", MsgEmail)
 		}
 		strLen(&fe, "customer.email", c.Email, 1, 254)
@@ -196,7 +196,8 @@ func ValidURL(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
-func validEmail(s string) bool {
+// ValidEmail reports whether s is a bare email address.
+func ValidEmail(s string) bool {
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Address == s && a.Name == ""
 }

@@ -27,6 +27,7 @@ func appVersion() string {
 }
 
 func newRootCmd() *cobra.Command {
+	tuiOpts := &tuiOptions{}
 	root := &cobra.Command{
 		Use:   "walletsim",
 		Short: "Walk through a cardholder's 3-D Secure journey in the terminal",
@@ -35,15 +36,22 @@ issuer's 3DS program, authenticate a purchase as the merchant (browser or
 decoupled), and approve it biometrically as the cardholder's wallet.
 
 Every party is played by walletsim on an embedded sandbox by default, so no
-credentials or network are needed.`,
+credentials or network are needed.
+
+Without a command, walletsim opens its terminal UI on the sandbox (or on
+--profile). Without a terminal, use walletsim run.`,
 		Version:       appVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return cmd.Help()
+			return runTUI(cmd, tuiOpts)
 		},
 	}
+	f := root.Flags()
+	f.StringVar(&tuiOpts.profile, "profile", "sandbox", "target profile (see walletsim profiles)")
+	f.StringVar(&tuiOpts.config, "config", "", "profiles file (default $XDG_CONFIG_HOME/walletsim/config.yaml)")
+	f.StringVar(&tuiOpts.log, "log", "", "write diagnostics to this file (nothing is written to the terminal)")
 	root.SetVersionTemplate("walletsim {{.Version}}\n")
 	root.AddCommand(newSandboxCmd(), newRunCmd(), newProfilesCmd())
 	return root

@@ -212,7 +212,7 @@ func runScenario(ctx context.Context, index int, sc scenario.Scenario, opts Opti
 	}
 	defer sess.Close()
 	if log != nil {
-		log.redact(sess.SandboxURL())
+		log.stable(sess.SandboxURL(), sess.WebhookURL())
 	}
 	j := newJourney(sess, sc, target)
 	j.log = log

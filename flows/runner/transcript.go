@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -73,10 +74,11 @@ func (t *transcript) flushAll() {
 
 // scenarioLog collects one scenario's lines.
 type scenarioLog struct {
-	t      *transcript
-	index  int
-	name   string
-	base   string // the embedded sandbox's URL, replaced by http://sandbox
+	t     *transcript
+	index int
+	name  string
+	// Addresses that change from run to run, and what they are written as.
+	hosts  *strings.Replacer
 	mu     sync.Mutex
 	step   int
 	action string
@@ -84,10 +86,21 @@ type scenarioLog struct {
 	held   []flows.Event // webhooks, written when the wallet takes them
 }
 
-func (l *scenarioLog) redact(base string) {
-	if l != nil {
-		l.base = base
+// stable replaces the embedded sandbox's and the listener's loopback
+// addresses (new ports every run) with fixed names.
+func (l *scenarioLog) stable(sandboxURL, webhookURL string) {
+	if l == nil {
+		return
 	}
+	var pairs []string
+	if sandboxURL != "" {
+		pairs = append(pairs, sandboxURL, "http://sandbox")
+	}
+	if webhookURL != "" {
+		u, _ := url.Parse(webhookURL)
+		pairs = append(pairs, "http://"+u.Host, "http://wallet")
+	}
+	l.hosts = strings.NewReplacer(pairs...)
 }
 
 func (l *scenarioLog) begin(step int, action string) {
@@ -144,10 +157,10 @@ func (l *scenarioLog) write(e flows.Event, kind string) {
 }
 
 func (l *scenarioLog) replace(s string) string {
-	if l.base == "" {
+	if l.hosts == nil {
 		return s
 	}
-	return strings.ReplaceAll(s, l.base, "http://sandbox")
+	return l.hosts.Replace(s)
 }
 
 // body embeds a JSON body as JSON, anything else as a string.
@@ -155,9 +168,7 @@ func (l *scenarioLog) body(b []byte) json.RawMessage {
 	if len(b) == 0 {
 		return nil
 	}
-	if l.base != "" {
-		b = bytes.ReplaceAll(b, []byte(l.base), []byte("http://sandbox"))
-	}
+	b = []byte(l.replace(string(b)))
 	var buf bytes.Buffer
 	if json.Compact(&buf, b) == nil {
 		return buf.Bytes()

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/spf13/cobra"
+
+	"github.com/walletsim/walletsim/flows"
+	"github.com/walletsim/walletsim/tui"
+)
+
+type tuiOptions struct {
+	profile, config, log string
+}
+
+// noTTY is said when walletsim is started without a terminal.
+const noTTY = `walletsim's TUI needs an interactive terminal, and this is not one.
+
+To run walkthroughs headlessly (CI, scripts, bug reports), use scenarios:
+  walletsim run testdata/scenarios          # the shipped scenarios
+  walletsim run --help                      # the format and the flags
+To serve the sandbox for curl or Postman:
+  walletsim sandbox`
+
+// runTUI opens the session and runs the TUI until the person quits.
+func runTUI(cmd *cobra.Command, o *tuiOptions) error {
+	if !isTerminal(os.Stdin) || !isTerminal(cmd.OutOrStdout()) {
+		fmt.Fprintln(cmd.ErrOrStderr(), noTTY)
+		return &exitError{exitUsage, errors.New("")}
+	}
+	set, err := loadProfiles(o.config)
+	if err != nil {
+		return &exitError{exitUsage, err}
+	}
+	target, err := set.Target(o.profile)
+	if err != nil {
+		return &exitError{exitUsage, err}
+	}
+	logger, closeLog, err := openLog(o.log)
+	if err != nil {
+		return &exitError{exitUsage, err}
+	}
+	defer closeLog()
+	sink, events := tui.Sink()
+	sess, err := flows.Open(cmd.Context(), target, flows.Options{Sink: sink, Logger: logger, Version: appVersion()})
+	if err != nil {
+		return &exitError{exitCantRun, fmt.Errorf("cannot open %s: %w", target.Name, err)}
+	}
+	defer sess.Close()
+	app := tui.New(tui.Options{Session: sess, Events: events, Resolve: set.Target})
+	defer app.Close()
+	_, err = tea.NewProgram(app, tea.WithAltScreen(), tea.WithContext(cmd.Context())).Run()
+	if errors.Is(err, tea.ErrProgramKilled) {
+		return nil
+	}
+	return err
+}
+
+// openLog sends diagnostics to a file, or nowhere: never to the terminal
+// the TUI owns.
+func openLog(path string) (*slog.Logger, func(), error) {
+	if path == "" {
+		return slog.New(slog.NewTextHandler(io.Discard, nil)), func() {}, nil
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--log: %w", err)
+	}
+	return slog.New(slog.NewTextHandler(f, nil)), func() { f.Close() }, nil
+}

@@ -1,0 +1,265 @@
+// Package inspector is the TUI's HTTP inspector: an overlay listing every
+// HTTP exchange of the session, newest first — the calls walletsim makes to
+// the issuer, the 3DS server and the wallet platform (each attempt), and the
+// webhooks it receives — with the details of each one, and its export as a
+// cURL command to the clipboard (OSC 52) or to a file.
+//
+// Everything it shows is already redacted. Secrets only leave it on an
+// explicit request: the "reveal secrets" mode, shown on screen while it is
+// on, applies to the next copy or save and then turns itself off.
+package inspector
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/walletsim/walletsim/client"
+	"github.com/walletsim/walletsim/tui/common"
+)
+
+// InboundOp is the Op of the webhooks walletsim receives; they are listed
+// with the calls it makes, marked InboundMark.
+const InboundOp = "webhook.ThreeDSecureEvent"
+
+// InboundMark marks an inbound exchange in the list.
+const InboundMark = "⇠"
+
+// Model is the inspector. Build it with New.
+type Model struct {
+	// Clipboard receives the text to copy. The default writes an OSC 52
+	// sequence to the terminal (/dev/tty, else stderr), through tmux or
+	// screen when they run.
+	Clipboard func(text string) error
+	// SaveDir is where cURL files are saved: "." (the current directory)
+	// by default.
+	SaveDir string
+
+	c *common.Common
+	// exchanges are in arrival order, oldest first; the list shows them
+	// the other way round. An index into it names an exchange for good.
+	exchanges []client.Exchange
+	sel       int // index of the selected exchange
+	// pinned: the user has moved the selection, so it stays on its
+	// exchange; until then it follows the newest.
+	pinned bool
+	top    int // first list row shown; row 0 is the newest exchange
+	w, h   int
+
+	detail bool
+	vp     viewport.Model
+	vpW    int // width the detail content was laid out for
+
+	reveal bool
+	status string
+	tone   tone
+
+	keys keys
+}
+
+// tone is how a status line is coloured.
+type tone int
+
+const (
+	toneOK tone = iota
+	toneWarn
+	toneBad
+)
+
+// keys are the inspector's own keys, besides the app's c.Keys.
+type keys struct {
+	pageUp, pageDown, home, end key.Binding
+}
+
+// New builds the inspector.
+func New(c *common.Common) *Model {
+	m := &Model{
+		Clipboard: osc52Clipboard,
+		SaveDir:   ".",
+		c:         c,
+		keys: keys{
+			pageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+			pageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+			home:     key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "top")),
+			end:      key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "bottom")),
+		},
+	}
+	m.vp = viewport.New(0, 0)
+	m.vp.MouseWheelEnabled = false
+	m.vp.KeyMap = viewport.KeyMap{
+		Up:           c.Keys.Up,
+		Down:         c.Keys.Down,
+		PageUp:       m.keys.pageUp,
+		PageDown:     m.keys.pageDown,
+		HalfPageUp:   key.NewBinding(key.WithKeys("ctrl+u")),
+		HalfPageDown: key.NewBinding(key.WithKeys("ctrl+d")),
+	}
+	return m
+}
+
+// Add records one exchange (one attempt, already redacted). Until the
+// user moves the selection, it is on the newest exchange; from then on it
+// stays on the exchange it is on.
+func (m *Model) Add(ex client.Exchange) {
+	m.exchanges = append(m.exchanges, ex)
+	if !m.pinned {
+		m.sel = len(m.exchanges) - 1
+	} else if m.top > 0 {
+		// Scrolled down: keep the rows in view where they are.
+		m.top++
+	}
+	m.scroll()
+}
+
+// Len is the number of exchanges recorded.
+func (m *Model) Len() int { return len(m.exchanges) }
+
+// SetSize sets the area the inspector draws in. It is cheap when the size
+// does not change.
+func (m *Model) SetSize(w, h int) {
+	if w == m.w && h == m.h {
+		return
+	}
+	m.w, m.h = w, h
+	m.layoutDetail()
+	m.scroll()
+}
+
+// InDetail reports whether the details of an exchange are open: then esc
+// goes back to the list.
+func (m *Model) InDetail() bool { return m.detail }
+
+// Update handles keys.
+func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return m, nil
+	}
+	defer m.scroll()
+	k := m.c.Keys
+	switch {
+	case key.Matches(km, k.Copy):
+		m.pinned = true
+		m.copyCurl()
+		return m, nil
+	case key.Matches(km, k.Write):
+		m.pinned = true
+		m.saveCurl()
+		return m, nil
+	case key.Matches(km, k.Reveal):
+		m.toggleReveal()
+		return m, nil
+	}
+	m.status = ""
+	if m.detail {
+		return m.updateDetail(km)
+	}
+	n := len(m.exchanges)
+	if n == 0 {
+		return m, nil
+	}
+	row := n - 1 - m.sel
+	switch {
+	case key.Matches(km, k.Up):
+		row--
+	case key.Matches(km, k.Down):
+		row++
+	case key.Matches(km, m.keys.pageUp):
+		row -= max(m.listRows()-1, 1)
+	case key.Matches(km, m.keys.pageDown):
+		row += max(m.listRows()-1, 1)
+	case key.Matches(km, m.keys.home):
+		row = 0
+	case key.Matches(km, m.keys.end):
+		row = n - 1
+	case key.Matches(km, k.Enter):
+		m.pinned = true
+		m.openDetail()
+		return m, nil
+	default:
+		return m, nil
+	}
+	// From the first move on, the selection stays on its exchange.
+	m.pinned = true
+	m.sel = n - 1 - min(max(row, 0), n-1)
+	return m, nil
+}
+
+func (m *Model) updateDetail(km tea.KeyMsg) (*Model, tea.Cmd) {
+	switch {
+	case key.Matches(km, m.c.Keys.Back):
+		m.detail = false
+		return m, nil
+	case key.Matches(km, m.keys.home):
+		m.vp.GotoTop()
+		return m, nil
+	case key.Matches(km, m.keys.end):
+		m.vp.GotoBottom()
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.vp, cmd = m.vp.Update(km)
+	return m, cmd
+}
+
+// ShortHelp is the keys for the help bar, for the view that is open.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.c.Keys
+	reveal := k.Reveal
+	if m.reveal {
+		reveal.SetHelp(reveal.Help().Key, "keep secrets redacted")
+	}
+	if m.detail {
+		scroll := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓ pgup/pgdn", "scroll"))
+		back := k.Back
+		back.SetHelp(back.Help().Key, "back to list")
+		return []key.Binding{scroll, k.Copy, k.Write, reveal, back}
+	}
+	if len(m.exchanges) == 0 {
+		return nil
+	}
+	move := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "select"))
+	enter := k.Enter
+	enter.SetHelp(enter.Help().Key, "details")
+	return []key.Binding{move, enter, k.Copy, k.Write, reveal}
+}
+
+// View draws the inspector in exactly w×h cells.
+func (m *Model) View() string {
+	if m.w <= 0 || m.h <= 0 {
+		return ""
+	}
+	foot := m.footer()
+	body := m.h - len(foot)
+	var lines []string
+	if m.detail {
+		lines = m.detailLines(body)
+	} else {
+		lines = m.listLines(body)
+	}
+	// The footer sits at the bottom, above the app's help bar.
+	for len(lines) < body {
+		lines = append(lines, "")
+	}
+	return fit(append(lines[:body], foot...), m.w, m.h)
+}
+
+// selected is the selected exchange, if any.
+func (m *Model) selected() (client.Exchange, bool) {
+	if len(m.exchanges) == 0 {
+		return client.Exchange{}, false
+	}
+	return m.exchanges[m.sel], true
+}
+
+// style returns the status-line style of t.
+func (m *Model) style(t tone) lipgloss.Style {
+	switch t {
+	case toneWarn:
+		return m.c.Styles.Warn
+	case toneBad:
+		return m.c.Styles.Bad
+	}
+	return m.c.Styles.OK
+}

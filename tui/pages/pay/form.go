@@ -1,0 +1,156 @@
+package pay
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/netip"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/huh"
+
+	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/threeds"
+	"github.com/walletsim/walletsim/tui/common"
+)
+
+// fields are the form's values as typed, prefilled with sandbox test data.
+type fields struct {
+	card       int // index in sandbox.TestCards, or -1 for the typed number
+	number     string
+	amount     string // major units: "49.99"
+	currency   string
+	preference threeds.ChallengePreference
+	name       string
+	email      string
+	mobile     string
+	ip         string
+	language   string
+	timezone   string
+}
+
+func defaults(c *common.Common) *fields {
+	f := &fields{card: -1, number: c.Card.Number, amount: "49.99", currency: "SAR", preference: threeds.NoPreference,
+		name: sandbox.HolderName, email: sandbox.HolderEmail, mobile: "0555555555",
+		ip: "203.0.113.10", language: "en-GB", timezone: "-180"}
+	for i, tc := range sandbox.TestCards {
+		if tc.PAN == c.Card.Number {
+			f.card = i
+		}
+	}
+	return f
+}
+
+// form asks for the purchase, validating each field as it is typed with
+// seed 004's rules and messages.
+func (f *fields) form(c *common.Common, width int) *huh.Form {
+	var card huh.Field
+	if c.Sandbox() {
+		opts := make([]huh.Option[int], len(sandbox.TestCards))
+		for i, tc := range sandbox.TestCards {
+			opts[i] = huh.NewOption(fmt.Sprintf("%s %-4s %s", tc.PAN, schemeShort[tc.Scheme], short[tc.Outcome]), i)
+		}
+		card = huh.NewSelect[int]().Title("Test card").Description("each forces an outcome").Options(opts...).Value(&f.card).Height(5)
+	} else {
+		card = huh.NewInput().Title("Card number").Value(&f.number).Validate(cardNumber)
+	}
+	prefs := make([]huh.Option[threeds.ChallengePreference], len(threeds.ChallengePreferences))
+	for i, p := range threeds.ChallengePreferences {
+		prefs[i] = huh.NewOption(string(p), p)
+	}
+	return huh.NewForm(
+		huh.NewGroup(card,
+			huh.NewInput().Title("Amount").Value(&f.amount).Validate(func(s string) error { _, err := f.minor(s); return err }),
+			huh.NewInput().Title("Currency").Value(&f.currency).Validate(currency).CharLimit(3),
+			huh.NewSelect[threeds.ChallengePreference]().Title("Challenge preference (the merchant's wish)").Options(prefs...).Value(&f.preference).Inline(true),
+		).Title("The purchase"),
+		huh.NewGroup(
+			huh.NewInput().Title("Cardholder name").Value(&f.name).Validate(length(2, 45)),
+			huh.NewInput().Title("Email").Value(&f.email).Validate(email),
+			huh.NewInput().Title("Mobile").Value(&f.mobile).Validate(length(1, 18)),
+		).Title("The cardholder (sent to the ACS for its risk decision)"),
+		huh.NewGroup(
+			huh.NewInput().Title("Browser IP address").Value(&f.ip).Validate(ip),
+			huh.NewInput().Title("Browser language").Value(&f.language).Validate(length(1, 8)),
+			huh.NewInput().Title("Time zone offset (minutes, as JavaScript gives it)").Value(&f.timezone).Validate(timezone),
+		).Title("The browser (EMV 3DS browser data)"),
+	).WithShowHelp(false).WithWidth(width)
+}
+
+// short names what a test card forces, to fit a picker row.
+var short = map[sandbox.Outcome]string{
+	sandbox.Frictionless: "Y frictionless", sandbox.Attempted: "A attempted", sandbox.Challenge: "C challenge",
+	sandbox.Decoupled: "D decoupled", sandbox.NotAuth: "N not authenticated", sandbox.Rejected: "R rejected",
+	sandbox.Unavailable: "U unavailable", sandbox.Fault500: "HTTP 500", sandbox.Fault503: "HTTP 503",
+	sandbox.FaultTimeout: "no answer",
+}
+
+var schemeShort = map[sandbox.Scheme]string{sandbox.Visa: "visa", sandbox.Mastercard: "mc", sandbox.Mada: "mada"}
+
+// minor converts "49.99" to minor units of the currency (4999).
+func (f *fields) minor(s string) (int64, error) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || v <= 0 || math.IsInf(v, 0) || v > 1e9 {
+		return 0, errors.New("Enter an amount such as 49.99.")
+	}
+	decimals := 0 // "SAR 0.01" has two, "JPY 1" none
+	if _, frac, ok := strings.Cut(sandbox.FormatAmount(1, f.currency), "."); ok {
+		decimals = len(frac)
+	}
+	scaled := v * math.Pow10(decimals)
+	if math.Abs(scaled-math.Round(scaled)) > 1e-6 {
+		return 0, fmt.Errorf("%s has %d decimals.", f.currency, decimals)
+	}
+	return int64(math.Round(scaled)), nil
+}
+
+func cardNumber(s string) error {
+	if !threeds.Luhn(strings.ReplaceAll(s, " ", "")) {
+		return errors.New(threeds.MsgCardNumber)
+	}
+	return nil
+}
+
+func currency(s string) error {
+	if len(s) != 3 || strings.ToUpper(s) != s || strings.ContainsFunc(s, func(r rune) bool { return r < 'A' || r > 'Z' }) {
+		return errors.New("The value must be an ISO 4217 currency code such as SAR.")
+	}
+	return nil
+}
+
+func length(lo, hi int) func(string) error {
+	return func(s string) error {
+		switch n := utf8.RuneCountInString(s); {
+		case n == 0:
+			return nil // optional
+		case n < lo:
+			return errors.New(threeds.MsgMinLen(lo))
+		case n > hi:
+			return errors.New(threeds.MsgMaxLen(hi))
+		}
+		return nil
+	}
+}
+
+func email(s string) error {
+	if s != "" && !threeds.ValidEmail(s) {
+		return errors.New(threeds.MsgEmail)
+	}
+	return length(1, 254)(s)
+}
+
+func ip(s string) error {
+	if _, err := netip.ParseAddr(s); s != "" && err != nil {
+		return errors.New(threeds.MsgIP)
+	}
+	return nil
+}
+
+func timezone(s string) error {
+	if !threeds.ValidTimezone(s) {
+		return errors.New(threeds.MsgTimezone)
+	}
+	return nil
+}
