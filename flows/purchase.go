@@ -169,7 +169,9 @@ func authResult(a *threeds.Authentication) Result {
 	r.add("ECI", r.ECI)
 	r.add("CAVV", r.CAVV)
 	r.add("failure_reason", deref(a.FailureReason))
-	r.add("challenge_url", deref(a.ChallengeURL))
+	if a.AuthStatus == "C" { // once the challenge is over, the URL is history
+		r.add("challenge_url", deref(a.ChallengeURL))
+	}
 	r.add("acsChallengeMandated", a.Meta.ARes.ACSChallengeMandated)
 	r.add("scheme", a.Scheme)
 	r.add("amount", sandbox.FormatAmount(a.Amount, a.Currency))

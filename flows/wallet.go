@@ -79,24 +79,21 @@ func (w *WalletFlow) set(state string) {
 // ErrNoListener means the session has no webhook listener to wait on.
 var ErrNoListener = errors.New("no webhook listener: set the profile's webhook_listen address, or enter the auth3dsId by hand")
 
-// Next waits for the next ThreeDSecureEvent from the listener.
+// Next waits for the next ThreeDSecureEvent from the listener. The wait
+// itself is not a step (a wallet waits all day); receiving the event is.
 func (w *WalletFlow) Next(ctx context.Context) (Pending, Result) {
-	var p Pending
-	r := w.s.step(ctx, FlowWallet, "receive", explainReceive, func(ctx context.Context) Result {
-		if w.s.listener == nil {
-			return failure(ErrNoListener)
-		}
-		select {
-		case ev := <-w.s.listener.Events():
-			p = Pending{Event: ev, ExpiresAt: ev.Timestamp.Add(w.s.Target.RequestExpiry), Source: "webhook"}
-			return pendingResult(p)
-		case <-ctx.Done():
-			return failure(ctx.Err())
-		}
-	})
-	if r.OK {
-		w.set(WalletPending)
+	if w.s.listener == nil {
+		return Pending{}, failure(ErrNoListener)
 	}
+	var ev wallet.Event
+	select {
+	case ev = <-w.s.listener.Events():
+	case <-ctx.Done():
+		return Pending{}, failure(ctx.Err())
+	}
+	p := Pending{Event: ev, ExpiresAt: ev.Timestamp.Add(w.s.Target.RequestExpiry), Source: "webhook"}
+	r := w.s.step(ctx, FlowWallet, "receive", explainReceive, func(context.Context) Result { return pendingResult(p) })
+	w.set(WalletPending)
 	return p, r
 }
 

@@ -1,0 +1,428 @@
+package tui_test
+
+import (
+	"bytes"
+	"context"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"github.com/walletsim/walletsim/client"
+	"github.com/walletsim/walletsim/client/acs"
+	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/flows"
+	"github.com/walletsim/walletsim/flows/runner"
+	"github.com/walletsim/walletsim/flows/scenario"
+	"github.com/walletsim/walletsim/tui"
+	"github.com/walletsim/walletsim/tui/pages/pay"
+)
+
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii) // the same screens in every terminal and in CI
+	pay.PollEvery = 20 * time.Millisecond
+	os.Exit(m.Run())
+}
+
+// fakeClock is the session's time: it moves only when the test says.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// harness is the TUI on the embedded sandbox, driven like a person would.
+type harness struct {
+	t     *testing.T
+	tm    *teatest.TestModel
+	clock *fakeClock
+	sess  *flows.Session
+	dir   string
+}
+
+// snap asks the running program for its current screen.
+type snap struct{ ch chan string }
+
+// probe wraps the app so that a test can read the screen between keys,
+// on the program's own goroutine.
+type probe struct{ app *tui.App }
+
+func (p probe) Init() tea.Cmd { return p.app.Init() }
+func (p probe) View() string  { return p.app.View() }
+func (p probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if s, ok := msg.(snap); ok {
+		s.ch <- p.app.View()
+		return p, nil
+	}
+	m, cmd := p.app.Update(msg)
+	return probe{m.(*tui.App)}, cmd
+}
+
+func start(t *testing.T, w, h int) *harness {
+	t.Helper()
+	clock := &fakeClock{now: time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC)}
+	var n atomic.Int64
+	ids := func() string { return "00000000-0000-4000-8000-" + pad(n.Add(1)) }
+	sink, events := tui.Sink()
+	sess, err := flows.Open(context.Background(), flows.SandboxTarget(), flows.Options{
+		Sink: sink, Clock: clock, NewID: ids, Rand: rand.NewChaCha8([32]byte{7}), Retries: -1, Version: "test",
+		Sandbox: sandbox.Config{WebhookBackoff: 10 * time.Millisecond},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sess.Close)
+	dir := t.TempDir()
+	app := tui.New(tui.Options{Session: sess, Events: events, SaveDir: dir,
+		OpenURL: func(string) error { return nil },
+		Resolve: func(string) (flows.Target, error) { return flows.SandboxTarget(), nil }})
+	t.Cleanup(app.Close)
+	tm := teatest.NewTestModel(t, probe{app}, teatest.WithInitialTermSize(w, h))
+	t.Cleanup(func() { tm.Quit() })
+	return &harness{t: t, tm: tm, clock: clock, sess: sess, dir: dir}
+}
+
+func pad(n int64) string {
+	s := "000000000000" + itoa(n)
+	return s[len(s)-12:]
+}
+
+func itoa(n int64) string {
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; n > 0; n /= 10 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+	}
+	return string(b)
+}
+
+// key sends keys: "enter", "esc", "up", "down", "space", or runes.
+func (h *harness) key(keys ...string) {
+	for _, k := range keys {
+		var msg tea.KeyMsg
+		switch k {
+		case "enter":
+			msg = tea.KeyMsg{Type: tea.KeyEnter}
+		case "esc":
+			msg = tea.KeyMsg{Type: tea.KeyEscape}
+		case "up":
+			msg = tea.KeyMsg{Type: tea.KeyUp}
+		case "down":
+			msg = tea.KeyMsg{Type: tea.KeyDown}
+		case "space":
+			msg = tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+		default:
+			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+		}
+		h.tm.Send(msg)
+		time.Sleep(15 * time.Millisecond) // let the program take each key in turn
+	}
+}
+
+// screen is what the app shows now.
+func (h *harness) screen() string {
+	ch := make(chan string, 1)
+	h.tm.Send(snap{ch})
+	select {
+	case s := <-ch:
+		return s
+	case <-time.After(10 * time.Second):
+		h.t.Fatal("the program did not answer")
+		return ""
+	}
+}
+
+// until waits until the screen shows every text, and returns it.
+func (h *harness) until(texts ...string) string {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second) // a liveness guard, not a timing claim
+	for {
+		s := h.screen()
+		all := true
+		for _, text := range texts {
+			all = all && strings.Contains(s, text)
+		}
+		if all {
+			return s
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("the screen never showed %q:\n%s", texts, s)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// golden compares a screen with testdata/<test>/<name>.golden (-update
+// rewrites it).
+func (h *harness) golden(name, screen string) {
+	h.t.Helper()
+	h.t.Run(name, func(t *testing.T) { golden.RequireEqual(t, []byte(screen)) })
+}
+
+// enroll enrolls the current card by SMS through the enroll page.
+func (h *harness) enroll() {
+	h.key("1")
+	h.until("How should the issuer send one-time codes?")
+	h.key("enter")
+	h.until("3DS enrollment successful.")
+	h.key("esc")
+	h.until("Walk through a 3-D Secure journey")
+}
+
+// pay opens a checkout (3 browser, 4 decoupled), moves the card picker by
+// moves (positive down), and submits every group of the form.
+func (h *harness) pay(page string, moves int) {
+	h.key(page)
+	h.until("Test card")
+	for ; moves > 0; moves-- {
+		h.key("down")
+	}
+	for ; moves < 0; moves++ {
+		h.key("up")
+	}
+	for range 10 { // four fields, then three, then three
+		h.key("enter")
+	}
+}
+
+// inboxCode is the newest one-time code the cardholder received.
+func (h *harness) inboxCode() string {
+	msgs, err := acs.New(client.Config{BaseURL: h.sess.SandboxURL()}).Inbox(context.Background(), sandbox.CardholderID)
+	if err != nil || len(msgs) == 0 {
+		h.t.Fatalf("inbox: %v %v", msgs, err)
+	}
+	return msgs[0].Code
+}
+
+func TestHomeScreen(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		t.Run(itoa(int64(size[0]))+"x"+itoa(int64(size[1])), func(t *testing.T) {
+			h := start(t, size[0], size[1])
+			h.golden("home", h.until("Walk through a 3-D Secure journey"))
+		})
+	}
+}
+
+func TestEnrollWalkthrough(t *testing.T) {
+	h := start(t, 80, 24)
+	h.key("1")
+	h.golden("form", h.until("How should the issuer send one-time codes?"))
+	t.Run("result", func(t *testing.T) {
+		h.t = t
+		h.key("down", "enter")
+		h.golden("screen", h.until("3DS enrollment successful."))
+	})
+	t.Run("manage", func(t *testing.T) {
+		h.t = t
+		h.key("esc", "2")
+		h.golden("screen", h.until("Enroll 3DS details fetched successfully.", "l***@example.com"))
+	})
+}
+
+func TestBrowserFrictionless(t *testing.T) {
+	h := start(t, 80, 24)
+	h.pay("3", -2) // from the challenge card up to the frictionless one
+	h.golden("result", h.until("Authenticated (Y). ECI 05."))
+}
+
+func TestBrowserChallenge(t *testing.T) {
+	h := start(t, 100, 30)
+	h.enroll()
+	h.pay("3", 0)
+	h.golden("challenge page", h.until("Verify it's you", "is your code to"))
+	t.Run("wrong code", func(t *testing.T) {
+		h.t = t
+		h.key(wrong(h.inboxCode()), "enter")
+		h.until("Wrong code. 2 attempts left.")
+	})
+	t.Run("right code", func(t *testing.T) {
+		h.t = t
+		h.key(h.inboxCode(), "enter")
+		h.golden("screen", h.until("Final result", "Authenticated (Y). ECI 05."))
+	})
+	t.Run("explainer", func(t *testing.T) {
+		h.t = t
+		h.key("x")
+		h.golden("screen", h.until("The merchant reads the result"))
+		h.key("x")
+	})
+	t.Run("inspector", func(t *testing.T) {
+		h.t = t
+		h.key("i")
+		h.golden("screen", h.until("HTTP inspector", "acs.Submit"))
+		h.key("esc")
+	})
+	t.Run("save as scenario and replay", func(t *testing.T) {
+		h.t = t
+		h.key("S")
+		h.until("Saved")
+		replay(t, h.dir, 5) // enroll, authenticate, two codes, the final result
+	})
+}
+
+func TestBrowserChallengeThreeWrongCodes(t *testing.T) {
+	h := start(t, 100, 30)
+	h.enroll()
+	h.pay("3", 0)
+	h.until("Verify it's you", "is your code to")
+	bad := wrong(h.inboxCode())
+	for range 3 {
+		h.key(bad, "enter")
+		time.Sleep(50 * time.Millisecond)
+	}
+	h.golden("result", h.until("Final result", "Not authenticated (N)."))
+}
+
+// wrong is a code that is surely not right.
+func wrong(right string) string {
+	b := []byte(right)
+	for i := range b {
+		b[i] = '0' + (b[i]-'0'+1)%10
+	}
+	return string(b)
+}
+
+// decoupled pays with the decoupled card and waits for the request on the
+// phone.
+func decoupled(t *testing.T) *harness {
+	h := start(t, 100, 30)
+	h.key("c")
+	h.until("Sandbox test cards")
+	h.key("down", "enter") // the Visa decoupled card, next to the challenge one
+	h.until("forces D")
+	h.enroll()
+	h.pay("4", 0)
+	h.until("Approve this purchase?", "Hold space to approve")
+	return h
+}
+
+func TestDecoupledApprove(t *testing.T) {
+	h := decoupled(t)
+	h.golden("request", h.screen())
+	// Holding the key: the terminal repeats it while the time passes.
+	for range 20 {
+		h.clock.add(100 * time.Millisecond)
+		h.key("space")
+	}
+	h.golden("approved", h.until("Final result", "Authenticated (Y). ECI 05.", "Approved."))
+}
+
+func TestDecoupledReleaseCancelsScan(t *testing.T) {
+	h := decoupled(t)
+	h.key("space")
+	h.clock.add(time.Second) // the finger is lifted
+	h.until("Scan cancelled")
+}
+
+func TestDecoupledReject(t *testing.T) {
+	h := decoupled(t)
+	h.key("r")
+	h.golden("rejected", h.until("Final result", "Not authenticated (N).", "Rejected."))
+}
+
+func TestDecoupledExpire(t *testing.T) {
+	h := decoupled(t)
+	h.clock.add(5*time.Minute + time.Second)
+	h.golden("expired", h.until("Final result", "Could not be performed (U).", "Reported FAILED"))
+}
+
+func TestWalletInbox(t *testing.T) {
+	h := decoupled(t)
+	h.key("esc") // the merchant stops waiting
+	h.until("Cancelled.")
+	h.key("esc")
+	h.until("Walk through")
+	h.key("5")
+	h.golden("inbox", h.until("Wallet inbox", "auth3dsId"))
+}
+
+func TestOverlays(t *testing.T) {
+	h := start(t, 80, 24)
+	h.until("Walk through")
+	for _, o := range []struct{ key, text string }{{"g", "Glossary"}, {"?", "Keys — the same on every screen"}, {"x", "3DS Server"}} {
+		t.Run(o.key, func(t *testing.T) {
+			h.t = t
+			h.key(o.key)
+			h.golden("screen", h.until(o.text))
+			h.key("esc")
+			h.until("Walk through")
+		})
+	}
+}
+
+// TestResize: every screen fits the terminal exactly as it changes size.
+func TestResize(t *testing.T) {
+	h := start(t, 80, 24)
+	h.enroll()
+	h.pay("3", 0)
+	h.until("Verify it's you")
+	for _, size := range [][2]int{{80, 24}, {60, 20}, {160, 50}, {100, 30}} {
+		h.tm.Send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		s := h.screen()
+		lines := strings.Split(s, "\n")
+		if len(lines) != size[1] {
+			t.Errorf("%v: %d lines", size, len(lines))
+		}
+		for i, l := range lines {
+			if w := lipgloss.Width(l); w > size[0] {
+				t.Errorf("%v: line %d is %d wide: %q", size, i+1, w, l)
+			}
+		}
+	}
+}
+
+// TestQuit: q leaves, and the program ends.
+func TestQuit(t *testing.T) {
+	h := start(t, 80, 24)
+	h.until("Walk through")
+	h.key("q")
+	h.tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+}
+
+// replay runs the scenario saved in dir with the headless runner: the
+// session must replay exactly.
+func replay(t *testing.T, dir string, steps int) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "walletsim-session-*.yaml"))
+	if len(files) != 1 {
+		t.Fatalf("saved files: %v", files)
+	}
+	scs, err := scenario.Load(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(scs[0].Steps) != steps {
+		data, _ := os.ReadFile(files[0])
+		t.Fatalf("saved %d steps, want %d:\n%s", len(scs[0].Steps), steps, data)
+	}
+	rep := runner.Run(context.Background(), scs, runner.Options{Resolve: func(string) (flows.Target, error) { return flows.SandboxTarget(), nil }})
+	if rep.ExitCode() != 0 {
+		var b bytes.Buffer
+		runner.WriteSummary(&b, rep)
+		data, _ := os.ReadFile(files[0])
+		t.Fatalf("the saved session does not replay:\n%s\n%s", b.String(), data)
+	}
+}
