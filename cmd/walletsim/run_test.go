@@ -100,3 +100,12 @@ func TestProfilesList(t *testing.T) {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
 }
+
+// TestNoTTY: without a terminal, walletsim explains how to run headlessly
+// instead of failing obscurely.
+func TestNoTTY(t *testing.T) {
+	out, code := runCLI(t)
+	if code != exitUsage || !strings.Contains(out, "needs an interactive terminal") || !strings.Contains(out, "walletsim run testdata/scenarios") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
