@@ -27,32 +27,22 @@ type Card struct {
 type EnrollmentFlow struct {
 	s    *Session
 	card Card
+	machine
 
-	mu     sync.Mutex
-	state  string
+	mu     sync.Mutex // guards method
 	method issuing.OTPMethod
 }
 
 // Enrollment returns the enrollment flow of card.
 func (s *Session) Enrollment(card Card) *EnrollmentFlow {
-	return &EnrollmentFlow{s: s, card: card, state: EnrollmentUnknown}
+	return &EnrollmentFlow{s: s, card: card, machine: machine{s: s, flow: FlowEnrollment, state: EnrollmentUnknown}}
 }
 
-// State is what the flow last learned, and the OTP method when enrolled.
-func (e *EnrollmentFlow) State() (string, issuing.OTPMethod) {
+// Method is the OTP method the flow last learned (when enrolled).
+func (e *EnrollmentFlow) Method() issuing.OTPMethod {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.state, e.method
-}
-
-func (e *EnrollmentFlow) set(state string, m issuing.OTPMethod) {
-	e.mu.Lock()
-	changed := e.state != state || e.method != m
-	e.state, e.method = state, m
-	e.mu.Unlock()
-	if changed {
-		e.s.emit(Event{Flow: FlowEnrollment, Kind: StateChanged, State: state})
-	}
+	return e.method
 }
 
 func (e *EnrollmentFlow) ref() issuing.Card {
@@ -108,7 +98,10 @@ func (e *EnrollmentFlow) run(ctx context.Context, step string, explain *Explanat
 		return r
 	})
 	if r.OK {
-		e.set(state, m)
+		e.mu.Lock()
+		e.method = m
+		e.mu.Unlock()
+		e.set(state)
 	}
 	return r
 }

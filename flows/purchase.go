@@ -46,9 +46,9 @@ type PurchaseInput struct {
 type PurchaseFlow struct {
 	s  *Session
 	in PurchaseInput
+	machine
 
-	mu        sync.Mutex
-	state     string
+	mu        sync.Mutex // guards the two below and in.ID
 	auth      *threeds.Authentication
 	challenge *acs.Challenge
 }
@@ -58,14 +58,7 @@ func (s *Session) Purchase(in PurchaseInput) *PurchaseFlow {
 	if in.ReturnURL == "" {
 		in.ReturnURL = "https://shop.example/3ds/return"
 	}
-	return &PurchaseFlow{s: s, in: in, state: PurchaseReady}
-}
-
-// State is where the purchase stands.
-func (p *PurchaseFlow) State() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.state
+	return &PurchaseFlow{s: s, in: in, machine: machine{s: s, flow: FlowPurchase, state: PurchaseReady}}
 }
 
 // Authentication is the 3DS server's latest answer (nil before Start).
@@ -80,16 +73,6 @@ func (p *PurchaseFlow) Challenge() *acs.Challenge {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.challenge
-}
-
-func (p *PurchaseFlow) set(state string) {
-	p.mu.Lock()
-	changed := p.state != state
-	p.state = state
-	p.mu.Unlock()
-	if changed {
-		p.s.emit(Event{Flow: FlowPurchase, Kind: StateChanged, State: state})
-	}
 }
 
 // ErrState is a step asked for in the wrong state.

@@ -3,11 +3,13 @@ package flows
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -69,6 +71,38 @@ type Advancer interface {
 type realClock struct{}
 
 func (realClock) Now() time.Time { return time.Now() }
+
+// ManualClock stands still until Advance moves it: the runner runs the
+// sandbox on one, so that an expiry is reached instantly and every run sees
+// the same times; tests use one to control time.
+type ManualClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewManualClock starts a clock at t.
+func NewManualClock(t time.Time) *ManualClock { return &ManualClock{now: t} }
+
+// Now is the clock's time.
+func (c *ManualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d.
+func (c *ManualClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// SeededIDs makes UUID-shaped ids from a counter, the same every run:
+// 00000000-0000-4000-8000-000000000001, …0002, …
+func SeededIDs() func() string {
+	var n atomic.Int64
+	return func() string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n.Add(1)) }
+}
 
 // Options tune a session.
 type Options struct {
@@ -304,4 +338,29 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// machine is a flow's state; a change is reported as an event.
+type machine struct {
+	s     *Session
+	flow  string
+	mu    sync.Mutex
+	state string
+}
+
+// State is where the flow stands.
+func (m *machine) State() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.state
+}
+
+func (m *machine) set(state string) {
+	m.mu.Lock()
+	changed := m.state != state
+	m.state = state
+	m.mu.Unlock()
+	if changed {
+		m.s.emit(Event{Flow: m.flow, Kind: StateChanged, State: state})
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/walletsim/walletsim/client/sandbox"
@@ -51,29 +50,13 @@ var Expired = Decision{Status: wallet.Failed, Reason: "3DS authentication reques
 // WalletFlow is the cardholder's wallet app: it receives pending 3DS
 // requests and reports the cardholder's biometric decision.
 type WalletFlow struct {
-	s     *Session
-	mu    sync.Mutex
-	state string
+	s *Session
+	machine
 }
 
 // Wallet returns the session's wallet.
-func (s *Session) Wallet() *WalletFlow { return &WalletFlow{s: s, state: WalletIdle} }
-
-// State is where the flow stands.
-func (w *WalletFlow) State() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.state
-}
-
-func (w *WalletFlow) set(state string) {
-	w.mu.Lock()
-	changed := w.state != state
-	w.state = state
-	w.mu.Unlock()
-	if changed {
-		w.s.emit(Event{Flow: FlowWallet, Kind: StateChanged, State: state})
-	}
+func (s *Session) Wallet() *WalletFlow {
+	return &WalletFlow{s: s, machine: machine{s: s, flow: FlowWallet, state: WalletIdle}}
 }
 
 // ErrNoListener means the session has no webhook listener to wait on.

@@ -3,12 +3,11 @@ package tui_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,29 +34,11 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// fakeClock is the session's time: it moves only when the test says.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
 // harness is the TUI on the embedded sandbox, driven like a person would.
 type harness struct {
 	t     *testing.T
 	tm    *teatest.TestModel
-	clock *fakeClock
+	clock *flows.ManualClock
 	sess  *flows.Session
 	dir   string
 }
@@ -82,12 +63,10 @@ func (p probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func start(t *testing.T, w, h int) *harness {
 	t.Helper()
-	clock := &fakeClock{now: time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC)}
-	var n atomic.Int64
-	ids := func() string { return "00000000-0000-4000-8000-" + pad(n.Add(1)) }
+	clock := flows.NewManualClock(time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC))
 	sink, events := tui.Sink()
 	sess, err := flows.Open(context.Background(), flows.SandboxTarget(), flows.Options{
-		Sink: sink, Clock: clock, NewID: ids, Rand: rand.NewChaCha8([32]byte{7}), Retries: -1, Version: "test",
+		Sink: sink, Clock: clock, NewID: flows.SeededIDs(), Rand: rand.NewChaCha8([32]byte{7}), Retries: -1, Version: "test",
 		Sandbox: sandbox.Config{WebhookBackoff: 10 * time.Millisecond},
 	})
 	if err != nil {
@@ -102,22 +81,6 @@ func start(t *testing.T, w, h int) *harness {
 	tm := teatest.NewTestModel(t, probe{app}, teatest.WithInitialTermSize(w, h))
 	t.Cleanup(func() { tm.Quit() })
 	return &harness{t: t, tm: tm, clock: clock, sess: sess, dir: dir}
-}
-
-func pad(n int64) string {
-	s := "000000000000" + itoa(n)
-	return s[len(s)-12:]
-}
-
-func itoa(n int64) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
 }
 
 // key sends keys: "enter", "esc", "up", "down", "space", or runes.
@@ -224,7 +187,7 @@ func (h *harness) inboxCode() string {
 
 func TestHomeScreen(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
-		t.Run(itoa(int64(size[0]))+"x"+itoa(int64(size[1])), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			h := start(t, size[0], size[1])
 			h.golden("home", h.until("Walk through a 3-D Secure journey"))
 		})
@@ -329,7 +292,7 @@ func TestDecoupledApprove(t *testing.T) {
 	h.golden("request", h.screen())
 	// Holding the key: the terminal repeats it while the time passes.
 	for range 20 {
-		h.clock.add(100 * time.Millisecond)
+		h.clock.Advance(100 * time.Millisecond)
 		h.key("space")
 	}
 	h.golden("approved", h.until("Final result", "Authenticated (Y). ECI 05.", "Approved."))
@@ -338,7 +301,7 @@ func TestDecoupledApprove(t *testing.T) {
 func TestDecoupledReleaseCancelsScan(t *testing.T) {
 	h := decoupled(t)
 	h.key("space")
-	h.clock.add(time.Second) // the finger is lifted
+	h.clock.Advance(time.Second) // the finger is lifted
 	h.until("Scan cancelled")
 }
 
@@ -350,7 +313,7 @@ func TestDecoupledReject(t *testing.T) {
 
 func TestDecoupledExpire(t *testing.T) {
 	h := decoupled(t)
-	h.clock.add(5*time.Minute + time.Second)
+	h.clock.Advance(5*time.Minute + time.Second)
 	h.golden("expired", h.until("Final result", "Could not be performed (U).", "Reported FAILED"))
 }
 

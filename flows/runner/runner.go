@@ -143,31 +143,6 @@ func Run(ctx context.Context, scenarios []scenario.Scenario, opts Options) *Repo
 	return rep
 }
 
-// virtualClock stands still until a wait moves it: on the sandbox, an
-// expiry is reached instantly and every run sees the same times.
-type virtualClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *virtualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *virtualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
-// seededIDs makes the ids of one scenario: the same every run.
-func seededIDs() func() string {
-	var n atomic.Int64
-	return func() string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n.Add(1)) }
-}
-
 func seed(name string) [32]byte {
 	var s [32]byte
 	h := fnv.New64a()
@@ -200,8 +175,8 @@ func runScenario(ctx context.Context, index int, sc scenario.Scenario, opts Opti
 	}
 	sopts := flows.Options{Timeout: opts.Timeout, Version: opts.Version, Sink: log.sink}
 	if target.Sandbox {
-		sopts.Clock = &virtualClock{now: opts.Start}
-		sopts.NewID = seededIDs()
+		sopts.Clock = flows.NewManualClock(opts.Start)
+		sopts.NewID = flows.SeededIDs()
 		sopts.Rand = rand.NewChaCha8(seed(sc.Name))
 		sopts.Sandbox = sandbox.Config{WebhookBackoff: 20 * time.Millisecond}
 	}

@@ -152,7 +152,7 @@ func (m *Model) key(km tea.KeyMsg) (common.Page, tea.Cmd) {
 	case key.Matches(km, k.View):
 		return m, m.run("View the enrollment", scenario.Step{Action: scenario.View}, m.flow.View)
 	case key.Matches(km, k.Change):
-		_, current := m.flow.State()
+		current := m.flow.Method()
 		next := issuing.SMS
 		if current == issuing.SMS {
 			next = issuing.Email
@@ -190,12 +190,12 @@ func (m *Model) View() string {
 		b.WriteString(m.form.View())
 	case m.result != nil:
 		b.WriteString(resultcard.Render(s, m.title, *m.result, min(m.w, 78)))
-		if state, method := m.flow.State(); state == flows.EnrollmentActive && !m.manage {
+		if state, method := m.flow.State(), m.flow.Method(); state == flows.EnrollmentActive && !m.manage {
 			b.WriteString("\n" + s.Subtle.Render("Enrolled by "+string(method)+". Next: Pay online (esc, then 3) to see the challenge."))
 		}
 	}
 	if m.manage && m.busy == "" {
-		state, method := m.flow.State()
+		state, method := m.flow.State(), m.flow.Method()
 		line := "Enrollment: " + state
 		if method != "" {
 			line += " (" + string(method) + ")"
