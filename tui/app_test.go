@@ -394,3 +394,27 @@ func replay(t *testing.T, dir string, steps int) {
 		t.Fatalf("the saved session does not replay:\n%s\n%s", b.String(), data)
 	}
 }
+
+// TestRunScenarioPage runs a shipped scenario from the TUI.
+func TestRunScenarioPage(t *testing.T) {
+	h := start(t, 100, 30)
+	h.key("6")
+	h.until("Run a scenario")
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU}) // clear the field
+	h.key(filepath.Join("..", "testdata", "scenarios", "cards", "01-frictionless-visa.yaml"), "enter")
+	h.until("✓ 1 authenticate — Authenticated (Y). ECI 05.", "1 scenarios: 1 passed, 0 failed, 0 errors")
+}
+
+// TestWalletManualEntry takes a request by its auth3dsId, as on a real
+// platform whose webhooks cannot reach the listener.
+func TestWalletManualEntry(t *testing.T) {
+	h := decoupled(t)
+	h.key("esc")
+	h.until("Cancelled.")
+	h.key("esc")
+	h.until("Walk through")
+	h.key("5", "a")
+	h.until("Take a request by its auth3dsId")
+	h.key("not-a-real-id", "enter")
+	h.until("Wallet: The wallet platform refused (HTTP 404, 5269)")
+}

@@ -52,7 +52,8 @@ func (f *fields) form(c *common.Common, width int) *huh.Form {
 		for i, tc := range sandbox.TestCards {
 			opts[i] = huh.NewOption(fmt.Sprintf("%s %-4s %s", tc.PAN, schemeShort[tc.Scheme], short[tc.Outcome]), i)
 		}
-		card = huh.NewSelect[int]().Title("Test card").Description("each forces an outcome").Options(opts...).Value(&f.card).Height(5)
+		card = huh.NewSelect[int]().Title("Test card").Description("each forces an outcome; C and D need the card enrolled (home, 1)").
+			Options(opts...).Value(&f.card).Height(5)
 	} else {
 		card = huh.NewInput().Title("Card number").Value(&f.number).Validate(cardNumber)
 	}
