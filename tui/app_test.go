@@ -171,9 +171,16 @@ func (h *harness) pay(page string, moves int) {
 	for ; moves < 0; moves++ {
 		h.key("up")
 	}
-	for range 10 { // four fields, then three, then three
+	// Enter through every field until the form is submitted: a fixed
+	// count would race the form's own pace.
+	for range 20 {
+		s := h.screen()
+		if !strings.Contains(s, "The purchase") && !strings.Contains(s, "The cardholder (sent") && !strings.Contains(s, "The browser (EMV") {
+			return
+		}
 		h.key("enter")
 	}
+	h.t.Fatal("the checkout form was never submitted")
 }
 
 // inboxCode is the newest one-time code the cardholder received.
