@@ -18,6 +18,8 @@ import (
 const MaxOTPAttempts = 3
 
 type challengeState struct {
+	first        []byte // the authenticate answer (see firstAnswer)
+	lastFour     string // the card's
 	otp          string
 	attemptsLeft int
 	method       issuing.OTPMethod
@@ -30,16 +32,16 @@ const maxInbox = 50
 
 // startChallenge creates the one-time code and sends it to the enrolled
 // destination. The caller holds s.mu.
-func (s *Sandbox) startChallenge(a *authn, method issuing.OTPMethod, now time.Time) {
+func (s *Sandbox) startChallenge(a *authn, card TestCard, method issuing.OTPMethod, now time.Time) {
 	a.challenge = &challengeState{
-		otp: s.otp(), attemptsLeft: MaxOTPAttempts, method: method,
-		destination: maskedDestination(a.cardholder, method),
+		lastFour: card.LastFour(), otp: s.otp(), attemptsLeft: MaxOTPAttempts, method: method,
+		destination: maskedDestination(a.cardholder(), method),
 	}
 	amount := FormatAmount(a.amount, a.currency)
 	body := fmt.Sprintf("%s is your code to approve %s at %s with your card ending %s. It expires in %s. Never share it.",
-		a.challenge.otp, amount, s.cfg.MerchantName, a.card.LastFour(), humanDuration(s.cfg.Expiry))
+		a.challenge.otp, amount, s.cfg.MerchantName, card.LastFour(), humanDuration(s.cfg.Expiry))
 	msg := acs.Message{
-		ID: s.cfg.NewID(), Channel: string(method), To: contact(a.cardholder, method),
+		ID: s.cfg.NewID(), Channel: string(method), To: contact(a.cardholder(), method),
 		Body: body, Code: a.challenge.otp, AuthenticationID: a.id, SentAt: now,
 	}
 	if method == issuing.SMS {
@@ -48,11 +50,11 @@ func (s *Sandbox) startChallenge(a *authn, method issuing.OTPMethod, now time.Ti
 		msg.From = "3dsecure@walletsim-bank.example"
 		msg.Subject = "Your one-time code for " + s.cfg.MerchantName
 	}
-	box := append(s.inboxes[a.cardholder], msg)
+	box := append(s.inboxes[a.cardholder()], msg)
 	if len(box) > maxInbox {
 		box = box[len(box)-maxInbox:]
 	}
-	s.inboxes[a.cardholder] = box
+	s.inboxes[a.cardholder()] = box
 }
 
 // otp is a six-digit one-time code.
@@ -67,9 +69,9 @@ func (s *Sandbox) otp() string {
 func (s *Sandbox) view(a *authn, message string) acs.Challenge {
 	c := a.challenge
 	v := acs.Challenge{
-		ACSTransID: a.ares.ACSTransID, AuthenticationID: a.id, Merchant: s.cfg.MerchantName,
+		ACSTransID: a.acsTransID, AuthenticationID: a.id, Merchant: s.cfg.MerchantName,
 		Amount: a.amount, Currency: a.currency, AmountDisplay: FormatAmount(a.amount, a.currency),
-		CardLastFour: a.card.LastFour(), Channel: string(c.method), Destination: c.destination,
+		CardLastFour: c.lastFour, Channel: string(c.method), Destination: c.destination,
 		AttemptsLeft: c.attemptsLeft, ExpiresAt: a.expires, TransStatus: a.transStatus, Message: message,
 	}
 	if a.final {
@@ -89,9 +91,9 @@ func (s *Sandbox) view(a *authn, message string) acs.Challenge {
 // returnURL is the merchant's return_url with the authentication id added,
 // where the cardholder's browser goes once the challenge is over.
 func returnURL(a *authn) string {
-	u, err := url.Parse(a.req.ReturnURL)
+	u, err := url.Parse(a.request().ReturnURL)
 	if err != nil {
-		return a.req.ReturnURL
+		return a.request().ReturnURL
 	}
 	q := u.Query()
 	q.Set("id", a.id)

@@ -29,8 +29,8 @@ func (f *fieldReader) fail(field, msg string) {
 	f.errs[field] = append(f.errs[field], msg)
 }
 
-func (f *fieldReader) str(obj map[string]any, key, field string) string {
-	v, ok := obj[key]
+func (f *fieldReader) str(obj jsonObject, key, field string) string {
+	v, ok := obj.get(key)
 	if !ok || v == nil {
 		return ""
 	}
@@ -41,8 +41,8 @@ func (f *fieldReader) str(obj map[string]any, key, field string) string {
 	return strings.TrimSpace(s)
 }
 
-func (f *fieldReader) integer(obj map[string]any, key, field string) (int, bool) {
-	v, ok := obj[key]
+func (f *fieldReader) integer(obj jsonObject, key, field string) (int, bool) {
+	v, ok := obj.get(key)
 	if !ok || v == nil {
 		return 0, false
 	}
@@ -59,8 +59,8 @@ func (f *fieldReader) integer(obj map[string]any, key, field string) (int, bool)
 	return int(fl), true
 }
 
-func (f *fieldReader) boolean(obj map[string]any, key, field string) *bool {
-	v, ok := obj[key]
+func (f *fieldReader) boolean(obj jsonObject, key, field string) *bool {
+	v, ok := obj.get(key)
 	if !ok || v == nil {
 		return nil
 	}
@@ -72,12 +72,12 @@ func (f *fieldReader) boolean(obj map[string]any, key, field string) *bool {
 	return &b
 }
 
-func (f *fieldReader) object(obj map[string]any, key string) map[string]any {
-	v, ok := obj[key]
+func (f *fieldReader) object(obj jsonObject, key string) jsonObject {
+	v, ok := obj.get(key)
 	if !ok || v == nil {
 		return nil
 	}
-	m, isObj := v.(map[string]any)
+	m, isObj := v.(jsonObject)
 	if !isObj {
 		f.fail(key, msgObject)
 	}
@@ -87,7 +87,7 @@ func (f *fieldReader) object(obj map[string]any, key string) map[string]any {
 // decodeAuthenticate turns the body of POST /v1/3ds/{id}/authenticate into a
 // request and validates it with seed 004's rules. errs maps each bad field to
 // its messages, as the 422 answer shows them.
-func decodeAuthenticate(obj map[string]any) (threeds.AuthenticateRequest, map[string][]string) {
+func decodeAuthenticate(obj jsonObject) (threeds.AuthenticateRequest, map[string][]string) {
 	var f fieldReader
 	var req threeds.AuthenticateRequest
 	req.Number = f.str(obj, "number", "number")
@@ -147,15 +147,31 @@ func decodeAuthenticate(obj map[string]any) (threeds.AuthenticateRequest, map[st
 	return req, errs
 }
 
-func (f *fieldReader) address(obj map[string]any, key string) *threeds.Address {
+func (f *fieldReader) address(obj jsonObject, key string) *threeds.Address {
 	a := f.object(obj, key)
 	if a == nil {
 		return nil
 	}
-	p := key + "."
-	return &threeds.Address{
-		City: f.str(a, "city", p+"city"), Country: f.str(a, "country", p+"country"),
-		Line1: f.str(a, "line_1", p+"line_1"), Line2: f.str(a, "line_2", p+"line_2"),
-		PostalCode: f.str(a, "postal_code", p+"postal_code"), State: f.str(a, "state", p+"state"),
+	n, ok := addressFields[key]
+	if !ok {
+		n = addressFieldNames(key)
 	}
+	return &threeds.Address{
+		City: f.str(a, "city", n[0]), Country: f.str(a, "country", n[1]),
+		Line1: f.str(a, "line_1", n[2]), Line2: f.str(a, "line_2", n[3]),
+		PostalCode: f.str(a, "postal_code", n[4]), State: f.str(a, "state", n[5]),
+	}
+}
+
+// addressFieldNames are the dotted names of an address's fields, as errors
+// name them.
+func addressFieldNames(key string) [6]string {
+	p := key + "."
+	return [6]string{p + "city", p + "country", p + "line_1", p + "line_2", p + "postal_code", p + "state"}
+}
+
+// addressFields are addressFieldNames of the seed's two addresses, made once.
+var addressFields = map[string][6]string{
+	"billing_address":  addressFieldNames("billing_address"),
+	"shipping_address": addressFieldNames("shipping_address"),
 }

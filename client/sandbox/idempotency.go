@@ -36,8 +36,9 @@ type idemEntry struct {
 	key     string
 	fp      [32]byte
 	created time.Time
-	done    chan struct{} // closed once res is set
-	res     stored
+	running bool          // fn has not returned yet; guarded by mu
+	done    chan struct{} // made for the first waiter, closed once res is set; guarded by mu
+	res     stored        // guarded by mu while running
 }
 
 func newIdempotency(max int, ttl time.Duration) *idempotency {
@@ -45,30 +46,50 @@ func newIdempotency(max int, ttl time.Duration) *idempotency {
 }
 
 // do runs fn once per key. A concurrent request with the same key waits for
-// the first one's answer.
+// the first one's answer. The channel it waits on is made only then: most
+// keys are never waited for, and MaxIdempotent entries without one take
+// 400 KB less.
 func (m *idempotency) do(ctx context.Context, key string, fp [32]byte, now time.Time, fn func() stored) (stored, idemOutcome) {
 	m.mu.Lock()
 	if e, ok := m.entries[key]; ok && now.Sub(e.created) < m.ttl {
-		m.mu.Unlock()
 		if e.fp != fp {
+			m.mu.Unlock()
 			return stored{}, idemConflict
 		}
+		if !e.running {
+			res := e.res
+			m.mu.Unlock()
+			return res, idemReplayed
+		}
+		if e.done == nil {
+			e.done = make(chan struct{})
+		}
+		done := e.done
+		m.mu.Unlock()
 		select {
-		case <-e.done:
-			return e.res, idemReplayed
+		case <-done:
+			m.mu.Lock()
+			res := e.res
+			m.mu.Unlock()
+			return res, idemReplayed
 		case <-ctx.Done():
 			return stored{}, idemCancelled
 		}
 	}
-	e := &idemEntry{key: key, fp: fp, created: now, done: make(chan struct{})}
+	e := &idemEntry{key: key, fp: fp, created: now, running: true}
 	m.entries[key] = e
 	m.queue.push(e)
 	m.evict(now)
 	m.mu.Unlock()
 
-	e.res = fn()
-	close(e.done)
-	return e.res, idemFresh
+	res := fn()
+	m.mu.Lock()
+	e.res, e.running = res, false
+	if e.done != nil {
+		close(e.done)
+	}
+	m.mu.Unlock()
+	return res, idemFresh
 }
 
 // evict drops the oldest entries beyond max or older than ttl, stopping at
@@ -76,12 +97,7 @@ func (m *idempotency) do(ctx context.Context, key string, fp [32]byte, now time.
 func (m *idempotency) evict(now time.Time) {
 	for m.queue.len() > 0 {
 		e := m.queue.peek()
-		if m.queue.len() <= m.max && now.Sub(e.created) < m.ttl {
-			return
-		}
-		select {
-		case <-e.done:
-		default:
+		if m.queue.len() <= m.max && now.Sub(e.created) < m.ttl || e.running {
 			return
 		}
 		m.queue.pop()

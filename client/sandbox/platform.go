@@ -17,6 +17,7 @@ const msgExpired = "3DS authentication request has expired."
 // decoupledState is the wallet platform's side of a decoupled
 // authentication: the pending request the wallet must answer.
 type decoupledState struct {
+	first     []byte // the authenticate answer (see firstAnswer)
 	auth3dsID string
 	event     wallet.Event
 	// answer is the first verification and the 201 it got; a repeat of the
@@ -28,13 +29,13 @@ type decoupledState struct {
 
 // startDecoupled creates the pending authentication on the wallet platform
 // and sends the wallet its ThreeDSecureEvent. The caller holds s.mu.
-func (s *Sandbox) startDecoupled(a *authn, now time.Time) {
+func (s *Sandbox) startDecoupled(a *authn, card TestCard, now time.Time) {
 	d := &decoupledState{auth3dsID: s.cfg.NewID()}
 	d.event = wallet.Event{
 		ID: s.cfg.NewID(), WalletOperationID: s.cfg.NewID(),
-		CardID: a.card.CardID, CustomerID: CustomerID, Auth3dsID: d.auth3dsID,
+		CardID: card.CardID, CustomerID: CustomerID, Auth3dsID: d.auth3dsID,
 		Amount: a.amount, Currency: a.currency, Timestamp: now,
-		MerchantName: s.cfg.MerchantName, LastFourDigits: a.card.LastFour(),
+		MerchantName: s.cfg.MerchantName, LastFourDigits: card.LastFour(),
 		CardScheme: WebhookScheme(a.scheme), CardType: "VIRTUAL",
 	}
 	a.dec = d
@@ -150,8 +151,8 @@ func decodeVerify(body []byte) (wallet.VerifyRequest, []walletFieldError) {
 		return req, []walletFieldError{{"body", "must be a JSON object"}}
 	}
 	var errs []walletFieldError
-	str := func(m map[string]any, key, field string) string {
-		v, present := m[key]
+	str := func(m jsonObject, key, field string) string {
+		v, present := m.get(key)
 		if !present || v == nil {
 			return ""
 		}
@@ -164,10 +165,11 @@ func decodeVerify(body []byte) (wallet.VerifyRequest, []walletFieldError) {
 	req.WalletOperationID = str(obj, "walletOperationId", "walletOperationId")
 	req.Status = wallet.Status(str(obj, "status", "status"))
 	req.StatusReason = str(obj, "statusReason", "statusReason")
-	switch v := obj["verification"].(type) {
+	verification, _ := obj.get("verification")
+	switch v := verification.(type) {
 	case nil:
 		errs = append(errs, walletFieldError{"verification", "must not be null"})
-	case map[string]any:
+	case jsonObject:
 		req.Verification.Method = wallet.Method(str(v, "method", "verification.method"))
 	default:
 		errs = append(errs, walletFieldError{"verification", "must be an object"})

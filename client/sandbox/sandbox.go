@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -144,8 +145,10 @@ type Sandbox struct {
 	inboxes     map[string][]acs.Message // by cardholder id, newest last
 	webhook     webhookTarget
 	deliveries  []*Delivery // newest last, capped
+	last        lastRequest // the previous authenticate's, to share values with
 
-	idem *idempotency
+	idem       *idempotency
+	lastAnswer atomic.Pointer[[]byte] // see shareAnswer
 
 	ctx    context.Context // cancelled by Close: stops webhooks and hung requests
 	cancel context.CancelFunc

@@ -1,14 +1,15 @@
 package sandbox
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/walletsim/walletsim/client/threeds"
@@ -39,6 +40,12 @@ const (
 )
 
 // authn is one 3DS authentication, from purchase to final result.
+//
+// MaxFinished of these are kept, so it holds only what cannot be derived
+// (352 bytes, down from 736): the ARes' constant fields, the ECI (a
+// function of scheme and transStatus), the cardholder (the sandbox's, for
+// a test card) and the first answer (see firstAnswer) are not stored, and
+// the request is shared with the previous one when equal (shareWithLast).
 type authn struct {
 	id          string
 	amount      int64
@@ -48,25 +55,86 @@ type authn struct {
 	updated     time.Time
 	expires     time.Time // while a challenge or decoupled step waits
 
-	started bool // authenticate was called
-	req     threeds.AuthenticateRequest
+	req     *threeds.AuthenticateRequest // nil until authenticate; see request
 	fp      [32]byte
-	first   []byte // the authenticate answer, replayed on a repeat
 	merchID string
+	scheme  Scheme
 
-	scheme     Scheme
-	card       TestCard // zero for a PAN outside the test table
-	cardholder string
-	notEnroll  bool // a challenge was needed but the card is not enrolled
+	// The ACS's answer (ARes), as ares renders it.
+	dsTransID, serverTransID, acsTransID string
+	acsURL                               string // a challenge's page
+	aresStatus                           string // Y A C D N R U
 
-	ares        threeds.ARes
 	transStatus string // ARes status, then the final one
-	final       bool
-	eci, cavv   string
+	cavv        string
 	failure     string
 
 	challenge *challengeState
 	dec       *decoupledState
+
+	started   bool // authenticate was called
+	final     bool
+	testCard  bool // the PAN is a test card's, so the sandbox cardholder's
+	notEnroll bool // a challenge was needed but the card is not enrolled
+	mandated  bool // the ACS, not the merchant, wanted the cardholder
+}
+
+// noRequest is the request of an authentication not started yet.
+var noRequest threeds.AuthenticateRequest
+
+// request is the authenticate request, empty before authenticate.
+func (a *authn) request() *threeds.AuthenticateRequest {
+	if a.req == nil {
+		return &noRequest
+	}
+	return a.req
+}
+
+// cardholder is the card's holder on the issuer: the sandbox cardholder's
+// for a test card, nobody's otherwise.
+func (a *authn) cardholder() string {
+	if a.testCard {
+		return CardholderID
+	}
+	return ""
+}
+
+// ares is the ACS's authentication response as meta.ares shows it: empty
+// until authenticate is called.
+func (a *authn) ares() threeds.ARes {
+	if !a.started {
+		return threeds.ARes{}
+	}
+	r := threeds.ARes{
+		MessageVersion: "2.2.0", MessageType: "ARes",
+		DSTransID: a.dsTransID, DSReferenceNumber: dsReference,
+		ThreeDSServerTransID: a.serverTransID, ACSTransID: a.acsTransID,
+		ACSReferenceNumber: acsReference, ACSOperatorID: acsOperator,
+		ACSChallengeMandated: yn(a.mandated), ACSURL: a.acsURL, TransStatus: a.aresStatus,
+	}
+	switch a.aresStatus {
+	case "C":
+		r.AuthenticationType = "02" // dynamic: a one-time code
+	case "D":
+		r.AuthenticationType = "03" // out of band: the wallet
+	default:
+		r.AuthenticationValue = a.cavv // final at once, so the CAVV is too
+	}
+	return r
+}
+
+// firstAnswer is the authenticate answer to a challenge or decoupled start,
+// replayed on a repeat. An authentication the ACS answered at once keeps
+// none (answeredAtOnce): it never changes again, so its rendering is its
+// first answer.
+func (a *authn) firstAnswer() []byte {
+	switch {
+	case a.challenge != nil:
+		return a.challenge.first
+	case a.dec != nil:
+		return a.dec.first
+	}
+	return nil
 }
 
 // decision is what the ACS answers in the ARes.
@@ -115,33 +183,53 @@ func decide(o Outcome, ch threeds.Channel, pref threeds.ChallengePreference, enr
 	return decision{transStatus: "Y"}
 }
 
-var (
-	idRE       = regexp.MustCompile(`^[A-Za-z0-9._~-]{1,100}$`)
-	currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
-)
+var currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// validID reports whether an authentication id matches
+// ^[A-Za-z0-9._~-]{1,100}$ (a loop: this runs on every authenticate).
+func validID(id string) bool {
+	if len(id) == 0 || len(id) > 100 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		switch c := id[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '.', c == '_', c == '~', c == '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // threeDSAuth checks the merchant's key (HTTP Basic user name): 401 when
 // there is none, 403 when it is not accepted (a publishable "pk_" key, or not
 // the one the sandbox was told to require).
 func (s *Sandbox) threeDSAuth(r *http.Request) (int, string) {
+	_, status, msg := s.threeDSUser(r)
+	return status, msg
+}
+
+// threeDSUser is threeDSAuth that also returns the key.
+func (s *Sandbox) threeDSUser(r *http.Request) (string, int, string) {
 	user, _, ok := r.BasicAuth()
 	if !ok || strings.TrimSpace(user) == "" {
-		return http.StatusUnauthorized, msgMissingAuth
+		return "", http.StatusUnauthorized, msgMissingAuth
 	}
 	if strings.HasPrefix(user, "pk_") || s.cfg.Require.ThreeDSKey != "" && user != s.cfg.Require.ThreeDSKey {
-		return http.StatusForbidden, msgUnauthorized
+		return "", http.StatusForbidden, msgUnauthorized
 	}
-	return 0, ""
+	return user, 0, ""
 }
 
 // authenticate serves POST /v1/3ds/{id}/authenticate.
 func (s *Sandbox) authenticate(w http.ResponseWriter, r *http.Request) {
-	if status, msg := s.threeDSAuth(r); status != 0 {
+	user, status, msg := s.threeDSUser(r)
+	if status != 0 {
 		apiThreeDS.writeError(w, status, msg)
 		return
 	}
 	id := r.PathValue("id")
-	if !idRE.MatchString(id) {
+	if !validID(id) {
 		apiThreeDS.writeError(w, http.StatusNotFound, "Authentication not found")
 		return
 	}
@@ -149,17 +237,20 @@ func (s *Sandbox) authenticate(w http.ResponseWriter, r *http.Request) {
 		apiThreeDS.writeError(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
 		return
 	}
-	body, err := readBody(r)
+	sc := scratchPool.Get().(*scratch)
+	defer sc.release()
+	body, err := readBodyInto(r, sc.body)
 	if err != nil {
 		apiThreeDS.writeError(w, http.StatusRequestEntityTooLarge, "Request body is too large")
 		return
 	}
-	obj, ok := decodeObject(body)
+	sc.body = body
+	obj, ok := decodeObjectIn(body, &sc.arena)
 	if !ok {
 		apiThreeDS.writeError(w, http.StatusBadRequest, "Malformed JSON body")
 		return
 	}
-	req, errs := decodeAuthenticate(obj)
+	req, errs := decodeAuthenticate(obj) // req shares nothing with body or obj
 	if len(errs) > 0 {
 		writeJSON(w, http.StatusUnprocessableEntity, threeDSError{Message: "Data validation failed", Errors: errs})
 		return
@@ -176,12 +267,37 @@ func (s *Sandbox) authenticate(w http.ResponseWriter, r *http.Request) {
 		s.hang(r)
 		return
 	}
-	status, resp := s.startAuthentication(id, r, req, card, fingerprint(id, string(body)))
+	status, resp := s.startAuthentication(id, user, req, card, fingerprint(body, id), &sc.answer)
 	if status != http.StatusOK {
 		apiThreeDS.writeError(w, status, string(resp))
 		return
 	}
 	writeBody(w, status, resp)
+}
+
+// scratch is the memory an authenticate request needs only while it is
+// served, recycled from one request to the next: the body (about 1 KiB),
+// the decoded objects (about 1 KiB) and the answer (2–3 KiB) are then
+// three quarters of what a request allocated. It is safe because nothing
+// outlives the request: decoding copies the strings it keeps, the sandbox
+// keeps its own copy of an answer, and Write does not retain its argument.
+type scratch struct {
+	body   []byte
+	arena  []jsonPair
+	answer []byte
+}
+
+var scratchPool = sync.Pool{New: func() any {
+	return &scratch{body: make([]byte, 0, 2048), arena: make([]jsonPair, 0, 64), answer: make([]byte, 0, 4096)}
+}}
+
+func (sc *scratch) release() {
+	if cap(sc.body) > 64<<10 || cap(sc.arena) > 1024 || cap(sc.answer) > 64<<10 {
+		return // a pathological request's buffers: let them go
+	}
+	clear(sc.arena) // drop the references the objects held
+	sc.body, sc.arena, sc.answer = sc.body[:0], sc.arena[:0], sc.answer[:0]
+	scratchPool.Put(sc)
 }
 
 // hang holds a request until the client gives up or the sandbox closes: the
@@ -195,15 +311,20 @@ func (s *Sandbox) hang(r *http.Request) {
 
 // startAuthentication runs the ACS's decision for a new authentication, or
 // replays the first answer to a repeat of the same request. It returns the
-// status and either the response body or, for an error, its message.
-func (s *Sandbox) startAuthentication(id string, r *http.Request, req threeds.AuthenticateRequest, card TestCard, fp [32]byte) (int, []byte) {
+// status and either the response body or, for an error, its message. A
+// body the sandbox does not keep is encoded into *buf.
+func (s *Sandbox) startAuthentication(id, user string, req threeds.AuthenticateRequest, card TestCard, fp [32]byte, buf *[]byte) (int, []byte) {
 	now := s.cfg.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.auths[id]
 	if a != nil && a.started {
 		if a.fp == fp {
-			return http.StatusOK, a.first
+			if a.answeredAtOnce() {
+				*buf, _ = s.appendRenderJSON((*buf)[:0], a)
+				return http.StatusOK, *buf
+			}
+			return http.StatusOK, a.firstAnswer()
 		}
 		return http.StatusConflict, []byte("Authentication " + id + " was already started with a different request")
 	}
@@ -214,47 +335,113 @@ func (s *Sandbox) startAuthentication(id string, r *http.Request, req threeds.Au
 		a = &authn{id: id, amount: defaultAmount, currency: defaultCurrency, created: now, expires: now.Add(s.cfg.Expiry)}
 		s.track(a)
 	}
-	user, _, _ := r.BasicAuth()
-	a.started, a.req, a.fp, a.updated = true, req, fp, now
-	a.merchID = merchantID(user)
+	a.started, a.req, a.fp, a.updated = true, s.shareWithLast(req, user), fp, now
+	a.merchID = s.last.merchID
 	a.scheme = SchemeOf(req.Number)
-	a.card = card
-	if card.PAN != "" {
-		a.cardholder = CardholderID
-	}
+	a.testCard = card.PAN != ""
 	outcome := card.Outcome
 	if card.PAN == "" {
 		outcome = Frictionless // any other Luhn-valid card
 	}
-	method := s.enrolledMethod(a.cardholder, card.CardID)
-	d := decide(outcome, req.Channel, req.ChallengePreference, a.cardholder != "" && method != "")
+	method := s.enrolledMethod(a.cardholder(), card.CardID)
+	d := decide(outcome, req.Channel, req.ChallengePreference, a.cardholder() != "" && method != "")
 	a.notEnroll = d.notEnrolled
-	a.ares = threeds.ARes{
-		MessageVersion: "2.2.0", MessageType: "ARes",
-		DSTransID: s.cfg.NewID(), DSReferenceNumber: dsReference,
-		ThreeDSServerTransID: s.cfg.NewID(), ACSTransID: s.cfg.NewID(),
-		ACSReferenceNumber: acsReference, ACSOperatorID: acsOperator,
-		ACSChallengeMandated: yn(d.mandated), TransStatus: d.transStatus,
-	}
+	a.dsTransID, a.serverTransID, a.acsTransID = s.cfg.NewID(), s.cfg.NewID(), s.cfg.NewID()
+	a.mandated, a.aresStatus = d.mandated, d.transStatus
 	a.transStatus = d.transStatus
 	switch d.transStatus {
 	case "C":
-		a.ares.AuthenticationType = "02" // dynamic: a one-time code
-		a.ares.ACSURL = s.baseURL + "/acs/challenge/" + a.ares.ACSTransID
+		a.acsURL = s.baseURL + "/acs/challenge/" + a.acsTransID
 		a.expires = now.Add(s.cfg.Expiry)
-		s.byACS[a.ares.ACSTransID] = a
-		s.startChallenge(a, method, now)
+		s.byACS[a.acsTransID] = a
+		s.startChallenge(a, card, method, now)
 	case "D":
-		a.ares.AuthenticationType = "03" // out of band: the wallet
 		a.expires = now.Add(s.cfg.Expiry)
-		s.startDecoupled(a, now)
+		s.startDecoupled(a, card, now)
 	default:
 		s.finish(a, d.transStatus, frictionlessFailure[d.transStatus], now)
-		a.ares.AuthenticationValue = a.cavv
 	}
-	a.first, _ = marshal(s.render(a))
+	*buf, _ = s.appendRenderJSON((*buf)[:0], a)
+	switch {
+	case a.challenge != nil:
+		a.challenge.first = bytes.Clone(*buf)
+	case a.dec != nil:
+		a.dec.first = bytes.Clone(*buf)
+	}
 	s.sweep(now)
-	return http.StatusOK, a.first
+	return http.StatusOK, *buf
+}
+
+// lastRequest is the previous authentication's request and merchant id,
+// which the next one shares its equal values with.
+type lastRequest struct {
+	req              *threeds.AuthenticateRequest
+	user, merchID    string
+	pan, fingerprint string // the last card rendered
+}
+
+// shareWithLast returns req to keep, made of the previous authentication's
+// strings and customer, addresses and device wherever they are equal (the
+// previous request itself when all are), and computes the merchant id
+// only for a new key. Test traffic repeats its fixtures (the same
+// customer, addresses and device on every purchase), and stored requests
+// are never modified, so equal values can be one copy: the MaxFinished
+// authentications kept then take half the memory. The caller holds s.mu.
+func (s *Sandbox) shareWithLast(req threeds.AuthenticateRequest, user string) *threeds.AuthenticateRequest {
+	l := &s.last
+	if l.merchID == "" || l.user != user {
+		l.user, l.merchID = user, merchantID(user)
+	}
+	if l.req == nil {
+		l.req = &req
+		return l.req
+	}
+	p := l.req
+	shareString(&req.Number, p.Number)
+	shareString(&req.Channel, p.Channel)
+	shareString(&req.ReturnURL, p.ReturnURL)
+	shareString(&req.Name, p.Name)
+	shareString(&req.ChallengePreference, p.ChallengePreference)
+	if req.Customer != nil && p.Customer != nil && *req.Customer == *p.Customer {
+		req.Customer = p.Customer
+	}
+	if req.BillingAddress != nil && p.BillingAddress != nil && *req.BillingAddress == *p.BillingAddress {
+		req.BillingAddress = p.BillingAddress
+	}
+	switch {
+	case req.ShippingAddress == nil:
+	case p.ShippingAddress != nil && *req.ShippingAddress == *p.ShippingAddress:
+		req.ShippingAddress = p.ShippingAddress
+	case req.BillingAddress != nil && *req.ShippingAddress == *req.BillingAddress:
+		req.ShippingAddress = req.BillingAddress // often the same address twice
+	}
+	if req.CustomerDevice != nil && p.CustomerDevice != nil && sameDevice(req.CustomerDevice, p.CustomerDevice) {
+		req.CustomerDevice = p.CustomerDevice
+	}
+	if req == *p { // equal pointers now mean equal values
+		return p
+	}
+	l.req = &req
+	return l.req
+}
+
+func shareString[S ~string](dst *S, prev S) {
+	if *dst == prev {
+		*dst = prev
+	}
+}
+
+func sameDevice(a, b *threeds.Device) bool {
+	x, y := *a, *b
+	x.JavascriptEnabled, y.JavascriptEnabled = nil, nil
+	ja, jb := a.JavascriptEnabled, b.JavascriptEnabled
+	return x == y && (ja == nil) == (jb == nil) && (ja == nil || *ja == *jb)
+}
+
+// answeredAtOnce reports whether the ACS's answer was final (no challenge,
+// no decoupled step): nothing changes such an authentication afterwards.
+func (a *authn) answeredAtOnce() bool {
+	return a.started && a.aresStatus != "C" && a.aresStatus != "D"
 }
 
 // track registers a new authentication, pending until it finishes. The
@@ -276,8 +463,7 @@ var frictionlessFailure = map[string]string{
 // caller holds s.mu.
 func (s *Sandbox) finish(a *authn, transStatus, failure string, now time.Time) {
 	a.transStatus, a.final, a.failure, a.updated = transStatus, true, failure, now
-	a.eci = ECI(a.scheme, transStatus)
-	if a.eci != "" {
+	if ECI(a.scheme, transStatus) != "" {
 		a.cavv = s.cavv()
 	}
 	s.pending--
@@ -336,7 +522,7 @@ func (s *Sandbox) forget(a *authn) {
 	if s.auths[a.id] == a {
 		delete(s.auths, a.id)
 	}
-	delete(s.byACS, a.ares.ACSTransID)
+	delete(s.byACS, a.acsTransID)
 	if a.dec != nil {
 		delete(s.byAuth3ds, a.dec.auth3dsID)
 	}
@@ -350,12 +536,15 @@ func (s *Sandbox) getAuthentication(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.cfg.Now()
+	sc := scratchPool.Get().(*scratch)
+	defer sc.release()
 	s.mu.Lock()
 	a := s.auths[r.PathValue("id")]
 	var body []byte
 	if a != nil {
 		s.settle(a, now)
-		body, _ = marshal(s.render(a))
+		body, _ = s.appendRenderJSON(sc.answer, a)
+		sc.answer = body
 	}
 	s.mu.Unlock()
 	if a == nil {
@@ -413,41 +602,55 @@ func (s *Sandbox) createPurchase(w http.ResponseWriter, r *http.Request) {
 		created: now, updated: now, expires: now.Add(s.cfg.Expiry), merchID: merchantID(user)}
 	s.track(a)
 	s.sweep(now)
-	resp, _ := marshal(s.render(a))
+	resp, _ := s.renderJSON(a)
 	s.mu.Unlock()
 	writeBody(w, http.StatusCreated, resp)
+}
+
+// renderJSON is render, encoded. The caller holds s.mu.
+func (s *Sandbox) renderJSON(a *authn) ([]byte, error) {
+	return s.appendRenderJSON(make([]byte, 0, 2560), a)
+}
+
+// appendRenderJSON appends render's encoding to dst. The caller holds s.mu.
+func (s *Sandbox) appendRenderJSON(dst []byte, a *authn) ([]byte, error) {
+	out := s.render(a)
+	return appendAuthenticationJSON(dst, &out)
 }
 
 // render is the authentication in seed 004's response shape. The caller
 // holds s.mu.
 func (s *Sandbox) render(a *authn) threeds.Authentication {
+	ares, req := a.ares(), a.request()
 	out := threeds.Authentication{
 		MerchantID: a.merchID, ID: a.id, Amount: a.amount, Currency: a.currency,
 		Status: statusOf(a), Message: messageOf(a),
-		ReturnURL: a.req.ReturnURL, ChallengePreference: a.req.ChallengePreference,
-		Customer: a.req.Customer, BillingAddress: a.req.BillingAddress, ShippingAddress: a.req.ShippingAddress,
-		Device: a.req.CustomerDevice, Year: a.req.Year, Month: a.req.Month,
-		IsFrictionless: a.started && a.ares.TransStatus != "C" && a.ares.TransStatus != "D",
-		AuthStatus:     a.transStatus, Version: a.ares.MessageVersion,
+		ReturnURL: req.ReturnURL, ChallengePreference: req.ChallengePreference,
+		Customer: req.Customer, BillingAddress: req.BillingAddress, ShippingAddress: req.ShippingAddress,
+		Device: req.CustomerDevice, Year: req.Year, Month: req.Month,
+		IsFrictionless: a.answeredAtOnce(),
+		AuthStatus:     a.transStatus, Version: ares.MessageVersion,
 		PurchaseDate: a.created, CreatedAt: a.created, UpdatedAt: a.updated,
-		Scheme: string(a.scheme), Channel: a.req.Channel,
-		TDSRef: "walletsim", DSID: a.ares.DSTransID, DSRef: a.ares.DSReferenceNumber,
-		ACSID: a.ares.ACSTransID, ACSRef: a.ares.ACSReferenceNumber,
+		Scheme: string(a.scheme), Channel: req.Channel,
+		TDSRef: "walletsim", DSID: ares.DSTransID, DSRef: ares.DSReferenceNumber,
+		ACSID: ares.ACSTransID, ACSRef: ares.ACSReferenceNumber,
 		Meta: threeds.Meta{
 			MerchantID: "WalletsimTestMerchant", StatementDescriptor: s.cfg.MerchantName,
 			DSStartProtocolVersion: "2.1.0", ACSStartProtocolVersion: "2.1.0",
 			DSEndProtocolVersion: "2.2.0", ACSEndProtocolVersion: "2.2.0",
-			ARes: a.ares,
+			ARes: ares,
 		},
 	}
 	if a.started {
-		out.Fingerprint = cardFingerprint(a.req.Number)
+		out.Fingerprint = s.fingerprintOf(req.Number)
 	}
-	if a.ares.ACSURL != "" {
-		out.ChallengeURL = &a.ares.ACSURL
+	if a.acsURL != "" {
+		out.ChallengeURL = &a.acsURL
 	}
-	if a.eci != "" {
-		out.ECI, out.AuthValue = &a.eci, &a.cavv
+	// The ECI depends on nothing else (and is empty until a Y or A result).
+	if e := ECI(a.scheme, a.transStatus); e != "" {
+		eci := e
+		out.ECI, out.AuthValue = &eci, &a.cavv
 	}
 	if a.failure != "" {
 		out.FailureReason = &a.failure
@@ -465,9 +668,19 @@ func statusOf(a *authn) string {
 	if !a.final {
 		return statusInProgress
 	}
-	return map[string]string{
-		"Y": statusAuthentic, "A": statusAttempted, "N": statusFailed, "R": statusRejected, "U": statusUnavailable,
-	}[a.transStatus]
+	switch a.transStatus {
+	case "Y":
+		return statusAuthentic
+	case "A":
+		return statusAttempted
+	case "N":
+		return statusFailed
+	case "R":
+		return statusRejected
+	case "U":
+		return statusUnavailable
+	}
+	return ""
 }
 
 func messageOf(a *authn) string {
@@ -508,6 +721,15 @@ func yn(b bool) string {
 	return "N"
 }
 
+// fingerprintOf is cardFingerprint, remembered for the last card (test
+// traffic repeats its card). The caller holds s.mu.
+func (s *Sandbox) fingerprintOf(pan string) string {
+	if s.last.pan != pan || s.last.fingerprint == "" {
+		s.last.pan, s.last.fingerprint = pan, cardFingerprint(pan)
+	}
+	return s.last.fingerprint
+}
+
 // cardFingerprint identifies a card without revealing it: SHA-256 of the PAN.
 func cardFingerprint(pan string) string {
 	sum := sha256.Sum256([]byte("walletsim:" + pan))
@@ -517,6 +739,18 @@ func cardFingerprint(pan string) string {
 // merchantID is a stable UUID-shaped id for a merchant key.
 func merchantID(key string) string {
 	sum := sha256.Sum256([]byte("merchant:" + key))
-	h := hex.EncodeToString(sum[:16])
-	return fmt.Sprintf("%s-%s-4%s-8%s-%s", h[0:8], h[8:12], h[13:16], h[17:20], h[20:32])
+	var h [32]byte
+	hex.Encode(h[:], sum[:16])
+	// 8-4-4-4-12 hex digits, the version digit forced to 4 and the variant to 8.
+	b := make([]byte, 0, 36)
+	b = append(b, h[0:8]...)
+	b = append(b, '-')
+	b = append(b, h[8:12]...)
+	b = append(b, '-', '4')
+	b = append(b, h[13:16]...)
+	b = append(b, '-', '8')
+	b = append(b, h[17:20]...)
+	b = append(b, '-')
+	b = append(b, h[20:32]...)
+	return string(b)
 }
