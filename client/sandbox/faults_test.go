@@ -18,18 +18,22 @@ import (
 
 func TestParseFaults(t *testing.T) {
 	for spec, want := range map[string]sandbox.Faults{
-		"":                              {},
-		"latency=250ms":                 {Latency: 250 * time.Millisecond},
-		"status=503, rate=0.5":          {Status: 503, Rate: 0.5},
-		"drop":                          {Drop: true},
-		"timeout,latency=1s,status=500": {Timeout: true, Latency: time.Second, Status: 500},
+		"":                     {},
+		"latency=250ms":        {Latency: 250 * time.Millisecond},
+		"status=503, rate=0.5": {Status: 503, Rate: 0.5},
+		"drop":                 {Drop: true},
+		"timeout,latency=1s":   {Timeout: true, Latency: time.Second},
 	} {
 		got, err := sandbox.ParseFaults(spec)
 		if err != nil || got != want {
-			t.Errorf("ParseFaults(%q) = %+v, %v; want %+v", spec, got, err, want)
+			t.Errorf("ParseFaults(%q) = %#v, %v; want %#v", spec, got, err, want)
+		}
+		if again, err := sandbox.ParseFaults(got.String()); spec != "" && (err != nil || again != got) {
+			t.Errorf("String() of %q does not parse back: %q → %#v, %v", spec, got.String(), again, err)
 		}
 	}
-	for _, bad := range []string{"status=404", "latency=fast", "latency=-1s", "rate=2", "rate=0", "explode"} {
+	for _, bad := range []string{"status=404", "latency=fast", "latency=-1s", "rate=2", "rate=0", "explode",
+		"rate=0.5", "drop=yes", "timeout=", "status=503,drop", "drop,timeout"} {
 		if _, err := sandbox.ParseFaults(bad); err == nil {
 			t.Errorf("ParseFaults(%q) accepted", bad)
 		}

@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -53,10 +55,16 @@ func ParseFaults(spec string) (Faults, error) {
 			if err == nil && f.Status != 500 && f.Status != 503 {
 				err = errors.New("must be 500 or 503")
 			}
-		case "drop":
-			f.Drop = true
-		case "timeout":
-			f.Timeout = true
+		case "drop", "timeout":
+			if val != "" || strings.Contains(item, "=") {
+				err = errors.New("takes no value")
+				break
+			}
+			if key == "drop" {
+				f.Drop = true
+			} else {
+				f.Timeout = true
+			}
 		case "rate":
 			f.Rate, err = strconv.ParseFloat(val, 64)
 			if err == nil && (f.Rate <= 0 || f.Rate > 1) {
@@ -69,7 +77,42 @@ func ParseFaults(spec string) (Faults, error) {
 			return Faults{}, fmt.Errorf("fault %s: %v", key, err)
 		}
 	}
+	failures := 0
+	for _, on := range []bool{f.Status != 0, f.Drop, f.Timeout} {
+		if on {
+			failures++
+		}
+	}
+	switch {
+	case failures > 1:
+		return Faults{}, errors.New("choose one of status=, drop and timeout")
+	case f.Rate > 0 && failures == 0:
+		return Faults{}, errors.New("rate= needs status=, drop or timeout to apply to")
+	}
 	return f, nil
+}
+
+// String spells f the way ParseFaults reads it ("none" when empty).
+func (f Faults) String() string {
+	var parts []string
+	if f.Latency > 0 {
+		parts = append(parts, "latency="+f.Latency.String())
+	}
+	switch {
+	case f.Status != 0:
+		parts = append(parts, "status="+strconv.Itoa(f.Status))
+	case f.Drop:
+		parts = append(parts, "drop")
+	case f.Timeout:
+		parts = append(parts, "timeout")
+	}
+	if f.Rate > 0 {
+		parts = append(parts, "rate="+strconv.FormatFloat(f.Rate, 'g', -1, 64))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ",")
 }
 
 // withFaults applies the global faults and the per-request header to the
@@ -94,7 +137,7 @@ func (s *Sandbox) withFaults(next http.Handler) http.Handler {
 			select {
 			case <-time.After(f.Latency):
 			case <-r.Context().Done():
-				return
+				return // the client left: nobody to answer
 			}
 		}
 		if f.Rate > 0 && rand.Float64() >= f.Rate {
@@ -130,6 +173,7 @@ func (s *Sandbox) logged(next http.Handler) http.Handler {
 	if s.cfg.AccessLog == nil {
 		return next
 	}
+	var mu sync.Mutex // one line at a time, whatever the writer
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
@@ -140,7 +184,10 @@ func (s *Sandbox) logged(next http.Handler) http.Handler {
 			} else if sw.status == 0 {
 				status = "no-answer"
 			}
-			fmt.Fprintf(s.cfg.AccessLog, "%s %s %s %s %s\n", start.Format(time.TimeOnly), r.Method, r.URL.RequestURI(), status, time.Since(start).Round(time.Microsecond))
+			line := fmt.Sprintf("%s %s %s %s %s\n", start.Format(time.TimeOnly), r.Method, r.URL.RequestURI(), status, time.Since(start).Round(time.Microsecond))
+			mu.Lock()
+			io.WriteString(s.cfg.AccessLog, line)
+			mu.Unlock()
 		}()
 		next.ServeHTTP(sw, r)
 	})

@@ -247,7 +247,7 @@ type webhookTarget struct {
 }
 
 // Delivery is one webhook event's delivery record (sandbox extension
-// GET /sandbox/webhooks).
+// GET /sandbox/webhook/deliveries).
 type Delivery struct {
 	EventID    string    `json:"event_id"`
 	Auth3dsID  string    `json:"auth3dsId"`

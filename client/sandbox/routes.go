@@ -84,7 +84,13 @@ func (s *Sandbox) cards(w http.ResponseWriter, r *http.Request) {
 }
 
 // putWebhook serves PUT /sandbox/webhook {"url": "...", "hmac_key": "..."}.
+// When the sandbox requires a wallet token, so does this: whoever can
+// repoint the webhooks can read every wallet request.
 func (s *Sandbox) putWebhook(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Require.WalletToken != "" && !s.walletAuth(r) {
+		apiSandbox.writeError(w, http.StatusUnauthorized, "the wallet platform's bearer token is required")
+		return
+	}
 	body, err := readBody(r)
 	if err != nil {
 		apiSandbox.writeError(w, http.StatusRequestEntityTooLarge, "request body too large")

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -71,7 +72,8 @@ type Config struct {
 	// MerchantName appears on challenge pages, webhooks and inbox messages.
 	MerchantName string
 
-	// AccessLog, when set, gets one line per request.
+	// AccessLog, when set, gets one line per request (the sandbox
+	// serialises its writes).
 	AccessLog io.Writer
 	// Logger gets diagnostics (webhook deliveries); discarded when nil.
 	Logger *slog.Logger
@@ -218,14 +220,10 @@ func Start(addr string, cfg Config) (*Server, error) {
 	sb := New(cfg)
 	srv := &Server{
 		Sandbox: sb,
-		URL:     "http://" + ln.Addr().String(),
+		URL:     "http://" + reachable(ln.Addr()),
 		ln:      ln,
 		done:    make(chan struct{}),
-		http: &http.Server{
-			Handler:           sb.Handler(),
-			ReadHeaderTimeout: 10 * time.Second,
-			BaseContext:       func(net.Listener) context.Context { return sb.ctx },
-		},
+		http:    &http.Server{Handler: sb.Handler(), ReadHeaderTimeout: 10 * time.Second},
 	}
 	sb.SetBaseURL(srv.URL)
 	go func() {
@@ -235,10 +233,26 @@ func Start(addr string, cfg Config) (*Server, error) {
 	return srv, nil
 }
 
+// reachable is a listener's address as a client on this machine dials it:
+// an unspecified address (0.0.0.0, or [::], which Go's dual-stack listener
+// also reports for 0.0.0.0) becomes 127.0.0.1.
+func reachable(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return addr.String()
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
+}
+
+// Addr is the address the server listens on (0.0.0.0 stays 0.0.0.0 here;
+// URL is what a client dials).
+func (s *Server) Addr() net.Addr { return s.ln.Addr() }
+
 // Shutdown stops accepting requests, lets in-flight ones finish until ctx
-// ends, and closes the sandbox.
+// ends, and closes the sandbox. Requests held by a "timeout" fault or card
+// never finish by themselves: they are aborted first.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.Sandbox.cancel() // release hung requests first, so shutdown is prompt
+	s.Sandbox.cancel()
 	err := s.http.Shutdown(ctx)
 	<-s.done
 	s.Sandbox.Close()
@@ -269,3 +283,6 @@ func (s *Sandbox) Stats() Stats {
 	st.IdempotencyKeys = s.idem.size()
 	return st
 }
+
+// Index lists what the sandbox serves, as GET / answers it.
+func (s *Sandbox) Index() Index { return s.index() }

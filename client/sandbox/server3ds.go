@@ -300,13 +300,15 @@ func (sc *scratch) release() {
 	scratchPool.Put(sc)
 }
 
-// hang holds a request until the client gives up or the sandbox closes: the
-// "timeout" test cards.
+// hang holds a request until the client gives up or the sandbox closes —
+// the "timeout" test cards and fault — and then drops the connection: the
+// client must see no answer, not an empty 200.
 func (s *Sandbox) hang(r *http.Request) {
 	select {
 	case <-r.Context().Done():
 	case <-s.ctx.Done():
 	}
+	panic(http.ErrAbortHandler)
 }
 
 // startAuthentication runs the ACS's decision for a new authentication, or

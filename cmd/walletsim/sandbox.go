@@ -3,15 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
-	"net/http/httptest"
-	"net/netip"
 	"net/url"
 	"os"
 	"os/signal"
@@ -64,6 +60,7 @@ type sandboxOptions struct {
 	require    []string // parallel to requireFlags
 	faults     string
 	merchant   string
+	publicURL  string
 	quiet      bool
 }
 
@@ -93,7 +90,7 @@ environment variable) names the one to accept. Secrets are never printed.`,
 			// Once shutdown begins, restore the default handling so that a
 			// second Ctrl-C kills a shutdown that hangs.
 			context.AfterFunc(ctx, stop)
-			return runSandbox(ctx, o.listen, o.quiet, cfg, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return runSandbox(ctx, o, cfg, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
@@ -107,6 +104,7 @@ environment variable) names the one to accept. Secrets are never printed.`,
 	}
 	f.StringVar(&o.faults, "faults", "", "faults on every API request, e.g. latency=200ms,status=503,rate=0.2 (also drop, timeout)")
 	f.StringVar(&o.merchant, "merchant-name", "", "merchant name on challenge pages, webhooks and inbox messages (default \"walletsim demo shop\")")
+	f.StringVar(&o.publicURL, "public-url", "", "the URL other machines reach the sandbox at, used in challenge_url (default: the listen address)")
 	f.BoolVar(&o.quiet, "quiet", false, "do not log one line per request")
 	return cmd
 }
@@ -124,8 +122,11 @@ func (o *sandboxOptions) config(changed func(string) bool, getenv func(string) s
 	if err := checkWebhookURL(o.webhookURL); err != nil {
 		return cfg, fmt.Errorf("invalid --webhook-url %q: %w", o.webhookURL, err)
 	}
+	if err := checkWebhookURL(o.publicURL); err != nil {
+		return cfg, fmt.Errorf("invalid --public-url %q: %w", o.publicURL, err)
+	}
 	var err error
-	if cfg.Faults, err = parseFaults(o.faults); err != nil {
+	if cfg.Faults, err = sandbox.ParseFaults(o.faults); err != nil {
 		return cfg, fmt.Errorf("invalid --faults %q: %w", o.faults, err)
 	}
 	if cfg.MerchantName, err = checkMerchant(o.merchant, changed("merchant-name")); err != nil {
@@ -168,16 +169,6 @@ func checkWebhookURL(s string) error {
 		return errors.New("has no host")
 	}
 	return nil
-}
-
-// parseFaults is sandbox.ParseFaults, refusing a rate with nothing to apply
-// it to (ParseFaults accepts it, and it would silently do nothing).
-func parseFaults(spec string) (sandbox.Faults, error) {
-	f, err := sandbox.ParseFaults(spec)
-	if err == nil && f.Rate > 0 && f.Status == 0 && !f.Drop && !f.Timeout {
-		err = errors.New("rate= needs status=, drop or timeout to apply to")
-	}
-	return f, err
 }
 
 // checkMerchant returns the merchant name; "" leaves the sandbox's default.
@@ -257,11 +248,12 @@ func check3DSKey(v string) error {
 }
 
 // runSandbox serves until ctx ends, then shuts down gracefully.
-func runSandbox(ctx context.Context, listen string, quiet bool, cfg sandbox.Config, stdout, stderr io.Writer) error {
+func runSandbox(ctx context.Context, o *sandboxOptions, cfg sandbox.Config, stdout, stderr io.Writer) error {
+	listen := o.listen
 	// The access log is written from the server's goroutines, the banner
 	// and the stop line from this one.
 	out := &syncWriter{w: stdout}
-	if !quiet {
+	if !o.quiet {
 		cfg.AccessLog = out
 	}
 	cfg.Logger = slog.New(slog.NewTextHandler(stderr, nil)) // webhook failures
@@ -269,11 +261,14 @@ func runSandbox(ctx context.Context, listen string, quiet bool, cfg sandbox.Conf
 	if err != nil {
 		return fmt.Errorf("cannot listen on --listen %s: %w", listen, err)
 	}
-	if !isLoopback(srv.URL) {
-		fmt.Fprintf(stderr, "walletsim: warning: the sandbox listens on %s, beyond this machine, and accepts any credentials unless --require-* flags are set\n", srv.URL)
+	if o.publicURL != "" {
+		srv.SetBaseURL(o.publicURL)
+	}
+	if !isLoopback(srv.Addr()) {
+		fmt.Fprintf(stderr, "walletsim: warning: the sandbox listens on %s, beyond this machine, and accepts any credentials unless --require-* flags are set; give --public-url so that challenge pages point where other machines reach it\n", srv.Addr())
 	}
 	// One write, so no request's log line lands inside the banner.
-	out.Write(banner(srv.URL, cfg))
+	out.Write(banner(srv.BaseURL(), srv.Index(), cfg))
 
 	<-ctx.Done()
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
@@ -286,14 +281,11 @@ func runSandbox(ctx context.Context, listen string, quiet bool, cfg sandbox.Conf
 	return nil
 }
 
-// isLoopback reports whether a server URL's host is a loopback address.
-func isLoopback(serverURL string) bool {
-	u, err := url.Parse(serverURL)
-	if err != nil {
-		return false
-	}
-	ip, err := netip.ParseAddr(u.Hostname())
-	return err == nil && ip.IsLoopback()
+// isLoopback reports whether a listener only takes connections from this
+// machine.
+func isLoopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }
 
 // syncWriter serialises writes to w.
@@ -310,7 +302,7 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 
 // banner is what the sandbox prints on start: where everything is, the
 // settings (never a secret's value), the sandbox cardholder and test cards.
-func banner(base string, cfg sandbox.Config) []byte {
+func banner(base string, idx sandbox.Index, cfg sandbox.Config) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "walletsim sandbox listening on %s\n", base)
 	section(&b, "APIs", [][]string{
@@ -318,7 +310,7 @@ func banner(base string, cfg sandbox.Config) []byte {
 		{"3DS server (seed 004)", base + "/v1/3ds/{id}/authenticate"},
 		{"wallet platform (seed 002)", base + "/customers/{customerId}/prepaid/cards/{cardId}/3ds-authentications/{auth3dsId}"},
 	})
-	section(&b, "Sandbox extensions", extensionRows(base))
+	section(&b, "Sandbox extensions", extensionRows(base, idx))
 	section(&b, "Settings", settingsRows(cfg))
 	section(&b, "Sandbox cardholder", [][]string{
 		{"cardholder id (x-cardholder-id)", sandbox.CardholderID},
@@ -346,9 +338,9 @@ func section(w io.Writer, title string, rows [][]string) {
 
 // extensionRows lists the sandbox's extensions as its index (GET /) does,
 // with each path made a full URL.
-func extensionRows(base string) [][]string {
+func extensionRows(base string, idx sandbox.Index) [][]string {
 	var rows [][]string
-	for name, routes := range sandboxIndex().Endpoints {
+	for name, routes := range idx.Endpoints {
 		name, ok := strings.CutPrefix(name, "extension: ")
 		if !ok {
 			continue // one of the three APIs, listed above
@@ -362,18 +354,6 @@ func extensionRows(base string) [][]string {
 	}
 	slices.SortFunc(rows, func(a, b []string) int { return strings.Compare(a[0], b[0]) })
 	return append(rows, []string{"per-request faults", "header " + sandbox.FaultHeader + ": latency=300ms | status=503 | drop | timeout"})
-}
-
-// sandboxIndex reads the sandbox's own index (GET /) from a throwaway
-// instance, as the package exports the Index type but no accessor for it.
-func sandboxIndex() sandbox.Index {
-	sb := sandbox.New(sandbox.Config{})
-	defer sb.Close()
-	rec := httptest.NewRecorder()
-	sb.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
-	var idx sandbox.Index
-	json.Unmarshal(rec.Body.Bytes(), &idx) // an empty index only shortens the banner
-	return idx
 }
 
 // settingsRows describes the configuration, naming required credentials
@@ -397,32 +377,8 @@ func settingsRows(cfg sandbox.Config) [][]string {
 		{"credentials", creds},
 		{"expiry", cfg.Expiry.String()},
 		{"webhook", webhook},
-		{"faults", describeFaults(cfg.Faults)},
+		{"faults", cfg.Faults.String()},
 	}
-}
-
-// describeFaults renders faults the way --faults spells them.
-func describeFaults(f sandbox.Faults) string {
-	var parts []string
-	if f.Latency > 0 {
-		parts = append(parts, "latency="+f.Latency.String())
-	}
-	if f.Status != 0 {
-		parts = append(parts, "status="+strconv.Itoa(f.Status))
-	}
-	if f.Drop {
-		parts = append(parts, "drop")
-	}
-	if f.Timeout {
-		parts = append(parts, "timeout")
-	}
-	if f.Rate > 0 {
-		parts = append(parts, "rate="+strconv.FormatFloat(f.Rate, 'g', -1, 64))
-	}
-	if len(parts) == 0 {
-		return "none"
-	}
-	return strings.Join(parts, ",")
 }
 
 // cardRows is the test-card table, header first.
