@@ -33,7 +33,8 @@ type Styles struct {
 // New returns the default styles.
 func New() *Styles {
 	s := &Styles{}
-	s.Header = lipgloss.NewStyle().Padding(0, 1).Background(lipgloss.AdaptiveColor{Light: "#EEEAFE", Dark: "#2A2346"})
+	// No background: the styled parts inside would reset it halfway.
+	s.Header = lipgloss.NewStyle().Padding(0, 1)
 	s.HeaderApp = lipgloss.NewStyle().Bold(true).Foreground(accent)
 	s.HeaderInfo = lipgloss.NewStyle().Foreground(subtle)
 	s.Title = lipgloss.NewStyle().Bold(true).Foreground(accent)
