@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
+	"slices"
 	"strings"
 
 	"github.com/walletsim/walletsim/client"
@@ -88,7 +90,7 @@ func failure(err error) Result {
 	case errors.As(err, &tde):
 		r.HTTPStatus = tde.HTTPStatus
 		r.Summary = fmt.Sprintf("The 3DS server %s (HTTP %d): %s", answered(tde.HTTPStatus), tde.HTTPStatus, tde.Message)
-		for _, f := range sortedKeys(tde.Errors) {
+		for _, f := range slices.Sorted(maps.Keys(tde.Errors)) {
 			for _, m := range tde.Errors[f] {
 				r.FieldErrors = append(r.FieldErrors, client.FieldError{Field: f, Message: m})
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -230,19 +231,10 @@ func check(e *scenario.Expect, r flows.Result) []string {
 	if e.AttemptsLeft != nil && fmt.Sprint(*e.AttemptsLeft) != r.Get("attempts_left") {
 		fail("attempts_left", fmt.Sprint(*e.AttemptsLeft), q(r.Get("attempts_left")))
 	}
-	for _, k := range sortedKeys(e.Fields) {
+	for _, k := range slices.Sorted(maps.Keys(e.Fields)) {
 		if got := r.Get(k); got != e.Fields[k] {
 			fail("fields."+k, q(e.Fields[k]), q(got))
 		}
 	}
 	return out
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -148,7 +149,7 @@ func (p *parser) mapping(n *yaml.Node, prefix string, handlers map[string]func(*
 		h, ok := handlers[k.Value]
 		switch {
 		case !ok:
-			p.fail(k, field, "unknown key (want one of: "+strings.Join(keysOf(handlers), ", ")+")")
+			p.fail(k, field, "unknown key (want one of: "+strings.Join(slices.Sorted(maps.Keys(handlers)), ", ")+")")
 		case seen[k.Value]:
 			p.fail(k, field, "given twice")
 		default:
@@ -156,15 +157,6 @@ func (p *parser) mapping(n *yaml.Node, prefix string, handlers map[string]func(*
 			h(v, field)
 		}
 	}
-}
-
-func keysOf[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func (p *parser) str(n *yaml.Node, field string) string {

@@ -2,6 +2,8 @@ package scenario
 
 import (
 	"errors"
+	"maps"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -118,7 +120,7 @@ func expectNode(e *Expect) *yaml.Node {
 	kv = append(kv, "message", optionalQuoted(e.Message))
 	if len(e.Fields) > 0 {
 		var fields []any
-		for _, k := range keysOf(e.Fields) {
+		for _, k := range slices.Sorted(maps.Keys(e.Fields)) {
 			fields = append(fields, k, quoted(e.Fields[k]))
 		}
 		kv = append(kv, "fields", flowMap(fields...))

@@ -96,10 +96,7 @@ func (f *fields) minor(s string) (int64, error) {
 	if err != nil || v <= 0 || math.IsInf(v, 0) || v > 1e9 {
 		return 0, errors.New("Enter an amount such as 49.99.")
 	}
-	decimals := 0 // "SAR 0.01" has two, "JPY 1" none
-	if _, frac, ok := strings.Cut(sandbox.FormatAmount(1, f.currency), "."); ok {
-		decimals = len(frac)
-	}
+	decimals := sandbox.CurrencyDecimals(f.currency)
 	scaled := v * math.Pow10(decimals)
 	if math.Abs(scaled-math.Round(scaled)) > 1e-6 {
 		return 0, fmt.Errorf("%s has %d decimals.", f.currency, decimals)
