@@ -34,12 +34,11 @@ func (l *lockedBuffer) String() string {
 
 // running is a sandbox subcommand started by startSandbox.
 type running struct {
-	base        string
-	stdout      *lockedBuffer
-	stderr      *lockedBuffer
-	stop        context.CancelFunc
-	done        chan error
-	stopTimeout time.Duration
+	base   string
+	stdout *lockedBuffer
+	stderr *lockedBuffer
+	stop   context.CancelFunc
+	done   chan error
 }
 
 var listeningRE = regexp.MustCompile(`listening on (http://\S+)`)

@@ -354,7 +354,7 @@ func TestRevealOnce(t *testing.T) {
 	}
 
 	// R twice: off again, nothing revealed.
-	m = press(m, "R", "R", "y")
+	press(m, "R", "R", "y")
 	if strings.Contains(cb.got[2], apiKey) {
 		t.Errorf("reveal toggled off still revealed:\n%s", cb.got[2])
 	}
@@ -384,7 +384,7 @@ func TestSave(t *testing.T) {
 
 	// Revealed, over the same file: the secret is in, the mode still 0600.
 	os.Chmod(path, 0o644)
-	m = press(m, "R", "w")
+	press(m, "R", "w")
 	data, _ = os.ReadFile(path)
 	if !strings.Contains(string(data), "x-api-key: "+apiKey) {
 		t.Errorf("revealed save lacks the secret:\n%s", data)
