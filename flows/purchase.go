@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/walletsim/walletsim/client/acs"
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 )
 
@@ -157,7 +157,7 @@ func authResult(a *threeds.Authentication) Result {
 	}
 	r.add("acsChallengeMandated", a.Meta.ARes.ACSChallengeMandated)
 	r.add("scheme", a.Scheme)
-	r.add("amount", sandbox.FormatAmount(a.Amount, a.Currency))
+	r.add("amount", testcards.FormatAmount(a.Amount, a.Currency))
 	r.add("id", a.ID)
 	return r
 }

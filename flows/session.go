@@ -16,6 +16,8 @@ import (
 	"github.com/walletsim/walletsim/client/acs"
 	"github.com/walletsim/walletsim/client/issuing"
 	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/fault"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
 )
@@ -50,8 +52,8 @@ func SandboxTarget() Target {
 		Name: "sandbox", Sandbox: true, Extensions: true,
 		APIKey: "sandbox-api-key", IssuingToken: "sandbox-token", ThreeDSKey: "sk_test_sandbox",
 		WalletToken: "sandbox-wallet-token", HMACKey: "sandbox-hmac-key",
-		ProductID: "PRODUCT-SANDBOX", CardholderID: sandbox.CardholderID, WalletID: sandbox.WalletID,
-		CustomerID: sandbox.CustomerID, WebhookListen: "127.0.0.1:0", RequestExpiry: 5 * time.Minute,
+		ProductID: "PRODUCT-SANDBOX", CardholderID: testcards.CardholderID, WalletID: testcards.WalletID,
+		CustomerID: testcards.CustomerID, WebhookListen: "127.0.0.1:0", RequestExpiry: 5 * time.Minute,
 	}
 }
 
@@ -214,7 +216,7 @@ func (s *Session) buildClients() {
 	o := s.overrides
 	var header http.Header
 	if o.Fault != "" {
-		header = http.Header{sandbox.FaultHeader: {o.Fault}}
+		header = http.Header{fault.Header: {o.Fault}}
 	}
 	timeout := s.opts.Timeout
 	if o.Timeout != 0 {

@@ -22,7 +22,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/flows/scenario"
@@ -135,7 +135,7 @@ func defaultCard(opts Options) common.Card {
 	}
 	t := opts.Session.Target
 	if t.Extensions {
-		tc, _ := sandbox.Lookup("4000000000000036")
+		tc, _ := testcards.Lookup("4000000000000036")
 		return common.TestCard(tc)
 	}
 	return common.Card{Flows: flows.Card{CardholderID: t.CardholderID, WalletID: t.WalletID, CardID: t.CardID, CustomerID: t.CustomerID}}

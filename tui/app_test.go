@@ -21,6 +21,7 @@ import (
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/acs"
 	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/flows/runner"
 	"github.com/walletsim/walletsim/flows/scenario"
@@ -185,7 +186,7 @@ func (h *harness) pay(page string, moves int) {
 
 // inboxCode is the newest one-time code the cardholder received.
 func (h *harness) inboxCode() string {
-	msgs, err := acs.New(client.Config{BaseURL: h.sess.SandboxURL()}).Inbox(context.Background(), sandbox.CardholderID)
+	msgs, err := acs.New(client.Config{BaseURL: h.sess.SandboxURL()}).Inbox(context.Background(), testcards.CardholderID)
 	if err != nil || len(msgs) == 0 {
 		h.t.Fatalf("inbox: %v %v", msgs, err)
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/walletsim/walletsim/client/acs"
 	"github.com/walletsim/walletsim/client/issuing"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
 
 // MaxOTPAttempts is how many wrong codes end a challenge with N.
@@ -33,12 +33,12 @@ const maxInbox = 50
 
 // startChallenge creates the one-time code and sends it to the enrolled
 // destination. The caller holds s.mu.
-func (s *Sandbox) startChallenge(a *authn, card TestCard, method issuing.OTPMethod, now time.Time) {
+func (s *Sandbox) startChallenge(a *authn, card testcards.Card, method issuing.OTPMethod, now time.Time) {
 	a.challenge = &challengeState{
 		lastFour: card.LastFour(), otp: s.otp(), attemptsLeft: MaxOTPAttempts, method: method,
 		destination: maskedDestination(a.cardholder(), method),
 	}
-	amount := FormatAmount(a.amount, a.currency)
+	amount := testcards.FormatAmount(a.amount, a.currency)
 	body := fmt.Sprintf("%s is your code to approve %s at %s with your card ending %s. It expires in %s. Never share it.",
 		a.challenge.otp, amount, s.cfg.MerchantName, card.LastFour(), humanDuration(s.cfg.Expiry))
 	msg := acs.Message{
@@ -71,7 +71,7 @@ func (s *Sandbox) view(a *authn, message string) acs.Challenge {
 	c := a.challenge
 	v := acs.Challenge{
 		ACSTransID: a.acsTransID, AuthenticationID: a.id, Merchant: s.cfg.MerchantName,
-		Amount: a.amount, Currency: a.currency, AmountDisplay: FormatAmount(a.amount, a.currency),
+		Amount: a.amount, Currency: a.currency, AmountDisplay: testcards.FormatAmount(a.amount, a.currency),
 		CardLastFour: c.lastFour, Channel: string(c.method), Destination: c.destination,
 		AttemptsLeft: c.attemptsLeft, ExpiresAt: a.expires, TransStatus: a.transStatus, Message: message,
 	}
@@ -259,33 +259,6 @@ func (s *Sandbox) inbox(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"messages": out})
-}
-
-// FormatAmount renders minor units with the currency's decimals:
-// "SAR 1.00", "JPY 500", "KWD 1.250".
-func FormatAmount(minor int64, currency string) string {
-	decimals := CurrencyDecimals(currency)
-	sign := ""
-	if minor < 0 {
-		sign, minor = "-", -minor
-	}
-	if decimals == 0 {
-		return fmt.Sprintf("%s %s%d", currency, sign, minor)
-	}
-	div := int64(math.Pow10(decimals))
-	return fmt.Sprintf("%s %s%d.%0*d", currency, sign, minor/div, decimals, minor%div)
-}
-
-// CurrencyDecimals is how many minor-unit digits a currency has (ISO 4217):
-// 2 for most, 0 for JPY and its kind, 3 for KWD and its kind.
-func CurrencyDecimals(currency string) int {
-	switch currency {
-	case "JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF":
-		return 0
-	case "KWD", "BHD", "OMR", "JOD", "TND", "LYD", "IQD":
-		return 3
-	}
-	return 2
 }
 
 func humanDuration(d time.Duration) string {

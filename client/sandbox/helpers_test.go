@@ -15,6 +15,7 @@ import (
 	"github.com/walletsim/walletsim/client/internal/clienttest"
 	"github.com/walletsim/walletsim/client/issuing"
 	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
 )
@@ -78,28 +79,28 @@ func newEnv(t *testing.T, mutate ...func(*sandbox.Config)) *env {
 }
 
 // card returns the test card of a scheme and outcome.
-func card(t testing.TB, s sandbox.Scheme, o sandbox.Outcome) sandbox.TestCard {
-	for _, c := range sandbox.TestCards {
+func card(t testing.TB, s testcards.Scheme, o testcards.Outcome) testcards.Card {
+	for _, c := range testcards.All {
 		if c.Scheme == s && c.Outcome == o {
 			return c
 		}
 	}
 	t.Fatalf("no test card %s %s", s, o)
-	return sandbox.TestCard{}
+	return testcards.Card{}
 }
 
-func ref(c sandbox.TestCard) issuing.Card {
-	return issuing.Card{CardholderID: sandbox.CardholderID, WalletID: sandbox.WalletID, CardID: c.CardID}
+func ref(c testcards.Card) issuing.Card {
+	return issuing.Card{CardholderID: testcards.CardholderID, WalletID: testcards.WalletID, CardID: c.CardID}
 }
 
-func (e *env) enroll(c sandbox.TestCard, m issuing.OTPMethod) {
+func (e *env) enroll(c testcards.Card, m issuing.OTPMethod) {
 	e.t.Helper()
 	if _, err := e.issuing.Enroll(context.Background(), ref(c), issuing.EnrollRequest{OTPDeliveryMethod: m}); err != nil {
 		e.t.Fatal(err)
 	}
 }
 
-func purchase(c sandbox.TestCard, ch threeds.Channel) threeds.AuthenticateRequest {
+func purchase(c testcards.Card, ch threeds.Channel) threeds.AuthenticateRequest {
 	return threeds.AuthenticateRequest{Number: c.PAN, Month: 12, Year: 2030, Channel: ch, ReturnURL: "https://shop.example/return"}
 }
 

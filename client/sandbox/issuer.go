@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/walletsim/walletsim/client/issuing"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
 
 // The seed's success messages, verbatim.
@@ -222,11 +223,11 @@ func (s *Sandbox) enrolledMethod(cardholder, card string) issuing.OTPMethod {
 // contact is where a cardholder's codes go: the sandbox cardholder's own
 // address and phone, or ones derived from any other cardholder id.
 func contact(cardholder string, m issuing.OTPMethod) string {
-	if cardholder == CardholderID {
+	if cardholder == testcards.CardholderID {
 		if m == issuing.SMS {
-			return HolderPhone
+			return testcards.HolderPhone
 		}
-		return HolderEmail
+		return testcards.HolderEmail
 	}
 	h := fnv.New32a()
 	h.Write([]byte(cardholder))

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/wallet"
 )
 
@@ -29,11 +30,11 @@ type decoupledState struct {
 
 // startDecoupled creates the pending authentication on the wallet platform
 // and sends the wallet its ThreeDSecureEvent. The caller holds s.mu.
-func (s *Sandbox) startDecoupled(a *authn, card TestCard, now time.Time) {
+func (s *Sandbox) startDecoupled(a *authn, card testcards.Card, now time.Time) {
 	d := &decoupledState{auth3dsID: s.cfg.NewID()}
 	d.event = wallet.Event{
 		ID: s.cfg.NewID(), WalletOperationID: s.cfg.NewID(),
-		CardID: card.CardID, CustomerID: CustomerID, Auth3dsID: d.auth3dsID,
+		CardID: card.CardID, CustomerID: testcards.CustomerID, Auth3dsID: d.auth3dsID,
 		Amount: a.amount, Currency: a.currency, Timestamp: now,
 		MerchantName: s.cfg.MerchantName, LastFourDigits: card.LastFour(),
 		CardScheme: WebhookScheme(a.scheme), CardType: "VIRTUAL",

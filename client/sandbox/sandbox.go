@@ -25,6 +25,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/walletsim/walletsim/client/acs"
+	"github.com/walletsim/walletsim/client/sandbox/fault"
 )
 
 // Config tunes a Sandbox. Zero fields take the defaults below.
@@ -67,7 +68,7 @@ type Config struct {
 
 	// Faults apply to every API request (the x-walletsim-fault header
 	// applies them to one).
-	Faults Faults
+	Faults fault.Spec
 
 	// MerchantName appears on challenge pages, webhooks and inbox messages.
 	MerchantName string

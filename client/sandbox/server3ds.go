@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 )
 
@@ -58,7 +59,7 @@ type authn struct {
 	req     *threeds.AuthenticateRequest // nil until authenticate; see request
 	fp      [32]byte
 	merchID string
-	scheme  Scheme
+	scheme  testcards.Scheme
 
 	// The ACS's answer (ARes), as ares renders it.
 	dsTransID, serverTransID, acsTransID string
@@ -94,7 +95,7 @@ func (a *authn) request() *threeds.AuthenticateRequest {
 // for a test card, nobody's otherwise.
 func (a *authn) cardholder() string {
 	if a.testCard {
-		return CardholderID
+		return testcards.CardholderID
 	}
 	return ""
 }
@@ -156,7 +157,7 @@ type decision struct {
 //     challenged (the issuer has no destination for a code and no wallet
 //     binding): attempts processing stands in, A with ECI 06/01, as the
 //     schemes' attempts servers do for cardholders outside the program.
-func decide(o Outcome, ch threeds.Channel, pref threeds.ChallengePreference, enrolled bool) decision {
+func decide(o testcards.Outcome, ch threeds.Channel, pref threeds.ChallengePreference, enrolled bool) decision {
 	challenge := func(mandated, decoupledOnly bool) decision {
 		if !enrolled {
 			if !mandated && pref == threeds.Preferred {
@@ -170,11 +171,11 @@ func decide(o Outcome, ch threeds.Channel, pref threeds.ChallengePreference, enr
 		return decision{transStatus: "C", mandated: mandated}
 	}
 	switch o {
-	case Attempted, NotAuth, Rejected, Unavailable:
+	case testcards.Attempted, testcards.NotAuth, testcards.Rejected, testcards.Unavailable:
 		return decision{transStatus: string(o)}
-	case Challenge:
+	case testcards.Challenge:
 		return challenge(true, false)
-	case Decoupled:
+	case testcards.Decoupled:
 		return challenge(true, true)
 	}
 	if pref == threeds.Preferred || pref == threeds.Mandated {
@@ -255,15 +256,15 @@ func (s *Sandbox) authenticate(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnprocessableEntity, threeDSError{Message: "Data validation failed", Errors: errs})
 		return
 	}
-	card, known := Lookup(req.Number)
+	card, known := testcards.Lookup(req.Number)
 	switch {
-	case known && card.Outcome == Fault500:
+	case known && card.Outcome == testcards.Fault500:
 		apiThreeDS.writeError(w, http.StatusInternalServerError, http.StatusText(http.StatusInternalServerError))
 		return
-	case known && card.Outcome == Fault503:
+	case known && card.Outcome == testcards.Fault503:
 		apiThreeDS.writeError(w, http.StatusServiceUnavailable, http.StatusText(http.StatusServiceUnavailable))
 		return
-	case known && card.Outcome == FaultTimeout:
+	case known && card.Outcome == testcards.FaultTimeout:
 		s.hang(r)
 		return
 	}
@@ -315,7 +316,7 @@ func (s *Sandbox) hang(r *http.Request) {
 // replays the first answer to a repeat of the same request. It returns the
 // status and either the response body or, for an error, its message. A
 // body the sandbox does not keep is encoded into *buf.
-func (s *Sandbox) startAuthentication(id, user string, req threeds.AuthenticateRequest, card TestCard, fp [32]byte, buf *[]byte) (int, []byte) {
+func (s *Sandbox) startAuthentication(id, user string, req threeds.AuthenticateRequest, card testcards.Card, fp [32]byte, buf *[]byte) (int, []byte) {
 	now := s.cfg.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -339,11 +340,11 @@ func (s *Sandbox) startAuthentication(id, user string, req threeds.AuthenticateR
 	}
 	a.started, a.req, a.fp, a.updated = true, s.shareWithLast(req, user), fp, now
 	a.merchID = s.last.merchID
-	a.scheme = SchemeOf(req.Number)
+	a.scheme = testcards.SchemeOf(req.Number)
 	a.testCard = card.PAN != ""
 	outcome := card.Outcome
 	if card.PAN == "" {
-		outcome = Frictionless // any other Luhn-valid card
+		outcome = testcards.Frictionless // any other Luhn-valid card
 	}
 	method := s.enrolledMethod(a.cardholder(), card.CardID)
 	d := decide(outcome, req.Channel, req.ChallengePreference, a.cardholder() != "" && method != "")

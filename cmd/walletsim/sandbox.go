@@ -22,6 +22,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/fault"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
 
 const (
@@ -126,7 +128,7 @@ func (o *sandboxOptions) config(changed func(string) bool, getenv func(string) s
 		return cfg, fmt.Errorf("invalid --public-url %q: %w", o.publicURL, err)
 	}
 	var err error
-	if cfg.Faults, err = sandbox.ParseFaults(o.faults); err != nil {
+	if cfg.Faults, err = fault.Parse(o.faults); err != nil {
 		return cfg, fmt.Errorf("invalid --faults %q: %w", o.faults, err)
 	}
 	if cfg.MerchantName, err = checkMerchant(o.merchant, changed("merchant-name")); err != nil {
@@ -313,9 +315,9 @@ func banner(base string, idx sandbox.Index, cfg sandbox.Config) []byte {
 	section(&b, "Sandbox extensions", extensionRows(base, idx))
 	section(&b, "Settings", settingsRows(cfg))
 	section(&b, "Sandbox cardholder", [][]string{
-		{"cardholder id (x-cardholder-id)", sandbox.CardholderID},
-		{"wallet id (x-wallet-id)", sandbox.WalletID},
-		{"customer id (wallet platform)", sandbox.CustomerID},
+		{"cardholder id (x-cardholder-id)", testcards.CardholderID},
+		{"wallet id (x-wallet-id)", testcards.WalletID},
+		{"customer id (wallet platform)", testcards.CustomerID},
 	})
 	section(&b, "Test cards (enroll with x-card-id = CARD ID)", cardRows())
 	fmt.Fprint(&b, "\nCtrl-C stops the sandbox.")
@@ -353,7 +355,7 @@ func extensionRows(base string, idx sandbox.Index) [][]string {
 		rows = append(rows, []string{name, strings.Join(full, ", ")})
 	}
 	slices.SortFunc(rows, func(a, b []string) int { return strings.Compare(a[0], b[0]) })
-	return append(rows, []string{"per-request faults", "header " + sandbox.FaultHeader + ": latency=300ms | status=503 | drop | timeout"})
+	return append(rows, []string{"per-request faults", "header " + fault.Header + ": latency=300ms | status=503 | drop | timeout"})
 }
 
 // settingsRows describes the configuration, naming required credentials
@@ -384,7 +386,7 @@ func settingsRows(cfg sandbox.Config) [][]string {
 // cardRows is the test-card table, header first.
 func cardRows() [][]string {
 	rows := [][]string{{"PAN", "SCHEME", "OUTCOME", "DESCRIPTION", "CARD ID"}}
-	for _, c := range sandbox.TestCards {
+	for _, c := range testcards.All {
 		rows = append(rows, []string{groupPAN(c.PAN), string(c.Scheme), string(c.Outcome), c.Outcome.Describe(), c.CardID})
 	}
 	return rows

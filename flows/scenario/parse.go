@@ -17,7 +17,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/walletsim/walletsim/client/issuing"
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/fault"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
 )
@@ -280,7 +280,7 @@ func (p *parser) step(n *yaml.Node, f string) Step {
 		"no_validate": func(v *yaml.Node, field string) { st.NoValidate = p.boolean(v, field) },
 		"fault": func(v *yaml.Node, field string) {
 			st.Fault = p.str(v, field)
-			if _, err := sandbox.ParseFaults(st.Fault); err != nil {
+			if _, err := fault.Parse(st.Fault); err != nil {
 				p.fail(v, field, err.Error())
 			}
 		},

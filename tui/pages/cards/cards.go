@@ -12,7 +12,7 @@ import (
 	"github.com/charmbracelet/huh"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/tui/common"
@@ -30,7 +30,7 @@ type Model struct {
 // New builds the picker, on the card in use.
 func New(c *common.Common) *Model {
 	m := &Model{c: c}
-	for i, tc := range sandbox.TestCards {
+	for i, tc := range testcards.All {
 		if tc.PAN == c.Card.Number {
 			m.cursor = i
 		}
@@ -66,11 +66,11 @@ func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	k := m.c.Keys
 	switch {
 	case key.Matches(km, k.Up):
-		m.cursor = (m.cursor + len(sandbox.TestCards) - 1) % len(sandbox.TestCards)
+		m.cursor = (m.cursor + len(testcards.All) - 1) % len(testcards.All)
 	case key.Matches(km, k.Down):
-		m.cursor = (m.cursor + 1) % len(sandbox.TestCards)
+		m.cursor = (m.cursor + 1) % len(testcards.All)
 	case key.Matches(km, k.Enter):
-		card := common.TestCard(sandbox.TestCards[m.cursor])
+		card := common.TestCard(testcards.All[m.cursor])
 		return m, func() tea.Msg { return common.CardMsg{Card: card} }
 	case km.String() == "t":
 		m.form = m.typedForm()
@@ -126,7 +126,7 @@ func (m *Model) updateForm(msg tea.Msg) (common.Page, tea.Cmd) {
 	t := m.c.Session.Target
 	card := common.Card{Number: number, Month: month, Year: year,
 		Flows: flows.Card{CardholderID: t.CardholderID, WalletID: t.WalletID, CardID: t.CardID, CustomerID: t.CustomerID}}
-	if tc, ok := sandbox.Lookup(number); ok {
+	if tc, ok := testcards.Lookup(number); ok {
 		card = common.TestCard(tc)
 		card.Month, card.Year = month, year
 	}
@@ -141,9 +141,9 @@ func (m *Model) View() string {
 	var b strings.Builder
 	b.WriteString(s.Title.Render("Sandbox test cards") + s.Subtle.Render("  each forces an outcome; enroll it to let the ACS challenge it") + "\n\n")
 	rows := max(m.h-3, 5)
-	start := min(max(0, m.cursor-rows/2), max(0, len(sandbox.TestCards)-rows))
-	for i := start; i < min(len(sandbox.TestCards), start+rows); i++ {
-		tc := sandbox.TestCards[i]
+	start := min(max(0, m.cursor-rows/2), max(0, len(testcards.All)-rows))
+	for i := start; i < min(len(testcards.All), start+rows); i++ {
+		tc := testcards.All[i]
 		line := fmt.Sprintf("%-19s %-10s %s", group(tc.PAN), tc.Scheme, tc.Outcome.Describe())
 		line = ansi.Truncate(line, max(m.w-2, 10), "…")
 		if i == m.cursor {

@@ -11,14 +11,14 @@ import (
 
 	"github.com/charmbracelet/huh"
 
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/tui/common"
 )
 
 // fields are the form's values as typed, prefilled with sandbox test data.
 type fields struct {
-	card       int // index in sandbox.TestCards, or -1 for the typed number
+	card       int // index in testcards.All, or -1 for the typed number
 	number     string
 	amount     string // major units: "49.99"
 	currency   string
@@ -33,9 +33,9 @@ type fields struct {
 
 func defaults(c *common.Common) *fields {
 	f := &fields{card: -1, number: c.Card.Number, amount: "49.99", currency: "SAR", preference: threeds.NoPreference,
-		name: sandbox.HolderName, email: sandbox.HolderEmail, mobile: "0555555555",
+		name: testcards.HolderName, email: testcards.HolderEmail, mobile: "0555555555",
 		ip: "203.0.113.10", language: "en-GB", timezone: "-180"}
-	for i, tc := range sandbox.TestCards {
+	for i, tc := range testcards.All {
 		if tc.PAN == c.Card.Number {
 			f.card = i
 		}
@@ -48,8 +48,8 @@ func defaults(c *common.Common) *fields {
 func (f *fields) form(c *common.Common, width int) *huh.Form {
 	var card huh.Field
 	if c.Sandbox() {
-		opts := make([]huh.Option[int], len(sandbox.TestCards))
-		for i, tc := range sandbox.TestCards {
+		opts := make([]huh.Option[int], len(testcards.All))
+		for i, tc := range testcards.All {
 			opts[i] = huh.NewOption(fmt.Sprintf("%s %-4s %s", tc.PAN, schemeShort[tc.Scheme], short[tc.Outcome]), i)
 		}
 		card = huh.NewSelect[int]().Title("Test card").Description("each forces an outcome; C and D need the card enrolled (home, 1)").
@@ -81,14 +81,14 @@ func (f *fields) form(c *common.Common, width int) *huh.Form {
 }
 
 // short names what a test card forces, to fit a picker row.
-var short = map[sandbox.Outcome]string{
-	sandbox.Frictionless: "Y frictionless", sandbox.Attempted: "A attempted", sandbox.Challenge: "C challenge",
-	sandbox.Decoupled: "D decoupled", sandbox.NotAuth: "N not authenticated", sandbox.Rejected: "R rejected",
-	sandbox.Unavailable: "U unavailable", sandbox.Fault500: "HTTP 500", sandbox.Fault503: "HTTP 503",
-	sandbox.FaultTimeout: "no answer",
+var short = map[testcards.Outcome]string{
+	testcards.Frictionless: "Y frictionless", testcards.Attempted: "A attempted", testcards.Challenge: "C challenge",
+	testcards.Decoupled: "D decoupled", testcards.NotAuth: "N not authenticated", testcards.Rejected: "R rejected",
+	testcards.Unavailable: "U unavailable", testcards.Fault500: "HTTP 500", testcards.Fault503: "HTTP 503",
+	testcards.FaultTimeout: "no answer",
 }
 
-var schemeShort = map[sandbox.Scheme]string{sandbox.Visa: "visa", sandbox.Mastercard: "mc", sandbox.Mada: "mada"}
+var schemeShort = map[testcards.Scheme]string{testcards.Visa: "visa", testcards.Mastercard: "mc", testcards.Mada: "mada"}
 
 // minor converts "49.99" to minor units of the currency (4999).
 func (f *fields) minor(s string) (int64, error) {
@@ -96,7 +96,7 @@ func (f *fields) minor(s string) (int64, error) {
 	if err != nil || v <= 0 || math.IsInf(v, 0) || v > 1e9 {
 		return 0, errors.New("Enter an amount such as 49.99.")
 	}
-	decimals := sandbox.CurrencyDecimals(f.currency)
+	decimals := testcards.CurrencyDecimals(f.currency)
 	scaled := v * math.Pow10(decimals)
 	if math.Abs(scaled-math.Round(scaled)) > 1e-6 {
 		return 0, fmt.Errorf("%s has %d decimals.", f.currency, decimals)

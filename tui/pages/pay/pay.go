@@ -18,7 +18,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/walletsim/walletsim/client/acs"
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/flows/scenario"
@@ -216,7 +216,7 @@ func (m *Model) start() tea.Cmd {
 	f := m.fields
 	card := m.c.Card
 	if f.card >= 0 {
-		card = common.TestCard(sandbox.TestCards[f.card])
+		card = common.TestCard(testcards.All[f.card])
 	} else if n := strings.ReplaceAll(f.number, " ", ""); n != card.Number {
 		card.Number = n
 	}
