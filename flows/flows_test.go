@@ -3,12 +3,14 @@ package flows_test
 import (
 	"context"
 	"errors"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/walletsim/walletsim/client/issuing"
+	"github.com/walletsim/walletsim/client/sandbox"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
@@ -39,15 +41,37 @@ func (r *recorder) kinds(flow, step string) []flows.Kind {
 	return out
 }
 
+// open opens a session on a sandbox behind an ordinary httptest server, as
+// it would on any target with URLs: flows needs no embedded sandbox. The
+// wallet's listener takes the sandbox's webhooks on a loopback port.
 func open(t *testing.T) (*flows.Session, *recorder) {
 	t.Helper()
 	rec := &recorder{}
-	s, err := flows.Open(context.Background(), flows.SandboxTarget(), flows.Options{Sink: rec.sink, Retries: -1})
+	sb := sandbox.New(sandbox.Config{})
+	srv := httptest.NewServer(sb.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		sb.Close()
+	})
+	sb.SetBaseURL(srv.URL)
+	target := flows.SandboxTarget()
+	target.IssuingURL, target.ThreeDSURL, target.WalletURL = srv.URL, srv.URL, srv.URL
+	s, err := flows.Open(context.Background(), target, flows.Options{Sink: rec.sink, Retries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Close)
+	sb.SetWebhook(s.WebhookURL(), []byte(target.HMACKey))
 	return s, rec
+}
+
+// TestOpenNeedsURLs: the embedded sandbox is started by flows/embedded;
+// flows alone refuses a target it cannot reach.
+func TestOpenNeedsURLs(t *testing.T) {
+	_, err := flows.Open(context.Background(), flows.SandboxTarget(), flows.Options{})
+	if !errors.Is(err, flows.ErrNoURLs) {
+		t.Fatalf("Open without URLs = %v", err)
+	}
 }
 
 func testCard(t *testing.T, o testcards.Outcome) (testcards.Card, flows.Card) {

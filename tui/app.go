@@ -116,7 +116,7 @@ func New(opts Options) *App {
 		Recorder: scenario.NewRecorder(opts.Session.Target.Name), OpenURL: opts.OpenURL,
 	}
 	if c.OpenURL == nil {
-		c.OpenURL = openBrowser
+		c.OpenURL = browserFor(opts.Session)
 	}
 	c.Card = defaultCard(opts)
 	a := &App{c: c, opts: opts, cancel: cancel, help: help.New()}

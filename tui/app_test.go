@@ -20,9 +20,9 @@ import (
 
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/acs"
-	"github.com/walletsim/walletsim/client/sandbox"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/flows"
+	"github.com/walletsim/walletsim/flows/embedded"
 	"github.com/walletsim/walletsim/flows/runner"
 	"github.com/walletsim/walletsim/flows/scenario"
 	"github.com/walletsim/walletsim/tui"
@@ -66,9 +66,8 @@ func start(t *testing.T, w, h int) *harness {
 	t.Helper()
 	clock := flows.NewManualClock(time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC))
 	sink, events := tui.Sink()
-	sess, err := flows.Open(context.Background(), flows.SandboxTarget(), flows.Options{
+	sess, err := embedded.Open(context.Background(), flows.SandboxTarget(), flows.Options{
 		Sink: sink, Clock: clock, NewID: flows.SeededIDs(), Rand: rand.NewChaCha8([32]byte{7}), Retries: -1, Version: "test",
-		Sandbox: sandbox.Config{WebhookBackoff: 10 * time.Millisecond},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -186,7 +185,7 @@ func (h *harness) pay(page string, moves int) {
 
 // inboxCode is the newest one-time code the cardholder received.
 func (h *harness) inboxCode() string {
-	msgs, err := acs.New(client.Config{BaseURL: h.sess.SandboxURL()}).Inbox(context.Background(), testcards.CardholderID)
+	msgs, err := acs.New(client.Config{BaseURL: h.sess.Target.ThreeDSURL, Transport: h.sess.Transport()}).Inbox(context.Background(), testcards.CardholderID)
 	if err != nil || len(msgs) == 0 {
 		h.t.Fatalf("inbox: %v %v", msgs, err)
 	}

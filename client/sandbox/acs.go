@@ -115,7 +115,7 @@ func (s *Sandbox) challengeFor(acsTransID string, now time.Time) *authn {
 // challengePage serves GET /acs/challenge/{acsTransID}.
 func (s *Sandbox) challengePage(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	a := s.challengeFor(r.PathValue("acsTransID"), s.cfg.Now())
+	a := s.challengeFor(r.PathValue("acsTransID"), s.now())
 	var v acs.Challenge
 	if a != nil {
 		v = s.view(a, "")
@@ -132,7 +132,7 @@ func (s *Sandbox) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 		apiThreeDS.writeError(w, http.StatusBadRequest, "Malformed challenge form")
 		return
 	}
-	now := s.cfg.Now()
+	now := s.now()
 	s.mu.Lock()
 	a := s.challengeFor(r.PathValue("acsTransID"), now)
 	if a == nil {

@@ -67,7 +67,7 @@ type bench struct {
 // unless zeroCodes is set, crypto/rand), no access log and no webhook.
 func newBench(b *testing.B, zeroCodes bool) *bench {
 	clk := &benchClock{}
-	cfg := sandbox.Config{Now: clk.Now}
+	cfg := sandbox.Config{Clock: clk}
 	if zeroCodes {
 		cfg.Rand = zeroRand{}
 	}

@@ -20,21 +20,22 @@ import (
 	"github.com/walletsim/walletsim/client/wallet"
 )
 
-// clock is a manual clock for expiry tests.
-type clock struct {
+// testClock is a manual clock for expiry tests; it is not virtual (see
+// client/clock), so faults and timeouts take real time with it.
+type testClock struct {
 	mu  sync.Mutex
 	now time.Time
 }
 
-func newClock() *clock { return &clock{now: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)} }
+func newClock() *testClock { return &testClock{now: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)} }
 
-func (c *clock) Now() time.Time {
+func (c *testClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
 }
 
-func (c *clock) Advance(d time.Duration) {
+func (c *testClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	c.now = c.now.Add(d)
 	c.mu.Unlock()
@@ -45,7 +46,7 @@ type env struct {
 	t       *testing.T
 	sb      *sandbox.Sandbox
 	srv     *httptest.Server
-	clock   *clock
+	clock   *testClock
 	issuing *issuing.Client
 	tds     *threeds.Client
 	wallet  *wallet.Client
@@ -58,7 +59,7 @@ func newEnv(t *testing.T, mutate ...func(*sandbox.Config)) *env {
 	t.Helper()
 	clk := newClock()
 	cfg := sandbox.Config{
-		Now: clk.Now, NewID: clienttest.IDs(), Rand: rand.NewChaCha8([32]byte{1}),
+		Clock: clk, NewID: clienttest.IDs(), Rand: rand.NewChaCha8([32]byte{1}),
 		HMACKey: []byte(hmacKey), WebhookBackoff: time.Millisecond,
 	}
 	for _, m := range mutate {

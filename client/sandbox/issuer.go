@@ -83,7 +83,7 @@ func (s *Sandbox) issuing(w http.ResponseWriter, r *http.Request) {
 	wallet := r.Header.Get("x-wallet-id")
 	idemKey := r.Header.Get("x-api-key") + "\x00" + r.Header.Get("x-request-id")
 	fp := fingerprint(body, r.Method, r.URL.Path, r.Header.Get("x-product-id"), key.cardholder, wallet, key.card)
-	res, outcome := s.idem.do(r.Context(), idemKey, fp, s.cfg.Now(), func() stored {
+	res, outcome := s.idem.do(r.Context(), idemKey, fp, s.now(), func() stored {
 		status, env := op(key, wallet, method)
 		b, _ := marshal(env)
 		return stored{status: status, body: s.shareAnswer(b)}

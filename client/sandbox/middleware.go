@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/walletsim/walletsim/client/clock"
 	"github.com/walletsim/walletsim/client/sandbox/fault"
 )
 
@@ -33,12 +34,8 @@ func (s *Sandbox) withFaults(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if f.Latency > 0 {
-			select {
-			case <-time.After(f.Latency):
-			case <-r.Context().Done():
-				return // the client left: nobody to answer
-			}
+		if f.Latency > 0 && clock.Sleep(r.Context(), s.cfg.Clock, f.Latency) != nil {
+			return // the client left: nobody to answer
 		}
 		if f.Rate > 0 && rand.Float64() >= f.Rate {
 			next.ServeHTTP(w, r)

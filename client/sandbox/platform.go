@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -82,7 +83,7 @@ func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req, fieldErrs := decodeVerify(body)
-	now := s.cfg.Now()
+	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.pendingFor(r)
@@ -206,7 +207,7 @@ func (s *Sandbox) getPending(w http.ResponseWriter, r *http.Request) {
 	a := s.pendingFor(r)
 	var v wallet.Pending
 	if a != nil {
-		s.settle(a, s.cfg.Now())
+		s.settle(a, s.now())
 		v = s.pendingView(a)
 	}
 	s.mu.Unlock()
@@ -224,7 +225,7 @@ func (s *Sandbox) listPending(w http.ResponseWriter, r *http.Request) {
 		apiWallet.writeError(w, http.StatusUnauthorized, "")
 		return
 	}
-	now := s.cfg.Now()
+	now := s.now()
 	s.mu.Lock()
 	out := []wallet.Pending{}
 	for _, a := range s.byAuth3ds {
@@ -291,7 +292,7 @@ func (s *Sandbox) sendEvent(ev wallet.Event) {
 		for attempt := 1; attempt <= 1+s.cfg.WebhookRetries; attempt++ {
 			status, err := s.post(target.URL, body, sig)
 			s.mu.Lock()
-			rec.Attempts, rec.LastStatus, rec.UpdatedAt = attempt, status, s.cfg.Now()
+			rec.Attempts, rec.LastStatus, rec.UpdatedAt = attempt, status, s.now()
 			rec.LastError = ""
 			if err != nil {
 				rec.LastError = err.Error()
@@ -315,17 +316,20 @@ func (s *Sandbox) sendEvent(ev wallet.Event) {
 	}()
 }
 
-var webhookClient = &http.Client{Timeout: 10 * time.Second}
+// webhookTimeout bounds one delivery attempt.
+const webhookTimeout = 10 * time.Second
 
 func (s *Sandbox) post(url string, body []byte, sig string) (int, error) {
-	req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, url, bytes.NewReader(body))
+	ctx, cancel := context.WithTimeout(s.ctx, webhookTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(wallet.SignatureHeader, sig)
 	req.Header.Set("User-Agent", "walletsim-sandbox")
-	resp, err := webhookClient.Do(req)
+	resp, err := (&http.Client{Transport: s.cfg.WebhookTransport}).Do(req)
 	if err != nil {
 		return 0, err
 	}

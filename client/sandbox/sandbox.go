@@ -25,14 +25,18 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/walletsim/walletsim/client/acs"
+	"github.com/walletsim/walletsim/client/clock"
 	"github.com/walletsim/walletsim/client/sandbox/fault"
 )
 
 // Config tunes a Sandbox. Zero fields take the defaults below.
 type Config struct {
-	// Now is the clock; NewID makes ids; Rand feeds one-time codes and CAVVs.
-	// Tests inject deterministic ones.
-	Now   func() time.Time
+	// Clock is the time; NewID makes ids; Rand feeds one-time codes and
+	// CAVVs. Tests inject deterministic ones. On a virtual clock
+	// (*clock.Manual) a latency fault moves the clock, and a request held
+	// until its client gives up (the timeout fault and cards) ends at the
+	// client's deadline on that clock, at once.
+	Clock clock.Clock
 	NewID func() string
 	Rand  io.Reader
 
@@ -57,14 +61,17 @@ type Config struct {
 	// any non-empty one is accepted.
 	Require Credentials
 
-	// WebhookURL receives ThreeDSecureEvents, signed with HMACKey.
+	// WebhookURL receives ThreeDSecureEvents, signed with HMACKey, through
+	// WebhookTransport (default: over the network; HandlerTransport
+	// delivers to a wallet in the same process).
 	// Failed deliveries are retried WebhookRetries times (default 5; a
 	// negative number disables retries), waiting WebhookBackoff (default
 	// 1s) doubled each time.
-	WebhookURL     string
-	HMACKey        []byte
-	WebhookRetries int
-	WebhookBackoff time.Duration
+	WebhookURL       string
+	HMACKey          []byte
+	WebhookTransport http.RoundTripper
+	WebhookRetries   int
+	WebhookBackoff   time.Duration
 
 	// Faults apply to every API request (the x-walletsim-fault header
 	// applies them to one).
@@ -89,8 +96,8 @@ type Credentials struct {
 }
 
 func (c Config) withDefaults() Config {
-	if c.Now == nil {
-		c.Now = time.Now
+	if c.Clock == nil {
+		c.Clock = clock.Real
 	}
 	if c.NewID == nil {
 		c.NewID = uuid.NewString
@@ -124,6 +131,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MerchantName == "" {
 		c.MerchantName = "walletsim demo shop"
+	}
+	if c.WebhookTransport == nil {
+		c.WebhookTransport = http.DefaultTransport
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -177,6 +187,9 @@ func New(cfg Config) *Sandbox {
 	s.handler = s.routes()
 	return s
 }
+
+// now is the sandbox's time.
+func (s *Sandbox) now() time.Time { return s.cfg.Clock.Now() }
 
 // Handler serves the three APIs and the sandbox's extensions.
 func (s *Sandbox) Handler() http.Handler { return s.handler }

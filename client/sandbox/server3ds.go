@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -12,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/walletsim/walletsim/client/clock"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 )
@@ -305,10 +307,11 @@ func (sc *scratch) release() {
 // the "timeout" test cards and fault — and then drops the connection: the
 // client must see no answer, not an empty 200.
 func (s *Sandbox) hang(r *http.Request) {
-	select {
-	case <-r.Context().Done():
-	case <-s.ctx.Done():
-	}
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	stop := context.AfterFunc(s.ctx, cancel)
+	defer stop()
+	clock.Hang(ctx, s.cfg.Clock)
 	panic(http.ErrAbortHandler)
 }
 
@@ -317,7 +320,7 @@ func (s *Sandbox) hang(r *http.Request) {
 // status and either the response body or, for an error, its message. A
 // body the sandbox does not keep is encoded into *buf.
 func (s *Sandbox) startAuthentication(id, user string, req threeds.AuthenticateRequest, card testcards.Card, fp [32]byte, buf *[]byte) (int, []byte) {
-	now := s.cfg.Now()
+	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.auths[id]
@@ -538,7 +541,7 @@ func (s *Sandbox) getAuthentication(w http.ResponseWriter, r *http.Request) {
 		apiThreeDS.writeError(w, status, msg)
 		return
 	}
-	now := s.cfg.Now()
+	now := s.now()
 	sc := scratchPool.Get().(*scratch)
 	defer sc.release()
 	s.mu.Lock()
@@ -593,7 +596,7 @@ func (s *Sandbox) createPurchase(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnprocessableEntity, threeDSError{Message: "Data validation failed", Errors: f.errs})
 		return
 	}
-	now := s.cfg.Now()
+	now := s.now()
 	user, _, _ := r.BasicAuth()
 	s.mu.Lock()
 	if s.pending >= s.cfg.MaxPending {

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/walletsim/walletsim/flows"
+	"github.com/walletsim/walletsim/flows/embedded"
 	"github.com/walletsim/walletsim/tui"
 )
 
@@ -47,7 +48,7 @@ func runTUI(cmd *cobra.Command, o *tuiOptions) error {
 	}
 	defer closeLog()
 	sink, events := tui.Sink()
-	sess, err := flows.Open(cmd.Context(), target, flows.Options{Sink: sink, Logger: logger, Version: appVersion()})
+	sess, err := embedded.Open(cmd.Context(), target, flows.Options{Sink: sink, Logger: logger, Version: appVersion()})
 	if err != nil {
 		return &exitError{exitCantRun, fmt.Errorf("cannot open %s: %w", target.Name, err)}
 	}

@@ -14,8 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/walletsim/walletsim/client/sandbox"
 	"github.com/walletsim/walletsim/flows"
+	"github.com/walletsim/walletsim/flows/embedded"
 	"github.com/walletsim/walletsim/flows/scenario"
 )
 
@@ -178,16 +178,15 @@ func runScenario(ctx context.Context, index int, sc scenario.Scenario, opts Opti
 		sopts.Clock = flows.NewManualClock(opts.Start)
 		sopts.NewID = flows.SeededIDs()
 		sopts.Rand = rand.NewChaCha8(seed(sc.Name))
-		sopts.Sandbox = sandbox.Config{WebhookBackoff: 20 * time.Millisecond}
 	}
-	sess, err := flows.Open(ctx, target, sopts)
+	sess, err := embedded.Open(ctx, target, sopts)
 	if err != nil {
 		res.Status, res.Error = Errored, "cannot open target "+target.Name+": "+err.Error()
 		return res
 	}
 	defer sess.Close()
 	if log != nil {
-		log.stable(sess.SandboxURL(), sess.WebhookURL())
+		log.stable(sess.WebhookURL())
 	}
 	j := newJourney(sess, sc, target)
 	j.log = log

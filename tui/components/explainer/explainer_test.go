@@ -17,11 +17,11 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/walletsim/walletsim/client/issuing"
-	"github.com/walletsim/walletsim/client/sandbox"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
 	"github.com/walletsim/walletsim/flows"
+	"github.com/walletsim/walletsim/flows/embedded"
 	"github.com/walletsim/walletsim/tui/common"
 	"github.com/walletsim/walletsim/tui/components/explainer"
 	"github.com/walletsim/walletsim/tui/keymap"
@@ -53,7 +53,7 @@ func journey(t *testing.T, steps func(ctx context.Context, s *flows.Session)) []
 		events []flows.Event
 		n      atomic.Int64
 	)
-	s, err := flows.Open(context.Background(), flows.SandboxTarget(), flows.Options{
+	s, err := embedded.Open(context.Background(), flows.SandboxTarget(), flows.Options{
 		Sink: func(e flows.Event) {
 			mu.Lock()
 			events = append(events, e)
@@ -63,7 +63,6 @@ func journey(t *testing.T, steps func(ctx context.Context, s *flows.Session)) []
 		NewID:   func() string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n.Add(1)) },
 		Rand:    rand.NewChaCha8([32]byte{'w', 'a', 'l', 'l', 'e', 't', 's', 'i', 'm'}),
 		Retries: -1,
-		Sandbox: sandbox.Config{WebhookBackoff: 20 * time.Millisecond},
 	})
 	if err != nil {
 		t.Fatal(err)

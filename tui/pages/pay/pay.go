@@ -64,7 +64,10 @@ type Model struct {
 
 // Messages of the page.
 type (
-	startedMsg   struct{ r flows.Result }
+	startedMsg struct {
+		step scenario.Step
+		r    flows.Result
+	}
 	challengeMsg struct{ r flows.Result }
 	codeMsg      struct {
 		msg acs.Message
@@ -147,6 +150,7 @@ func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		m.spin, cmd = m.spin.Update(msg)
 		return m, cmd
 	case startedMsg:
+		m.c.Recorder.Add(msg.step, msg.r)
 		return m, m.onStarted(msg.r)
 	case challengeMsg:
 		return m, m.onChallenge(msg.r)
@@ -220,9 +224,9 @@ func (m *Model) start() tea.Cmd {
 	} else if n := strings.ReplaceAll(f.number, " ", ""); n != card.Number {
 		card.Number = n
 	}
-	cmds := []tea.Cmd{}
+	var changeCard tea.Cmd
 	if card.Number != m.c.Card.Number {
-		cmds = append(cmds, func() tea.Msg { return common.CardMsg{Card: card} })
+		changeCard = func() tea.Msg { return common.CardMsg{Card: card} }
 	}
 	amount, _ := f.minor(f.amount)
 	js := true
@@ -238,12 +242,13 @@ func (m *Model) start() tea.Cmd {
 	step := scenario.Step{Action: scenario.Authenticate, Authenticate: &scenario.AuthInput{
 		Amount: amount, Currency: f.currency, Channel: m.channel, ChallengePreference: f.preference,
 		Customer: in.Customer, CustomerDevice: in.Device}}
-	cmds = append(cmds, m.background("Asking the 3DS server to authenticate the card…", func(ctx context.Context) tea.Msg {
-		r := m.flow.Start(ctx)
-		m.c.Recorder.Add(step, r)
-		return startedMsg{r}
+	// The card change is handled before the purchase starts, and the step is
+	// recorded when its answer is handled (in Update, not in the request's
+	// goroutine), so that the recording always starts with the new card
+	// however fast the target answers.
+	return tea.Sequence(changeCard, m.background("Asking the 3DS server to authenticate the card…", func(ctx context.Context) tea.Msg {
+		return startedMsg{step, m.flow.Start(ctx)}
 	}))
-	return tea.Batch(cmds...)
 }
 
 func (m *Model) onStarted(r flows.Result) tea.Cmd {
@@ -297,7 +302,7 @@ func (m *Model) challengeKey(km tea.KeyMsg) tea.Cmd {
 		})
 	case km.String() == "ctrl+o":
 		if err := m.c.OpenURL(m.started.Get("challenge_url")); err != nil {
-			return common.Notice("Open " + m.started.Get("challenge_url") + " in a browser")
+			return common.Notice("No browser started: " + err.Error()) // names a URL a browser can reach
 		}
 		return common.Notice("Opened the challenge page in your browser")
 	case key.Matches(km, k.Enter):
