@@ -103,8 +103,7 @@ func (e *exposed) open() {
 		return
 	}
 	e.url = "http://" + ln.Addr().String()
-	e.srv = &http.Server{Handler: e.sb.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	e.srv = e.sb.HTTPServer()
 	go e.srv.Serve(ln)
 }
 

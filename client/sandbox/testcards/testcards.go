@@ -85,6 +85,18 @@ type Card struct {
 // LastFour is the PAN's last four digits.
 func (c Card) LastFour() string { return c.PAN[len(c.PAN)-4:] }
 
+// GroupPAN writes a PAN in groups of four digits, as cards print it.
+func GroupPAN(pan string) string {
+	var b strings.Builder
+	for i, r := range pan {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // outcomeCodes are the digits 13–15 of a test PAN.
 var outcomeCodes = []struct {
 	code    string

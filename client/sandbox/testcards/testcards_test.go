@@ -74,3 +74,11 @@ func TestFormatAmount(t *testing.T) {
 		}
 	}
 }
+
+func TestGroupPAN(t *testing.T) {
+	for pan, want := range map[string]string{"4000000000000010": "4000 0000 0000 0010", "378282246310005": "3782 8224 6310 005", "": ""} {
+		if got := testcards.GroupPAN(pan); got != want {
+			t.Errorf("GroupPAN(%q) = %q, want %q", pan, got, want)
+		}
+	}
+}
