@@ -1,13 +1,16 @@
-// Package sandbox is the embedded simulator of the other side of walletsim's
-// three APIs: the issuer's 3DS enrollment (seed 000), the merchant's 3DS
-// server with the issuer's ACS behind it (seed 004), and the wallet platform
-// that asks the cardholder's wallet to approve decoupled authentications
-// (seed 002). It keeps state, decides outcomes as an ACS would, answers in
-// the seeds' shapes and messages, and can inject faults for QA.
+// Package sandbox is the other side of walletsim's three APIs, next to the
+// clients it answers as net/http/httptest sits next to net/http: the
+// issuer's 3DS enrollment (seed 000), the merchant's 3DS server with the
+// issuer's ACS behind it (seed 004), and the wallet platform that asks the
+// cardholder's wallet to approve decoupled authentications (seed 002). It
+// keeps state, decides outcomes as an ACS would, answers in the seeds'
+// shapes and messages, and can inject faults for QA.
 //
-// Where the seeds are silent the sandbox extends them (reading a final
-// result, the challenge page, the cardholder's inbox, …); the README lists
-// every extension.
+// It serves in memory (Transport) or on a port (Start). Where the seeds are
+// silent it extends them (reading a final result, the challenge page, the
+// cardholder's inbox, …); the README lists every extension. What other
+// packages need without a server lives in its leaf packages: testcards
+// (the cards, the sandbox cardholder, amounts) and fault (the fault spec).
 package sandbox
 
 import (
