@@ -41,18 +41,22 @@ var jsonParseCases = []string{
 	`{"a":` + strings.Repeat(`{"a":`, 9999) + `1` + strings.Repeat("}", 9999) + `}`,
 }
 
-// asMap turns decoded objects into the maps encoding/json makes, reading
-// each member through get (so that duplicates resolve as get resolves them).
+// asMap turns decoded objects into the maps encoding/json makes: of
+// duplicate keys the last wins, as get resolves them. Each member is
+// converted once — converting every duplicate's winner again made the
+// helper exponential in the nesting of duplicated keys, and the fuzzer
+// stalled on such inputs.
 func asMap(v any) any {
 	switch v := v.(type) {
 	case jsonObject:
 		if v == nil {
 			return map[string]any(nil)
 		}
-		m := map[string]any{}
-		for _, kv := range v {
-			got, _ := v.get(kv.key)
-			m[kv.key] = asMap(got)
+		m := make(map[string]any, len(v))
+		for i := len(v) - 1; i >= 0; i-- {
+			if _, seen := m[v[i].key]; !seen {
+				m[v[i].key] = asMap(v[i].val)
+			}
 		}
 		return m
 	case []any:
@@ -107,6 +111,13 @@ func TestDecodeObjectMatchesEncodingJSON(t *testing.T) {
 	for _, in := range jsonParseCases {
 		checkDecodeObject(t, in)
 	}
+}
+
+// TestAsMapIsLinear: duplicated keys nested 40 deep (2^40 conversions for
+// the old helper) convert at once.
+func TestAsMapIsLinear(t *testing.T) {
+	in := strings.Repeat(`{"a":1,"a":`, 40) + `{}` + strings.Repeat(`}`, 40)
+	checkDecodeObject(t, in)
 }
 
 func FuzzDecodeObject(f *testing.F) {
