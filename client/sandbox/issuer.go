@@ -143,7 +143,7 @@ func readOTPMethod(r *http.Request) ([]byte, issuing.OTPMethod, int, string) {
 	if !ok {
 		return nil, "", http.StatusBadRequest, "Request body must be a JSON object."
 	}
-	v, present := obj.get("otp_delivery_method")
+	v, present := obj["otp_delivery_method"]
 	if !present || v == nil || v == "" {
 		return nil, "", http.StatusBadRequest, "otp_delivery_method is required."
 	}

@@ -147,6 +147,15 @@ func (s *Sandbox) verifyResult(a *authn, req wallet.VerifyRequest, now time.Time
 // decodeVerify reads the verification body; field errors follow the
 // platform's style ("must not be null").
 func decodeVerify(body []byte) (wallet.VerifyRequest, []walletFieldError) {
+	if req, ok := decodeVerifyFast(body); ok {
+		return req, verifyRuleErrors(req, nil)
+	}
+	return readVerifyFields(body)
+}
+
+// readVerifyFields reads a verify body field by field, naming each value of
+// the wrong type.
+func readVerifyFields(body []byte) (wallet.VerifyRequest, []walletFieldError) {
 	var req wallet.VerifyRequest
 	obj, ok := decodeObject(body)
 	if !ok {
@@ -154,7 +163,7 @@ func decodeVerify(body []byte) (wallet.VerifyRequest, []walletFieldError) {
 	}
 	var errs []walletFieldError
 	str := func(m jsonObject, key, field string) string {
-		v, present := m.get(key)
+		v, present := m[key]
 		if !present || v == nil {
 			return ""
 		}
@@ -167,7 +176,7 @@ func decodeVerify(body []byte) (wallet.VerifyRequest, []walletFieldError) {
 	req.WalletOperationID = str(obj, "walletOperationId", "walletOperationId")
 	req.Status = wallet.Status(str(obj, "status", "status"))
 	req.StatusReason = str(obj, "statusReason", "statusReason")
-	verification, _ := obj.get("verification")
+	verification, _ := obj["verification"]
 	switch v := verification.(type) {
 	case nil:
 		errs = append(errs, walletFieldError{"verification", "must not be null"})
@@ -179,10 +188,15 @@ func decodeVerify(body []byte) (wallet.VerifyRequest, []walletFieldError) {
 	if len(errs) > 0 {
 		return req, errs
 	}
+	return req, verifyRuleErrors(req, errs)
+}
+
+// verifyRuleErrors adds seed 002's rules to errs.
+func verifyRuleErrors(req wallet.VerifyRequest, errs []walletFieldError) []walletFieldError {
 	for _, fe := range wallet.Validate(req) {
 		errs = append(errs, walletFieldError{fe.Field, fe.Message})
 	}
-	return req, errs
+	return errs
 }
 
 func (s *Sandbox) pendingView(a *authn) wallet.Pending {

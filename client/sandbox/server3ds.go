@@ -248,12 +248,11 @@ func (s *Sandbox) authenticate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sc.body = body
-	obj, ok := decodeObjectIn(body, &sc.arena)
+	req, errs, ok := readAuthenticate(body)
 	if !ok {
 		apiThreeDS.writeError(w, http.StatusBadRequest, "Malformed JSON body")
 		return
 	}
-	req, errs := decodeAuthenticate(obj) // req shares nothing with body or obj
 	if len(errs) > 0 {
 		writeJSON(w, http.StatusUnprocessableEntity, threeDSError{Message: "Data validation failed", Errors: errs})
 		return
@@ -279,27 +278,24 @@ func (s *Sandbox) authenticate(w http.ResponseWriter, r *http.Request) {
 }
 
 // scratch is the memory an authenticate request needs only while it is
-// served, recycled from one request to the next: the body (about 1 KiB),
-// the decoded objects (about 1 KiB) and the answer (2–3 KiB) are then
-// three quarters of what a request allocated. It is safe because nothing
-// outlives the request: decoding copies the strings it keeps, the sandbox
-// keeps its own copy of an answer, and Write does not retain its argument.
+// served, recycled from one request to the next: the body (about 1 KiB)
+// and the answer (2–3 KiB). It is safe because nothing outlives the
+// request: decoding copies the strings it keeps, the sandbox keeps its own
+// copy of an answer, and Write does not retain its argument.
 type scratch struct {
 	body   []byte
-	arena  []jsonPair
 	answer []byte
 }
 
 var scratchPool = sync.Pool{New: func() any {
-	return &scratch{body: make([]byte, 0, 2048), arena: make([]jsonPair, 0, 64), answer: make([]byte, 0, 4096)}
+	return &scratch{body: make([]byte, 0, 2048), answer: make([]byte, 0, 4096)}
 }}
 
 func (sc *scratch) release() {
-	if cap(sc.body) > 64<<10 || cap(sc.arena) > 1024 || cap(sc.answer) > 64<<10 {
+	if cap(sc.body) > 64<<10 || cap(sc.answer) > 64<<10 {
 		return // a pathological request's buffers: let them go
 	}
-	clear(sc.arena) // drop the references the objects held
-	sc.body, sc.arena, sc.answer = sc.body[:0], sc.arena[:0], sc.answer[:0]
+	sc.body, sc.answer = sc.body[:0], sc.answer[:0]
 	scratchPool.Put(sc)
 }
 
@@ -621,7 +617,7 @@ func (s *Sandbox) renderJSON(a *authn) ([]byte, error) {
 // appendRenderJSON appends render's encoding to dst. The caller holds s.mu.
 func (s *Sandbox) appendRenderJSON(dst []byte, a *authn) ([]byte, error) {
 	out := s.render(a)
-	return appendAuthenticationJSON(dst, &out)
+	return appendJSON(dst, &out)
 }
 
 // render is the authentication in seed 004's response shape. The caller
