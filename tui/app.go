@@ -208,6 +208,13 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.insp.Add(*e.Exchange)
 		}
 		a.expl.Observe(e)
+		if a.explainOn && a.overlay == none && !a.explainFits() {
+			// The explainer the person opened beside the page has grown
+			// past it (a step finished after the key): show it on top
+			// rather than hide it.
+			a.overlay = explainO
+			a.layout()
+		}
 		return a, a.waitEvent()
 	case common.GoMsg:
 		return a, a.open(msg.Page)
