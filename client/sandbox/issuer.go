@@ -41,44 +41,67 @@ var issuingHeaders = []string{"x-product-id", "x-cardholder-id", "x-wallet-id", 
 // issuing serves /issuing/api/{version}/card/3DS: POST enrolls, GET reads,
 // PATCH updates, DELETE unenrolls.
 func (s *Sandbox) issuing(w http.ResponseWriter, r *http.Request) {
-	fail := func(status int, msg string) { apiIssuing.writeError(w, status, msg) }
-	if msg, ok := s.issuingAuth(r); !ok {
-		fail(http.StatusUnauthorized, msg)
+	op, status, msg := s.checkIssuing(w, r)
+	var method issuing.OTPMethod
+	var body []byte
+	if status == 0 && (r.Method == http.MethodPost || r.Method == http.MethodPatch) {
+		body, method, status, msg = readOTPMethod(r)
+	}
+	if status != 0 {
+		apiIssuing.writeError(w, status, msg)
 		return
 	}
+	s.runIssuing(w, r, op, body, method)
+}
+
+// issuingOp is one of the four operations on an enrollment.
+type issuingOp func(k enrollKey, wallet string, m issuing.OTPMethod) (int, any)
+
+// checkIssuing checks the credentials, the seed's headers, the version and
+// the method, and returns the operation; a non-zero status is the error to
+// answer.
+func (s *Sandbox) checkIssuing(w http.ResponseWriter, r *http.Request) (issuingOp, int, string) {
+	if msg, ok := s.issuingAuth(r); !ok {
+		return nil, http.StatusUnauthorized, msg
+	}
+	if missing := missingHeaders(r); len(missing) > 0 {
+		return nil, http.StatusBadRequest, "Missing required header(s): " + strings.Join(missing, ", ") + "."
+	}
+	if v := r.PathValue("version"); v != issuing.DefaultVersion {
+		return nil, http.StatusBadRequest, "Unsupported API version '" + v + "'; use v1."
+	}
+	var op issuingOp
+	switch r.Method {
+	case http.MethodPost:
+		op = s.enroll
+	case http.MethodGet:
+		op = s.getEnrollment
+	case http.MethodPatch:
+		op = s.updateEnrollment
+	case http.MethodDelete:
+		op = s.unenroll
+	default:
+		w.Header().Set("Allow", "DELETE, GET, PATCH, POST")
+		return nil, http.StatusMethodNotAllowed, "Method " + r.Method + " is not allowed; use POST, GET, PATCH or DELETE."
+	}
+	return op, 0, ""
+}
+
+// missingHeaders are the seed's required headers the request lacks.
+func missingHeaders(r *http.Request) []string {
 	var missing []string
 	for _, h := range issuingHeaders {
 		if strings.TrimSpace(r.Header.Get(h)) == "" {
 			missing = append(missing, h)
 		}
 	}
-	if len(missing) > 0 {
-		fail(http.StatusBadRequest, "Missing required header(s): "+strings.Join(missing, ", ")+".")
-		return
-	}
-	if v := r.PathValue("version"); v != issuing.DefaultVersion {
-		fail(http.StatusBadRequest, "Unsupported API version '"+v+"'; use v1.")
-		return
-	}
-	op, ok := map[string]func(enrollKey, string, issuing.OTPMethod) (int, any){
-		http.MethodPost: s.enroll, http.MethodGet: s.getEnrollment,
-		http.MethodPatch: s.updateEnrollment, http.MethodDelete: s.unenroll,
-	}[r.Method]
-	if !ok {
-		w.Header().Set("Allow", "DELETE, GET, PATCH, POST")
-		fail(http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed; use POST, GET, PATCH or DELETE.")
-		return
-	}
-	var method issuing.OTPMethod
-	var body []byte
-	if r.Method == http.MethodPost || r.Method == http.MethodPatch {
-		var status int
-		var msg string
-		if body, method, status, msg = readOTPMethod(r); status != 0 {
-			fail(status, msg)
-			return
-		}
-	}
+	return missing
+}
+
+// runIssuing runs op once per x-request-id (seed 000's idempotency key,
+// scoped to the x-api-key): a repeat gets the first answer, marked
+// Idempotent-Replayed; the same id on a different request is refused.
+func (s *Sandbox) runIssuing(w http.ResponseWriter, r *http.Request, op issuingOp, body []byte, method issuing.OTPMethod) {
 	key := enrollKey{r.Header.Get("x-cardholder-id"), r.Header.Get("x-card-id")}
 	wallet := r.Header.Get("x-wallet-id")
 	idemKey := r.Header.Get("x-api-key") + "\x00" + r.Header.Get("x-request-id")
@@ -90,7 +113,7 @@ func (s *Sandbox) issuing(w http.ResponseWriter, r *http.Request) {
 	})
 	switch outcome {
 	case idemConflict:
-		fail(http.StatusBadRequest, "x-request-id '"+r.Header.Get("x-request-id")+"' was already used for a different request.")
+		apiIssuing.writeError(w, http.StatusBadRequest, "x-request-id '"+r.Header.Get("x-request-id")+"' was already used for a different request.")
 		return
 	case idemCancelled:
 		return

@@ -22,36 +22,49 @@ import (
 func (s *Sandbox) withFaults(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a := apiOf(r.URL.Path)
-		f := s.cfg.Faults
-		if spec := r.Header.Get(fault.Header); spec != "" && a != apiSandbox {
-			var err error
-			if f, err = fault.Parse(spec); err != nil {
-				a.writeError(w, http.StatusBadRequest, "Invalid "+fault.Header+" header: "+err.Error())
-				return
-			}
-		}
-		if a == apiSandbox || !f.Active() {
+		if a == apiSandbox {
 			next.ServeHTTP(w, r)
+			return
+		}
+		f, err := s.faultsFor(r)
+		if err != nil {
+			a.writeError(w, http.StatusBadRequest, "Invalid "+fault.Header+" header: "+err.Error())
 			return
 		}
 		if f.Latency > 0 && clock.Sleep(r.Context(), s.cfg.Clock, f.Latency) != nil {
 			return // the client left: nobody to answer
 		}
-		if f.Rate > 0 && rand.Float64() >= f.Rate {
-			next.ServeHTTP(w, r)
-			return
-		}
-		switch {
-		case f.Drop:
-			drop(w)
-		case f.Timeout:
-			s.hang(r)
-		case f.Status != 0:
-			a.writeError(w, f.Status, http.StatusText(f.Status))
-		default:
+		if !s.misbehave(w, r, a, f) {
 			next.ServeHTTP(w, r)
 		}
 	})
+}
+
+// faultsFor is the request's fault header, or the sandbox's faults.
+func (s *Sandbox) faultsFor(r *http.Request) (fault.Spec, error) {
+	if spec := r.Header.Get(fault.Header); spec != "" {
+		return fault.Parse(spec)
+	}
+	return s.cfg.Faults, nil
+}
+
+// misbehave answers as f's status, drop or timeout say (on Rate of the
+// requests, when set), and reports whether it did.
+func (s *Sandbox) misbehave(w http.ResponseWriter, r *http.Request, a api, f fault.Spec) bool {
+	if f.Rate > 0 && rand.Float64() >= f.Rate {
+		return false
+	}
+	switch {
+	case f.Drop:
+		drop(w)
+	case f.Timeout:
+		s.hang(r)
+	case f.Status != 0:
+		a.writeError(w, f.Status, http.StatusText(f.Status))
+	default:
+		return false
+	}
+	return true
 }
 
 // drop closes the connection without answering.

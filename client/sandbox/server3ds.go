@@ -3,12 +3,9 @@ package sandbox
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
-	"io"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -30,161 +27,6 @@ const (
 	defaultAmount   = 100
 	defaultCurrency = "SAR"
 )
-
-// Coarse statuses of an authentication (the seed shows "in_progress").
-const (
-	statusInitiated   = "initiated"
-	statusInProgress  = "in_progress"
-	statusAuthentic   = "authenticated"
-	statusAttempted   = "attempted"
-	statusFailed      = "failed"
-	statusRejected    = "rejected"
-	statusUnavailable = "unavailable"
-)
-
-// authn is one 3DS authentication, from purchase to final result.
-//
-// MaxFinished of these are kept, so it holds only what cannot be derived
-// (352 bytes, down from 736): the ARes' constant fields, the ECI (a
-// function of scheme and transStatus), the cardholder (the sandbox's, for
-// a test card) and the first answer (see firstAnswer) are not stored, and
-// the request is shared with the previous one when equal (shareWithLast).
-type authn struct {
-	id          string
-	amount      int64
-	currency    string
-	description string
-	created     time.Time
-	updated     time.Time
-	expires     time.Time // while a challenge or decoupled step waits
-
-	req     *threeds.AuthenticateRequest // nil until authenticate; see request
-	fp      [32]byte
-	merchID string
-	scheme  testcards.Scheme
-
-	// The ACS's answer (ARes), as ares renders it.
-	dsTransID, serverTransID, acsTransID string
-	acsURL                               string // a challenge's page
-	aresStatus                           string // Y A C D N R U
-
-	transStatus string // ARes status, then the final one
-	cavv        string
-	failure     string
-
-	challenge *challengeState
-	dec       *decoupledState
-
-	started   bool // authenticate was called
-	final     bool
-	testCard  bool // the PAN is a test card's, so the sandbox cardholder's
-	notEnroll bool // a challenge was needed but the card is not enrolled
-	mandated  bool // the ACS, not the merchant, wanted the cardholder
-}
-
-// noRequest is the request of an authentication not started yet.
-var noRequest threeds.AuthenticateRequest
-
-// request is the authenticate request, empty before authenticate.
-func (a *authn) request() *threeds.AuthenticateRequest {
-	if a.req == nil {
-		return &noRequest
-	}
-	return a.req
-}
-
-// cardholder is the card's holder on the issuer: the sandbox cardholder's
-// for a test card, nobody's otherwise.
-func (a *authn) cardholder() string {
-	if a.testCard {
-		return testcards.CardholderID
-	}
-	return ""
-}
-
-// ares is the ACS's authentication response as meta.ares shows it: empty
-// until authenticate is called.
-func (a *authn) ares() threeds.ARes {
-	if !a.started {
-		return threeds.ARes{}
-	}
-	r := threeds.ARes{
-		MessageVersion: "2.2.0", MessageType: "ARes",
-		DSTransID: a.dsTransID, DSReferenceNumber: dsReference,
-		ThreeDSServerTransID: a.serverTransID, ACSTransID: a.acsTransID,
-		ACSReferenceNumber: acsReference, ACSOperatorID: acsOperator,
-		ACSChallengeMandated: yn(a.mandated), ACSURL: a.acsURL, TransStatus: a.aresStatus,
-	}
-	switch a.aresStatus {
-	case "C":
-		r.AuthenticationType = "02" // dynamic: a one-time code
-	case "D":
-		r.AuthenticationType = "03" // out of band: the wallet
-	default:
-		r.AuthenticationValue = a.cavv // final at once, so the CAVV is too
-	}
-	return r
-}
-
-// firstAnswer is the authenticate answer to a challenge or decoupled start,
-// replayed on a repeat. An authentication the ACS answered at once keeps
-// none (answeredAtOnce): it never changes again, so its rendering is its
-// first answer.
-func (a *authn) firstAnswer() []byte {
-	switch {
-	case a.challenge != nil:
-		return a.challenge.first
-	case a.dec != nil:
-		return a.dec.first
-	}
-	return nil
-}
-
-// decision is what the ACS answers in the ARes.
-type decision struct {
-	transStatus string // Y A C D N R U
-	mandated    bool   // the issuer, not the merchant, wants the challenge
-	notEnrolled bool   // a challenge was needed but the card is not enrolled
-}
-
-// decide is the ACS's choice, from the card's forced outcome, the channel,
-// the merchant's challenge preference and the card's 3DS enrollment.
-//
-//   - C and D cards always need the cardholder (acsChallengeMandated Y):
-//     a C card is challenged on the browser, and decoupled on the decoupled
-//     channel; a D card is always decoupled.
-//   - A frictionless card is challenged when the merchant prefers or
-//     mandates a challenge, and the card is enrolled.
-//   - A card that needs a challenge but is not enrolled cannot be
-//     challenged (the issuer has no destination for a code and no wallet
-//     binding): attempts processing stands in, A with ECI 06/01, as the
-//     schemes' attempts servers do for cardholders outside the program.
-func decide(o testcards.Outcome, ch threeds.Channel, pref threeds.ChallengePreference, enrolled bool) decision {
-	challenge := func(mandated, decoupledOnly bool) decision {
-		if !enrolled {
-			if !mandated && pref == threeds.Preferred {
-				return decision{transStatus: "Y"}
-			}
-			return decision{transStatus: "A", mandated: mandated, notEnrolled: true}
-		}
-		if decoupledOnly || ch == threeds.Decoupled {
-			return decision{transStatus: "D", mandated: mandated}
-		}
-		return decision{transStatus: "C", mandated: mandated}
-	}
-	switch o {
-	case testcards.Attempted, testcards.NotAuth, testcards.Rejected, testcards.Unavailable:
-		return decision{transStatus: string(o)}
-	case testcards.Challenge:
-		return challenge(true, false)
-	case testcards.Decoupled:
-		return challenge(true, true)
-	}
-	if pref == threeds.Preferred || pref == threeds.Mandated {
-		return challenge(false, false)
-	}
-	return decision{transStatus: "Y"}
-}
 
 var currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
 
@@ -226,55 +68,80 @@ func (s *Sandbox) threeDSUser(r *http.Request) (string, int, string) {
 
 // authenticate serves POST /v1/3ds/{id}/authenticate.
 func (s *Sandbox) authenticate(w http.ResponseWriter, r *http.Request) {
-	user, status, msg := s.threeDSUser(r)
-	if status != 0 {
-		apiThreeDS.writeError(w, status, msg)
-		return
-	}
-	id := r.PathValue("id")
-	if !validID(id) {
-		apiThreeDS.writeError(w, http.StatusNotFound, "Authentication not found")
-		return
-	}
-	if !isJSON(r) {
-		apiThreeDS.writeError(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json")
+	user, id, ok := s.acceptAuthenticate(w, r)
+	if !ok {
 		return
 	}
 	sc := scratchPool.Get().(*scratch)
 	defer sc.release()
-	body, err := readBodyInto(r, sc.body)
-	if err != nil {
-		apiThreeDS.writeError(w, http.StatusRequestEntityTooLarge, "Request body is too large")
-		return
-	}
-	sc.body = body
-	req, errs, ok := readAuthenticate(body)
+	req, ok := s.readAuthenticateBody(w, r, sc)
 	if !ok {
-		apiThreeDS.writeError(w, http.StatusBadRequest, "Malformed JSON body")
 		return
 	}
-	if len(errs) > 0 {
-		writeJSON(w, http.StatusUnprocessableEntity, threeDSError{Message: "Data validation failed", Errors: errs})
+	card, _ := testcards.Lookup(req.Number)
+	if s.forcedByCard(w, r, card) {
 		return
 	}
-	card, known := testcards.Lookup(req.Number)
-	switch {
-	case known && card.Outcome == testcards.Fault500:
-		apiThreeDS.writeError(w, http.StatusInternalServerError, http.StatusText(http.StatusInternalServerError))
-		return
-	case known && card.Outcome == testcards.Fault503:
-		apiThreeDS.writeError(w, http.StatusServiceUnavailable, http.StatusText(http.StatusServiceUnavailable))
-		return
-	case known && card.Outcome == testcards.FaultTimeout:
-		s.hang(r)
-		return
-	}
-	status, resp := s.startAuthentication(id, user, req, card, fingerprint(body, id), &sc.answer)
+	status, resp := s.startAuthentication(id, user, req, card, fingerprint(sc.body, id), &sc.answer)
 	if status != http.StatusOK {
 		apiThreeDS.writeError(w, status, string(resp))
 		return
 	}
 	writeBody(w, status, resp)
+}
+
+// acceptAuthenticate checks the merchant's key, the id and the content
+// type, answering the error itself; it returns the key and the id.
+func (s *Sandbox) acceptAuthenticate(w http.ResponseWriter, r *http.Request) (user, id string, ok bool) {
+	user, status, msg := s.threeDSUser(r)
+	id = r.PathValue("id")
+	switch {
+	case status != 0:
+	case !validID(id):
+		status, msg = http.StatusNotFound, "Authentication not found"
+	case !isJSON(r):
+		status, msg = http.StatusUnsupportedMediaType, "Content-Type must be application/json"
+	default:
+		return user, id, true
+	}
+	apiThreeDS.writeError(w, status, msg)
+	return "", "", false
+}
+
+// readAuthenticateBody reads the body into sc and decodes it, answering a
+// body too large, not JSON, or invalid (422, every field named) itself.
+func (s *Sandbox) readAuthenticateBody(w http.ResponseWriter, r *http.Request, sc *scratch) (threeds.AuthenticateRequest, bool) {
+	body, err := readBodyInto(r, sc.body)
+	if err != nil {
+		apiThreeDS.writeError(w, http.StatusRequestEntityTooLarge, "Request body is too large")
+		return threeds.AuthenticateRequest{}, false
+	}
+	sc.body = body
+	req, errs, ok := readAuthenticate(body)
+	switch {
+	case !ok:
+		apiThreeDS.writeError(w, http.StatusBadRequest, "Malformed JSON body")
+	case len(errs) > 0:
+		writeJSON(w, http.StatusUnprocessableEntity, threeDSError{Message: "Data validation failed", Errors: errs})
+	default:
+		return req, true
+	}
+	return req, false
+}
+
+// forcedByCard answers as the test cards that force a 500, a 503 or no
+// answer at all do, and reports whether it did.
+func (s *Sandbox) forcedByCard(w http.ResponseWriter, r *http.Request, card testcards.Card) bool {
+	switch card.Outcome {
+	case testcards.Fault500, testcards.Fault503:
+		status, _ := strconv.Atoi(string(card.Outcome))
+		apiThreeDS.writeError(w, status, http.StatusText(status))
+	case testcards.FaultTimeout:
+		s.hang(r)
+	default:
+		return false
+	}
+	return true
 }
 
 // scratch is the memory an authenticate request needs only while it is
@@ -321,14 +188,7 @@ func (s *Sandbox) startAuthentication(id, user string, req threeds.AuthenticateR
 	defer s.mu.Unlock()
 	a := s.auths[id]
 	if a != nil && a.started {
-		if a.fp == fp {
-			if a.answeredAtOnce() {
-				*buf, _ = s.appendRenderJSON((*buf)[:0], a)
-				return http.StatusOK, *buf
-			}
-			return http.StatusOK, a.firstAnswer()
-		}
-		return http.StatusConflict, []byte("Authentication " + id + " was already started with a different request")
+		return s.repeated(a, fp, buf)
 	}
 	if a == nil {
 		if s.pending >= s.cfg.MaxPending {
@@ -337,32 +197,7 @@ func (s *Sandbox) startAuthentication(id, user string, req threeds.AuthenticateR
 		a = &authn{id: id, amount: defaultAmount, currency: defaultCurrency, created: now, expires: now.Add(s.cfg.Expiry)}
 		s.track(a)
 	}
-	a.started, a.req, a.fp, a.updated = true, s.shareWithLast(req, user), fp, now
-	a.merchID = s.last.merchID
-	a.scheme = testcards.SchemeOf(req.Number)
-	a.testCard = card.PAN != ""
-	outcome := card.Outcome
-	if card.PAN == "" {
-		outcome = testcards.Frictionless // any other Luhn-valid card
-	}
-	method := s.enrolledMethod(a.cardholder(), card.CardID)
-	d := decide(outcome, req.Channel, req.ChallengePreference, a.cardholder() != "" && method != "")
-	a.notEnroll = d.notEnrolled
-	a.dsTransID, a.serverTransID, a.acsTransID = s.cfg.NewID(), s.cfg.NewID(), s.cfg.NewID()
-	a.mandated, a.aresStatus = d.mandated, d.transStatus
-	a.transStatus = d.transStatus
-	switch d.transStatus {
-	case "C":
-		a.acsURL = s.baseURL + "/acs/challenge/" + a.acsTransID
-		a.expires = now.Add(s.cfg.Expiry)
-		s.byACS[a.acsTransID] = a
-		s.startChallenge(a, card, method, now)
-	case "D":
-		a.expires = now.Add(s.cfg.Expiry)
-		s.startDecoupled(a, card, now)
-	default:
-		s.finish(a, d.transStatus, frictionlessFailure[d.transStatus], now)
-	}
+	s.begin(a, user, req, card, fp, now)
 	*buf, _ = s.appendRenderJSON((*buf)[:0], a)
 	switch {
 	case a.challenge != nil:
@@ -374,159 +209,47 @@ func (s *Sandbox) startAuthentication(id, user string, req threeds.AuthenticateR
 	return http.StatusOK, *buf
 }
 
-// lastRequest is the previous authentication's request and merchant id,
-// which the next one shares its equal values with.
-type lastRequest struct {
-	req              *threeds.AuthenticateRequest
-	user, merchID    string
-	pan, fingerprint string // the last card rendered
-}
-
-// shareWithLast returns req to keep, made of the previous authentication's
-// strings and customer, addresses and device wherever they are equal (the
-// previous request itself when all are), and computes the merchant id
-// only for a new key. Test traffic repeats its fixtures (the same
-// customer, addresses and device on every purchase), and stored requests
-// are never modified, so equal values can be one copy: the MaxFinished
-// authentications kept then take half the memory. The caller holds s.mu.
-func (s *Sandbox) shareWithLast(req threeds.AuthenticateRequest, user string) *threeds.AuthenticateRequest {
-	l := &s.last
-	if l.merchID == "" || l.user != user {
-		l.user, l.merchID = user, merchantID(user)
-	}
-	if l.req == nil {
-		l.req = &req
-		return l.req
-	}
-	p := l.req
-	shareString(&req.Number, p.Number)
-	shareString(&req.Channel, p.Channel)
-	shareString(&req.ReturnURL, p.ReturnURL)
-	shareString(&req.Name, p.Name)
-	shareString(&req.ChallengePreference, p.ChallengePreference)
-	if req.Customer != nil && p.Customer != nil && *req.Customer == *p.Customer {
-		req.Customer = p.Customer
-	}
-	if req.BillingAddress != nil && p.BillingAddress != nil && *req.BillingAddress == *p.BillingAddress {
-		req.BillingAddress = p.BillingAddress
-	}
+// repeated answers authenticate called again on a started authentication:
+// the first answer to the same request, 409 to a different one. The caller
+// holds s.mu.
+func (s *Sandbox) repeated(a *authn, fp [32]byte, buf *[]byte) (int, []byte) {
 	switch {
-	case req.ShippingAddress == nil:
-	case p.ShippingAddress != nil && *req.ShippingAddress == *p.ShippingAddress:
-		req.ShippingAddress = p.ShippingAddress
-	case req.BillingAddress != nil && *req.ShippingAddress == *req.BillingAddress:
-		req.ShippingAddress = req.BillingAddress // often the same address twice
+	case a.fp != fp:
+		return http.StatusConflict, []byte("Authentication " + a.id + " was already started with a different request")
+	case a.answeredAtOnce():
+		*buf, _ = s.appendRenderJSON((*buf)[:0], a)
+		return http.StatusOK, *buf
 	}
-	if req.CustomerDevice != nil && p.CustomerDevice != nil && sameDevice(req.CustomerDevice, p.CustomerDevice) {
-		req.CustomerDevice = p.CustomerDevice
-	}
-	if req == *p { // equal pointers now mean equal values
-		return p
-	}
-	l.req = &req
-	return l.req
+	return http.StatusOK, a.firstAnswer()
 }
 
-func shareString[S ~string](dst *S, prev S) {
-	if *dst == prev {
-		*dst = prev
-	}
-}
-
-func sameDevice(a, b *threeds.Device) bool {
-	x, y := *a, *b
-	x.JavascriptEnabled, y.JavascriptEnabled = nil, nil
-	ja, jb := a.JavascriptEnabled, b.JavascriptEnabled
-	return x == y && (ja == nil) == (jb == nil) && (ja == nil || *ja == *jb)
-}
-
-// answeredAtOnce reports whether the ACS's answer was final (no challenge,
-// no decoupled step): nothing changes such an authentication afterwards.
-func (a *authn) answeredAtOnce() bool {
-	return a.started && a.aresStatus != "C" && a.aresStatus != "D"
-}
-
-// track registers a new authentication, pending until it finishes. The
-// caller holds s.mu.
-func (s *Sandbox) track(a *authn) {
-	s.auths[a.id] = a
-	s.pending++
-	s.waiting.push(a)
-}
-
-// frictionlessFailure explains the results that are not a success.
-var frictionlessFailure = map[string]string{
-	"N": "Cardholder not authenticated by the issuer.",
-	"R": "Issuer rejected the authentication.",
-	"U": "Issuer's ACS could not perform the authentication.",
-}
-
-// finish records a final transStatus, with ECI and CAVV for Y and A. The
-// caller holds s.mu.
-func (s *Sandbox) finish(a *authn, transStatus, failure string, now time.Time) {
-	a.transStatus, a.final, a.failure, a.updated = transStatus, true, failure, now
-	if ECI(a.scheme, transStatus) != "" {
-		a.cavv = s.cavv()
-	}
-	s.pending--
-	s.finished.push(a)
-}
-
-// cavv makes a 28-character authentication value (20 bytes, base64).
-func (s *Sandbox) cavv() string {
-	b := make([]byte, 20)
-	io.ReadFull(s.cfg.Rand, b)
-	b[0], b[1] = 0x00, 0x02
-	return base64.StdEncoding.EncodeToString(b)
-}
-
-// settle finishes a challenge or decoupled authentication whose time is up.
+// begin records the request, runs the ACS's decision and starts what it
+// calls for: a challenge, a decoupled step, or the final result at once.
 // The caller holds s.mu.
-func (s *Sandbox) settle(a *authn, now time.Time) {
-	if a.final || now.Before(a.expires) {
-		return
+func (s *Sandbox) begin(a *authn, user string, req threeds.AuthenticateRequest, card testcards.Card, fp [32]byte, now time.Time) {
+	a.started, a.req, a.fp, a.updated = true, s.shareWithLast(req, user), fp, now
+	a.merchID = s.last.merchID
+	a.scheme = testcards.SchemeOf(req.Number)
+	a.testCard = card.PAN != ""
+	outcome := card.Outcome
+	if card.PAN == "" {
+		outcome = testcards.Frictionless // any other Luhn-valid card
 	}
-	switch {
-	case !a.started:
-		s.finish(a, "", "The purchase was never authenticated.", now)
-	case a.challenge != nil:
-		s.finish(a, "U", "Challenge expired before the cardholder completed it.", now)
-	case a.dec != nil:
-		s.expireDecoupled(a, now)
-	}
-}
-
-// sweep settles what has expired and evicts finished authentications past
-// their retention or beyond MaxFinished, so memory stays bounded however
-// long the sandbox runs. Both queues are in creation order, so each call
-// does O(1) amortised work. The caller holds s.mu.
-func (s *Sandbox) sweep(now time.Time) {
-	for s.waiting.len() > 0 {
-		a := s.waiting.peek()
-		if !a.final && now.Before(a.expires) {
-			break
-		}
-		s.waiting.pop()
-		s.settle(a, now)
-	}
-	for s.finished.len() > 0 {
-		a := s.finished.peek()
-		if s.finished.len() <= s.cfg.MaxFinished && now.Sub(a.updated) < s.cfg.Retention {
-			break
-		}
-		s.finished.pop()
-		s.forget(a)
-	}
-}
-
-// forget removes every index entry of a. The caller holds s.mu.
-func (s *Sandbox) forget(a *authn) {
-	if s.auths[a.id] == a {
-		delete(s.auths, a.id)
-	}
-	delete(s.byACS, a.acsTransID)
-	if a.dec != nil {
-		delete(s.byAuth3ds, a.dec.auth3dsID)
+	method := s.enrolledMethod(a.cardholder(), card.CardID)
+	d := decide(outcome, req.Channel, req.ChallengePreference, a.cardholder() != "" && method != "")
+	a.notEnroll, a.mandated, a.aresStatus, a.transStatus = d.notEnrolled, d.mandated, d.transStatus, d.transStatus
+	a.dsTransID, a.serverTransID, a.acsTransID = s.cfg.NewID(), s.cfg.NewID(), s.cfg.NewID()
+	switch d.transStatus {
+	case "C":
+		a.acsURL = s.baseURL + "/acs/challenge/" + a.acsTransID
+		a.expires = now.Add(s.cfg.Expiry)
+		s.byACS[a.acsTransID] = a
+		s.startChallenge(a, card, method, now)
+	case "D":
+		a.expires = now.Add(s.cfg.Expiry)
+		s.startDecoupled(a, card, now)
+	default:
+		s.finish(a, d.transStatus, frictionlessFailure[d.transStatus], now)
 	}
 }
 
@@ -607,152 +330,4 @@ func (s *Sandbox) createPurchase(w http.ResponseWriter, r *http.Request) {
 	resp, _ := s.renderJSON(a)
 	s.mu.Unlock()
 	writeBody(w, http.StatusCreated, resp)
-}
-
-// renderJSON is render, encoded. The caller holds s.mu.
-func (s *Sandbox) renderJSON(a *authn) ([]byte, error) {
-	return s.appendRenderJSON(make([]byte, 0, 2560), a)
-}
-
-// appendRenderJSON appends render's encoding to dst. The caller holds s.mu.
-func (s *Sandbox) appendRenderJSON(dst []byte, a *authn) ([]byte, error) {
-	out := s.render(a)
-	return appendJSON(dst, &out)
-}
-
-// render is the authentication in seed 004's response shape. The caller
-// holds s.mu.
-func (s *Sandbox) render(a *authn) threeds.Authentication {
-	ares, req := a.ares(), a.request()
-	out := threeds.Authentication{
-		MerchantID: a.merchID, ID: a.id, Amount: a.amount, Currency: a.currency,
-		Status: statusOf(a), Message: messageOf(a),
-		ReturnURL: req.ReturnURL, ChallengePreference: req.ChallengePreference,
-		Customer: req.Customer, BillingAddress: req.BillingAddress, ShippingAddress: req.ShippingAddress,
-		Device: req.CustomerDevice, Year: req.Year, Month: req.Month,
-		IsFrictionless: a.answeredAtOnce(),
-		AuthStatus:     a.transStatus, Version: ares.MessageVersion,
-		PurchaseDate: a.created, CreatedAt: a.created, UpdatedAt: a.updated,
-		Scheme: string(a.scheme), Channel: req.Channel,
-		TDSRef: "walletsim", DSID: ares.DSTransID, DSRef: ares.DSReferenceNumber,
-		ACSID: ares.ACSTransID, ACSRef: ares.ACSReferenceNumber,
-		Meta: threeds.Meta{
-			MerchantID: "WalletsimTestMerchant", StatementDescriptor: s.cfg.MerchantName,
-			DSStartProtocolVersion: "2.1.0", ACSStartProtocolVersion: "2.1.0",
-			DSEndProtocolVersion: "2.2.0", ACSEndProtocolVersion: "2.2.0",
-			ARes: ares,
-		},
-	}
-	if a.started {
-		out.Fingerprint = s.fingerprintOf(req.Number)
-	}
-	if a.acsURL != "" {
-		out.ChallengeURL = &a.acsURL
-	}
-	// The ECI depends on nothing else (and is empty until a Y or A result).
-	if e := ECI(a.scheme, a.transStatus); e != "" {
-		eci := e
-		out.ECI, out.AuthValue = &eci, &a.cavv
-	}
-	if a.failure != "" {
-		out.FailureReason = &a.failure
-	}
-	return out
-}
-
-func statusOf(a *authn) string {
-	switch {
-	case !a.started && a.final:
-		return "expired"
-	case !a.started:
-		return statusInitiated
-	}
-	if !a.final {
-		return statusInProgress
-	}
-	switch a.transStatus {
-	case "Y":
-		return statusAuthentic
-	case "A":
-		return statusAttempted
-	case "N":
-		return statusFailed
-	case "R":
-		return statusRejected
-	case "U":
-		return statusUnavailable
-	}
-	return ""
-}
-
-func messageOf(a *authn) string {
-	if !a.started {
-		return "Awaiting authentication"
-	}
-	switch a.transStatus {
-	case "Y":
-		return "Authenticated"
-	case "A":
-		if a.notEnroll {
-			return "Authentication attempted: card not enrolled in 3DS"
-		}
-		return "Authentication attempted"
-	case "C":
-		return "Challenge required" // the seed's words
-	case "D":
-		return "Decoupled authentication required"
-	case "N":
-		return "Not authenticated"
-	case "R":
-		return "Authentication rejected"
-	}
-	return "Authentication could not be performed"
-}
-
-// Fixed identities of the simulated directory server and ACS.
-const (
-	dsReference  = "DS_WALLETSIM_0000001"
-	acsReference = "3DS_WALLETSIM_ACS_000000_00001"
-	acsOperator  = "WALLETSIM_ACS_OPERATOR"
-)
-
-func yn(b bool) string {
-	if b {
-		return "Y"
-	}
-	return "N"
-}
-
-// fingerprintOf is cardFingerprint, remembered for the last card (test
-// traffic repeats its card). The caller holds s.mu.
-func (s *Sandbox) fingerprintOf(pan string) string {
-	if s.last.pan != pan || s.last.fingerprint == "" {
-		s.last.pan, s.last.fingerprint = pan, cardFingerprint(pan)
-	}
-	return s.last.fingerprint
-}
-
-// cardFingerprint identifies a card without revealing it: SHA-256 of the PAN.
-func cardFingerprint(pan string) string {
-	sum := sha256.Sum256([]byte("walletsim:" + pan))
-	return hex.EncodeToString(sum[:])
-}
-
-// merchantID is a stable UUID-shaped id for a merchant key.
-func merchantID(key string) string {
-	sum := sha256.Sum256([]byte("merchant:" + key))
-	var h [32]byte
-	hex.Encode(h[:], sum[:16])
-	// 8-4-4-4-12 hex digits, the version digit forced to 4 and the variant to 8.
-	b := make([]byte, 0, 36)
-	b = append(b, h[0:8]...)
-	b = append(b, '-')
-	b = append(b, h[8:12]...)
-	b = append(b, '-', '4')
-	b = append(b, h[13:16]...)
-	b = append(b, '-', '8')
-	b = append(b, h[17:20]...)
-	b = append(b, '-')
-	b = append(b, h[20:32]...)
-	return string(b)
 }

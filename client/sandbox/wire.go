@@ -85,14 +85,22 @@ func decodeAuthenticateFast(body []byte) (threeds.AuthenticateRequest, bool) {
 		Number: trim(w.Number), Month: w.Month, Year: w.Year, Channel: threeds.Channel(trim(w.Channel)),
 		ReturnURL: trim(w.ReturnURL), Name: trim(w.Name), ChallengePreference: threeds.ChallengePreference(trim(w.ChallengePreference)),
 	}
+	if !w.nested(&req) {
+		return req, false
+	}
+	withDefaults(&req)
+	return req, true
+}
+
+// nested decodes the customer, the addresses and the device into req.
+func (w *authenticateWire) nested(req *threeds.AuthenticateRequest) bool {
 	var c customerWire
 	var billing, shipping addressWire
 	var d deviceWire
-	switch {
-	case !parseObject(w.Customer, &c), !parseObject(w.BillingAddress, &billing),
-		!parseObject(w.ShippingAddress, &shipping), !parseObject(w.CustomerDevice, &d),
-		!inRange(d.ScreenHeight, d.ScreenWidth):
-		return req, false
+	if !parseObject(w.Customer, &c) || !parseObject(w.BillingAddress, &billing) ||
+		!parseObject(w.ShippingAddress, &shipping) || !parseObject(w.CustomerDevice, &d) ||
+		!inRange(d.ScreenHeight, d.ScreenWidth) {
+		return false
 	}
 	if w.Customer != nil {
 		req.Customer = &threeds.Customer{Name: trim(c.Name), Email: trim(c.Email), Mobile: trim(c.Mobile)}
@@ -104,14 +112,17 @@ func decodeAuthenticateFast(body []byte) (threeds.AuthenticateRequest, bool) {
 		req.ShippingAddress = shipping.address()
 	}
 	if w.CustomerDevice != nil {
-		req.CustomerDevice = &threeds.Device{
-			IPAddress: trim(d.IPAddress), UserAgent: trim(d.UserAgent), AcceptHeader: trim(d.AcceptHeader),
-			JavascriptEnabled: d.JavascriptEnabled, Language: trim(d.Language), ColorDepth: trim(d.ColorDepth),
-			ScreenHeight: d.ScreenHeight, ScreenWidth: d.ScreenWidth, Timezone: trim(d.Timezone),
-		}
+		req.CustomerDevice = d.device()
 	}
-	withDefaults(&req)
-	return req, true
+	return true
+}
+
+func (d deviceWire) device() *threeds.Device {
+	return &threeds.Device{
+		IPAddress: trim(d.IPAddress), UserAgent: trim(d.UserAgent), AcceptHeader: trim(d.AcceptHeader),
+		JavascriptEnabled: d.JavascriptEnabled, Language: trim(d.Language), ColorDepth: trim(d.ColorDepth),
+		ScreenHeight: d.ScreenHeight, ScreenWidth: d.ScreenWidth, Timezone: trim(d.Timezone),
+	}
 }
 
 func (a addressWire) address() *threeds.Address {
