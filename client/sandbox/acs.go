@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/walletsim/walletsim/client/acs"
@@ -204,7 +205,7 @@ func (s *Sandbox) answerChallenge(w http.ResponseWriter, r *http.Request, found 
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if !found {
 		w.WriteHeader(http.StatusNotFound)
-		challengeHTML.Execute(w, pageData{NotFound: true})
+		challengeHTML().Execute(w, pageData{NotFound: true})
 		return
 	}
 	if formErr != "" {
@@ -214,7 +215,7 @@ func (s *Sandbox) answerChallenge(w http.ResponseWriter, r *http.Request, found 
 		status = http.StatusOK
 	}
 	w.WriteHeader(status)
-	challengeHTML.Execute(w, pageData{Challenge: v, Pending: v.TransStatus == "C", Passed: v.TransStatus == "Y"})
+	challengeHTML().Execute(w, pageData{Challenge: v, Pending: v.TransStatus == "C", Passed: v.TransStatus == "Y"})
 }
 
 type pageData struct {
@@ -222,7 +223,15 @@ type pageData struct {
 	NotFound, Pending, Passed bool
 }
 
-var challengeHTML = template.Must(template.New("challenge").Parse(`<!doctype html>
+// challengeHTML is the challenge page's template, parsed the first time a
+// browser asks for the page rather than when walletsim starts: most runs
+// never show it, and parsing it was a tenth of start-up's package
+// initialisation.
+var challengeHTML = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("challenge").Parse(challengeTemplate))
+})
+
+const challengeTemplate = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>WalletsimBank — Verify your purchase</title>
 <style>
@@ -246,7 +255,7 @@ small{color:#667}
 {{if .ReturnURL}}<p><a href="{{.ReturnURL}}">Return to the merchant</a></p>{{end}}{{end}}
 <p><small>3-D Secure challenge simulated by walletsim's sandbox ACS · transaction {{.ACSTransID}}</small></p>{{end}}
 </main></body></html>
-`))
+`
 
 // inbox serves GET /sandbox/inbox/{cardholderId}: the cardholder's SMS and
 // emails, newest first.
