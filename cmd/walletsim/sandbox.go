@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -214,8 +215,20 @@ func checkListen(addr string) error {
 	return nil
 }
 
+// sandboxGCPercent is the standalone sandbox's GOGC. What the sandbox keeps
+// is bounded by its limits (about 6 MB of live heap at most), and most of
+// what it allocates is each request's garbage; at the default of 100 the
+// heap and the memory not yet returned to the system peaked at 21 MB
+// under load with distinct data in every request (34 MiB RSS). At 50 the
+// peak stays under 30 MiB for about 3 % more CPU spent collecting. A GOGC
+// in the environment wins.
+const sandboxGCPercent = 50
+
 // runSandbox serves until ctx ends, then shuts down gracefully.
 func runSandbox(ctx context.Context, o *sandboxOptions, cfg sandbox.Config, stdout, stderr io.Writer) error {
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(sandboxGCPercent))
+	}
 	// The access log is written from the server's goroutines, the banner
 	// and the stop line from this one.
 	out := &syncWriter{w: stdout}
