@@ -11,23 +11,43 @@ import (
 
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/issuing"
+	"github.com/walletsim/walletsim/client/sandbox"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
 )
 
 // Result is how a step ended, in terms a person (or a scenario's
-// expectations) can check.
+// expectations) can check. Other packages read its typed fields; Fields
+// is the same story as labelled text, for display only.
 type Result struct {
 	OK      bool
 	Summary string // one line, plain words
 	// HTTPStatus is the final answer's status (0 when there was none).
 	HTTPStatus int
-	// Fields are the values that matter, in display order.
+	// Fields are the values that matter, labelled, in display order.
 	Fields []Field
+
+	// What the API's answer said, when the step got one.
+	Status       string // the status word: the enrollment's (ACTIVE), the authentication's (authenticated), the wallet decision's (VERIFIED)
+	StatusReason string // the wallet platform's reason for its status
+	Message      string // the issuer's or the 3DS server's message
+
 	// Authentication results, when the step has one.
-	TransStatus string
-	ECI         string
-	CAVV        string
+	TransStatus       string
+	ECI               string
+	CAVV              string
+	FailureReason     string // why the authentication did not succeed
+	ChallengeURL      string // the ACS's challenge page, while it waits (C)
+	ChallengeMandated string // the ACS's acsChallengeMandated: Y or N
+	// AttemptsLeft is how many codes the challenge page still takes; nil
+	// when the step read no challenge page.
+	AttemptsLeft *int
+	Amount       Money // the purchase's amount
+
+	// Enrollment results.
+	OTPMethod   issuing.OTPMethod
+	Destination string // where one-time codes go, masked
+
 	// Errors: the API's code and bad fields, or a transport or validation
 	// failure; Err is the underlying error.
 	ErrorCode   string
@@ -36,19 +56,23 @@ type Result struct {
 	Cancelled   bool
 }
 
-// Field is one labelled value of a Result.
+// Field is one labelled value of a Result, for display.
 type Field struct {
 	Label, Value string
 }
 
-// Get returns the value of the field labelled label.
-func (r Result) Get(label string) string {
-	for _, f := range r.Fields {
-		if f.Label == label {
-			return f.Value
-		}
+// Money is an amount in minor units of an ISO 4217 currency.
+type Money struct {
+	Minor    int64
+	Currency string
+}
+
+// String is the amount with its currency ("SAR 49.99"), or "" for none.
+func (m Money) String() string {
+	if m == (Money{}) {
+		return ""
 	}
-	return ""
+	return sandbox.FormatAmount(m.Minor, m.Currency)
 }
 
 func (r *Result) add(label, value string) {

@@ -270,21 +270,12 @@ func ExpectFrom(r flows.Result, challenge bool) *Expect {
 		}
 	}
 	for _, f := range r.FieldErrors {
-		e.ErrorFields = appendNew(e.ErrorFields, f.Field)
+		if !slices.Contains(e.ErrorFields, f.Field) {
+			e.ErrorFields = append(e.ErrorFields, f.Field)
+		}
 	}
 	if challenge {
-		if n, err := strconv.Atoi(r.Get("attempts_left")); err == nil {
-			e.AttemptsLeft = &n
-		}
+		e.AttemptsLeft = r.AttemptsLeft
 	}
 	return e
-}
-
-func appendNew(list []string, s string) []string {
-	for _, v := range list {
-		if v == s {
-			return list
-		}
-	}
-	return append(list, s)
 }

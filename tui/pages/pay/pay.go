@@ -296,8 +296,8 @@ func (m *Model) challengeKey(km tea.KeyMsg) tea.Cmd {
 			return submittedMsg{r: r}
 		})
 	case km.String() == "ctrl+o":
-		if err := m.c.OpenURL(m.started.Get("challenge_url")); err != nil {
-			return common.Notice("Open " + m.started.Get("challenge_url") + " in a browser")
+		if err := m.c.OpenURL(m.started.ChallengeURL); err != nil {
+			return common.Notice("Open " + m.started.ChallengeURL + " in a browser")
 		}
 		return common.Notice("Opened the challenge page in your browser")
 	case key.Matches(km, k.Enter):
@@ -412,7 +412,7 @@ func (m *Model) walletView() string {
 	s := m.c.Styles
 	r := m.started
 	text := "The ACS answered D (decoupled): it asked the cardholder's wallet, on the phone →, to approve " +
-		r.Get("amount") + ". Hold space to scan the fingerprint and approve, press r to reject, or let the time run out."
+		r.Amount.String() + ". Hold space to scan the fingerprint and approve, press r to reject, or let the time run out."
 	return m.spin.View() + " " + s.Subtitle.Render("Waiting for the cardholder's wallet…") + "\n\n" +
 		lipgloss.NewStyle().Width(min(m.w, 70)).Render(text) + "\n\n" +
 		s.Subtle.Render("The merchant checks the 3DS server every "+PollEvery.String()+" until the result is final.")
