@@ -199,7 +199,7 @@ func runScenario(ctx context.Context, index int, sc scenario.Scenario, opts Opti
 		}
 		switch {
 		case sr.Error != "":
-			res.Status, res.Error = Errored, fmt.Sprintf("step %d (%s, line %d): %s", i+1, st.Action, st.Line, sr.Error)
+			res.Status, res.Error = Errored, fmt.Sprintf("step %d (%s, line %d): %s", i+1, st.Action(), st.Line, sr.Error)
 			return res
 		case len(sr.Failures) > 0:
 			res.Status = Failed

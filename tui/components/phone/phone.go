@@ -244,7 +244,7 @@ func (m *Model) decide(a *Request, d flows.Decision, note string) tea.Cmd {
 	a.State, a.Note = Sending, note
 	return func() tea.Msg {
 		r := m.wallet.Decide(m.c.Ctx, a.Pending, d)
-		m.c.Recorder.Add(scenario.Step{Action: scenario.Wallet, Wallet: &scenario.WalletInput{Decision: d.Status, Reason: d.Reason}}, r)
+		m.c.Recorder.Add(scenario.Step{Wallet: &scenario.WalletInput{Decision: d.Status, Reason: d.Reason}}, r)
 		return DecidedMsg{Request: a, Result: r}
 	}
 }

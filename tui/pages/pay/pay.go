@@ -161,7 +161,7 @@ func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		return m, m.onSubmitted(msg)
 	case finalMsg:
 		m.busy, m.stage, m.final = "", stageDone, &msg.r
-		m.c.Recorder.Add(scenario.Step{Action: scenario.Result}, msg.r)
+		m.c.Recorder.Add(scenario.Step{Result: &scenario.NoInput{}}, msg.r)
 		return m, nil
 	}
 	if m.stage == stageForm {
@@ -235,9 +235,9 @@ func (m *Model) start() tea.Cmd {
 	}
 	m.flow = m.c.Session.Purchase(in)
 	m.stage, m.form = stageBusy, nil
-	step := scenario.Step{Action: scenario.Authenticate, Authenticate: &scenario.AuthInput{
+	step := scenario.Step{Authenticate: &scenario.AuthInput{
 		Amount: amount, Currency: f.currency, Channel: m.channel, ChallengePreference: f.preference,
-		Customer: in.Customer, CustomerDevice: in.Device}}
+		Customer: (*scenario.Customer)(in.Customer), CustomerDevice: (*scenario.Device)(in.Device)}}
 	cmds = append(cmds, m.background("Asking the 3DS server to authenticate the card…", func(ctx context.Context) tea.Msg {
 		r := m.flow.Start(ctx)
 		m.c.Recorder.Add(step, r)
@@ -292,7 +292,7 @@ func (m *Model) challengeKey(km tea.KeyMsg) tea.Cmd {
 	case key.Matches(km, k.Cancel):
 		return m.background("Cancelling the challenge…", func(ctx context.Context) tea.Msg {
 			r := m.flow.CancelChallenge(ctx)
-			m.c.Recorder.Add(scenario.Step{Action: scenario.Challenge, Challenge: &scenario.ChallengeInput{Cancel: true}}, r)
+			m.c.Recorder.Add(scenario.Step{Challenge: &scenario.ChallengeInput{Cancel: true}}, r)
 			return submittedMsg{r: r}
 		})
 	case km.String() == "ctrl+o":
@@ -308,7 +308,7 @@ func (m *Model) challengeKey(km tea.KeyMsg) tea.Cmd {
 		}
 		return m.background("Sending the code to the ACS…", func(ctx context.Context) tea.Msg {
 			r := m.flow.Submit(ctx, code)
-			m.c.Recorder.Add(scenario.Step{Action: scenario.Challenge, Challenge: &scenario.ChallengeInput{Code: m.recordedCode(code)}}, r)
+			m.c.Recorder.Add(scenario.Step{Challenge: &scenario.ChallengeInput{Code: m.recordedCode(code)}}, r)
 			return submittedMsg{code: code, r: r}
 		})
 	}
