@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/walletsim/walletsim/client"
@@ -73,6 +74,50 @@ func (m Money) String() string {
 		return ""
 	}
 	return sandbox.FormatAmount(m.Minor, m.Currency)
+}
+
+// MaxMoney bounds what ParseMoney takes, in major units.
+const MaxMoney = 1_000_000_000
+
+// ParseMoney reads an amount typed in major units ("49.99") as minor
+// units of currency, exactly: as a decimal string, never through a float
+// (where 49.9900000001 once passed as 4999). Its errors are sentences
+// for the person who typed it.
+func ParseMoney(s, currency string) (Money, error) {
+	decimals := sandbox.CurrencyDecimals(currency)
+	whole, frac, _ := strings.Cut(strings.TrimSpace(s), ".")
+	if whole+frac == "" || !digitsOnly(whole) || !digitsOnly(frac) {
+		return Money{}, errors.New("Enter an amount such as 49.99.")
+	}
+	if len(frac) > decimals {
+		if strings.Trim(frac[decimals:], "0") != "" {
+			return Money{}, fmt.Errorf("%s has %d decimals.", currency, decimals)
+		}
+		frac = frac[:decimals]
+	}
+	frac += strings.Repeat("0", decimals-len(frac))
+	whole = strings.TrimLeft(whole, "0")
+	if len(whole) > len(strconv.Itoa(MaxMoney)) {
+		return Money{}, errors.New("Enter an amount such as 49.99.")
+	}
+	scale := int64(1)
+	for range decimals {
+		scale *= 10
+	}
+	minor, _ := strconv.ParseInt(whole+frac, 10, 64) // at most 13 digits
+	if minor <= 0 || minor > MaxMoney*scale {
+		return Money{}, errors.New("Enter an amount such as 49.99.")
+	}
+	return Money{minor, currency}, nil
+}
+
+func digitsOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *Result) add(label, value string) {

@@ -93,3 +93,41 @@ func TestTypedFieldsMatchDisplay(t *testing.T) {
 		}
 	}
 }
+
+func TestParseMoney(t *testing.T) {
+	for _, tc := range []struct {
+		in, currency string
+		want         int64
+		err          string
+	}{
+		{"49.99", "SAR", 4999, ""},
+		{" 0.29 ", "SAR", 29, ""},
+		{"1.25", "KWD", 1250, ""},
+		{".5", "SAR", 50, ""},
+		{"7.", "SAR", 700, ""},
+		{"49.990", "SAR", 4999, ""},
+		{"500", "JPY", 500, ""},
+		{"500.00", "JPY", 500, ""},
+		{"1000000000", "SAR", 100000000000, ""},
+		{"49.9900000001", "SAR", 0, "SAR has 2 decimals."}, // passed as 4999 through float64
+		{"0.001", "SAR", 0, "SAR has 2 decimals."},
+		{"500.5", "JPY", 0, "JPY has 0 decimals."},
+		{"1000000000.01", "SAR", 0, "Enter an amount such as 49.99."},
+		{"99999999999999999999", "SAR", 0, "Enter an amount such as 49.99."},
+		{"0", "SAR", 0, "Enter an amount such as 49.99."},
+		{"0.00", "SAR", 0, "Enter an amount such as 49.99."},
+		{"-5", "SAR", 0, "Enter an amount such as 49.99."},
+		{"1e3", "SAR", 0, "Enter an amount such as 49.99."},
+		{"4,99", "SAR", 0, "Enter an amount such as 49.99."},
+		{".", "SAR", 0, "Enter an amount such as 49.99."},
+		{"", "SAR", 0, "Enter an amount such as 49.99."},
+	} {
+		m, err := flows.ParseMoney(tc.in, tc.currency)
+		switch {
+		case tc.err != "" && (err == nil || err.Error() != tc.err):
+			t.Errorf("%q %s: error %v, want %q", tc.in, tc.currency, err, tc.err)
+		case tc.err == "" && (err != nil || m != flows.Money{Minor: tc.want, Currency: tc.currency}):
+			t.Errorf("%q %s: %+v %v, want %d", tc.in, tc.currency, m, err, tc.want)
+		}
+	}
+}
