@@ -57,38 +57,51 @@ func (d *decoder) must(n *yaml.Node, field string, v reflect.Value) {
 
 // value decodes n into v, which field names.
 func (d *decoder) value(n *yaml.Node, field string, v reflect.Value) {
-	scalar := n.Kind == yaml.ScalarNode && n.Tag != "!!null"
-	switch k := v.Kind(); {
-	case v.Type() == durationType:
-		dur, err := time.ParseDuration(n.Value)
-		if !scalar || err != nil || dur <= 0 {
-			d.must(n, field, v)
-			return
-		}
-		v.SetInt(int64(dur))
-	case k == reflect.Pointer:
+	switch v.Kind() {
+	case reflect.Pointer:
 		p := reflect.New(v.Type().Elem())
 		d.value(n, field, p.Elem())
 		v.Set(p)
-	case k == reflect.Struct:
+	case reflect.Struct:
 		d.mapping(n, field, v)
-	case k == reflect.Slice:
+	case reflect.Slice:
 		d.sequence(n, field, v)
-	case k == reflect.String && scalar:
+	default:
+		if !scalar(n, v) {
+			d.must(n, field, v)
+		}
+	}
+}
+
+// scalar sets v from n, reporting whether n is a value v takes: a
+// positive duration, any non-null scalar for a string, YAML's own booleans
+// and (decimal) integers.
+func scalar(n *yaml.Node, v reflect.Value) bool {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return false
+	}
+	switch {
+	case v.Type() == durationType:
+		d, err := time.ParseDuration(n.Value)
+		if err != nil || d <= 0 {
+			return false
+		}
+		v.SetInt(int64(d))
+	case v.Kind() == reflect.String:
 		v.SetString(n.Value)
-	case k == reflect.Bool && n.Tag == "!!bool":
+	case v.Kind() == reflect.Bool && n.Tag == "!!bool":
 		b, _ := strconv.ParseBool(n.Value)
 		v.SetBool(b)
-	case (k == reflect.Int || k == reflect.Int64) && n.Tag == "!!int":
+	case v.CanInt() && n.Tag == "!!int":
 		i, err := strconv.ParseInt(n.Value, 10, 64)
 		if err != nil || v.OverflowInt(i) {
-			d.must(n, field, v)
-			return
+			return false
 		}
 		v.SetInt(i)
 	default:
-		d.must(n, field, v)
+		return false
 	}
+	return true
 }
 
 func (d *decoder) sequence(n *yaml.Node, field string, v reflect.Value) {
