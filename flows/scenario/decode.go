@@ -14,7 +14,9 @@ import (
 
 // decoder reads a YAML node tree into the tagged types of scenario.go.
 // It exists for its errors: yaml's own decoder (even with KnownFields)
-// stops at the first problem and names no field path, while a scenario's
+// names a problem by line and Go type ("field colour not found in type
+// scenario.Scenario"), neither by the key's path nor with the keys it
+// wants, and cannot place a rule's failure on a line, while a scenario's
 // author gets every unknown or repeated key and every bad value at once,
 // each with its line and path ("steps[2].authenticate.channel"). Keys come
 // from the types' yaml tags, so reading and writing (yaml.Marshal) share
