@@ -79,6 +79,9 @@ func (m Money) String() string {
 // MaxMoney bounds what ParseMoney takes, in major units.
 const MaxMoney = 1_000_000_000
 
+//lint:ignore ST1005 a sentence for the person who typed the amount
+var errNotAmount = errors.New("Enter an amount such as 49.99.")
+
 // ParseMoney reads an amount typed in major units ("49.99") as minor
 // units of currency, exactly: as a decimal string, never through a float
 // (where 49.9900000001 once passed as 4999). Its errors are sentences
@@ -87,18 +90,18 @@ func ParseMoney(s, currency string) (Money, error) {
 	decimals := sandbox.CurrencyDecimals(currency)
 	whole, frac, _ := strings.Cut(strings.TrimSpace(s), ".")
 	if whole+frac == "" || !digitsOnly(whole) || !digitsOnly(frac) {
-		return Money{}, errors.New("Enter an amount such as 49.99.")
+		return Money{}, errNotAmount
 	}
 	if len(frac) > decimals {
 		if strings.Trim(frac[decimals:], "0") != "" {
-			return Money{}, fmt.Errorf("%s has %d decimals.", currency, decimals)
+			return Money{}, fmt.Errorf("%s has %d decimals.", currency, decimals) //lint:ignore ST1005 a sentence for the person who typed it
 		}
 		frac = frac[:decimals]
 	}
 	frac += strings.Repeat("0", decimals-len(frac))
 	whole = strings.TrimLeft(whole, "0")
 	if len(whole) > len(strconv.Itoa(MaxMoney)) {
-		return Money{}, errors.New("Enter an amount such as 49.99.")
+		return Money{}, errNotAmount
 	}
 	scale := int64(1)
 	for range decimals {
@@ -106,7 +109,7 @@ func ParseMoney(s, currency string) (Money, error) {
 	}
 	minor, _ := strconv.ParseInt(whole+frac, 10, 64) // at most 13 digits
 	if minor <= 0 || minor > MaxMoney*scale {
-		return Money{}, errors.New("Enter an amount such as 49.99.")
+		return Money{}, errNotAmount
 	}
 	return Money{minor, currency}, nil
 }

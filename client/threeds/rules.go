@@ -64,7 +64,7 @@ func (rs Rules) Err(v string) error {
 // Required is Err for a field that must be given.
 func (rs Rules) Required(v string) error {
 	if v == "" {
-		return errors.New(MsgMissing)
+		return errors.New(MsgMissing) //lint:ignore ST1005 the seed's words, shown as they are
 	}
 	return rs.Err(v)
 }
