@@ -129,3 +129,12 @@ func violations(vs []emv.Violation) string {
 	}
 	return b.String()
 }
+
+// builds are the exchanges of every case for a scheme.
+func builds(t *testing.T, s emv.Scheme) [][]emv.Step {
+	var out [][]emv.Step
+	for _, c := range outcomeCases() {
+		out = append(out, build(t, s, c))
+	}
+	return out
+}

@@ -45,9 +45,13 @@ func CheckJSON(data []byte) []Violation {
 	if err := json.Unmarshal(data, &obj); err != nil {
 		return []Violation{{Field: "messageType", Problem: "not a JSON object: " + err.Error()}}
 	}
+	raw, ok := obj["messageType"]
+	if !ok {
+		return []Violation{{Field: "messageType", Problem: "missing: required, so the message's type is unknown"}}
+	}
 	var t MessageType
-	if err := json.Unmarshal(obj["messageType"], &t); err != nil || newMessage(t) == nil {
-		return []Violation{{Field: "messageType", Problem: fmt.Sprintf("not one of AReq, ARes, CReq, CRes, RReq, RRes: %s", obj["messageType"])}}
+	if err := json.Unmarshal(raw, &t); err != nil || newMessage(t) == nil {
+		return []Violation{{Field: "messageType", Problem: "not one of AReq, ARes, CReq, CRes, RReq, RRes: " + snippet(raw)}}
 	}
 	return checkObject(t, obj)
 }

@@ -71,10 +71,16 @@ var Rules = func() []Rule {
 		rs = append(rs, r)
 	}
 	always := Cond{}
-	req := func(t MessageType, field string, format spec) { add(t, field, Required, always, Required, KindString, format) }
-	opt := func(t MessageType, field string, format spec) { add(t, field, Optional, always, Optional, KindString, format) }
+	req := func(t MessageType, field string, format spec) {
+		add(t, field, Required, always, Required, KindString, format)
+	}
+	opt := func(t MessageType, field string, format spec) {
+		add(t, field, Optional, always, Optional, KindString, format)
+	}
 	// only: required when c holds, absent otherwise.
-	only := func(t MessageType, field string, c Cond, format spec) { add(t, field, Required, c, Absent, KindString, format) }
+	only := func(t MessageType, field string, c Cond, format spec) {
+		add(t, field, Required, c, Absent, KindString, format)
+	}
 
 	status := func(s ...TransStatus) Cond {
 		in := make([]string, len(s))
@@ -124,7 +130,7 @@ var Rules = func() []Rule {
 	req(a, "merchantName", text(40))
 	req(a, "acctNumber", re(`^[0-9]{6}\*{2,9}[0-9]{4}$|^[0-9]{13,19}$`))
 	req(a, "cardExpiryDate", re(`^[0-9]{2}(0[1-9]|1[0-2])$`))
-	opt(a, "cardholderName", re(`^.{2,45}$`))
+	opt(a, "cardholderName", spec{pattern: `^(?s).{2,}$`, max: 45})
 	opt(a, "email", re(`^[^@\s]+@[^@\s]+$`))
 	add(a, "mobilePhone", Optional, always, Optional, KindObject, spec{})
 	for _, p := range []string{"billAddr", "shipAddr"} {
