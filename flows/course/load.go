@@ -82,7 +82,7 @@ func loadDir(dir string) ([]*Lesson, error) {
 	var errs []error
 	n := 0
 	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".md") {
+		if !strings.HasSuffix(e.Name(), ".md") || e.IsDir() {
 			continue
 		}
 		if n++; n > maxUserFiles {
