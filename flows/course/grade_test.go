@@ -26,7 +26,7 @@ var t0 = time.Date(2026, 6, 23, 8, 15, 22, 0, time.UTC)
 func purchase(t *testing.T, s emv.Scheme, ch emv.Channel, pref string, o emv.Outcome, with func(*course.Purchase)) course.Purchase {
 	t.Helper()
 	a := emv.Authentication{
-		IDs: emv.IDs{ThreeDSServer: "00000000-0000-4000-8000-000000000001", DS: dsID, ACS: "00000000-0000-4000-8000-000000000003"},
+		IDs:  emv.IDs{ThreeDSServer: "00000000-0000-4000-8000-000000000001", DS: dsID, ACS: "00000000-0000-4000-8000-000000000003"},
 		Time: t0, Scheme: s, Card: emv.Card{Number: "4000000000001003", Month: 1, Year: 2030},
 		Amount: 100, Currency: "SAR", Channel: ch, ChallengePreference: pref,
 		ReturnURL: "https://shop.example/return", Parties: emv.SandboxParties,
@@ -117,7 +117,7 @@ func shippedCases(t *testing.T) map[string]exerciseCase {
 			pass: rec(challenge(t, emv.Result{Status: emv.NotAuthenticated, Reason: emv.ReasonMaxChallenges, Interactions: 3},
 				func(p *course.Purchase) { p.WrongCodes = 3 })),
 			answer: "19", wrong: "01",
-			fail: rec(challenge(t, emv.Result{Status: emv.NotAuthenticated, Reason: emv.ReasonNotPerformed, Cancel: emv.CancelByCardholder}, nil)),
+			fail:     rec(challenge(t, emv.Result{Status: emv.NotAuthenticated, Reason: emv.ReasonNotPerformed, Cancel: emv.CancelByCardholder}, nil)),
 			mentions: "wrong codes typed: 0, wanted at least 3"},
 		"enrollment/enroll-sms": {
 			pass:     course.Record{Enrollments: []course.Enrollment{{At: t0, CardLastFour: "1003", Action: course.Enrolled, Method: "SMS"}}},
