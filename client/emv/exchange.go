@@ -135,8 +135,8 @@ func checkLegs(steps []Step, bad func(int, MessageType, string, ...any)) {
 			bad(4, steps[4].Message.Type(), "a decoupled authentication has no CReq or CRes")
 		}
 	}
-	if cres, ok := find[CRes](steps); ok {
-		if rreq, ok := find[RReq](steps); ok && cres.TransStatus != rreq.TransStatus {
+	if cres, ok := Find[CRes](steps); ok {
+		if rreq, ok := Find[RReq](steps); ok && cres.TransStatus != rreq.TransStatus {
 			bad(len(steps)-1, TypeCRes, "the CRes says %s but the RReq %s", cres.TransStatus, rreq.TransStatus)
 		}
 	}
@@ -170,8 +170,9 @@ func hasType(steps []Step, t MessageType) bool {
 	return false
 }
 
-// find is the first message of type M in steps.
-func find[M Message](steps []Step) (M, bool) {
+// Find is the first message of type M in an exchange:
+// emv.Find[emv.RReq](steps).
+func Find[M Message](steps []Step) (M, bool) {
 	for _, s := range steps {
 		if m, ok := s.Message.(M); ok {
 			return m, true
@@ -180,6 +181,3 @@ func find[M Message](steps []Step) (M, bool) {
 	var zero M
 	return zero, false
 }
-
-// Find is the first message of type M in an exchange: emv.Find[emv.RReq](steps).
-func Find[M Message](steps []Step) (M, bool) { return find[M](steps) }
