@@ -224,3 +224,28 @@ func TestStepsJSON(t *testing.T) {
 		t.Error("an unknown messageType decoded")
 	}
 }
+
+// BenchmarkBuild: the cost of rebuilding a challenge's whole exchange (ten
+// messages, two base64url forms), what GET /v1/3ds/{id}/messages would pay
+// per call if the sandbox rebuilds rather than stores.
+func BenchmarkBuild(b *testing.B) {
+	c := outcomeCases()[2] // C-Y
+	a := request(emv.Visa, c.channel)
+	for b.Loop() {
+		if _, err := emv.Build(a, c.outcome); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBuildJSON: Build and the endpoint's JSON encoding together.
+func BenchmarkBuildJSON(b *testing.B) {
+	c := outcomeCases()[2]
+	a := request(emv.Visa, c.channel)
+	for b.Loop() {
+		steps, _ := emv.Build(a, c.outcome)
+		if _, err := json.Marshal(steps); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
