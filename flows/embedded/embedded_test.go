@@ -99,7 +99,7 @@ func TestBrowsable(t *testing.T) {
 		t.Fatal(r)
 	}
 	r := s.Purchase(flows.PurchaseInput{Amount: 100, Currency: "SAR", Number: tc.PAN, Month: 12, Year: 2030, Channel: threeds.Browser}).Start(ctx)
-	challenge := r.Get("challenge_url")
+	challenge := r.ChallengeURL
 	if !strings.HasPrefix(challenge, embedded.SandboxURL+"/acs/challenge/") {
 		t.Fatalf("challenge_url = %q", challenge)
 	}
