@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net"
@@ -19,7 +20,7 @@ type Listener struct {
 	key    []byte
 	srv    *http.Server
 	ln     net.Listener
-	events chan wallet.Event
+	queue  *requests
 	report func(client.Exchange, string)
 
 	mu   sync.Mutex
@@ -34,7 +35,7 @@ func Listen(addr string, hmacKey []byte, report func(client.Exchange, string)) (
 	if err != nil {
 		return nil, err
 	}
-	l := &Listener{key: hmacKey, ln: ln, events: make(chan wallet.Event, 64), report: report,
+	l := &Listener{key: hmacKey, ln: ln, queue: newRequests(64), report: report,
 		seen: map[string]bool{}, done: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc(wallet.EventPath, l.handle)
@@ -49,8 +50,14 @@ func Listen(addr string, hmacKey []byte, report func(client.Exchange, string)) (
 // URL is where the platform must send events.
 func (l *Listener) URL() string { return "http://" + l.ln.Addr().String() + wallet.EventPath }
 
-// Events delivers verified events, each once.
-func (l *Listener) Events() <-chan wallet.Event { return l.events }
+// Take removes and returns the first verified event m matches, waiting
+// for one until ctx ends. Events nobody takes stay queued, each for its
+// own purchase.
+func (l *Listener) Take(ctx context.Context, m Match) (wallet.Event, error) { return l.queue.take(ctx, m) }
+
+// Mark is the number of events queued so far: a Match with After set to it
+// leaves out every event received before.
+func (l *Listener) Mark() uint64 { return l.queue.mark() }
 
 // Close stops the listener.
 func (l *Listener) Close() {
@@ -75,7 +82,7 @@ func (l *Listener) handle(w http.ResponseWriter, r *http.Request) {
 	}, note)
 	if ev != nil {
 		l.seen[ev.ID] = true
-		l.events <- *ev // room was checked in accept
+		l.queue.push(*ev) // room was checked in accept
 	}
 	w.WriteHeader(status)
 	w.Write(answer)
@@ -99,7 +106,7 @@ func (l *Listener) accept(r *http.Request, body []byte, readErr error) (int, str
 	switch {
 	case l.seen[ev.ID]:
 		return http.StatusOK, "accepted again: event " + ev.ID + " was already delivered", nil
-	case len(l.events) == cap(l.events):
+	case l.queue.full():
 		return http.StatusServiceUnavailable, "refused: the wallet's queue is full; the platform will retry", nil
 	}
 	return http.StatusOK, "accepted: signature verified, 3DS request " + ev.Auth3dsID + " queued for the wallet", &ev

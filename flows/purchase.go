@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,6 +52,9 @@ type PurchaseFlow struct {
 	mu        sync.Mutex // guards the two below and in.ID
 	auth      *threeds.Authentication
 	challenge *acs.Challenge
+	// mark is the wallet's request count when Start began: this
+	// purchase's request arrives after it.
+	mark uint64
 }
 
 // Purchase returns a flow for one purchase.
@@ -75,6 +79,23 @@ func (p *PurchaseFlow) Challenge() *acs.Challenge {
 	return p.challenge
 }
 
+// Match recognises this purchase's request among those the wallet
+// receives: the same amount, currency and card, sent after it started.
+func (p *PurchaseFlow) Match() Match {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	m := Match{Amount: p.in.Amount, LastFour: lastFour(p.in.Number), After: p.mark}
+	if p.auth != nil { // what the 3DS server registered (its default amount, on the sandbox)
+		m.Amount, m.Currency = p.auth.Amount, p.auth.Currency
+	}
+	return m
+}
+
+func lastFour(number string) string {
+	number = strings.ReplaceAll(number, " ", "")
+	return number[max(0, len(number)-4):]
+}
+
 // ErrState is a step asked for in the wrong state.
 var ErrState = errors.New("not possible in this state")
 
@@ -96,6 +117,10 @@ func (p *PurchaseFlow) Start(ctx context.Context) Result {
 		if err := p.require(PurchaseReady); err != nil {
 			return failure(err)
 		}
+		mark := p.s.RequestMark() // before the ACS can send the wallet anything
+		p.mu.Lock()
+		p.mark = mark
+		p.mu.Unlock()
 		id := p.in.ID
 		if id == "" && p.s.Target.Extensions {
 			created, err := p.s.tds.Create(ctx, threeds.CreateRequest{Amount: p.in.Amount, Currency: p.in.Currency, Description: p.in.Description})

@@ -85,7 +85,8 @@ func (j *journey) do(ctx context.Context, st scenario.Step) (flows.Result, error
 	case scenario.Unenroll:
 		return j.enroll.Unenroll(ctx), nil
 	case scenario.Authenticate:
-		j.purchase = j.s.Purchase(j.input(st.Authenticate))
+		// A new purchase: the wallet steps that follow answer its request.
+		j.purchase, j.pending = j.s.Purchase(j.input(st.Authenticate)), nil
 		return j.purchase.Start(ctx), nil
 	case scenario.Challenge:
 		return j.challenge(ctx, st.Challenge)
@@ -155,8 +156,14 @@ func (j *journey) walletStep(ctx context.Context, in *scenario.WalletInput) (flo
 		if in.Auth3dsID != "" {
 			p, r = j.wallet.Manual(ctx, j.card.CustomerID, j.card.CardID, in.Auth3dsID)
 		} else {
+			// The request of this scenario's purchase, never simply the
+			// first to arrive: another purchase's stays queued for it.
+			var m flows.Match
+			if j.purchase != nil {
+				m = j.purchase.Match()
+			}
 			wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			p, r = j.wallet.Next(wctx)
+			p, r = j.wallet.For(wctx, m)
 			cancel()
 		}
 		if !r.OK {
