@@ -53,7 +53,9 @@ func (l *Listener) URL() string { return "http://" + l.ln.Addr().String() + wall
 // Take removes and returns the first verified event m matches, waiting
 // for one until ctx ends. Events nobody takes stay queued, each for its
 // own purchase.
-func (l *Listener) Take(ctx context.Context, m Match) (wallet.Event, error) { return l.queue.take(ctx, m) }
+func (l *Listener) Take(ctx context.Context, m Match) (wallet.Event, error) {
+	return l.queue.take(ctx, m)
+}
 
 // Mark is the number of events queued so far: a Match with After set to it
 // leaves out every event received before.

@@ -24,11 +24,14 @@ type Match struct {
 
 // matches reports whether the request received as number seq is m's.
 func (m Match) matches(seq uint64, ev wallet.Event) bool {
+	return m.Auth3dsID != "" && ev.Auth3dsID == m.Auth3dsID || m.Auth3dsID == "" && seq > m.After && m.Matches(ev)
+}
+
+// Matches reports whether ev fits m, whenever it was received.
+func (m Match) Matches(ev wallet.Event) bool {
 	switch {
 	case m.Auth3dsID != "":
 		return ev.Auth3dsID == m.Auth3dsID
-	case seq <= m.After:
-		return false
 	case m.Amount != 0 && ev.Amount != m.Amount,
 		m.Currency != "" && ev.Currency != m.Currency,
 		m.LastFour != "" && ev.LastFourDigits != m.LastFour:

@@ -317,7 +317,7 @@ func (s *Session) received(ex client.Exchange, note string) {
 func (s *Session) step(ctx context.Context, flow, name string, explain *Explanation, run func(context.Context) Result) Result {
 	s.emit(Event{Flow: flow, Step: name, Kind: StepStarted, Explain: explain})
 	r := run(client.WithTag(ctx, flow+"/"+name))
-	s.emit(Event{Flow: flow, Step: name, Kind: Finished, Result: &r, Explain: outcomeExplanation(flow, name, r)})
+	s.emit(Event{Flow: flow, Step: name, Kind: Finished, Result: &r, Explain: outcomeExplanation(name, explain, r)})
 	return r
 }
 
