@@ -102,7 +102,7 @@ func (h *harness) key(keys ...string) {
 			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 		}
 		h.tm.Send(msg)
-		time.Sleep(15 * time.Millisecond) // let the program take each key in turn
+		h.screen() // a round trip through the program's loop: it has taken the key
 	}
 }
 
@@ -212,7 +212,9 @@ func TestEnrollWalkthrough(t *testing.T) {
 	})
 	t.Run("manage", func(t *testing.T) {
 		h.t = t
-		h.key("esc", "2")
+		h.key("esc")
+		h.until("Walk through")
+		h.key("2")
 		h.golden("screen", h.until("Enroll 3DS details fetched successfully.", "l***@example.com"))
 	})
 }
@@ -264,9 +266,9 @@ func TestBrowserChallengeThreeWrongCodes(t *testing.T) {
 	h.pay("3", 0)
 	h.until("Verify it's you", "is your code to")
 	bad := wrong(h.inboxCode())
-	for range 3 {
+	for _, then := range []string{"2 attempts left", "1 attempt left", "Final result"} {
 		h.key(bad, "enter")
-		time.Sleep(50 * time.Millisecond)
+		h.until(then)
 	}
 	h.golden("result", h.until("Final result", "Not authenticated (N)."))
 }
@@ -309,7 +311,7 @@ func TestDecoupledReleaseCancelsScan(t *testing.T) {
 	h := decoupled(t)
 	h.key("space")
 	h.clock.Advance(time.Second) // the finger is lifted
-	h.until("Scan cancelled")
+	h.until("Scan stopped at 0%")
 }
 
 func TestDecoupledReject(t *testing.T) {
@@ -321,7 +323,7 @@ func TestDecoupledReject(t *testing.T) {
 func TestDecoupledExpire(t *testing.T) {
 	h := decoupled(t)
 	h.clock.Advance(5*time.Minute + time.Second)
-	h.golden("expired", h.until("Final result", "Could not be performed (U).", "Reported FAILED"))
+	h.golden("expired", h.until("Final result", "Could not be performed (U).", "Time ran out"))
 }
 
 func TestWalletInbox(t *testing.T) {
@@ -337,7 +339,7 @@ func TestWalletInbox(t *testing.T) {
 func TestOverlays(t *testing.T) {
 	h := start(t, 80, 24)
 	h.until("Walk through")
-	for _, o := range []struct{ key, text string }{{"g", "Glossary"}, {"?", "Keys — the same on every screen"}, {"x", "3DS Server"}} {
+	for _, o := range []struct{ key, text string }{{"g", "Glossary"}, {"?", "Keys on every screen"}, {"x", "3DS Server"}} {
 		t.Run(o.key, func(t *testing.T) {
 			h.t = t
 			h.key(o.key)
@@ -420,7 +422,9 @@ func TestWalletManualEntry(t *testing.T) {
 	h.until("Cancelled.")
 	h.key("esc")
 	h.until("Walk through")
-	h.key("5", "a")
+	h.key("5")
+	h.until("Wallet inbox  ·")
+	h.key("a")
 	h.until("Take a request by its auth3dsId")
 	h.key("not-a-real-id", "enter")
 	h.until("Wallet: The wallet platform refused (HTTP 404, 5269)")

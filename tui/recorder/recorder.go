@@ -1,0 +1,169 @@
+// Package recorder turns what a person does in the TUI into a scenario
+// that `walletsim run` replays: each step with what came of it as its
+// expectations, written with flows/scenario's types.
+//
+// Time is part of what happened. The headless runner replays on a stopped
+// clock, so the time that passed in the TUI — the test clock moved forward,
+// or a request left to expire — is saved as wait steps at the point where
+// it mattered, and an expired wallet request is saved as the expiry it
+// was: received, then the wait past its deadline.
+package recorder
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/walletsim/walletsim/client"
+	"github.com/walletsim/walletsim/flows"
+	"github.com/walletsim/walletsim/flows/scenario"
+)
+
+// Recorder collects the steps of one card's session. It is safe for
+// concurrent use, though the TUI only calls it from its update loop.
+type Recorder struct {
+	mu     sync.Mutex
+	target string
+	now    func() time.Time
+	card   scenario.Card
+	steps  []scenario.Step
+
+	// The purchase last authenticated: when (on the session's clock),
+	// how much of the time since is already saved as waits, and whether
+	// it waits for the wallet (D) with no wallet step saved yet.
+	started   time.Time
+	covered   time.Duration
+	decoupled bool
+	answered  bool
+}
+
+// New records a session on target; now is the session's clock.
+func New(target string, now func() time.Time) *Recorder {
+	if now == nil {
+		now = time.Now
+	}
+	return &Recorder{target: target, now: now}
+}
+
+// UseCard sets the card of what follows. A scenario has one card, so a new
+// card starts a new recording; it reports whether steps were dropped.
+func (r *Recorder) UseCard(c scenario.Card) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.card.Number == c.Number && r.card.CardID == c.CardID {
+		return false
+	}
+	dropped := len(r.steps) > 0
+	r.card, r.steps = c, nil
+	r.started = time.Time{}
+	return dropped
+}
+
+// Add records a step and what came of it. A cancelled step is left out:
+// the person gave up, there is nothing to replay.
+func (r *Recorder) Add(st scenario.Step, res flows.Result) {
+	if res.Cancelled {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch st.Action {
+	case scenario.Authenticate:
+		r.started, r.covered = r.now(), 0
+		r.decoupled, r.answered = res.Err == nil && res.TransStatus == "D", false
+	case scenario.Wallet:
+		r.answered = true
+	case scenario.Result:
+		if r.decoupled && !r.answered && expired(res) {
+			// Nobody answered, and the platform gave up: the request
+			// reached the wallet, then its time ran out.
+			r.catchUp(time.Second)
+		}
+	}
+	st.Expect = ExpectFrom(res, st.Action == scenario.Challenge)
+	r.steps = append(r.steps, st)
+}
+
+// Shifted records that the test clock was moved forward: the time since
+// the purchase started becomes a wait, so that the replay reaches the same
+// moment.
+func (r *Recorder) Shifted() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.catchUp(0)
+}
+
+// catchUp saves the time since the purchase started that no wait covers
+// yet, rounded up to the second, plus margin. A decoupled request not yet
+// answered is first saved as received. The caller holds mu.
+func (r *Recorder) catchUp(margin time.Duration) {
+	if r.started.IsZero() {
+		return
+	}
+	elapsed := r.now().Sub(r.started)
+	if rounded := elapsed.Truncate(time.Second); rounded < elapsed {
+		elapsed = rounded + time.Second
+	}
+	elapsed += margin
+	if elapsed <= r.covered {
+		return
+	}
+	if r.decoupled && !r.answered {
+		r.steps = append(r.steps, scenario.Step{Action: scenario.Wallet, Wallet: &scenario.WalletInput{}})
+		r.answered = true
+	}
+	r.steps = append(r.steps, scenario.Step{Action: scenario.Wait, Wait: elapsed - r.covered})
+	r.covered = elapsed
+}
+
+// expired reports whether res is an authentication the platform gave up
+// on because nobody answered in time.
+func expired(res flows.Result) bool {
+	return res.TransStatus == "U" && res.Get("failure_reason") == flows.ExpiredReason
+}
+
+// Len is how many steps are recorded.
+func (r *Recorder) Len() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.steps)
+}
+
+// Scenario is the recording so far.
+func (r *Recorder) Scenario(name, description string) scenario.Scenario {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return scenario.Scenario{Name: name, Description: description, Target: r.target, Card: r.card,
+		Steps: slices.Clone(r.steps)}
+}
+
+// ExpectFrom states what a result was, as expectations a replay must meet.
+func ExpectFrom(r flows.Result, challenge bool) *scenario.Expect {
+	e := &scenario.Expect{OK: &r.OK, Status: r.HTTPStatus, TransStatus: r.TransStatus, ErrorCode: r.ErrorCode}
+	var te *client.TransportError
+	if errors.As(r.Err, &te) {
+		yes := true
+		e.TransportError = &yes
+	}
+	if r.TransStatus != "" && r.TransStatus != "C" && r.TransStatus != "D" {
+		eci := r.ECI
+		e.ECI = &eci
+		e.CAVV = "absent"
+		if r.CAVV != "" {
+			e.CAVV = "present"
+		}
+	}
+	for _, f := range r.FieldErrors {
+		if !slices.Contains(e.ErrorFields, f.Field) {
+			e.ErrorFields = append(e.ErrorFields, f.Field)
+		}
+	}
+	if challenge {
+		if n, err := strconv.Atoi(r.Get("attempts_left")); err == nil {
+			e.AttemptsLeft = &n
+		}
+	}
+	return e
+}
