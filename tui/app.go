@@ -11,8 +11,8 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -30,7 +30,6 @@ import (
 	"github.com/walletsim/walletsim/tui/components/pane"
 	"github.com/walletsim/walletsim/tui/components/phone"
 	"github.com/walletsim/walletsim/tui/components/picker"
-	"github.com/walletsim/walletsim/tui/export"
 	"github.com/walletsim/walletsim/tui/keymap"
 	"github.com/walletsim/walletsim/tui/recorder"
 	"github.com/walletsim/walletsim/tui/styles"
@@ -224,9 +223,6 @@ func (a *App) owns(km tea.KeyMsg) bool {
 	return a.page.Owns(km)
 }
 
-// typing reports whether the app's letter keys are with a text field now.
-func (a *App) typing() bool { return a.owns(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'x'}}) }
-
 // global handles the app's own keys; ok is false for any other key.
 func (a *App) global(km tea.KeyMsg) (cmd tea.Cmd, ok bool) {
 	k := a.c.Keys
@@ -261,35 +257,16 @@ func (a *App) quit() tea.Cmd {
 	return tea.Quit
 }
 
-// shiftClock moves the test clock forward: the sandbox, the phone's
-// countdown and the challenge page all live on it.
-func (a *App) shiftClock(by time.Duration) tea.Cmd {
-	if a.c.Clock == nil || by <= 0 {
-		return nil
-	}
-	a.c.Clock.Advance(by)
-	a.c.Shift += by
-	a.c.Recorder.Shifted()
-	return a.notify(fmt.Sprintf("Test clock moved on %s: the sandbox's time is now %s (real time +%s).",
-		by.Round(time.Second), a.c.Now().Format("15:04:05"), a.c.Shift.Round(time.Second)))
-}
-
 // save writes what the person did as a scenario file, never over another.
 func (a *App) save() tea.Cmd {
-	rec := a.c.Recorder
-	if rec.Len() == 0 {
+	path, steps, err := a.c.Recorder.Save(a.opts.SaveDir)
+	switch {
+	case errors.Is(err, recorder.ErrEmpty):
 		return a.notify("Nothing to save yet: enroll or pay first, then press S.")
+	case err != nil:
+		return a.notify("Could not save the scenario: " + err.Error())
 	}
-	now := a.c.Now()
-	sc := rec.Scenario("Session of "+now.Format("2006-01-02 15:04"), "Recorded in the walletsim TUI; replay with `walletsim run`.")
-	data, err := scenario.Marshal(sc)
-	if err == nil {
-		var path string
-		if path, err = export.Save(a.opts.SaveDir, "walletsim-session-"+now.Format("20060102-150405"), ".yaml", data); err == nil {
-			return a.notify(fmt.Sprintf("Saved %d steps to %s — replay: walletsim run %s", len(sc.Steps), path, path))
-		}
-	}
-	return a.notify("Could not save the scenario: " + err.Error())
+	return a.notify(fmt.Sprintf("Saved %d steps to %s — replay: walletsim run %s", steps, path, path))
 }
 
 func (a *App) View() string {
@@ -301,34 +278,4 @@ func (a *App) View() string {
 		crumbs = append(crumbs, a.overlay.crumb())
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, a.header.View(crumbs...), a.body(), a.bar.View(a.ShortHelp()))
-}
-
-// ShortHelp is the keys that work now: the overlay's, or the phone's and
-// the page's; then the app's, unless a text field has them.
-func (a *App) ShortHelp() []key.Binding {
-	k := a.c.Keys
-	var b []key.Binding
-	if p := a.panel(); p != nil {
-		if !p.Owns(tea.KeyMsg{Type: tea.KeyEscape}) {
-			b = append(b, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")))
-		}
-		b = append(b, p.ShortHelp()...)
-	} else {
-		if a.page.WantsPhone() {
-			b = a.phone.ShortHelp()
-		}
-		b = append(b, a.page.ShortHelp()...)
-	}
-	if a.typing() {
-		return append(b, k.ForceQuit)
-	}
-	if a.page.WantsPhone() && !a.c.PhoneBeside && a.overlay == noOverlay {
-		b = append(b, k.Phone)
-	}
-	return append(b, k.Explain, k.Inspect, k.Quit, k.Help)
-}
-
-// FullHelp is every key of the screen and of the app.
-func (a *App) FullHelp() [][]key.Binding {
-	return append(a.screenKeys().FullHelp(), keys.Global(a.c.Keys)...)
 }

@@ -171,16 +171,33 @@ func (h *harness) pay(page string, moves int) {
 	for ; moves < 0; moves++ {
 		h.key("up")
 	}
-	// Enter through every field until the form is submitted: a fixed
-	// count would race the form's own pace.
+	// Enter through every field until the form is submitted, waiting
+	// after each enter for the form to move on: an enter more would reach
+	// what comes after the form (the phone's approve).
 	for range 20 {
 		s := h.screen()
 		if !strings.Contains(s, "The purchase") && !strings.Contains(s, "The cardholder (sent") && !strings.Contains(s, "The browser (EMV") {
 			return
 		}
 		h.key("enter")
+		h.changed(s)
 	}
 	h.t.Fatal("the checkout form was never submitted")
+}
+
+// changed waits until the screen is no longer before.
+func (h *harness) changed(before string) string {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second) // a liveness guard, not a timing claim
+	for {
+		if s := h.screen(); s != before {
+			return s
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("the screen never changed from:\n%s", before)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // inboxCode is the newest one-time code the cardholder received.

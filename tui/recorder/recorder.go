@@ -19,6 +19,7 @@ import (
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/flows/scenario"
+	"github.com/walletsim/walletsim/tui/export"
 )
 
 // Recorder collects the steps of one card's session. It is safe for
@@ -122,6 +123,26 @@ func (r *Recorder) catchUp(margin time.Duration) {
 // on because nobody answered in time.
 func expired(res flows.Result) bool {
 	return res.TransStatus == "U" && res.Get("failure_reason") == flows.ExpiredReason
+}
+
+// ErrEmpty is Save with nothing recorded.
+var ErrEmpty = errors.New("nothing recorded")
+
+// Save writes the recording so far as a scenario file in dir, named for
+// the session's time, never over another file. It returns the path and the
+// number of steps.
+func (r *Recorder) Save(dir string) (string, int, error) {
+	now := r.now()
+	sc := r.Scenario("Session of "+now.Format("2006-01-02 15:04"), "Recorded in the walletsim TUI; replay with `walletsim run`.")
+	if len(sc.Steps) == 0 {
+		return "", 0, ErrEmpty
+	}
+	data, err := scenario.Marshal(sc)
+	if err != nil {
+		return "", 0, err
+	}
+	path, err := export.Save(dir, "walletsim-session-"+now.Format("20060102-150405"), ".yaml", data)
+	return path, len(sc.Steps), err
 }
 
 // Len is how many steps are recorded.
