@@ -74,8 +74,8 @@ func start(t *testing.T, w, h int) *harness {
 	}
 	t.Cleanup(sess.Close)
 	dir := t.TempDir()
-	app := tui.New(tui.Options{Session: sess, Events: events, SaveDir: dir,
-		OpenURL: func(string) error { return nil },
+	app := tui.New(tui.Options{Session: sess, Events: events, SaveDir: dir, Clock: clock,
+		OpenURL: func(string) error { return nil }, Copy: func(string) (string, error) { return "sent to the test clipboard", nil },
 		Resolve: func(string) (flows.Target, error) { return flows.SandboxTarget(), nil }})
 	t.Cleanup(app.Close)
 	tm := teatest.NewTestModel(t, probe{app}, teatest.WithInitialTermSize(w, h))
@@ -165,6 +165,18 @@ func (h *harness) enroll() {
 func (h *harness) pay(page string, moves int) {
 	h.key(page)
 	h.until("Test card")
+	h.submit(moves)
+}
+
+// again starts another purchase from a result (n) and submits it.
+func (h *harness) again() {
+	h.key("n")
+	h.until("Test card")
+	h.submit(0)
+}
+
+// submit moves the card picker by moves and enters through the form.
+func (h *harness) submit(moves int) {
 	for ; moves > 0; moves-- {
 		h.key("down")
 	}
@@ -397,8 +409,8 @@ func TestQuit(t *testing.T) {
 }
 
 // replay runs the scenario saved in dir with the headless runner: the
-// session must replay exactly.
-func replay(t *testing.T, dir string, steps int) {
+// session must replay exactly. It returns the scenario.
+func replay(t *testing.T, dir string, steps int) scenario.Scenario {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(dir, "walletsim-session-*.yaml"))
 	if len(files) != 1 {
@@ -419,6 +431,7 @@ func replay(t *testing.T, dir string, steps int) {
 		data, _ := os.ReadFile(files[0])
 		t.Fatalf("the saved session does not replay:\n%s\n%s", b.String(), data)
 	}
+	return scs[0]
 }
 
 // TestRunScenarioPage runs a shipped scenario from the TUI.

@@ -255,8 +255,9 @@ func (m *Model) key(km tea.KeyMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(km, k.Again):
+		w, h := m.w, m.h
 		*m = *New(m.c, m.channel)
-		m.SetSize(m.w, m.h)
+		m.SetSize(w, h)
 		return m.Init()
 	case key.Matches(km, k.CopyValue) && m.final != nil:
 		return common.Offer("Copy a value of the result", m.final.Fields)
