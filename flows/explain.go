@@ -225,7 +225,7 @@ func refused(asked *Explanation, r Result) *Explanation {
 	}
 	if n := len(sent); n > 0 {
 		reply := fmt.Sprintf("HTTP %d", r.HTTPStatus)
-		if r.ErrorCode != "" {
+		if r.ErrorCode != "" && r.ErrorCode != fmt.Sprint(r.HTTPStatus) {
 			reply += " " + r.ErrorCode
 		}
 		e.Arrows = append(e.Arrows, Arrow{sent[n-1].To, sent[n-1].From, reply})

@@ -297,19 +297,23 @@ func (m *Model) content(w int) string {
 		status = "in progress"
 	case cur.result != nil && cur.result.Cancelled:
 		status = "cancelled"
-	case cur.result != nil && !cur.result.OK:
-		status = "refused or failed"
+	case cur.result != nil && cur.result.Err != nil && cur.outcome != nil:
+		status, _, _ = strings.Cut(strings.ToLower(cur.outcome.Title), " (") // "refused", "no answer"…
 	}
 	parts = append(parts, m.rule(cur.title(), status, w))
+	var sections []string // separated by a blank line
 	if cur.done && cur.result != nil {
 		// What came out leads: on a short pane it is what must be seen.
-		parts = append(parts, m.outcome(cur, tw), "")
+		sections = append(sections, m.outcome(cur, tw))
 	}
 	if text := cur.asked(); text != "" {
-		parts = append(parts, block(s.Text.Render(tidy(text)), tw))
+		sections = append(sections, block(s.Text.Render(tidy(text)), tw))
 	}
 	if arrows := cur.arrows(); len(arrows) > 0 {
-		parts = append(parts, "", strings.Join(diagram(s, arrows, !cur.done, w), "\n"))
+		sections = append(sections, strings.Join(diagram(s, arrows, !cur.done, w), "\n"))
+	}
+	if len(sections) > 0 {
+		parts = append(parts, strings.Join(sections, "\n\n"))
 	}
 	if len(cur.notes) > 0 {
 		parts = append(parts, "")
