@@ -180,7 +180,9 @@ func authResult(a *threeds.Authentication) Result {
 	if a.AuthStatus == "C" { // once the challenge is over, the URL is history
 		r.add("challenge_url", deref(a.ChallengeURL))
 	}
-	r.add("acsChallengeMandated", a.Meta.ARes.ACSChallengeMandated)
+	if a.AuthStatus == "C" || a.AuthStatus == "D" { // the ARes's, while it stands
+		r.add("acsChallengeMandated", a.Meta.ARes.ACSChallengeMandated)
+	}
 	r.add("scheme", a.Scheme)
 	r.add("amount", sandbox.FormatAmount(a.Amount, a.Currency))
 	r.add("id", a.ID)
