@@ -266,7 +266,11 @@ func (a *App) save() tea.Cmd {
 	case err != nil:
 		return a.notify("Could not save the scenario: " + err.Error())
 	}
-	return a.notify(fmt.Sprintf("Saved %d steps to %s — replay: walletsim run %s", steps, path, path))
+	what := fmt.Sprintf("%d steps", steps)
+	if steps == 1 {
+		what = "1 step"
+	}
+	return a.notify("Saved " + what + ". Replay: walletsim run " + path)
 }
 
 func (a *App) View() string {

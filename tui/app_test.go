@@ -61,14 +61,21 @@ func (p probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return probe{m.(*tui.App)}, cmd
 }
 
-func start(t *testing.T, w, h int) *harness {
+func start(t *testing.T, w, h int) *harness { return startWith(t, w, h, nil) }
+
+// startWith starts the TUI on a session whose options tune changed.
+func startWith(t *testing.T, w, h int, tune func(*flows.Options)) *harness {
 	t.Helper()
 	clock := flows.NewManualClock(time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC))
 	sink, events := tui.Sink()
-	sess, err := flows.Open(context.Background(), flows.SandboxTarget(), flows.Options{
+	opts := flows.Options{
 		Sink: sink, Clock: clock, NewID: flows.SeededIDs(), Rand: rand.NewChaCha8([32]byte{7}), Retries: -1, Version: "test",
 		Sandbox: sandbox.Config{WebhookBackoff: 10 * time.Millisecond},
-	})
+	}
+	if tune != nil {
+		tune(&opts)
+	}
+	sess, err := flows.Open(context.Background(), flows.SandboxTarget(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -404,7 +411,7 @@ func TestResize(t *testing.T) {
 func TestQuit(t *testing.T) {
 	h := start(t, 80, 24)
 	h.until("Walk through")
-	h.key("q")
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")}) // no round trip: it ends
 	h.tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 }
 

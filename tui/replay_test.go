@@ -39,7 +39,7 @@ func TestSaveTwoDecoupledAndAnExpiry(t *testing.T) {
 	h.key("t")
 	h.until("Final result", "Could not be performed (U).", "Time ran out", "test clock +5m1s")
 	h.key("S")
-	h.until("Saved 12 steps")
+	h.until("Saved 12 steps.")
 	sc := replay(t, h.dir, 12)
 	var got []string
 	for _, st := range sc.Steps {
@@ -61,7 +61,7 @@ func TestSaveExpiryWithoutTestClock(t *testing.T) {
 	h.clock.Advance(5*time.Minute + time.Second)
 	h.until("Final result", "Could not be performed (U).")
 	h.key("S")
-	h.until("Saved 5 steps")
+	h.until("Saved 5 steps.")
 	sc := replay(t, h.dir, 5)
 	if w := sc.Steps[2].Wallet; w == nil || w.Decision != "" || sc.Steps[3].Wait <= 5*time.Minute {
 		t.Fatalf("%+v", sc.Steps)

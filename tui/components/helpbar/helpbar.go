@@ -1,6 +1,6 @@
 // Package helpbar is the TUI's last line: the keys that work right now,
 // from the focused page's and the app's key maps, or for a few seconds a
-// notice of what just happened (wrapped to two lines when it needs them).
+// notice of what just happened (wrapped to up to three lines).
 package helpbar
 
 import (
@@ -20,7 +20,7 @@ import (
 const NoticeFor = 5 * time.Second
 
 // MaxLines bounds a notice's height.
-const MaxLines = 2
+const MaxLines = 3
 
 // Model is the help bar.
 type Model struct {

@@ -234,9 +234,9 @@ func (m *Model) observe(e flows.Event) {
 	ex := e.Exchange
 	switch {
 	case ex.Response == nil && ex.Error != "":
-		m.attempt = fmt.Sprintf("attempt %d got no answer in %s; walletsim retries failed attempts", ex.Attempt, ex.Duration.Round(time.Second))
+		m.attempt = fmt.Sprintf("Attempt %d got no answer; walletsim tries again (attempt %d)…", ex.Attempt, ex.Attempt+1)
 	case ex.Response != nil && ex.Response.Status >= 500:
-		m.attempt = fmt.Sprintf("attempt %d: HTTP %d; walletsim retries failed attempts", ex.Attempt, ex.Response.Status)
+		m.attempt = fmt.Sprintf("Attempt %d: HTTP %d; walletsim tries again (attempt %d)…", ex.Attempt, ex.Response.Status, ex.Attempt+1)
 	}
 }
 
