@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -41,6 +42,29 @@ type harness struct {
 	clock *flows.ManualClock
 	sess  *flows.Session
 	dir   string
+	clip  *clipboard
+}
+
+// clipboard remembers what the app copied.
+type clipboard struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (c *clipboard) copy(text string) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.got = append(c.got, text)
+	return "sent to the test clipboard", nil
+}
+
+func (c *clipboard) last() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.got) == 0 {
+		return ""
+	}
+	return c.got[len(c.got)-1]
 }
 
 // snap asks the running program for its current screen.
@@ -81,13 +105,14 @@ func startWith(t *testing.T, w, h int, tune func(*flows.Options)) *harness {
 	}
 	t.Cleanup(sess.Close)
 	dir := t.TempDir()
+	clip := &clipboard{}
 	app := tui.New(tui.Options{Session: sess, Events: events, SaveDir: dir, Clock: clock,
-		OpenURL: func(string) error { return nil }, Copy: func(string) (string, error) { return "sent to the test clipboard", nil },
+		OpenURL: func(string) error { return nil }, Copy: clip.copy,
 		Resolve: func(string) (flows.Target, error) { return flows.SandboxTarget(), nil }})
 	t.Cleanup(app.Close)
 	tm := teatest.NewTestModel(t, probe{app}, teatest.WithInitialTermSize(w, h))
 	t.Cleanup(func() { tm.Quit() })
-	return &harness{t: t, tm: tm, clock: clock, sess: sess, dir: dir}
+	return &harness{t: t, tm: tm, clock: clock, sess: sess, dir: dir, clip: clip}
 }
 
 // key sends keys: "enter", "esc", "up", "down", "space", or runes.

@@ -67,3 +67,25 @@ func TestSaveExpiryWithoutTestClock(t *testing.T) {
 		t.Fatalf("%+v", sc.Steps)
 	}
 }
+
+// TestChallengeOnTheTestClock: t on the challenge page moves the clock to
+// just before the page expires, then past it; the code then comes too late,
+// and the session replays, the shifts saved as waits (defect 7).
+func TestChallengeOnTheTestClock(t *testing.T) {
+	h := start(t, 100, 30)
+	h.enroll()
+	h.pay("3", 0)
+	h.until("Verify it's you", "expires 10:05:00")
+	h.key("t")
+	h.until("test clock +4m50s", "Test clock moved on 4m50s")
+	h.key("t")
+	h.until("test clock +5m1s")
+	h.key(h.inboxCode(), "enter")
+	h.until("Final result", "Could not be performed (U).")
+	h.key("S")
+	h.until("Saved 6 steps.")
+	sc := replay(t, h.dir, 6)
+	if sc.Steps[2].Wait+sc.Steps[3].Wait != 5*time.Minute+time.Second {
+		t.Fatalf("waits %v and %v", sc.Steps[2].Wait, sc.Steps[3].Wait)
+	}
+}
