@@ -145,7 +145,7 @@ func (h *harness) screen() string {
 	select {
 	case s := <-ch:
 		return s
-	case <-time.After(10 * time.Second):
+	case <-time.After(30 * time.Second):
 		h.t.Fatal("the program did not answer")
 		return ""
 	}
@@ -154,7 +154,7 @@ func (h *harness) screen() string {
 // until waits until the screen shows every text, and returns it.
 func (h *harness) until(texts ...string) string {
 	h.t.Helper()
-	deadline := time.Now().Add(10 * time.Second) // a liveness guard, not a timing claim
+	deadline := time.Now().Add(30 * time.Second) // a liveness guard, not a timing claim
 	for {
 		s := h.screen()
 		all := true
@@ -232,7 +232,7 @@ func (h *harness) submit(moves int) {
 // changed waits until the screen is no longer before.
 func (h *harness) changed(before string) string {
 	h.t.Helper()
-	deadline := time.Now().Add(10 * time.Second) // a liveness guard, not a timing claim
+	deadline := time.Now().Add(30 * time.Second) // a liveness guard, not a timing claim
 	for {
 		if s := h.screen(); s != before {
 			return s
@@ -304,7 +304,7 @@ func TestBrowserChallenge(t *testing.T) {
 	t.Run("explainer", func(t *testing.T) {
 		h.t = t
 		h.key("x")
-		h.golden("screen", h.until("The merchant reads the result"))
+		h.golden("screen", h.until("── The merchant reads the result ──", "✓ Authenticated (Y)"))
 		h.key("x")
 	})
 	t.Run("inspector", func(t *testing.T) {
@@ -384,7 +384,8 @@ func TestDecoupledReject(t *testing.T) {
 func TestDecoupledExpire(t *testing.T) {
 	h := decoupled(t)
 	h.clock.Advance(5*time.Minute + time.Second)
-	h.golden("expired", h.until("Final result", "Could not be performed (U).", "Time ran out"))
+	// The notice of the card goes once the clock is past its time.
+	h.golden("expired", h.until("Final result", "Could not be performed (U).", "Time ran out", "n new purchase"))
 }
 
 func TestWalletInbox(t *testing.T) {

@@ -30,6 +30,8 @@ type Recorder struct {
 	now    func() time.Time
 	card   scenario.Card
 	steps  []scenario.Step
+	// pending are steps begun and not yet ended (by index in steps).
+	pending map[int]bool
 
 	// The purchase last authenticated: when (on the session's clock),
 	// how much of the time since is already saved as waits, and whether
@@ -57,7 +59,7 @@ func (r *Recorder) UseCard(c scenario.Card) bool {
 		return false
 	}
 	dropped := len(r.steps) > 0
-	r.card, r.steps = c, nil
+	r.card, r.steps, r.pending = c, nil, nil
 	r.started = time.Time{}
 	return dropped
 }
@@ -70,7 +72,63 @@ func (r *Recorder) Add(st scenario.Step, res flows.Result) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	switch st.Action {
+	r.note(st.Action, res)
+	st.Expect = ExpectFrom(res, st.Action == scenario.Challenge)
+	r.steps = append(r.steps, st)
+}
+
+// Step is a step begun and not yet ended (see Begin).
+type Step struct {
+	r     *Recorder
+	index int
+	card  scenario.Card
+}
+
+// Begin records a step in the order it was taken, before its result is
+// known: the wallet's decision, whose effect (the merchant reading Y or N)
+// may arrive before its own answer does. End gives it its result.
+func (r *Recorder) Begin(st scenario.Step) *Step {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.steps = append(r.steps, st)
+	if st.Action == scenario.Wallet {
+		r.answered = true
+	}
+	if r.pending == nil {
+		r.pending = map[int]bool{}
+	}
+	r.pending[len(r.steps)-1] = true
+	return &Step{r: r, index: len(r.steps) - 1, card: r.card}
+}
+
+// End records what came of a begun step; a cancelled one is dropped.
+func (s *Step) End(res flows.Result) {
+	r := s.r
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.pending[s.index] || r.card != s.card { // a new card started a new recording
+		return
+	}
+	delete(r.pending, s.index)
+	if res.Cancelled {
+		r.steps = append(r.steps[:s.index:s.index], r.steps[s.index+1:]...)
+		shifted := map[int]bool{}
+		for i := range r.pending {
+			if i > s.index {
+				i--
+			}
+			shifted[i] = true
+		}
+		r.pending = shifted
+		return
+	}
+	r.note(r.steps[s.index].Action, res)
+	r.steps[s.index].Expect = ExpectFrom(res, false)
+}
+
+// note follows the purchase a step belongs to. The caller holds mu.
+func (r *Recorder) note(action string, res flows.Result) {
+	switch action {
 	case scenario.Authenticate:
 		r.started, r.covered = r.now(), 0
 		r.decoupled, r.answered = res.Err == nil && res.TransStatus == "D", false
@@ -83,8 +141,6 @@ func (r *Recorder) Add(st scenario.Step, res flows.Result) {
 			r.catchUp(time.Second)
 		}
 	}
-	st.Expect = ExpectFrom(res, st.Action == scenario.Challenge)
-	r.steps = append(r.steps, st)
 }
 
 // Shifted records that the test clock was moved forward: the time since
@@ -156,8 +212,13 @@ func (r *Recorder) Len() int {
 func (r *Recorder) Scenario(name, description string) scenario.Scenario {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return scenario.Scenario{Name: name, Description: description, Target: r.target, Card: r.card,
-		Steps: slices.Clone(r.steps)}
+	var steps []scenario.Step
+	for i, st := range r.steps {
+		if !r.pending[i] { // a step still in flight has nothing to expect yet
+			steps = append(steps, st)
+		}
+	}
+	return scenario.Scenario{Name: name, Description: description, Target: r.target, Card: r.card, Steps: steps}
 }
 
 // ExpectFrom states what a result was, as expectations a replay must meet.

@@ -18,6 +18,7 @@ import (
 	"github.com/walletsim/walletsim/flows/scenario"
 	"github.com/walletsim/walletsim/tui/common"
 	"github.com/walletsim/walletsim/tui/components/pane"
+	"github.com/walletsim/walletsim/tui/recorder"
 )
 
 // State is where a request on the phone stands.
@@ -73,9 +74,9 @@ type (
 	}
 	// DecidedMsg is the wallet platform's answer to a decision.
 	DecidedMsg struct {
-		Request  *Request
-		Decision flows.Decision
-		Result   flows.Result
+		Request *Request
+		Result  flows.Result
+		step    *recorder.Step
 	}
 	// SMSMsg puts a message the issuer sent on the phone.
 	SMSMsg struct{ Message acs.Message }
@@ -327,20 +328,25 @@ func (m *Model) key(km tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// decide sends the cardholder's decision with seed 002's verify call.
+// decide sends the cardholder's decision with seed 002's verify call. It
+// is recorded now, in the order it was taken: the merchant may read its
+// effect before its answer arrives here.
 func (m *Model) decide(a *Request, d flows.Decision, note string) tea.Cmd {
 	a.State, a.Note = Sending, note
+	step := m.c.Recorder.Begin(scenario.Step{Action: scenario.Wallet,
+		Wallet: &scenario.WalletInput{Decision: d.Status, Reason: d.Reason}})
 	w, ctx, p := m.wallet, m.c.Ctx, a.Pending
 	return func() tea.Msg {
-		return DecidedMsg{Request: a, Decision: d, Result: w.Decide(ctx, p, d)}
+		return DecidedMsg{Request: a, Result: w.Decide(ctx, p, d), step: step}
 	}
 }
 
 func (m *Model) decided(msg DecidedMsg) {
 	a, r := msg.Request, msg.Result
 	a.Result = &r
-	m.c.Recorder.Add(scenario.Step{Action: scenario.Wallet,
-		Wallet: &scenario.WalletInput{Decision: msg.Decision.Status, Reason: msg.Decision.Reason}}, r)
+	if msg.step != nil {
+		msg.step.End(r)
+	}
 	status := r.Get("status")
 	switch {
 	case !r.OK:

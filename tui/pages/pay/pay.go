@@ -302,7 +302,7 @@ func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
 func (m *Model) start() tea.Cmd {
 	card := m.fields.cardFor(m.c.Card)
 	in := m.fields.input(card, m.channel)
-	var cmds []tea.Cmd
+	var cmds []tea.Cmd // in sequence: the card in use changes before anything is sent with it
 	if card.Number != m.c.Card.Number {
 		cmds = append(cmds, func() tea.Msg { return common.CardMsg{Card: card} })
 	}
@@ -315,7 +315,7 @@ func (m *Model) start() tea.Cmd {
 	cmds = append(cmds, m.background("Asking the 3DS server to authenticate the card…", func(ctx context.Context) tea.Msg {
 		return startedMsg{step, flow.Start(ctx)}
 	}))
-	return tea.Batch(cmds...)
+	return tea.Sequence(cmds...)
 }
 
 func (m *Model) onStarted(r flows.Result) tea.Cmd {
