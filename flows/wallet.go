@@ -126,7 +126,7 @@ func (w *WalletFlow) Manual(ctx context.Context, customerID, cardID, auth3dsID s
 
 func pendingResult(p Pending) Result {
 	r := Result{OK: true, Summary: fmt.Sprintf("%s at %s on card •••• %s is waiting for the cardholder.",
-		p.Amount(), p.Event.MerchantName, p.Event.LastFourDigits)}
+		p.Amount(), p.Event.MerchantName, p.Event.LastFourDigits), Amount: Money{p.Event.Amount, p.Event.Currency}}
 	r.add("merchant", p.Event.MerchantName)
 	r.add("amount", p.Amount())
 	r.add("card", "•••• "+p.Event.LastFourDigits)
@@ -151,7 +151,7 @@ func (w *WalletFlow) Decide(ctx context.Context, p Pending, d Decision) Result {
 		if err != nil {
 			return failure(err)
 		}
-		r := Result{OK: true, HTTPStatus: 201,
+		r := Result{OK: true, HTTPStatus: 201, Status: string(res.Status), StatusReason: res.StatusReason,
 			Summary: fmt.Sprintf("The wallet platform recorded %s.", res.Status)}
 		if res.Status != d.Status {
 			r.Summary = fmt.Sprintf("The wallet platform recorded %s instead of %s: %s", res.Status, d.Status, res.StatusReason)

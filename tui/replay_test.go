@@ -43,7 +43,7 @@ func TestSaveTwoDecoupledAndAnExpiry(t *testing.T) {
 	sc := replay(t, h.dir, 12)
 	var got []string
 	for _, st := range sc.Steps {
-		got = append(got, st.Action)
+		got = append(got, st.Action())
 	}
 	want := "enroll authenticate wallet result authenticate wallet result authenticate wallet wait wait result"
 	if strings.Join(got, " ") != want {

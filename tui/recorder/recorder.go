@@ -12,7 +12,6 @@ package recorder
 import (
 	"errors"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -72,8 +71,8 @@ func (r *Recorder) Add(st scenario.Step, res flows.Result) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.note(st.Action, res)
-	st.Expect = ExpectFrom(res, st.Action == scenario.Challenge)
+	r.note(st.Action(), res)
+	st.Expect = ExpectFrom(res, st.Challenge != nil)
 	r.steps = append(r.steps, st)
 }
 
@@ -91,7 +90,7 @@ func (r *Recorder) Begin(st scenario.Step) *Step {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.steps = append(r.steps, st)
-	if st.Action == scenario.Wallet {
+	if st.Wallet != nil {
 		r.answered = true
 	}
 	if r.pending == nil {
@@ -122,7 +121,7 @@ func (s *Step) End(res flows.Result) {
 		r.pending = shifted
 		return
 	}
-	r.note(r.steps[s.index].Action, res)
+	r.note(r.steps[s.index].Action(), res)
 	r.steps[s.index].Expect = ExpectFrom(res, false)
 }
 
@@ -168,17 +167,17 @@ func (r *Recorder) catchUp(margin time.Duration) {
 		return
 	}
 	if r.decoupled && !r.answered {
-		r.steps = append(r.steps, scenario.Step{Action: scenario.Wallet, Wallet: &scenario.WalletInput{}})
+		r.steps = append(r.steps, scenario.Step{Wallet: &scenario.WalletInput{}})
 		r.answered = true
 	}
-	r.steps = append(r.steps, scenario.Step{Action: scenario.Wait, Wait: elapsed - r.covered})
+	r.steps = append(r.steps, scenario.Step{Wait: elapsed - r.covered})
 	r.covered = elapsed
 }
 
 // expired reports whether res is an authentication the platform gave up
 // on because nobody answered in time.
 func expired(res flows.Result) bool {
-	return res.TransStatus == "U" && res.Get("failure_reason") == flows.ExpiredReason
+	return res.TransStatus == "U" && res.FailureReason == flows.ExpiredReason
 }
 
 // ErrEmpty is Save with nothing recorded.
@@ -223,7 +222,7 @@ func (r *Recorder) Scenario(name, description string) scenario.Scenario {
 
 // ExpectFrom states what a result was, as expectations a replay must meet.
 func ExpectFrom(r flows.Result, challenge bool) *scenario.Expect {
-	e := &scenario.Expect{OK: &r.OK, Status: r.HTTPStatus, TransStatus: r.TransStatus, ErrorCode: r.ErrorCode}
+	e := &scenario.Expect{OK: &r.OK, Status: r.HTTPStatus, TransStatus: scenario.TransStatus(r.TransStatus), ErrorCode: r.ErrorCode}
 	var te *client.TransportError
 	if errors.As(r.Err, &te) {
 		yes := true
@@ -243,9 +242,7 @@ func ExpectFrom(r flows.Result, challenge bool) *scenario.Expect {
 		}
 	}
 	if challenge {
-		if n, err := strconv.Atoi(r.Get("attempts_left")); err == nil {
-			e.AttemptsLeft = &n
-		}
+		e.AttemptsLeft = r.AttemptsLeft
 	}
 	return e
 }

@@ -13,9 +13,9 @@ import (
 func TestRecorder(t *testing.T) {
 	r := New("sandbox", nil)
 	r.UseCard(scenario.Card{Number: "4000000000000036", Month: 12, Year: 2030})
-	r.Add(scenario.Step{Action: scenario.Enroll, OTP: "SMS"}, flows.Result{OK: true, HTTPStatus: 200})
-	r.Add(scenario.Step{Action: scenario.Result}, flows.Result{OK: true, HTTPStatus: 200, TransStatus: "Y", ECI: "05", CAVV: "x"})
-	r.Add(scenario.Step{Action: scenario.View}, flows.Result{Cancelled: true})
+	r.Add(scenario.Step{Enroll: &scenario.OTPInput{OTP: "SMS"}}, flows.Result{OK: true, HTTPStatus: 200})
+	r.Add(scenario.Step{Result: &scenario.NoInput{}}, flows.Result{OK: true, HTTPStatus: 200, TransStatus: "Y", ECI: "05", CAVV: "x"})
+	r.Add(scenario.Step{View: &scenario.NoInput{}}, flows.Result{Cancelled: true})
 	sc := r.Scenario("mine", "")
 	if len(sc.Steps) != 2 || sc.Steps[1].Expect.TransStatus != "Y" || *sc.Steps[1].Expect.ECI != "05" || sc.Steps[1].Expect.CAVV != "present" {
 		t.Fatalf("%+v", sc.Steps)
@@ -44,8 +44,8 @@ steps:
 func actions(sc scenario.Scenario) []string {
 	var out []string
 	for _, st := range sc.Steps {
-		a := st.Action
-		if st.Action == scenario.Wait {
+		a := st.Action()
+		if st.Wait != 0 {
 			a += " " + st.Wait.String()
 		}
 		out = append(out, a)
@@ -60,12 +60,12 @@ var decoupled = flows.Result{OK: true, HTTPStatus: 200, TransStatus: "D"}
 // recorded before the decision's own answer arrives.
 func TestDecisionBeforeItsEffect(t *testing.T) {
 	r := New("sandbox", nil)
-	r.Add(scenario.Step{Action: scenario.Authenticate, Authenticate: &scenario.AuthInput{}}, decoupled)
-	step := r.Begin(scenario.Step{Action: scenario.Wallet, Wallet: &scenario.WalletInput{Decision: "REJECTED"}})
+	r.Add(scenario.Step{Authenticate: &scenario.AuthInput{}}, decoupled)
+	step := r.Begin(scenario.Step{Wallet: &scenario.WalletInput{Decision: "REJECTED"}})
 	if got := actions(r.Scenario("", "")); len(got) != 1 {
 		t.Fatalf("a step in flight is saved: %v", got)
 	}
-	r.Add(scenario.Step{Action: scenario.Result}, flows.Result{HTTPStatus: 200, TransStatus: "N"})
+	r.Add(scenario.Step{Result: &scenario.NoInput{}}, flows.Result{HTTPStatus: 200, TransStatus: "N"})
 	step.End(flows.Result{OK: true, HTTPStatus: 201})
 	sc := r.Scenario("", "")
 	if diff := cmp.Diff([]string{"authenticate", "wallet", "result"}, actions(sc)); diff != "" {
@@ -80,7 +80,7 @@ func TestDecisionBeforeItsEffect(t *testing.T) {
 // mattered; an expired request as received, then waited out.
 func TestExpiryAndShifts(t *testing.T) {
 	clock := flows.NewManualClock(time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC))
-	expired := flows.Result{HTTPStatus: 200, TransStatus: "U", Fields: []flows.Field{{Label: "failure_reason", Value: flows.ExpiredReason}}}
+	expired := flows.Result{HTTPStatus: 200, TransStatus: "U", FailureReason: flows.ExpiredReason}
 	for name, tc := range map[string]struct {
 		shifts []time.Duration
 		real   time.Duration // time that passes besides the shifts
@@ -93,13 +93,13 @@ func TestExpiryAndShifts(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := New("sandbox", clock.Now)
-			r.Add(scenario.Step{Action: scenario.Authenticate, Authenticate: &scenario.AuthInput{}}, decoupled)
+			r.Add(scenario.Step{Authenticate: &scenario.AuthInput{}}, decoupled)
 			for _, d := range tc.shifts {
 				clock.Advance(d)
 				r.Shifted()
 			}
 			clock.Advance(tc.real)
-			r.Add(scenario.Step{Action: scenario.Result}, expired)
+			r.Add(scenario.Step{Result: &scenario.NoInput{}}, expired)
 			if diff := cmp.Diff(tc.want, actions(r.Scenario("", ""))); diff != "" {
 				t.Fatal(diff)
 			}

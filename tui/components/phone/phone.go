@@ -333,7 +333,7 @@ func (m *Model) key(km tea.KeyMsg) tea.Cmd {
 // effect before its answer arrives here.
 func (m *Model) decide(a *Request, d flows.Decision, note string) tea.Cmd {
 	a.State, a.Note = Sending, note
-	step := m.c.Recorder.Begin(scenario.Step{Action: scenario.Wallet,
+	step := m.c.Recorder.Begin(scenario.Step{
 		Wallet: &scenario.WalletInput{Decision: d.Status, Reason: d.Reason}})
 	w, ctx, p := m.wallet, m.c.Ctx, a.Pending
 	return func() tea.Msg {
@@ -347,15 +347,14 @@ func (m *Model) decided(msg DecidedMsg) {
 	if msg.step != nil {
 		msg.step.End(r)
 	}
-	status := r.Get("status")
 	switch {
 	case !r.OK:
 		a.State, a.Note = Failed, "The wallet platform did not take it: "+r.String()
-	case status == string(wallet.Verified):
+	case r.Status == string(wallet.Verified):
 		a.State, a.Note = Approved, "Approved. The issuer now tells the merchant: authenticated."
-	case status == string(wallet.Rejected):
+	case r.Status == string(wallet.Rejected):
 		a.State, a.Note = Rejected, "Rejected. The merchant will be told: not authenticated."
 	default:
-		a.State, a.Note = Failed, "Reported FAILED: "+r.Get("statusReason")
+		a.State, a.Note = Failed, "Reported FAILED: "+r.StatusReason
 	}
 }

@@ -66,7 +66,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.form != nil {
 		return m.form.Init()
 	}
-	return m.run("View the enrollment", scenario.Step{Action: scenario.View}, m.flow.View)
+	return m.run("View the enrollment", scenario.Step{View: &scenario.NoInput{}}, m.flow.View)
 }
 
 func (m *Model) SetSize(w, h int) {
@@ -157,16 +157,16 @@ func (m *Model) key(km tea.KeyMsg) tea.Cmd {
 	flow := m.flow
 	switch {
 	case key.Matches(km, k.View):
-		return m.run("View the enrollment", scenario.Step{Action: scenario.View}, flow.View)
+		return m.run("View the enrollment", scenario.Step{View: &scenario.NoInput{}}, flow.View)
 	case key.Matches(km, k.Change):
 		next := issuing.SMS
 		if flow.Method() == issuing.SMS {
 			next = issuing.Email
 		}
-		return m.run("Send codes by "+string(next), scenario.Step{Action: scenario.Change, OTP: next},
+		return m.run("Send codes by "+string(next), scenario.Step{Change: &scenario.OTPInput{OTP: next}},
 			func(ctx context.Context) flows.Result { return flow.Change(ctx, next) })
 	case key.Matches(km, k.Unenroll):
-		return m.run("Unenroll", scenario.Step{Action: scenario.Unenroll}, flow.Unenroll)
+		return m.run("Unenroll", scenario.Step{Unenroll: &scenario.NoInput{}}, flow.Unenroll)
 	}
 	return nil
 }
@@ -179,7 +179,7 @@ func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
 	}
 	m.form = nil
 	method, flow := m.method, m.flow
-	return m.run("Enroll with codes by "+string(method), scenario.Step{Action: scenario.Enroll, OTP: method},
+	return m.run("Enroll with codes by "+string(method), scenario.Step{Enroll: &scenario.OTPInput{OTP: method}},
 		func(ctx context.Context) flows.Result { return flow.Enroll(ctx, method) })
 }
 
@@ -218,7 +218,7 @@ func (m *Model) hint() string {
 		return ""
 	case m.result.OK && m.flow.State() == flows.EnrollmentActive:
 		return "Enrolled by " + string(m.flow.Method()) + ". Next: " + nextPayment(m.c.Card)
-	case m.result.HTTPStatus == 400 && m.step.Action == scenario.Enroll:
+	case m.result.HTTPStatus == 400 && m.step.Enroll != nil:
 		return "Nothing changed. To change how codes are sent, manage the enrollment: esc, then 2."
 	}
 	return ""

@@ -24,12 +24,12 @@ func (m *Model) challengeKey(km tea.KeyMsg) tea.Cmd {
 	flow := m.flow
 	switch {
 	case key.Matches(km, k.Cancel):
-		step := scenario.Step{Action: scenario.Challenge, Challenge: &scenario.ChallengeInput{Cancel: true}}
+		step := scenario.Step{Challenge: &scenario.ChallengeInput{Cancel: true}}
 		return m.background("Cancelling the challenge…", func(ctx context.Context) tea.Msg {
 			return submittedMsg{step, flow.CancelChallenge(ctx)}
 		})
 	case key.Matches(km, k.OpenBrowser):
-		url := m.started.Get("challenge_url")
+		url := m.started.ChallengeURL
 		if err := m.c.OpenURL(url); err != nil {
 			return common.Notice("Open " + url + " in a browser")
 		}
@@ -48,7 +48,7 @@ func (m *Model) challengeKey(km tea.KeyMsg) tea.Cmd {
 			m.note = "Type the code first."
 			return m.code.Focus()
 		}
-		step := scenario.Step{Action: scenario.Challenge, Challenge: &scenario.ChallengeInput{Code: m.recordedCode(code)}}
+		step := scenario.Step{Challenge: &scenario.ChallengeInput{Code: m.recordedCode(code)}}
 		return m.background("Sending the code to the ACS…", func(ctx context.Context) tea.Msg {
 			return submittedMsg{step, flow.Submit(ctx, code)}
 		})

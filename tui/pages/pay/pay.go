@@ -211,7 +211,7 @@ func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		return m, m.onSubmitted(msg.r)
 	case finalMsg:
 		m.busy, m.stage, m.final = "", stageDone, &msg.r
-		m.c.Recorder.Add(scenario.Step{Action: scenario.Result}, msg.r)
+		m.c.Recorder.Add(scenario.Step{Result: &scenario.NoInput{}}, msg.r)
 		return m, func() tea.Msg { return phone.FocusMsg{} }
 	}
 	switch m.stage {
@@ -308,9 +308,9 @@ func (m *Model) start() tea.Cmd {
 	}
 	m.card, m.flow = card, m.c.Session.Purchase(in)
 	m.stage, m.form = stageBusy, nil
-	step := scenario.Step{Action: scenario.Authenticate, Authenticate: &scenario.AuthInput{
+	step := scenario.Step{Authenticate: &scenario.AuthInput{
 		Amount: in.Amount, Currency: in.Currency, Channel: m.channel, ChallengePreference: in.Preference,
-		Customer: in.Customer, CustomerDevice: in.Device}}
+		Customer: (*scenario.Customer)(in.Customer), CustomerDevice: (*scenario.Device)(in.Device)}}
 	flow := m.flow
 	cmds = append(cmds, m.background("Asking the 3DS server to authenticate the card…", func(ctx context.Context) tea.Msg {
 		return startedMsg{step, flow.Start(ctx)}
