@@ -25,17 +25,22 @@ func TestReleaseAt60PercentStops(t *testing.T) {
 	}
 }
 
-// TestApproveWithoutHolding: enter asks to confirm, esc goes back, enter
-// twice approves (for terminals without key repeat).
+// TestApproveWithoutHolding: v asks to confirm, esc goes back, y approves
+// (for terminals without key repeat). Enter does neither: an enter too many
+// through the checkout's form must not approve a purchase.
 func TestApproveWithoutHolding(t *testing.T) {
 	h := decoupled(t)
-	h.key("enter")
-	h.until("enter to confirm")
+	h.key("enter", "enter")
+	if s := h.screen(); !strings.Contains(s, "Hold space to approve") {
+		t.Fatalf("enter acted on the request:\n%s", s)
+	}
+	h.key("v")
+	h.until("walletsim demo shop? y")
 	h.key("esc")
 	s := h.until("Hold space to approve")
 	if strings.Contains(s, "Cancelled") {
 		t.Fatalf("esc left the checkout instead of the confirmation:\n%s", s)
 	}
-	h.key("enter", "enter")
+	h.key("v", "y")
 	h.until("Final result", "Authenticated (Y).", "Approved.")
 }

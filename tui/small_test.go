@@ -59,7 +59,7 @@ func TestDecoupledAt60x20(t *testing.T) {
 	h.until("Waiting for the cardholder's wallet", "press p")
 	h.key("p")
 	h.until("Approve this purchase?")
-	h.key("enter", "enter") // approve without holding: confirm
+	h.key("v", "y") // approve without holding, and confirm
 	h.until("Approved.")
 	h.key("esc")
 	h.until("Final result", "Authenticated (Y).")

@@ -77,8 +77,8 @@ func (m *Model) content() string {
 		"",
 		s.Subtitle.Render("The phone"),
 		para("Hold space to scan the fingerprint: terminals report no key release, so the scan lasts while your " +
-			"key repeat keeps sending space, and stops as soon as the repeats do. Without key repeat, press enter " +
-			"and confirm with enter. r rejects. On the embedded sandbox, t moves the test clock on: to just before " +
+			"key repeat keeps sending space, and stops as soon as the repeats do. Without key repeat, press v " +
+			"and confirm with y. r rejects. On the embedded sandbox, t moves the test clock on: to just before " +
 			"the request expires, then past it."),
 		"",
 		s.Subtitle.Render("The mouse"),

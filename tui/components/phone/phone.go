@@ -89,7 +89,7 @@ type (
 
 // New builds the phone.
 func New(c *common.Common) *Model {
-	return &Model{c: c, wallet: c.Session.Wallet(), pane: pane.New(c.Styles, ""),
+	return &Model{c: c, wallet: c.Session.Wallet(), pane: pane.New(c.Styles, "wheel, p"),
 		bar: progress.New(progress.WithSolidFill("#9D8CFF"), progress.WithoutPercentage())}
 }
 
@@ -258,7 +258,7 @@ func (m *Model) add(p flows.Pending) tea.Cmd {
 	return m.tick()
 }
 
-const waitingNote = "Hold space to approve with your fingerprint, or enter to approve without it · r to reject"
+const waitingNote = "Hold space to approve with your fingerprint (v: without it) · r to reject"
 
 func (m *Model) tick() tea.Cmd {
 	if m.ticking {
@@ -319,7 +319,7 @@ func (m *Model) key(km tea.KeyMsg) tea.Cmd {
 		}
 		return m.tick()
 	case key.Matches(km, k.Approve):
-		a.State, a.Note = Confirming, "Approve "+a.Pending.Amount()+" at "+a.Pending.Event.MerchantName+"? enter to confirm, esc to go back."
+		a.State, a.Note = Confirming, "Approve "+a.Pending.Amount()+" at "+a.Pending.Event.MerchantName+"? y to approve, esc to go back."
 	case key.Matches(km, k.Reject):
 		return m.decide(a, flows.Decision{Status: wallet.Rejected}, "Rejecting…")
 	case key.Matches(km, k.Clock) && m.c.Clock != nil:

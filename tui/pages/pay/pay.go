@@ -143,10 +143,12 @@ func (m *Model) ShortHelp() []key.Binding {
 		if m.left {
 			return []key.Binding{k.EnterField, k.Back}
 		}
+		next := k.Enter
+		next.SetHelp("enter", "next")
 		if common.InTextInput(m.form) {
-			return []key.Binding{k.Tab, k.Enter, k.LeaveField}
+			return []key.Binding{k.Tab, next, k.LeaveField}
 		}
-		return []key.Binding{k.Move, k.Tab, k.Enter, k.Back}
+		return []key.Binding{k.Move, k.Tab, next, k.Back}
 	case stageBusy, stageWallet:
 		return []key.Binding{k.Cancel}
 	case stageChallenge:

@@ -50,7 +50,7 @@ func (m *Model) walletView() string {
 	s := m.c.Styles
 	r := m.started
 	text := "The ACS answered D (decoupled): it asked the cardholder's wallet, " + m.c.OnPhone() + ", to approve " +
-		r.Amount.String() + ". Hold space to scan the fingerprint and approve (or enter, then enter again, to approve " +
+		r.Amount.String() + ". Hold space to scan the fingerprint and approve (or v, then y, to approve " +
 		"without holding), press r to reject, or let the time run out."
 	if m.c.Clock != nil {
 		text += " t moves the test clock on: to just before the request expires, then past it."
