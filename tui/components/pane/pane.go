@@ -58,9 +58,16 @@ func (m *Model) Overflows(content string) bool { return Height(content) > m.h }
 // Height is content's number of lines.
 func Height(content string) int { return strings.Count(content, "\n") + 1 }
 
-// View draws the visible part of content, exactly w×h.
+// View draws the visible part of content, exactly w×h. Lines wider than
+// the window are cut, not wrapped: wrapping here would push the last
+// lines, and the "more" line, out of sight.
 func (m *Model) View(content string) string {
 	lines := strings.Split(content, "\n")
+	for i, l := range lines {
+		if lipgloss.Width(l) > m.w {
+			lines[i] = ansi.Truncate(l, m.w, "…")
+		}
+	}
 	if len(lines) > m.h && m.h > 1 {
 		off := m.clamp(m.off, len(lines))
 		visible := append([]string(nil), lines[off:off+m.rows()]...)

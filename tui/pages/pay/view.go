@@ -13,7 +13,11 @@ import (
 func (m *Model) View() string {
 	s := m.c.Styles
 	var b strings.Builder
-	b.WriteString(s.Title.Render(m.Title()) + s.Subtle.Render("  · the merchant's checkout") + "\n\n")
+	title := s.Title.Render(m.Title())
+	if sub := s.Subtle.Render("  · the merchant's checkout"); lipgloss.Width(title+sub) <= m.w {
+		title += sub
+	}
+	b.WriteString(title + "\n\n")
 	switch m.stage {
 	case stageForm:
 		if m.left {
