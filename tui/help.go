@@ -24,16 +24,16 @@ func (a *App) ShortHelp() []key.Binding {
 		}
 		b = append(b, p.ShortHelp()...)
 	} else {
+		if a.page.WantsPhone() && !a.c.PhoneBeside && !a.typing() {
+			b = append(b, k.Phone) // the way to what the page talks about
+		}
 		if a.page.WantsPhone() {
-			b = a.phone.ShortHelp()
+			b = append(b, a.phone.ShortHelp()...)
 		}
 		b = append(b, a.page.ShortHelp()...)
 	}
 	if a.typing() {
 		return append(b, k.ForceQuit)
-	}
-	if a.page.WantsPhone() && !a.c.PhoneBeside && a.overlay == noOverlay {
-		b = append(b, k.Phone)
 	}
 	return append(b, k.Explain, k.Inspect, k.Quit, k.Help)
 }

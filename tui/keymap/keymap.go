@@ -33,7 +33,7 @@ type KeyMap struct {
 	// Page and component keys.
 	Walkthrough, Card, TypeCard key.Binding
 	Again, Cancel, OpenBrowser  key.Binding
-	Verify, ShowPhone           key.Binding
+	Verify                      key.Binding
 	View, Change, Unenroll      key.Binding
 	Manual, Run, EditPath       key.Binding
 	Scan, Reject, Approve       key.Binding
@@ -79,7 +79,6 @@ func New() KeyMap {
 		Cancel:      k("cancel", "esc"),
 		OpenBrowser: k("open in browser", "o"),
 		Verify:      k("verify", "enter"),
-		ShowPhone:   k("phone", "p"),
 		View:        k("view", "v"),
 		Change:      k("change method", "m"),
 		Unenroll:    k("unenroll", "u"),

@@ -93,12 +93,9 @@ func (m *Model) key(km tea.KeyMsg) tea.Cmd {
 
 // itemAt is the walkthrough drawn on content line y, or -1.
 func (m *Model) itemAt(y int) int {
-	line := menuTop
+	line := menuTop + lipgloss.Height(m.subtitle()) - 1
 	for i := range Walkthroughs {
-		lines := 1
-		if !m.compact() || i == m.cursor {
-			lines = 2
-		}
+		lines := lipgloss.Height(m.item(i))
 		if y >= line && y < line+lines {
 			return i
 		}
@@ -107,20 +104,33 @@ func (m *Model) itemAt(y int) int {
 	return -1
 }
 
+func (m *Model) subtitle() string {
+	return m.c.Styles.Subtle.Render(wrap("You play every party: the issuer, the merchant and the cardholder's wallet.", m.w))
+}
+
+// item draws walkthrough i: its line, and its description when there is
+// room or it is selected.
+func (m *Model) item(i int) string {
+	s := m.c.Styles
+	w := Walkthroughs[i]
+	cursor, title := "  ", s.Unselected.Render(w.Title)
+	if i == m.cursor {
+		cursor, title = s.Selected.Render("▸ "), s.Selected.Render(w.Title)
+	}
+	out := fmt.Sprintf("%s%d  %s %s", cursor, i+1, title, s.Subtle.Render("— "+w.Who))
+	if !m.compact() || i == m.cursor {
+		out += "\n" + s.Subtle.Render(lipgloss.NewStyle().PaddingLeft(7).Width(m.w).Render(w.What))
+	}
+	return out
+}
+
 func (m *Model) View() string {
 	s := m.c.Styles
 	var b strings.Builder
 	b.WriteString(s.Title.Render("Walk through a 3-D Secure journey") + "\n")
-	b.WriteString(s.Subtle.Render(wrap("You play every party: the issuer, the merchant and the cardholder's wallet.", m.w)) + "\n\n")
-	for i, w := range Walkthroughs {
-		cursor, title := "  ", s.Unselected.Render(w.Title)
-		if i == m.cursor {
-			cursor, title = s.Selected.Render("▸ "), s.Selected.Render(w.Title)
-		}
-		fmt.Fprintf(&b, "%s%d  %s %s\n", cursor, i+1, title, s.Subtle.Render("— "+w.Who))
-		if !m.compact() || i == m.cursor {
-			b.WriteString(s.Subtle.Render(lipgloss.NewStyle().PaddingLeft(7).Width(m.w).Render(w.What)) + "\n")
-		}
+	b.WriteString(m.subtitle() + "\n\n")
+	for i := range Walkthroughs {
+		b.WriteString(m.item(i) + "\n")
 	}
 	b.WriteString("\n" + s.Label.Render("Card   ") + s.Value.Render(m.c.Card.Label()) + s.Subtle.Render("   (c to change)") + "\n")
 	if m.c.Session != nil {

@@ -153,9 +153,6 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.Cancel}
 	case stageChallenge:
 		b := []key.Binding{k.Verify, k.Cancel, k.OpenBrowser}
-		if !m.c.PhoneBeside {
-			b = append(b, k.ShowPhone)
-		}
 		if m.c.Clock != nil {
 			b = append(b, k.Clock)
 		}
