@@ -5,6 +5,7 @@ package header
 
 import (
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -33,16 +34,20 @@ func (m *Model) View(crumbs ...string) string {
 	for _, c := range crumbs {
 		left += " ▸ " + c
 	}
+	// What the right side says, most important first: what goes when
+	// space is short goes from the end.
 	var right []string
 	if m.c.Shift > 0 {
-		right = append(right, s.Warn.Render("test clock +"+m.c.Shift.String()))
+		right = append(right, s.Warn.Render("test clock +"+m.c.Shift.Round(time.Second).String()))
 	}
-	right = append(right, s.HeaderInfo.Render(m.c.Session.Target.Name))
-	card := s.HeaderInfo.Render(m.c.Card.Label())
+	right = append(right, s.HeaderInfo.Render(m.c.Session.Target.Name), s.HeaderInfo.Render(m.c.Card.Label()))
 	room := m.w - 2
-	line := spread(left, strings.Join(append(right, card), s.HeaderInfo.Render(" · ")), room)
-	if lipgloss.Width(line) > room {
-		line = spread(left, strings.Join(right, s.HeaderInfo.Render(" · ")), room)
+	line := left
+	for n := len(right); n > 0; n-- {
+		if l := spread(left, strings.Join(right[:n], s.HeaderInfo.Render(" · ")), room); lipgloss.Width(l) <= room {
+			line = l
+			break
+		}
 	}
 	return s.Header.Width(max(m.w, 0)).Render(ansi.Truncate(line, max(room, 0), "…"))
 }
