@@ -30,3 +30,19 @@ func TestRefusedStepExplained(t *testing.T) {
 	}
 	h.golden("refused", s)
 }
+
+// TestWrongCodeExplained: a wrong code is drawn as the CReq and the CRes
+// that asks again, marked ✗; no RReq (issue 8, defect 4).
+func TestWrongCodeExplained(t *testing.T) {
+	h := start(t, 100, 30)
+	h.enroll()
+	h.pay("3", 0)
+	h.until("Verify it's you", "is your code to")
+	h.key(wrong(h.inboxCode()), "enter")
+	h.until("Wrong code. 2 attempts left.")
+	h.key("x")
+	s := h.until("── The cardholder types the code", "CRes: wrong code, try again")
+	if !strings.Contains(s, "✗ Wrong code.") || strings.Contains(s, "RReq (transStatus)") {
+		t.Fatalf("%s", s)
+	}
+}

@@ -332,7 +332,7 @@ func (m *Model) outcome(en *entry, w int) string {
 	s := m.c.Styles
 	r := en.result
 	mark, ms := markOf(s, en)
-	if r.OK && (r.TransStatus == "C" || r.TransStatus == "D") {
+	if r.OK && (r.TransStatus == "C" || r.TransStatus == "D") && (en.outcome == nil || !en.outcome.Failed) {
 		mark, ms = "→", s.Accent // the authentication goes on
 	}
 	var lines []string
