@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/wallet"
 )
 
@@ -34,7 +35,7 @@ func (s *Sandbox) startDecoupled(a *authn, card TestCard, now time.Time) {
 	d.event = wallet.Event{
 		ID: s.cfg.NewID(), WalletOperationID: s.cfg.NewID(),
 		CardID: card.CardID, CustomerID: CustomerID, Auth3dsID: d.auth3dsID,
-		Amount: a.amount, Currency: a.currency, Timestamp: now,
+		Amount: a.amount, Currency: a.currency, Timestamp: client.At(now),
 		MerchantName: s.cfg.MerchantName, LastFourDigits: card.LastFour(),
 		CardScheme: WebhookScheme(a.scheme), CardType: "VIRTUAL",
 	}
@@ -138,7 +139,7 @@ func (s *Sandbox) verifyResult(a *authn, req wallet.VerifyRequest, now time.Time
 		WalletOperationID: req.WalletOperationID, Verification: req.Verification,
 		Status: req.Status, StatusReason: req.StatusReason,
 		CustomerID: a.dec.event.CustomerID, CardID: a.dec.event.CardID, Auth3dsID: a.dec.auth3dsID,
-		CreationTime: now.UTC().Truncate(time.Second),
+		CreationTime: client.At(now.UTC().Truncate(time.Second)),
 	}
 }
 
@@ -236,7 +237,7 @@ func (s *Sandbox) listPending(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
-	slices.SortFunc(out, func(a, b wallet.Pending) int { return a.Timestamp.Compare(b.Timestamp) })
+	slices.SortFunc(out, func(a, b wallet.Pending) int { return a.Timestamp.Compare(b.Timestamp.Time) })
 	writeJSON(w, http.StatusOK, map[string]any{"authentications": out})
 }
 
@@ -272,7 +273,7 @@ func (s *Sandbox) SetWebhook(url string, key []byte) {
 // backoff. The caller holds s.mu.
 func (s *Sandbox) sendEvent(ev wallet.Event) {
 	target := s.webhook
-	rec := &Delivery{EventID: ev.ID, Auth3dsID: ev.Auth3dsID, URL: target.URL, UpdatedAt: ev.Timestamp}
+	rec := &Delivery{EventID: ev.ID, Auth3dsID: ev.Auth3dsID, URL: target.URL, UpdatedAt: ev.Timestamp.Time}
 	s.deliveries = append(s.deliveries, rec)
 	if len(s.deliveries) > maxDeliveries {
 		s.deliveries = s.deliveries[len(s.deliveries)-maxDeliveries:]

@@ -298,7 +298,7 @@ func (m *Model) request(a *Request, width int) string {
 	b.WriteString("Card •••• " + p.Event.LastFourDigits + "\n")
 	if a.State == Waiting || a.State == Scanning {
 		left := p.TimeLeft(m.c.Now())
-		total := max(p.ExpiresAt.Sub(p.Event.Timestamp), time.Second)
+		total := max(p.ExpiresAt.Sub(p.Since), time.Second)
 		m.bar.Width = max(width-17, 6)
 		fmt.Fprintf(&b, "%s %s left\n", m.bar.ViewAs(float64(left)/float64(total)), clock(left))
 		b.WriteString(m.fingerprint(a) + "\n")
