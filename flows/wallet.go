@@ -132,6 +132,7 @@ func pendingResult(p Pending) Result {
 
 // Decide reports the cardholder's decision on p with seed 002's verify call.
 func (w *WalletFlow) Decide(ctx context.Context, p Pending, d Decision) Result {
+	var recorded wallet.Status
 	r := w.s.step(ctx, FlowWallet, "decide", explainDecide(d), func(ctx context.Context) Result {
 		req := wallet.VerifyRequest{
 			WalletOperationID: p.Event.WalletOperationID,
@@ -145,6 +146,7 @@ func (w *WalletFlow) Decide(ctx context.Context, p Pending, d Decision) Result {
 		if err != nil {
 			return failure(err)
 		}
+		recorded = res.Status
 		r := Result{OK: true, HTTPStatus: 201,
 			Summary: fmt.Sprintf("The wallet platform recorded %s.", res.Status)}
 		if res.Status != d.Status {
@@ -157,6 +159,7 @@ func (w *WalletFlow) Decide(ctx context.Context, p Pending, d Decision) Result {
 		return r
 	})
 	if r.OK {
+		w.s.decisions.add(decision{event: p.Event, status: recorded, at: w.s.Now()})
 		w.set(WalletAnswered)
 	}
 	return r

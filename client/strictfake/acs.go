@@ -13,10 +13,16 @@ import (
 	"time"
 )
 
-// Message is an SMS or email the issuer sent the cardholder.
+// Message is an SMS or email the issuer sent the cardholder, with the
+// challenge page it is for (what the cardholder's browser has open).
 type Message struct {
 	AuthenticationID, Channel, To, Code string
+	ChallengeURL                        string
 }
+
+// Challenges delivers each message as it is sent, for a test playing the
+// cardholder (it holds the last 64 unread).
+func (s *Server) Challenges() <-chan Message { return s.challenges }
 
 // Outbox lists the messages sent to the cardholder, oldest first.
 func (s *Server) Outbox() []Message {
@@ -42,7 +48,12 @@ func (s *Server) startChallenge(a *auth) {
 	a.otp, a.attempts = fmt.Sprintf("%06d", (s.seq*7919)%1000000), 3
 	a.expires = s.cfg.Now().Add(s.cfg.Expiry)
 	s.byACS[a.acsTransID] = a
-	s.outbox = append(s.outbox, Message{AuthenticationID: a.id, Channel: method, To: destination(CardholderID, method), Code: a.otp})
+	msg := Message{AuthenticationID: a.id, Channel: method, To: destination(CardholderID, method), Code: a.otp, ChallengeURL: s.challengeURL(a)}
+	s.outbox = append(s.outbox, msg)
+	select {
+	case s.challenges <- msg:
+	default: // nobody is reading: the outbox has it
+	}
 }
 
 // challengeURL is where the cardholder's browser goes: this ACS's page, in

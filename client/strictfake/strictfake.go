@@ -85,6 +85,7 @@ type Server struct {
 	byACS       map[string]*auth
 	byAuth3ds   map[string]*auth
 	outbox      []Message
+	challenges  chan Message
 	webhook     webhookTarget
 	deliveries  []Delivery
 	seq         int
@@ -102,6 +103,7 @@ func New(cfg Config) *Server {
 		cfg: cfg, deviate: map[Deviation]bool{}, done: make(chan struct{}),
 		enrollments: map[enrollKey]string{}, auths: map[string]*auth{}, byACS: map[string]*auth{},
 		byAuth3ds: map[string]*auth{}, webhook: webhookTarget{url: cfg.WebhookURL, key: cfg.HMACKey},
+		challenges: make(chan Message, 64),
 	}
 	for _, d := range cfg.Deviations {
 		s.deviate[d] = true

@@ -50,9 +50,10 @@ type VerifyRequest struct {
 	StatusReason      string       `json:"statusReason,omitempty"`
 }
 
-// Verification names the mechanism used.
+// Verification names the mechanism used. An empty Method is left out of
+// the body (a negative test's "no method"), not sent as "".
 type Verification struct {
-	Method Method `json:"method"`
+	Method Method `json:"method,omitempty"`
 }
 
 // VerifyResult is the 201 body, decoded leniently but for what walletsim

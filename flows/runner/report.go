@@ -11,12 +11,15 @@ import (
 // StepLine is a step as one line of text: "✓ 3 authenticate — Challenge
 // required (C)…" or "✗ …" with the failed expectations on the next lines.
 func StepLine(sr *StepResult) string {
-	mark := "✓"
-	if !sr.OK() {
+	mark, skipped := "✓", ""
+	switch {
+	case !sr.OK():
 		mark = "✗"
+	case sr.Result.Skipped:
+		mark, skipped = "–", "skipped: "
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %d %s — %s", mark, sr.Index, sr.Action, sr.Result.String())
+	fmt.Fprintf(&b, "%s %d %s — %s%s", mark, sr.Index, sr.Action, skipped, sr.Result.String())
 	for _, f := range sr.Failures {
 		fmt.Fprintf(&b, "\n    line %d: %s", sr.ExpectLine, f)
 	}
@@ -34,8 +37,25 @@ func WriteSummary(w io.Writer, r *Report) {
 		}
 		fmt.Fprintf(w, "%s %s (%s): %s\n", strings.ToUpper(s.Status), s.Name, s.File, s.why())
 	}
-	fmt.Fprintf(w, "%d scenarios: %d passed, %d failed, %d errors in %s\n",
-		len(r.Scenarios), r.Passed, r.Failed, r.Errors, r.Duration.Round(1e6))
+	skipped := ""
+	if n := r.SkippedSteps(); n > 0 {
+		skipped = fmt.Sprintf(" (%d steps skipped: not possible on the target)", n)
+	}
+	fmt.Fprintf(w, "%d scenarios: %d passed, %d failed, %d errors%s in %s\n",
+		len(r.Scenarios), r.Passed, r.Failed, r.Errors, skipped, r.Duration.Round(1e6))
+}
+
+// SkippedSteps counts the steps not done because the target cannot do them.
+func (r *Report) SkippedSteps() int {
+	n := 0
+	for _, s := range r.Scenarios {
+		for _, st := range s.Steps {
+			if st.Result.Skipped {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // why says in one line why a scenario did not pass.
@@ -75,6 +95,7 @@ type jsonStep struct {
 	Line        int               `json:"line"`
 	Action      string            `json:"action"`
 	OK          bool              `json:"ok"`
+	Skipped     bool              `json:"skipped,omitempty"` // not possible on the target; summary says why
 	Summary     string            `json:"summary"`
 	HTTPStatus  int               `json:"http_status,omitempty"`
 	TransStatus string            `json:"trans_status,omitempty"`
@@ -94,7 +115,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 			DurationMS: s.Duration.Milliseconds(), Steps: []jsonStep{}}
 		for _, st := range s.Steps {
 			res := st.Result
-			step := jsonStep{Index: st.Index, Line: st.Line, Action: st.Action, OK: st.OK(), Summary: res.Summary,
+			step := jsonStep{Index: st.Index, Line: st.Line, Action: st.Action, OK: st.OK(), Skipped: res.Skipped, Summary: res.Summary,
 				HTTPStatus: res.HTTPStatus, TransStatus: res.TransStatus, ECI: res.ECI, CAVV: res.CAVV,
 				ErrorCode: res.ErrorCode, Failures: st.Failures, Error: st.Error}
 			for _, f := range res.FieldErrors {

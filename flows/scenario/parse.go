@@ -361,8 +361,8 @@ func (p *parser) challenge(n *yaml.Node, f string) *ChallengeInput {
 	p.mapping(n, f+".", map[string]func(*yaml.Node, string){
 		"code": func(n *yaml.Node, f string) {
 			c.Code = p.str(n, f)
-			if n.Kind == yaml.ScalarNode && c.Code != CodeInbox && c.Code != CodeWrong && !digits.MatchString(c.Code) {
-				p.fail(n, f, `must be "inbox", "wrong" or the digits to type`)
+			if n.Kind == yaml.ScalarNode && c.Code != CodeInbox && c.Code != CodeWrong && c.Code != CodeBrowser && !digits.MatchString(c.Code) {
+				p.fail(n, f, `must be "inbox", "wrong", "browser" or the digits to type`)
 			}
 		},
 		"cancel": func(n *yaml.Node, f string) { c.Cancel = p.boolean(n, f) },

@@ -87,11 +87,15 @@ type AuthInput struct {
 const (
 	CodeInbox = "inbox" // the code the cardholder received
 	CodeWrong = "wrong" // any code but that one
+	// CodeBrowser: the cardholder answers the challenge in a real browser;
+	// the step waits for the ACS to send them back to return_url (on a
+	// target without sandbox extensions).
+	CodeBrowser = "browser"
 )
 
 // ChallengeInput is what the cardholder does on the challenge page.
 type ChallengeInput struct {
-	Code   string // CodeInbox, CodeWrong or the digits to type
+	Code   string // CodeInbox, CodeWrong, CodeBrowser or the digits to type
 	Cancel bool
 }
 
