@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/walletsim/walletsim/client"
@@ -66,11 +65,13 @@ func resultOf(req wallet.VerifyRequest) (transStatus, failure string) {
 
 // walletAuth checks the wallet's bearer token.
 func (s *Sandbox) walletAuth(r *http.Request) bool {
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && strings.TrimSpace(token) != "" && (s.cfg.Require.WalletToken == "" || token == s.cfg.Require.WalletToken)
+	token, ok := bearerToken(r.Header.Get("Authorization"))
+	return ok && (s.cfg.Require.WalletToken == "" || token == s.cfg.Require.WalletToken)
 }
 
-// verify serves POST /customers/{customerId}/prepaid/cards/{cardId}/3ds-authentications/{auth3dsId}.
+// verify serves POST /customers/{customerId}/prepaid/cards/{cardId}/3ds-authentications/{auth3dsId}
+// in the seed's order: credentials, then the body (so that the seed's 400
+// example comes with any ids), then the ids.
 func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
 	if !s.walletAuth(r) {
 		apiWallet.writeError(w, http.StatusUnauthorized, "")
@@ -82,6 +83,15 @@ func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req, fieldErrs := decodeVerify(body)
+	fieldErrors := func(errs []walletFieldError) {
+		e := walletError(http.StatusBadRequest, "")
+		e.Error.FieldErrors = errs
+		writeJSON(w, http.StatusBadRequest, e)
+	}
+	if len(fieldErrs) > 0 {
+		fieldErrors(fieldErrs)
+		return
+	}
 	now := s.cfg.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -90,13 +100,8 @@ func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
 		apiWallet.writeError(w, http.StatusNotFound, "")
 		return
 	}
-	if len(fieldErrs) == 0 && req.WalletOperationID != a.dec.event.WalletOperationID {
-		fieldErrs = append(fieldErrs, walletFieldError{"walletOperationId", "does not match the pending 3DS authentication"})
-	}
-	if len(fieldErrs) > 0 {
-		e := walletError(http.StatusBadRequest, "")
-		e.Error.FieldErrors = fieldErrs
-		writeJSON(w, http.StatusBadRequest, e)
+	if req.WalletOperationID != a.dec.event.WalletOperationID {
+		fieldErrors([]walletFieldError{{"walletOperationId", "does not match the pending 3DS authentication"}})
 		return
 	}
 	s.settle(a, now)

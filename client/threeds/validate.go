@@ -41,6 +41,33 @@ func MsgIn[T ~string](values []T) string {
 	return "The value must be one of: " + strings.Join(s, ", ") + "."
 }
 
+// MsgEmpty is the message seed 004's rule for field gives a value sent as
+// an empty string: "" where an empty value counts as absent instead (the
+// required fields, which are then missing, and those with a default).
+func MsgEmpty(field string) string {
+	switch field {
+	case "name", "customer.mobile", "customer_device.user_agent", "customer_device.accept_header", "customer_device.language":
+		return MsgMinLen(1)
+	case "customer.name":
+		return MsgMinLen(2)
+	case "customer.email":
+		return MsgEmail
+	case "customer_device.ip_address":
+		return MsgIP
+	case "customer_device.color_depth":
+		return MsgIn(ColorDepths)
+	case "customer_device.timezone":
+		return MsgTimezone
+	}
+	switch prefix, name, _ := strings.Cut(field, "."); {
+	case prefix != "billing_address" && prefix != "shipping_address":
+		return ""
+	case name == "country":
+		return MsgCountry
+	}
+	return MsgMinLen(1) // city, line_1, line_2, postal_code, state
+}
+
 // ColorDepths are the values seed 004 allows for customer_device.color_depth.
 var ColorDepths = []string{"1", "4", "8", "15", "16", "24", "32", "48"}
 
