@@ -70,11 +70,12 @@ type Server struct {
 	// URL is the three APIs' base URL; ACSURL the ACS's.
 	URL, ACSURL string
 
-	cfg      Config
-	api, acs *httptest.Server
-	deviate  map[Deviation]bool
-	wg       sync.WaitGroup
-	done     chan struct{}
+	cfg       Config
+	api, acs  *httptest.Server
+	deviate   map[Deviation]bool
+	wg        sync.WaitGroup
+	done      chan struct{}
+	closeOnce sync.Once
 
 	mu          sync.Mutex
 	requests    []Request
@@ -114,12 +115,15 @@ func New(cfg Config) *Server {
 	return s
 }
 
-// Close stops both servers and waits for webhook deliveries in flight.
+// Close stops both servers and waits for webhook deliveries in flight. It
+// may be called more than once.
 func (s *Server) Close() {
-	close(s.done)
-	s.api.Close()
-	s.acs.Close()
-	s.wg.Wait()
+	s.closeOnce.Do(func() {
+		close(s.done)
+		s.api.Close()
+		s.acs.Close()
+		s.wg.Wait()
+	})
 }
 
 // Requests lists what the API server received, in order.

@@ -53,7 +53,7 @@ Without a command, walletsim opens its terminal UI on the sandbox (or on
 	f.StringVar(&tuiOpts.config, "config", "", "profiles file (default $XDG_CONFIG_HOME/walletsim/config.yaml)")
 	f.StringVar(&tuiOpts.log, "log", "", "write diagnostics to this file (nothing is written to the terminal)")
 	root.SetVersionTemplate("walletsim {{.Version}}\n")
-	root.AddCommand(newSandboxCmd(), newRunCmd(), newProfilesCmd())
+	root.AddCommand(newSandboxCmd(), newRunCmd(), newCheckCmd(), newProfilesCmd())
 	return root
 }
 
