@@ -87,9 +87,10 @@ func (e *EnrollmentFlow) run(ctx context.Context, step string, explain *Explanat
 		if err != nil {
 			return failure(err)
 		}
-		r := Result{OK: true, HTTPStatus: 200, Summary: env.Message}
+		r := Result{OK: true, HTTPStatus: 200, Summary: env.Message, Message: env.Message}
 		r.add("message", env.Message)
 		for _, d := range env.Data {
+			r.OTPMethod, r.Destination, r.Status = d.OTPDeliveryMethod, d.Destination, d.Status
 			r.add("otp_delivery_method", string(d.OTPDeliveryMethod))
 			r.add("destination", d.Destination)
 			r.add("status", d.Status)

@@ -72,17 +72,17 @@ func TestBrowserChallengeFlow(t *testing.T) {
 	if r := en.Enroll(ctx, issuing.SMS); !r.OK {
 		t.Fatal(r)
 	}
-	if r := en.View(ctx); !r.OK || r.Get("destination") != "+966******001" {
+	if r := en.View(ctx); !r.OK || r.Destination != "+966******001" {
 		t.Fatal(r)
 	}
 	p := s.Purchase(purchaseOf(tc, threeds.Browser))
 	if r := p.Start(ctx); r.TransStatus != "C" || p.State() != flows.PurchaseChallenge {
 		t.Fatalf("start: %v, state %s", r, p.State())
 	}
-	if r := p.ReadChallenge(ctx); !r.OK || r.Get("amount") != "SAR 49.99" {
+	if r := p.ReadChallenge(ctx); !r.OK || r.Amount.String() != "SAR 49.99" {
 		t.Fatal(r)
 	}
-	if r := p.Submit(ctx, "000000"); r.TransStatus != "C" || r.Get("attempts_left") != "2" {
+	if r := p.Submit(ctx, "000000"); r.TransStatus != "C" || r.AttemptsLeft == nil || *r.AttemptsLeft != 2 {
 		t.Fatalf("wrong code: %v", r)
 	}
 	msg, r := p.CodeFromInbox(ctx, card.CardholderID)
@@ -150,7 +150,7 @@ func TestDecoupledReject(t *testing.T) {
 
 func TestDecoupledFailedExpired(t *testing.T) {
 	_, final := decoupled(t, flows.Expired)
-	if final.TransStatus != "U" || final.Get("failure_reason") != "3DS authentication request has expired." {
+	if final.TransStatus != "U" || final.FailureReason != "3DS authentication request has expired." {
 		t.Fatalf("%+v", final)
 	}
 }

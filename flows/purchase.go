@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/walletsim/walletsim/client/acs"
-	"github.com/walletsim/walletsim/client/sandbox"
 	"github.com/walletsim/walletsim/client/threeds"
 )
 
@@ -150,23 +150,26 @@ func (p *PurchaseFlow) request() threeds.AuthenticateRequest {
 // cardholder was not authenticated (N, R, U).
 func authResult(a *threeds.Authentication) Result {
 	ok := a.AuthStatus == "Y" || a.AuthStatus == "A" || a.AuthStatus == "C" || a.AuthStatus == "D"
-	r := Result{OK: ok, HTTPStatus: 200, TransStatus: a.AuthStatus, ECI: deref(a.ECI), CAVV: deref(a.AuthValue)}
+	r := Result{OK: ok, HTTPStatus: 200, TransStatus: a.AuthStatus, ECI: deref(a.ECI), CAVV: deref(a.AuthValue),
+		Status: a.Status, Message: a.Message, FailureReason: deref(a.FailureReason),
+		ChallengeMandated: a.Meta.ARes.ACSChallengeMandated, Amount: Money{a.Amount, a.Currency}}
+	if a.AuthStatus == "C" { // once the challenge is over, the URL is history
+		r.ChallengeURL = deref(a.ChallengeURL)
+	}
 	r.Summary = TransStatusText(a.AuthStatus) + "."
 	if r.ECI != "" {
 		r.Summary += " ECI " + r.ECI + "."
 	}
-	r.add("transStatus", a.AuthStatus)
-	r.add("status", a.Status)
-	r.add("message", a.Message)
+	r.add("transStatus", r.TransStatus)
+	r.add("status", r.Status)
+	r.add("message", r.Message)
 	r.add("ECI", r.ECI)
 	r.add("CAVV", r.CAVV)
-	r.add("failure_reason", deref(a.FailureReason))
-	if a.AuthStatus == "C" { // once the challenge is over, the URL is history
-		r.add("challenge_url", deref(a.ChallengeURL))
-	}
-	r.add("acsChallengeMandated", a.Meta.ARes.ACSChallengeMandated)
+	r.add("failure_reason", r.FailureReason)
+	r.add("challenge_url", r.ChallengeURL)
+	r.add("acsChallengeMandated", r.ChallengeMandated)
 	r.add("scheme", a.Scheme)
-	r.add("amount", sandbox.FormatAmount(a.Amount, a.Currency))
+	r.add("amount", r.Amount.String())
 	r.add("id", a.ID)
 	return r
 }
@@ -222,13 +225,15 @@ func (p *PurchaseFlow) challengeResult(ch *acs.Challenge) Result {
 	p.mu.Lock()
 	p.challenge = ch
 	p.mu.Unlock()
-	r := Result{OK: true, HTTPStatus: 200, Summary: ch.Message, TransStatus: ch.TransStatus}
+	left := ch.AttemptsLeft
+	r := Result{OK: true, HTTPStatus: 200, Summary: ch.Message, TransStatus: ch.TransStatus,
+		AttemptsLeft: &left, Amount: Money{ch.Amount, ch.Currency}}
 	r.add("merchant", ch.Merchant)
-	r.add("amount", ch.AmountDisplay)
+	r.add("amount", ch.AmountDisplay) // as the ACS's page shows it
 	r.add("card", "•••• "+ch.CardLastFour)
 	r.add("sent by", ch.Channel)
 	r.add("to", ch.Destination)
-	r.add("attempts_left", fmt.Sprint(ch.AttemptsLeft))
+	r.add("attempts_left", strconv.Itoa(left))
 	r.add("transStatus", ch.TransStatus)
 	return r
 }

@@ -7,27 +7,48 @@ import (
 	"maps"
 	"net"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/issuing"
+	"github.com/walletsim/walletsim/client/sandbox"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
 )
 
 // Result is how a step ended, in terms a person (or a scenario's
-// expectations) can check.
+// expectations) can check. Other packages read its typed fields; Fields
+// is the same story as labelled text, for display only.
 type Result struct {
 	OK      bool
 	Summary string // one line, plain words
 	// HTTPStatus is the final answer's status (0 when there was none).
 	HTTPStatus int
-	// Fields are the values that matter, in display order.
+	// Fields are the values that matter, labelled, in display order.
 	Fields []Field
+
+	// What the API's answer said, when the step got one.
+	Status       string // the status word: the enrollment's (ACTIVE), the authentication's (authenticated), the wallet decision's (VERIFIED)
+	StatusReason string // the wallet platform's reason for its status
+	Message      string // the issuer's or the 3DS server's message
+
 	// Authentication results, when the step has one.
-	TransStatus string
-	ECI         string
-	CAVV        string
+	TransStatus       string
+	ECI               string
+	CAVV              string
+	FailureReason     string // why the authentication did not succeed
+	ChallengeURL      string // the ACS's challenge page, while it waits (C)
+	ChallengeMandated string // the ACS's acsChallengeMandated: Y or N
+	// AttemptsLeft is how many codes the challenge page still takes; nil
+	// when the step read no challenge page.
+	AttemptsLeft *int
+	Amount       Money // the purchase's amount
+
+	// Enrollment results.
+	OTPMethod   issuing.OTPMethod
+	Destination string // where one-time codes go, masked
+
 	// Errors: the API's code and bad fields, or a transport or validation
 	// failure; Err is the underlying error.
 	ErrorCode   string
@@ -42,19 +63,70 @@ type Result struct {
 // Skip is a step not done on this target, with the reason.
 func Skip(reason string) Result { return Result{Skipped: true, Summary: reason} }
 
-// Field is one labelled value of a Result.
+// Field is one labelled value of a Result, for display.
 type Field struct {
 	Label, Value string
 }
 
-// Get returns the value of the field labelled label.
-func (r Result) Get(label string) string {
-	for _, f := range r.Fields {
-		if f.Label == label {
-			return f.Value
+// Money is an amount in minor units of an ISO 4217 currency.
+type Money struct {
+	Minor    int64
+	Currency string
+}
+
+// String is the amount with its currency ("SAR 49.99"), or "" for none.
+func (m Money) String() string {
+	if m == (Money{}) {
+		return ""
+	}
+	return sandbox.FormatAmount(m.Minor, m.Currency)
+}
+
+// MaxMoney bounds what ParseMoney takes, in major units.
+const MaxMoney = 1_000_000_000
+
+//lint:ignore ST1005 a sentence for the person who typed the amount
+var errNotAmount = errors.New("Enter an amount such as 49.99.")
+
+// ParseMoney reads an amount typed in major units ("49.99") as minor
+// units of currency, exactly: as a decimal string, never through a float
+// (where 49.9900000001 once passed as 4999). Its errors are sentences
+// for the person who typed it.
+func ParseMoney(s, currency string) (Money, error) {
+	decimals := sandbox.CurrencyDecimals(currency)
+	whole, frac, _ := strings.Cut(strings.TrimSpace(s), ".")
+	if whole+frac == "" || !digitsOnly(whole) || !digitsOnly(frac) {
+		return Money{}, errNotAmount
+	}
+	if len(frac) > decimals {
+		if strings.Trim(frac[decimals:], "0") != "" {
+			return Money{}, fmt.Errorf("%s has %d decimals.", currency, decimals) //lint:ignore ST1005 a sentence for the person who typed it
+		}
+		frac = frac[:decimals]
+	}
+	frac += strings.Repeat("0", decimals-len(frac))
+	whole = strings.TrimLeft(whole, "0")
+	if len(whole) > len(strconv.Itoa(MaxMoney)) {
+		return Money{}, errNotAmount
+	}
+	scale := int64(1)
+	for range decimals {
+		scale *= 10
+	}
+	minor, _ := strconv.ParseInt(whole+frac, 10, 64) // at most 13 digits
+	if minor <= 0 || minor > MaxMoney*scale {
+		return Money{}, errNotAmount
+	}
+	return Money{minor, currency}, nil
+}
+
+func digitsOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
 		}
 	}
-	return ""
+	return true
 }
 
 func (r *Result) add(label, value string) {

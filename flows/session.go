@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -334,7 +335,7 @@ func (s *Session) emit(e Event) {
 // observe turns a client exchange into an event of the step that made it
 // (the tag "flow/step" travels in the call's context).
 func (s *Session) observe(ex client.Exchange) {
-	flow, step := splitTag(ex.Tag)
+	flow, step, _ := strings.Cut(ex.Tag, "/")
 	s.emit(Event{Flow: flow, Step: step, Kind: Exchanged, Exchange: &ex})
 }
 
@@ -355,15 +356,6 @@ func (s *Session) step(ctx context.Context, flow, name string, explain *Explanat
 	r := run(client.WithTag(ctx, flow+"/"+name))
 	s.emit(Event{Flow: flow, Step: name, Kind: Finished, Result: &r, Explain: outcomeExplanation(flow, name, r)})
 	return r
-}
-
-func splitTag(tag string) (string, string) {
-	for i := 0; i < len(tag); i++ {
-		if tag[i] == '/' {
-			return tag[:i], tag[i+1:]
-		}
-	}
-	return tag, ""
 }
 
 // machine is a flow's state; a change is reported as an event.

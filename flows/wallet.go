@@ -120,7 +120,7 @@ func (w *WalletFlow) Manual(ctx context.Context, customerID, cardID, auth3dsID s
 
 func pendingResult(p Pending) Result {
 	r := Result{OK: true, Summary: fmt.Sprintf("%s at %s on card •••• %s is waiting for the cardholder.",
-		p.Amount(), p.Event.MerchantName, p.Event.LastFourDigits)}
+		p.Amount(), p.Event.MerchantName, p.Event.LastFourDigits), Amount: Money{p.Event.Amount, p.Event.Currency}}
 	r.add("merchant", p.Event.MerchantName)
 	r.add("amount", p.Amount())
 	r.add("card", "•••• "+p.Event.LastFourDigits)
@@ -132,7 +132,6 @@ func pendingResult(p Pending) Result {
 
 // Decide reports the cardholder's decision on p with seed 002's verify call.
 func (w *WalletFlow) Decide(ctx context.Context, p Pending, d Decision) Result {
-	var recorded wallet.Status
 	r := w.s.step(ctx, FlowWallet, "decide", explainDecide(d), func(ctx context.Context) Result {
 		req := wallet.VerifyRequest{
 			WalletOperationID: p.Event.WalletOperationID,
@@ -146,8 +145,7 @@ func (w *WalletFlow) Decide(ctx context.Context, p Pending, d Decision) Result {
 		if err != nil {
 			return failure(err)
 		}
-		recorded = res.Status
-		r := Result{OK: true, HTTPStatus: 201,
+		r := Result{OK: true, HTTPStatus: 201, Status: string(res.Status), StatusReason: res.StatusReason,
 			Summary: fmt.Sprintf("The wallet platform recorded %s.", res.Status)}
 		if res.Status != d.Status {
 			r.Summary = fmt.Sprintf("The wallet platform recorded %s instead of %s: %s", res.Status, d.Status, res.StatusReason)
@@ -159,7 +157,7 @@ func (w *WalletFlow) Decide(ctx context.Context, p Pending, d Decision) Result {
 		return r
 	})
 	if r.OK {
-		w.s.decisions.add(decision{event: p.Event, status: recorded, at: w.s.Now()})
+		w.s.decisions.add(decision{event: p.Event, status: wallet.Status(r.Status), at: w.s.Now()})
 		w.set(WalletAnswered)
 	}
 	return r

@@ -133,6 +133,14 @@ func TestPurchaseAmount(t *testing.T) {
 	if s, b := e.do("POST", "/v1/3ds", h, `{"amount":"ten","currency":"riyal"}`); s != 422 || !strings.Contains(b, `"amount":["The value must be an integer."]`) || !strings.Contains(b, `"currency"`) {
 		t.Fatalf("bad purchase: %d %s", s, b)
 	}
+	// The same rules as the client's (threeds.ValidateCreate), with seed 004's words.
+	long := strings.Repeat("x", 256)
+	if s, b := e.do("POST", "/v1/3ds", h, `{"amount":0,"currency":"sar","description":"`+long+`"}`); s != 422 ||
+		!strings.Contains(b, `"amount":["The value must be at least 1."]`) ||
+		!strings.Contains(b, `"currency":["The value must be an ISO 4217 currency code such as SAR."]`) ||
+		!strings.Contains(b, `"description":["The value must be at most 255 characters long."]`) {
+		t.Fatalf("bad purchase: %d %s", s, b)
+	}
 }
 
 // TestEviction: under a long run, finished authentications beyond the cap

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -183,8 +182,6 @@ func decide(o Outcome, ch threeds.Channel, pref threeds.ChallengePreference, enr
 	}
 	return decision{transStatus: "Y"}
 }
-
-var currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
 
 // validID reports whether an authentication id matches
 // ^[A-Za-z0-9._~-]{1,100}$ (a loop: this runs on every authenticate).
@@ -584,16 +581,13 @@ func (s *Sandbox) createPurchase(w http.ResponseWriter, r *http.Request) {
 	amount, _ := f.integer(obj, "amount", "amount")
 	currency := f.str(obj, "currency", "currency")
 	desc := f.str(obj, "description", "description")
-	if _, typeErr := f.errs["amount"]; !typeErr && amount < 1 {
-		f.fail("amount", threeds.MsgMin(1))
+	for _, fe := range threeds.ValidateCreate(threeds.CreateRequest{Amount: int64(amount), Currency: currency, Description: desc}) {
+		if _, typeErr := f.errs[fe.Field]; !typeErr {
+			f.fail(fe.Field, fe.Message)
+		}
 	}
 	if currency == "" {
 		currency = defaultCurrency
-	} else if !currencyRE.MatchString(currency) {
-		f.fail("currency", "The value must be an ISO 4217 currency code such as SAR.")
-	}
-	if len([]rune(desc)) > 255 {
-		f.fail("description", threeds.MsgMaxLen(255))
 	}
 	if f.errs != nil {
 		writeJSON(w, http.StatusUnprocessableEntity, threeDSError{Message: "Data validation failed", Errors: f.errs})

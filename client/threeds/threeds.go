@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -193,17 +192,8 @@ type CreateRequest struct {
 // extension POST /v1/3ds.
 func (c *Client) Create(ctx context.Context, req CreateRequest) (*Authentication, error) {
 	const op = "threeds.Create"
-	var fe client.FieldErrors
-	if req.Amount < 1 {
-		fe.Add("amount", MsgMin(1))
-	}
-	if req.Currency != "" && !currencyRE.MatchString(req.Currency) {
-		fe.Add("currency", "The value must be an ISO 4217 currency code such as SAR.")
-	}
-	if err := c.core.Check(op, fe); err != nil {
+	if err := c.core.Check(op, ValidateCreate(req)); err != nil {
 		return nil, err
 	}
 	return c.call(ctx, client.Call{Op: op, Method: http.MethodPost, Path: "/v1/3ds", Body: req}, "")
 }
-
-var currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)

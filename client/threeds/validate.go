@@ -3,12 +3,10 @@ package threeds
 import (
 	"fmt"
 	"net/mail"
-	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/walletsim/walletsim/client"
 )
@@ -25,6 +23,7 @@ const (
 	MsgIP         = "The value must be a valid IP address."
 	MsgTimezone   = "The value must be a browser time zone offset in minutes, between -840 and 720."
 	MsgRequiredJS = "This field is required when customer_device.javascript_enabled is true."
+	MsgCurrency   = "The value must be an ISO 4217 currency code such as SAR."
 )
 
 // MsgMin, MsgMax, MsgMinLen, MsgMaxLen and MsgIn build the messages of the
@@ -75,30 +74,17 @@ var ColorDepths = []string{"1", "4", "8", "15", "16", "24", "32", "48"}
 // counts as absent, the way the server treats an empty value.
 func Validate(req AuthenticateRequest) client.FieldErrors {
 	var fe client.FieldErrors
-	switch {
-	case req.Number == "":
-		fe.Add("number", MsgMissing)
-	case !Luhn(req.Number):
-		fe.Add("number", MsgCardNumber)
-	}
+	required(&fe, "number", req.Number, CardNumberRules)
 	intRange(&fe, "month", req.Month, 1, 12)
 	intRange(&fe, "year", req.Year, 2000, 0)
 	oneOf(&fe, "channel", req.Channel, Channels)
-	switch {
-	case req.ReturnURL == "":
-		fe.Add("return_url", MsgMissing)
-	case !ValidURL(req.ReturnURL):
-		fe.Add("return_url", MsgURL)
-	}
-	strLen(&fe, "name", req.Name, 1, 40)
+	required(&fe, "return_url", req.ReturnURL, ReturnURLRules)
+	check(&fe, "name", req.Name, NameRules)
 	oneOf(&fe, "challenge_preference", req.ChallengePreference, ChallengePreferences)
 	if c := req.Customer; c != nil {
-		strLen(&fe, "customer.name", c.Name, 2, 45)
-		if c.Email != "" && !ValidEmail(c.Email) {
-			fe.Add("customer.email", MsgEmail)
-		}
-		strLen(&fe, "customer.email", c.Email, 1, 254)
-		strLen(&fe, "customer.mobile", c.Mobile, 1, 18)
+		check(&fe, "customer.name", c.Name, CustomerNameRules)
+		check(&fe, "customer.email", c.Email, CustomerEmailRules)
+		check(&fe, "customer.mobile", c.Mobile, CustomerMobileRules)
 	}
 	validateAddress(&fe, "billing_address", req.BillingAddress)
 	validateAddress(&fe, "shipping_address", req.ShippingAddress)
@@ -106,18 +92,28 @@ func Validate(req AuthenticateRequest) client.FieldErrors {
 	return fe
 }
 
+// ValidateCreate applies the rules of the sandbox's purchase extension
+// (POST /v1/3ds), in the style of seed 004's.
+func ValidateCreate(req CreateRequest) client.FieldErrors {
+	var fe client.FieldErrors
+	if req.Amount < 1 {
+		fe.Add("amount", MsgMin(1))
+	}
+	check(&fe, "currency", req.Currency, CurrencyRules)
+	check(&fe, "description", req.Description, DescriptionRules)
+	return fe
+}
+
 func validateAddress(fe *client.FieldErrors, prefix string, a *Address) {
 	if a == nil {
 		return
 	}
-	strLen(fe, prefix+".city", a.City, 1, 50)
-	if a.Country != "" && !ValidCountry(a.Country) {
-		fe.Add(prefix+".country", MsgCountry)
-	}
-	strLen(fe, prefix+".line_1", a.Line1, 1, 50)
-	strLen(fe, prefix+".line_2", a.Line2, 1, 50)
-	strLen(fe, prefix+".postal_code", a.PostalCode, 1, 16)
-	strLen(fe, prefix+".state", a.State, 1, 50)
+	check(fe, prefix+".city", a.City, AddressTextRules)
+	check(fe, prefix+".country", a.Country, CountryRules)
+	check(fe, prefix+".line_1", a.Line1, AddressTextRules)
+	check(fe, prefix+".line_2", a.Line2, AddressTextRules)
+	check(fe, prefix+".postal_code", a.PostalCode, PostalCodeRules)
+	check(fe, prefix+".state", a.State, AddressTextRules)
 }
 
 func validateDevice(fe *client.FieldErrors, d *Device) {
@@ -125,14 +121,10 @@ func validateDevice(fe *client.FieldErrors, d *Device) {
 		return
 	}
 	const p = "customer_device."
-	if d.IPAddress != "" {
-		if _, err := netip.ParseAddr(d.IPAddress); err != nil {
-			fe.Add(p+"ip_address", MsgIP)
-		}
-	}
-	strLen(fe, p+"user_agent", d.UserAgent, 1, 2048)
-	strLen(fe, p+"accept_header", d.AcceptHeader, 1, 2048)
-	strLen(fe, p+"language", d.Language, 1, 8)
+	check(fe, p+"ip_address", d.IPAddress, IPAddressRules)
+	check(fe, p+"user_agent", d.UserAgent, HeaderRules)
+	check(fe, p+"accept_header", d.AcceptHeader, HeaderRules)
+	check(fe, p+"language", d.Language, LanguageRules)
 	js := d.JavascriptEnabled != nil && *d.JavascriptEnabled
 	// required_if:customer_device.javascript_enabled,true
 	for _, f := range []struct {
@@ -143,18 +135,29 @@ func validateDevice(fe *client.FieldErrors, d *Device) {
 			fe.Add(p+f.name, MsgRequiredJS)
 		}
 	}
-	if d.ColorDepth != "" && !slices.Contains(ColorDepths, d.ColorDepth) {
-		fe.Add(p+"color_depth", MsgIn(ColorDepths))
-	}
+	check(fe, p+"color_depth", d.ColorDepth, ColorDepthRules)
 	if d.ScreenHeight != 0 {
 		intRange(fe, p+"screen_height", d.ScreenHeight, 1, 999999)
 	}
 	if d.ScreenWidth != 0 {
 		intRange(fe, p+"screen_width", d.ScreenWidth, 1, 999999)
 	}
-	if d.Timezone != "" && !ValidTimezone(d.Timezone) {
-		fe.Add(p+"timezone", MsgTimezone)
+	check(fe, p+"timezone", d.Timezone, TimezoneRules)
+}
+
+// check applies rules to an optional string field.
+func check(fe *client.FieldErrors, field, v string, rules Rules) {
+	for _, msg := range rules.Check(v) {
+		fe.Add(field, msg)
 	}
+}
+
+// required applies rules to a string field that must be present.
+func required(fe *client.FieldErrors, field, v string, rules Rules) {
+	if v == "" {
+		fe.Add(field, MsgMissing)
+	}
+	check(fe, field, v, rules)
 }
 
 // intRange checks a required integer; max 0 means unbounded.
@@ -166,20 +169,6 @@ func intRange(fe *client.FieldErrors, field string, v, min, max int) {
 		fe.Add(field, MsgMin(min))
 	case max != 0 && v > max:
 		fe.Add(field, MsgMax(max))
-	}
-}
-
-// strLen checks an optional string's length in characters.
-func strLen(fe *client.FieldErrors, field, v string, min, max int) {
-	if v == "" {
-		return
-	}
-	n := utf8.RuneCountInString(v)
-	switch {
-	case n < min:
-		fe.Add(field, MsgMinLen(min))
-	case n > max:
-		fe.Add(field, MsgMaxLen(max))
 	}
 }
 

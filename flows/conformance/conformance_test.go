@@ -188,7 +188,7 @@ func TestLeavesTheCardAsFound(t *testing.T) {
 	if want := []string{"POST", "GET", "PATCH", "GET"}; !slices.Equal(methods, want) {
 		t.Errorf("issuer requests %v, want %v (the test's enroll, then only a read and a no-change update)", methods, want)
 	}
-	if r := s.Enrollment(card).View(context.Background()); r.Get("otp_delivery_method") != "SMS" {
+	if r := s.Enrollment(card).View(context.Background()); r.OTPMethod != "SMS" {
 		t.Errorf("after the check: %v", r)
 	}
 }

@@ -126,21 +126,26 @@ func Run(ctx context.Context, scenarios []scenario.Scenario, opts Options) *Repo
 		}()
 	}
 	wg.Wait()
-	for _, s := range rep.Scenarios {
-		switch s.Status {
-		case Passed:
-			rep.Passed++
-		case Failed:
-			rep.Failed++
-		default:
-			rep.Errors++
-		}
-	}
+	rep.count()
 	if tw != nil {
 		tw.flushAll()
 	}
 	rep.Duration = time.Since(started)
 	return rep
+}
+
+// count tallies the scenarios' outcomes.
+func (r *Report) count() {
+	for _, s := range r.Scenarios {
+		switch s.Status {
+		case Passed:
+			r.Passed++
+		case Failed:
+			r.Failed++
+		default:
+			r.Errors++
+		}
+	}
 }
 
 func seed(name string) [32]byte {
@@ -173,14 +178,7 @@ func runScenario(ctx context.Context, index int, sc scenario.Scenario, opts Opti
 		log = tw.scenario(index, sc.Name)
 		defer log.close()
 	}
-	sopts := flows.Options{Timeout: opts.Timeout, Version: opts.Version, Sink: log.sink}
-	if target.Sandbox {
-		sopts.Clock = flows.NewManualClock(opts.Start)
-		sopts.NewID = flows.SeededIDs()
-		sopts.Rand = rand.NewChaCha8(seed(sc.Name))
-		sopts.Sandbox = sandbox.Config{WebhookBackoff: 20 * time.Millisecond}
-	}
-	sess, err := flows.Open(ctx, target, sopts)
+	sess, err := flows.Open(ctx, target, sessionOptions(sc, target, opts, log))
 	if err != nil {
 		res.Status, res.Error = Errored, "cannot open target "+target.Name+": "+err.Error()
 		return res
@@ -191,20 +189,39 @@ func runScenario(ctx context.Context, index int, sc scenario.Scenario, opts Opti
 	}
 	j := newJourney(sess, sc, target)
 	j.log = log
-	for i, st := range sc.Steps {
+	j.runSteps(ctx, res, opts.Progress)
+	return res
+}
+
+// sessionOptions are a scenario's session: on the sandbox, a virtual clock
+// and ids and codes seeded from its name, so that every run is the same.
+func sessionOptions(sc scenario.Scenario, target flows.Target, opts Options, log *scenarioLog) flows.Options {
+	sopts := flows.Options{Timeout: opts.Timeout, Version: opts.Version, Sink: log.sink}
+	if target.Sandbox {
+		sopts.Clock = flows.NewManualClock(opts.Start)
+		sopts.NewID = flows.SeededIDs()
+		sopts.Rand = rand.NewChaCha8(seed(sc.Name))
+		sopts.Sandbox = sandbox.Config{WebhookBackoff: 20 * time.Millisecond}
+	}
+	return sopts
+}
+
+// runSteps runs the scenario's steps into res until one fails or cannot
+// run: later steps depend on it.
+func (j *journey) runSteps(ctx context.Context, res *ScenarioResult, progress func(Progress)) {
+	for i, st := range j.sc.Steps {
 		sr := j.run(ctx, i, st)
 		res.Steps = append(res.Steps, sr)
-		if opts.Progress != nil {
-			opts.Progress(Progress{Scenario: res, Step: sr})
+		if progress != nil {
+			progress(Progress{Scenario: res, Step: sr})
 		}
 		switch {
 		case sr.Error != "":
-			res.Status, res.Error = Errored, fmt.Sprintf("step %d (%s, line %d): %s", i+1, st.Action, st.Line, sr.Error)
-			return res
+			res.Status, res.Error = Errored, fmt.Sprintf("step %d (%s, line %d): %s", i+1, st.Action(), st.Line, sr.Error)
+			return
 		case len(sr.Failures) > 0:
 			res.Status = Failed
-			return res // later steps depend on this one
+			return
 		}
 	}
-	return res
 }

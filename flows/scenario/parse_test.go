@@ -1,6 +1,7 @@
 package scenario_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,7 +36,7 @@ steps:
 	if a.Amount != 4999 || a.Currency != "SAR" || a.Channel != "decoupled" || *a.CustomerDevice.JavascriptEnabled != true || sc.Steps[1].Fault != "latency=10ms" {
 		t.Fatalf("%+v", a)
 	}
-	if e := sc.Steps[2].Expect; e.Line != 12 || *e.ECI != "" || e.ErrorFields == nil || e.Fields["status"] != "FAILED" {
+	if e := sc.Steps[2].Expect; e.Line != 12 || *e.ECI != "" || e.ErrorFields == nil || e.Fields.Status == nil || *e.Fields.Status != "FAILED" {
 		t.Fatalf("%+v", e)
 	}
 	if sc.Steps[3].Wait != 6*time.Minute {
@@ -77,6 +78,16 @@ func TestParseErrors(t *testing.T) {
 			"bad.yaml:9: steps[0].expect.ok: must be true or false"}},
 		{"steps not a list", "name: x\nsteps: {view: {}}\n", []string{"bad.yaml:2: steps: must be a list of steps"}},
 		{"repeated key", "name: x\nname: y\nsteps: [{view: {}}]\n", []string{"bad.yaml:2: name: given twice"}},
+		{"unknown fields key", "name: x\nsteps:\n  - view: {}\n    expect: {fields: {scheme: visa}}\n", []string{
+			"bad.yaml:4: steps[0].expect.fields.scheme: unknown key (want one of: acsChallengeMandated, amount, challenge_url, destination, failure_reason, message, otp_delivery_method, status, statusReason)"}},
+		{"not a mapping", "- view\n", []string{"bad.yaml:1: (file): must be a mapping of keys to values"}},
+		{"step not a mapping", "name: x\nsteps: [view]\n", []string{"bad.yaml:2: steps[0]: must be a mapping of keys to values"}},
+		{"null value", "name: x\nsteps:\n  - view:\n", []string{"bad.yaml:3: steps[0].view: must be a mapping of keys to values"}},
+		{"bad device", "name: x\ncard: {number: '4'}\nsteps:\n  - authenticate: {customer_device: {screen_width: wide, javascript_enabled: maybe}}\n", []string{
+			"bad.yaml:4: steps[0].authenticate.customer_device.screen_width: must be an integer",
+			"bad.yaml:4: steps[0].authenticate.customer_device.javascript_enabled: must be true or false"}},
+		{"error_fields not a list", "name: x\nsteps:\n  - view: {}\n    expect: {error_fields: number}\n", []string{"bad.yaml:4: steps[0].expect.error_fields: must be a list of field names"}},
+		{"bad timeout", "name: x\nsteps:\n  - view: {}\n    timeout: -1s\n", []string{"bad.yaml:4: steps[0].timeout: must be a positive duration"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := scenario.Parse("bad.yaml", []byte(tc.yaml))
@@ -107,5 +118,44 @@ func TestLoad(t *testing.T) {
 	}
 	if _, err := scenario.Load(filepath.Join(dir, "missing.yaml")); err == nil {
 		t.Fatal("a missing file was accepted")
+	}
+}
+
+// TestParseOneProblemPerValue: a value that is not even of its type is
+// reported once, not again by the rule on its value.
+func TestParseOneProblemPerValue(t *testing.T) {
+	_, err := scenario.Parse("bad.yaml", []byte("name: x\nsteps:\n  - view: {}\n    expect: {status: abc, trans_status: [Y]}\n"))
+	var se *scenario.Error
+	if !errors.As(err, &se) || len(se.Problems) != 2 {
+		t.Fatalf("want 2 problems, got %v", err)
+	}
+	if p := se.Problems[0]; p.Field != "steps[0].expect.status" || p.Msg != "must be an integer" {
+		t.Errorf("%+v", p)
+	}
+	if p := se.Problems[1]; p.Field != "steps[0].expect.trans_status" || p.Msg != "must be a string" {
+		t.Errorf("%+v", p)
+	}
+}
+
+// TestParseBooleans: YAML 1.2's spellings of true and false all count.
+func TestParseBooleans(t *testing.T) {
+	sc, err := scenario.Parse("ok.yaml", []byte("name: x\nsteps:\n  - view: {}\n    no_validate: True\n    expect: {ok: FALSE}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := sc.Steps[0]; !st.NoValidate || st.Expect.OK == nil || *st.Expect.OK {
+		t.Fatalf("%+v %+v", st, st.Expect)
+	}
+}
+
+// TestLoadRefusesHugeFiles: a file over MaxFileSize is refused, not read.
+func TestLoadRefusesHugeFiles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "huge.yaml")
+	data := []byte("name: x\nsteps: [{view: {}}]\ndescription: " + strings.Repeat("x", scenario.MaxFileSize) + "\n")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := scenario.Load(path); err == nil || !strings.Contains(err.Error(), "larger than 1048576 bytes") {
+		t.Fatalf("got %v", err)
 	}
 }

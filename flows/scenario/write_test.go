@@ -42,9 +42,9 @@ func TestMarshalRoundTrip(t *testing.T) {
 func TestRecorder(t *testing.T) {
 	r := scenario.NewRecorder("sandbox")
 	r.UseCard(scenario.Card{Number: "4000000000000036", Month: 12, Year: 2030})
-	r.Add(scenario.Step{Action: scenario.Enroll, OTP: "SMS"}, flows.Result{OK: true, HTTPStatus: 200})
-	r.Add(scenario.Step{Action: scenario.Result}, flows.Result{OK: true, HTTPStatus: 200, TransStatus: "Y", ECI: "05", CAVV: "x"})
-	r.Add(scenario.Step{Action: scenario.View}, flows.Result{Cancelled: true})
+	r.Add(scenario.Step{Enroll: &scenario.OTPInput{OTP: "SMS"}}, flows.Result{OK: true, HTTPStatus: 200})
+	r.Add(scenario.Step{Result: &scenario.NoInput{}}, flows.Result{OK: true, HTTPStatus: 200, TransStatus: "Y", ECI: "05", CAVV: "x"})
+	r.Add(scenario.Step{View: &scenario.NoInput{}}, flows.Result{Cancelled: true})
 	sc := r.Scenario("mine", "")
 	if len(sc.Steps) != 2 || sc.Steps[1].Expect.TransStatus != "Y" || *sc.Steps[1].Expect.ECI != "05" || sc.Steps[1].Expect.CAVV != "present" {
 		t.Fatalf("%+v", sc.Steps)

@@ -308,8 +308,8 @@ func (m *Model) outcome(en *entry, w int) string {
 	if r.CAVV != "" {
 		values = append(values, s.Label.Render("CAVV ")+s.Value.Render(r.CAVV))
 	}
-	if reason := r.Get("failure_reason"); reason != "" {
-		values = append(values, s.Label.Render("failure_reason ")+s.Value.Render(reason))
+	if r.FailureReason != "" {
+		values = append(values, s.Label.Render("failure_reason ")+s.Value.Render(r.FailureReason))
 	}
 	if len(values) > 0 {
 		lines = append(lines, hang("  ", strings.Join(values, "   "), w))

@@ -244,7 +244,7 @@ func (m *Model) decide(a *Request, d flows.Decision, note string) tea.Cmd {
 	a.State, a.Note = Sending, note
 	return func() tea.Msg {
 		r := m.wallet.Decide(m.c.Ctx, a.Pending, d)
-		m.c.Recorder.Add(scenario.Step{Action: scenario.Wallet, Wallet: &scenario.WalletInput{Decision: d.Status, Reason: d.Reason}}, r)
+		m.c.Recorder.Add(scenario.Step{Wallet: &scenario.WalletInput{Decision: d.Status, Reason: d.Reason}}, r)
 		return DecidedMsg{Request: a, Result: r}
 	}
 }
@@ -252,16 +252,15 @@ func (m *Model) decide(a *Request, d flows.Decision, note string) tea.Cmd {
 func (m *Model) decided(msg DecidedMsg) tea.Cmd {
 	a, r := msg.Request, msg.Result
 	a.Result = &r
-	status := r.Get("status")
 	switch {
 	case !r.OK:
 		a.State, a.Note = Failed, "The wallet platform did not take it: "+r.String()
-	case status == string(wallet.Verified):
+	case r.Status == string(wallet.Verified):
 		a.State, a.Note = Approved, "Approved. The issuer now tells the merchant: authenticated."
-	case status == string(wallet.Rejected):
+	case r.Status == string(wallet.Rejected):
 		a.State, a.Note = Declined, "Rejected. The merchant will be told: not authenticated."
 	default:
-		a.State, a.Note = Failed, "Reported FAILED: "+r.Get("statusReason")
+		a.State, a.Note = Failed, "Reported FAILED: "+r.StatusReason
 	}
 	return nil
 }

@@ -64,7 +64,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.form != nil {
 		return m.form.Init()
 	}
-	return m.run("View the enrollment", scenario.Step{Action: scenario.View}, m.flow.View)
+	return m.run("View the enrollment", scenario.Step{View: &scenario.NoInput{}}, m.flow.View)
 }
 
 func (m *Model) SetSize(w, h int) {
@@ -150,17 +150,17 @@ func (m *Model) key(km tea.KeyMsg) (common.Page, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(km, k.View):
-		return m, m.run("View the enrollment", scenario.Step{Action: scenario.View}, m.flow.View)
+		return m, m.run("View the enrollment", scenario.Step{View: &scenario.NoInput{}}, m.flow.View)
 	case key.Matches(km, k.Change):
 		current := m.flow.Method()
 		next := issuing.SMS
 		if current == issuing.SMS {
 			next = issuing.Email
 		}
-		return m, m.run("Send codes by "+string(next), scenario.Step{Action: scenario.Change, OTP: next},
+		return m, m.run("Send codes by "+string(next), scenario.Step{Change: &scenario.OTPInput{OTP: next}},
 			func(ctx context.Context) flows.Result { return m.flow.Change(ctx, next) })
 	case key.Matches(km, k.Unenroll):
-		return m, m.run("Unenroll", scenario.Step{Action: scenario.Unenroll}, m.flow.Unenroll)
+		return m, m.run("Unenroll", scenario.Step{Unenroll: &scenario.NoInput{}}, m.flow.Unenroll)
 	}
 	return m, nil
 }
@@ -173,7 +173,7 @@ func (m *Model) updateForm(msg tea.Msg) (common.Page, tea.Cmd) {
 	}
 	m.form = nil
 	method := m.method
-	return m, m.run("Enroll with codes by "+string(method), scenario.Step{Action: scenario.Enroll, OTP: method},
+	return m, m.run("Enroll with codes by "+string(method), scenario.Step{Enroll: &scenario.OTPInput{OTP: method}},
 		func(ctx context.Context) flows.Result { return m.flow.Enroll(ctx, method) })
 }
 

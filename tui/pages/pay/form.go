@@ -1,18 +1,14 @@
 package pay
 
 import (
-	"errors"
 	"fmt"
-	"math"
-	"net/netip"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/huh"
 
 	"github.com/walletsim/walletsim/client/sandbox"
 	"github.com/walletsim/walletsim/client/threeds"
+	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/tui/common"
 )
 
@@ -44,7 +40,8 @@ func defaults(c *common.Common) *fields {
 }
 
 // form asks for the purchase, validating each field as it is typed with
-// seed 004's rules and messages.
+// seed 004's rules and messages (threeds' Rules, the ones the client and
+// the sandbox apply).
 func (f *fields) form(c *common.Common, width int) *huh.Form {
 	var card huh.Field
 	if c.Sandbox() {
@@ -64,18 +61,18 @@ func (f *fields) form(c *common.Common, width int) *huh.Form {
 	return huh.NewForm(
 		huh.NewGroup(card,
 			huh.NewInput().Title("Amount").Value(&f.amount).Validate(func(s string) error { _, err := f.minor(s); return err }),
-			huh.NewInput().Title("Currency").Value(&f.currency).Validate(currency).CharLimit(3),
+			huh.NewInput().Title("Currency").Value(&f.currency).Validate(threeds.CurrencyRules.Required).CharLimit(3),
 			huh.NewSelect[threeds.ChallengePreference]().Title("Challenge preference (the merchant's wish)").Options(prefs...).Value(&f.preference).Inline(true),
 		).Title("The purchase"),
 		huh.NewGroup(
-			huh.NewInput().Title("Cardholder name").Value(&f.name).Validate(length(2, 45)),
-			huh.NewInput().Title("Email").Value(&f.email).Validate(email),
-			huh.NewInput().Title("Mobile").Value(&f.mobile).Validate(length(1, 18)),
+			huh.NewInput().Title("Cardholder name").Value(&f.name).Validate(threeds.CustomerNameRules.Err),
+			huh.NewInput().Title("Email").Value(&f.email).Validate(threeds.CustomerEmailRules.Err),
+			huh.NewInput().Title("Mobile").Value(&f.mobile).Validate(threeds.CustomerMobileRules.Err),
 		).Title("The cardholder (sent to the ACS for its risk decision)"),
 		huh.NewGroup(
-			huh.NewInput().Title("Browser IP address").Value(&f.ip).Validate(ip),
-			huh.NewInput().Title("Browser language").Value(&f.language).Validate(length(1, 8)),
-			huh.NewInput().Title("Time zone offset (minutes, as JavaScript gives it)").Value(&f.timezone).Validate(timezone),
+			huh.NewInput().Title("Browser IP address").Value(&f.ip).Validate(threeds.IPAddressRules.Err),
+			huh.NewInput().Title("Browser language").Value(&f.language).Validate(threeds.LanguageRules.Err),
+			huh.NewInput().Title("Time zone offset (minutes, as JavaScript gives it)").Value(&f.timezone).Validate(threeds.TimezoneRules.Required),
 		).Title("The browser (EMV 3DS browser data)"),
 	).WithShowHelp(false).WithWidth(width)
 }
@@ -92,63 +89,11 @@ var schemeShort = map[sandbox.Scheme]string{sandbox.Visa: "visa", sandbox.Master
 
 // minor converts "49.99" to minor units of the currency (4999).
 func (f *fields) minor(s string) (int64, error) {
-	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil || v <= 0 || math.IsInf(v, 0) || v > 1e9 {
-		return 0, errors.New("Enter an amount such as 49.99.")
-	}
-	decimals := sandbox.CurrencyDecimals(f.currency)
-	scaled := v * math.Pow10(decimals)
-	if math.Abs(scaled-math.Round(scaled)) > 1e-6 {
-		return 0, fmt.Errorf("%s has %d decimals.", f.currency, decimals)
-	}
-	return int64(math.Round(scaled)), nil
+	m, err := flows.ParseMoney(s, f.currency)
+	return m.Minor, err
 }
 
+// cardNumber checks a typed card number, spaces allowed.
 func cardNumber(s string) error {
-	if !threeds.Luhn(strings.ReplaceAll(s, " ", "")) {
-		return errors.New(threeds.MsgCardNumber)
-	}
-	return nil
-}
-
-func currency(s string) error {
-	if len(s) != 3 || strings.ToUpper(s) != s || strings.ContainsFunc(s, func(r rune) bool { return r < 'A' || r > 'Z' }) {
-		return errors.New("The value must be an ISO 4217 currency code such as SAR.")
-	}
-	return nil
-}
-
-func length(lo, hi int) func(string) error {
-	return func(s string) error {
-		switch n := utf8.RuneCountInString(s); {
-		case n == 0:
-			return nil // optional
-		case n < lo:
-			return errors.New(threeds.MsgMinLen(lo))
-		case n > hi:
-			return errors.New(threeds.MsgMaxLen(hi))
-		}
-		return nil
-	}
-}
-
-func email(s string) error {
-	if s != "" && !threeds.ValidEmail(s) {
-		return errors.New(threeds.MsgEmail)
-	}
-	return length(1, 254)(s)
-}
-
-func ip(s string) error {
-	if _, err := netip.ParseAddr(s); s != "" && err != nil {
-		return errors.New(threeds.MsgIP)
-	}
-	return nil
-}
-
-func timezone(s string) error {
-	if !threeds.ValidTimezone(s) {
-		return errors.New(threeds.MsgTimezone)
-	}
-	return nil
+	return threeds.CardNumberRules.Required(strings.ReplaceAll(s, " ", ""))
 }

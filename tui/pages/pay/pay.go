@@ -161,7 +161,7 @@ func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		return m, m.onSubmitted(msg)
 	case finalMsg:
 		m.busy, m.stage, m.final = "", stageDone, &msg.r
-		m.c.Recorder.Add(scenario.Step{Action: scenario.Result}, msg.r)
+		m.c.Recorder.Add(scenario.Step{Result: &scenario.NoInput{}}, msg.r)
 		return m, nil
 	}
 	if m.stage == stageForm {
@@ -235,9 +235,9 @@ func (m *Model) start() tea.Cmd {
 	}
 	m.flow = m.c.Session.Purchase(in)
 	m.stage, m.form = stageBusy, nil
-	step := scenario.Step{Action: scenario.Authenticate, Authenticate: &scenario.AuthInput{
+	step := scenario.Step{Authenticate: &scenario.AuthInput{
 		Amount: amount, Currency: f.currency, Channel: m.channel, ChallengePreference: f.preference,
-		Customer: in.Customer, CustomerDevice: in.Device}}
+		Customer: (*scenario.Customer)(in.Customer), CustomerDevice: (*scenario.Device)(in.Device)}}
 	cmds = append(cmds, m.background("Asking the 3DS server to authenticate the card…", func(ctx context.Context) tea.Msg {
 		r := m.flow.Start(ctx)
 		m.c.Recorder.Add(step, r)
@@ -301,12 +301,12 @@ func (m *Model) challengeKey(km tea.KeyMsg) tea.Cmd {
 	case key.Matches(km, k.Cancel):
 		return m.background("Cancelling the challenge…", func(ctx context.Context) tea.Msg {
 			r := m.flow.CancelChallenge(ctx)
-			m.c.Recorder.Add(scenario.Step{Action: scenario.Challenge, Challenge: &scenario.ChallengeInput{Cancel: true}}, r)
+			m.c.Recorder.Add(scenario.Step{Challenge: &scenario.ChallengeInput{Cancel: true}}, r)
 			return submittedMsg{r: r}
 		})
 	case km.String() == "ctrl+o":
-		if err := m.c.OpenURL(m.started.Get("challenge_url")); err != nil {
-			return common.Notice("Open " + m.started.Get("challenge_url") + " in a browser")
+		if err := m.c.OpenURL(m.started.ChallengeURL); err != nil {
+			return common.Notice("Open " + m.started.ChallengeURL + " in a browser")
 		}
 		return common.Notice("Opened the challenge page in your browser")
 	case key.Matches(km, k.Enter):
@@ -317,7 +317,7 @@ func (m *Model) challengeKey(km tea.KeyMsg) tea.Cmd {
 		}
 		return m.background("Sending the code to the ACS…", func(ctx context.Context) tea.Msg {
 			r := m.flow.Submit(ctx, code)
-			m.c.Recorder.Add(scenario.Step{Action: scenario.Challenge, Challenge: &scenario.ChallengeInput{Code: m.recordedCode(code)}}, r)
+			m.c.Recorder.Add(scenario.Step{Challenge: &scenario.ChallengeInput{Code: m.recordedCode(code)}}, r)
 			return submittedMsg{code: code, r: r}
 		})
 	}
@@ -421,7 +421,7 @@ func (m *Model) walletView() string {
 	s := m.c.Styles
 	r := m.started
 	text := "The ACS answered D (decoupled): it asked the cardholder's wallet, on the phone →, to approve " +
-		r.Get("amount") + ". Hold space to scan the fingerprint and approve, press r to reject, or let the time run out."
+		r.Amount.String() + ". Hold space to scan the fingerprint and approve, press r to reject, or let the time run out."
 	return m.spin.View() + " " + s.Subtitle.Render("Waiting for the cardholder's wallet…") + "\n\n" +
 		lipgloss.NewStyle().Width(min(m.w, 70)).Render(text) + "\n\n" +
 		s.Subtle.Render("The merchant checks the 3DS server every "+PollEvery.String()+" until the result is final.")

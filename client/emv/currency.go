@@ -1,0 +1,56 @@
+package emv
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Currency is an ISO 4217 currency: its alpha code, numeric code (what
+// purchaseCurrency carries) and exponent (how many minor-unit digits,
+// purchaseExponent).
+type Currency struct {
+	Alpha    string
+	Numeric  string
+	Exponent int
+}
+
+// LookupCurrency finds an ISO 4217 currency by its alpha code ("SAR").
+func LookupCurrency(alpha string) (Currency, bool) {
+	c, ok := currencies()[alpha]
+	return c, ok
+}
+
+// currencies parses iso4217 once, on first use: a map literal would be
+// built at program start by every binary that links this package.
+var currencies = sync.OnceValue(func() map[string]Currency {
+	m := make(map[string]Currency, 160)
+	for _, f := range strings.Fields(iso4217) {
+		e, _ := strconv.Atoi(f[6:])
+		m[f[:3]] = Currency{Alpha: f[:3], Numeric: f[3:6], Exponent: e}
+	}
+	return m
+})
+
+// iso4217 is the list of active ISO 4217 currencies, without funds codes
+// and precious metals: alpha code, numeric code, exponent.
+const iso4217 = `
+AED7842 AFN9712 ALL0082 AMD0512 AOA9732 ARS0322 AUD0362 AWG5332 AZN9442
+BAM9772 BBD0522 BDT0502 BHD0483 BIF1080 BMD0602 BND0962 BOB0682
+BRL9862 BSD0442 BTN0642 BWP0722 BYN9332 BZD0842 CAD1242 CDF9762 CHF7562
+CLP1520 CNY1562 COP1702 CRC1882 CUP1922 CVE1322 CZK2032 DJF2620 DKK2082
+DOP2142 DZD0122 EGP8182 ERN2322 ETB2302 EUR9782 FJD2422 FKP2382 GBP8262
+GEL9812 GHS9362 GIP2922 GMD2702 GNF3240 GTQ3202 GYD3282 HKD3442 HNL3402
+HTG3322 HUF3482 IDR3602 ILS3762 INR3562 IQD3683 IRR3642 ISK3520 JMD3882
+JOD4003 JPY3920 KES4042 KGS4172 KHR1162 KMF1740 KPW4082 KRW4100 KWD4143
+KYD1362 KZT3982 LAK4182 LBP4222 LKR1442 LRD4302 LSL4262 LYD4343 MAD5042
+MDL4982 MGA9692 MKD8072 MMK1042 MNT4962 MOP4462 MRU9292 MUR4802 MVR4622
+MWK4542 MXN4842 MYR4582 MZN9432 NAD5162 NGN5662 NIO5582 NOK5782 NPR5242
+NZD5542 OMR5123 PAB5902 PEN6042 PGK5982 PHP6082 PKR5862 PLN9852 PYG6000
+QAR6342 RON9462 RSD9412 RUB6432 RWF6460 SAR6822 SBD0902 SCR6902 SDG9382
+SEK7522 SGD7022 SHP6542 SLE9252 SOS7062 SRD9682 SSP7282 STN9302 SVC2222
+SYP7602 SZL7482 THB7642 TJS9722 TMT9342 TND7883 TOP7762 TRY9492 TTD7802
+TWD9012 TZS8342 UAH9802 UGX8000 USD8402 UYU8582 UZS8602 VED9262 VES9282 VND7040
+VUV5480 WST8822 XAF9500 XCD9512 XCG5322 XOF9520 XPF9530 YER8862 ZAR7102
+ZMW9672 ZWG9242
+`
