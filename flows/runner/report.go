@@ -38,7 +38,11 @@ func WriteSummary(w io.Writer, r *Report) {
 		fmt.Fprintf(w, "%s %s (%s): %s\n", strings.ToUpper(s.Status), s.Name, s.File, s.why())
 	}
 	skipped := ""
-	if n := r.SkippedSteps(); n > 0 {
+	switch n := r.SkippedSteps(); n {
+	case 0:
+	case 1:
+		skipped = " (1 step skipped: not possible on the target)"
+	default:
 		skipped = fmt.Sprintf(" (%d steps skipped: not possible on the target)", n)
 	}
 	fmt.Fprintf(w, "%d scenarios: %d passed, %d failed, %d errors%s in %s\n",
