@@ -2,10 +2,11 @@ package conformance
 
 import (
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/walletsim/walletsim/flows/internal/junit"
 )
 
 // Line is one rule as text: its mark, id and title, and for a rule that did
@@ -60,46 +61,12 @@ func WriteJSON(w io.Writer, r *Report) error {
 	return enc.Encode(out)
 }
 
-type junitSuites struct {
-	XMLName  xml.Name   `xml:"testsuites"`
-	Tests    int        `xml:"tests,attr"`
-	Failures int        `xml:"failures,attr"`
-	Errors   int        `xml:"errors,attr"`
-	Skipped  int        `xml:"skipped,attr"`
-	Time     string     `xml:"time,attr"`
-	Suite    junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Errors   int         `xml:"errors,attr"`
-	Skipped  int         `xml:"skipped,attr"`
-	Time     string      `xml:"time,attr"`
-	Cases    []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Failure   *junitProblem `xml:"failure,omitempty"`
-	Error     *junitProblem `xml:"error,omitempty"`
-	Skipped   *junitProblem `xml:"skipped,omitempty"`
-}
-
-type junitProblem struct {
-	Message string `xml:"message,attr"`
-}
-
 // WriteJUnit writes the report as JUnit XML: one test case per rule.
 func WriteJUnit(w io.Writer, r *Report) error {
-	secs := fmt.Sprintf("%.3f", r.Duration.Seconds())
-	suite := junitSuite{Name: "walletsim check " + r.Target, Tests: len(r.Results), Failures: r.Count(Failed),
-		Errors: r.Count(Errored), Skipped: r.Count(Skipped), Time: secs}
+	var cases []junit.Case
 	for _, res := range r.Results {
-		c := junitCase{Name: res.ID + ": " + res.Title, Classname: "seed " + res.Seed}
-		p := &junitProblem{Message: res.Detail}
+		c := junit.Case{Name: res.ID + ": " + res.Title, Classname: "seed " + res.Seed}
+		p := &junit.Problem{Message: res.Detail}
 		switch res.Status {
 		case Failed:
 			c.Failure = p
@@ -108,17 +75,9 @@ func WriteJUnit(w io.Writer, r *Report) error {
 		case Skipped:
 			c.Skipped = p
 		}
-		suite.Cases = append(suite.Cases, c)
+		cases = append(cases, c)
 	}
-	doc := junitSuites{Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Skipped: suite.Skipped, Time: secs, Suite: suite}
-	io.WriteString(w, xml.Header)
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return junit.Write(w, "walletsim check "+r.Target, r.Duration, cases)
 }
 
 // Failures lists the rules that did not pass, one line each, for a test's

@@ -2,10 +2,11 @@ package runner
 
 import (
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/walletsim/walletsim/flows/internal/junit"
 )
 
 // StepLine is a step as one line of text: "✓ 3 authenticate — Challenge
@@ -137,65 +138,22 @@ func WriteJSON(w io.Writer, r *Report) error {
 	return enc.Encode(out)
 }
 
-// JUnit XML, as CI servers read it.
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Time     string       `xml:"time,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Errors   int         `xml:"errors,attr"`
-	Time     string      `xml:"time,attr"`
-	Cases    []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	Failure   *junitProblem `xml:"failure,omitempty"`
-	Error     *junitProblem `xml:"error,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
-}
-
-type junitProblem struct {
-	Message string `xml:"message,attr"`
-	Text    string `xml:",chardata"`
-}
-
 // WriteJUnit writes the report as JUnit XML: one test case per scenario.
 func WriteJUnit(w io.Writer, r *Report) error {
-	suite := junitSuite{Name: "walletsim", Tests: len(r.Scenarios), Failures: r.Failed, Errors: r.Errors, Time: secs(r.Duration.Seconds())}
+	var cases []junit.Case
 	for _, s := range r.Scenarios {
 		var log strings.Builder
 		for _, st := range s.Steps {
 			log.WriteString(StepLine(st) + "\n")
 		}
-		c := junitCase{Name: s.Name, Classname: s.File, Time: secs(s.Duration.Seconds()), SystemOut: log.String()}
+		c := junit.Case{Name: s.Name, Classname: s.File, Time: junit.Secs(s.Duration), SystemOut: log.String()}
 		switch s.Status {
 		case Failed:
-			c.Failure = &junitProblem{Message: s.why(), Text: log.String()}
+			c.Failure = &junit.Problem{Message: s.why(), Text: log.String()}
 		case Errored:
-			c.Error = &junitProblem{Message: s.why(), Text: log.String()}
+			c.Error = &junit.Problem{Message: s.why(), Text: log.String()}
 		}
-		suite.Cases = append(suite.Cases, c)
+		cases = append(cases, c)
 	}
-	doc := junitSuites{Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Time: suite.Time, Suites: []junitSuite{suite}}
-	io.WriteString(w, xml.Header)
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return junit.Write(w, "walletsim", r.Duration, cases)
 }
-
-func secs(s float64) string { return fmt.Sprintf("%.3f", s) }
