@@ -67,9 +67,12 @@ no way to cancel.
 				}
 				defer s.Close()
 				target = s.Target
-				if cardID == "" {
-					cardID = "check-" + uuid.NewString()
-				}
+			}
+			if target.Extensions && cardID == "" {
+				// A walletsim sandbox takes any card: a fresh one keeps two
+				// checks (or a check and someone's flows) out of each
+				// other's way.
+				cardID = "check-" + uuid.NewString()
 			}
 			out := cmd.OutOrStdout()
 			progress := out
@@ -104,7 +107,7 @@ no way to cancel.
 	f.BoolVar(&asJSON, "json", false, "print the results as JSON (progress goes to stderr)")
 	f.StringVar(&junit, "junit", "", "write a JUnit XML report to this file")
 	f.StringVar(&pan, "card", conformance.DefaultPAN, "the card number to authenticate")
-	f.StringVar(&cardID, "card-id", "", "the issuer's card id for the enrollment rules (default: the profile's card_id)")
+	f.StringVar(&cardID, "card-id", "", "the issuer's card id for the enrollment rules (default: the profile's card_id; a fresh one on a walletsim sandbox)")
 	f.DurationVar(&timeout, "timeout", 15*time.Second, "per-request timeout")
 	return cmd
 }
