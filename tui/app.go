@@ -143,8 +143,7 @@ func defaultCard(opts Options) common.Card {
 
 func (a *App) useCard(c common.Card) bool {
 	a.c.Card = c
-	return a.c.Recorder.UseCard(scenario.Card{Number: c.Number, Month: c.Month, Year: c.Year,
-		CardholderID: c.Flows.CardholderID, WalletID: c.Flows.WalletID, CardID: c.Flows.CardID, CustomerID: c.Flows.CustomerID})
+	return a.c.RecordCard(c)
 }
 
 // Close stops everything the app started.
@@ -208,6 +207,15 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.insp.Add(*e.Exchange)
 		}
 		a.expl.Observe(e)
+		if a.explainOn && a.overlay == none {
+			// The explanation grew or shrank after x was pressed (a step's
+			// events can arrive after the page showed its result): place it
+			// again, as x would have now.
+			if !a.explainFits() {
+				a.overlay = explainO
+			}
+			a.layout()
+		}
 		return a, a.waitEvent()
 	case common.GoMsg:
 		return a, a.open(msg.Page)
@@ -215,7 +223,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.open("home")
 	case common.CardMsg:
 		text := "Card: " + msg.Card.Label()
-		if a.useCard(msg.Card) {
+		if a.useCard(msg.Card) || msg.Dropped {
 			text += " (a new card starts a new recording for S)"
 		}
 		cmd := a.setNotice(text)

@@ -33,6 +33,13 @@ type Common struct {
 	OpenURL func(string) error
 }
 
+// RecordCard makes card the recording's card; a scenario has one card, so
+// it reports whether recorded steps were dropped.
+func (c *Common) RecordCard(card Card) bool {
+	return c.Recorder.UseCard(scenario.Card{Number: card.Number, Month: card.Month, Year: card.Year,
+		CardholderID: card.Flows.CardholderID, WalletID: card.Flows.WalletID, CardID: card.Flows.CardID, CustomerID: card.Flows.CustomerID})
+}
+
 // Now is the session's clock (a test's fake one, or real time).
 func (c *Common) Now() time.Time {
 	if c.Session == nil {
@@ -110,8 +117,12 @@ type (
 	GoMsg struct{ Page string }
 	// HomeMsg goes back to the home page.
 	HomeMsg struct{}
-	// CardMsg changes the card in use.
-	CardMsg struct{ Card Card }
+	// CardMsg changes the card in use. Dropped: the sender already started
+	// a new recording for it (RecordCard), dropping steps.
+	CardMsg struct {
+		Card    Card
+		Dropped bool
+	}
 	// NoticeMsg shows a line in the help bar for a few seconds.
 	NoticeMsg struct{ Text string }
 )

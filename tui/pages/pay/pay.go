@@ -222,7 +222,10 @@ func (m *Model) start() tea.Cmd {
 	}
 	cmds := []tea.Cmd{}
 	if card.Number != m.c.Card.Number {
-		cmds = append(cmds, func() tea.Msg { return common.CardMsg{Card: card} })
+		// The recording takes the new card now, before the purchase records
+		// its first step (the app takes CardMsg whenever it comes).
+		dropped := m.c.RecordCard(card)
+		cmds = append(cmds, func() tea.Msg { return common.CardMsg{Card: card, Dropped: dropped} })
 	}
 	amount, _ := f.minor(f.amount)
 	js := true
