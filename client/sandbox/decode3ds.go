@@ -152,14 +152,14 @@ func decodeAuthenticate(obj jsonObject) (threeds.AuthenticateRequest, map[string
 		errs[fe.Field] = append(errs[fe.Field], msg)
 	}
 	for _, field := range f.empty {
-		msg := threeds.MsgEmpty(field)
-		if _, already := errs[field]; msg == "" || already {
+		msgs := threeds.EmptyMessages(field)
+		if _, already := errs[field]; len(msgs) == 0 || already {
 			continue // a required field "" is missing, and one with a default takes it
 		}
 		if errs == nil {
 			errs = map[string][]string{}
 		}
-		errs[field] = append(errs[field], msg)
+		errs[field] = append(errs[field], msgs...)
 	}
 	return req, errs
 }
