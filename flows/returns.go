@@ -1,12 +1,14 @@
 package flows
 
 import (
+	"bytes"
 	"context"
 	"html/template"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -65,9 +67,13 @@ func ListenReturns(addr string, now func() time.Time, report func(client.Exchang
 // URL is the return_url to send with an authentication.
 func (l *ReturnListener) URL() string { return "http://" + l.ln.Addr().String() + ReturnPath }
 
-// Close stops the listener.
+// Close stops the listener, letting a browser's visit in progress end.
 func (l *ReturnListener) Close() {
-	l.srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if l.srv.Shutdown(ctx) != nil {
+		l.srv.Close()
+	}
 	<-l.done
 }
 
@@ -118,16 +124,26 @@ func (l *ReturnListener) handle(w http.ResponseWriter, r *http.Request) {
 	}
 	if status == http.StatusOK {
 		note = "the ACS sent the cardholder back for authentication " + id
-		l.arrive(Return{ID: id, Params: params, At: l.now()})
 	}
+	// The browser gets its whole page before the flow hears of it: the
+	// flow may end its session, and this listener, at once.
+	var out bytes.Buffer
+	page.Execute(&out, map[string]any{"OK": status == http.StatusOK, "ID": id, "Note": note})
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(out.Len()))
 	w.WriteHeader(status)
-	page.Execute(w, map[string]any{"OK": status == http.StatusOK, "ID": id, "Note": note})
+	w.Write(out.Bytes())
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
 	l.report(client.Exchange{
 		Op: "return.Browser", Tag: FlowPurchase + "/return", Attempt: 1, Started: started, Duration: time.Since(started),
 		Request:  client.Request{Method: r.Method, URL: "http://" + r.Host + r.URL.RequestURI(), Header: client.Redact(r.Header), Body: body},
 		Response: &client.Response{Status: status, Header: client.Redact(w.Header())},
 	}, note)
+	if status == http.StatusOK {
+		l.arrive(Return{ID: id, Params: params, At: l.now()})
+	}
 }
 
 func (l *ReturnListener) arrive(ret Return) {
