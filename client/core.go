@@ -60,6 +60,9 @@ type Call struct {
 	// Body is marshalled to JSON once, before the first attempt; nil sends
 	// no body.
 	Body any
+	// RawBody, when set, is sent as it is instead of Body: a request that
+	// must not be valid JSON (a conformance check's malformed body).
+	RawBody []byte
 }
 
 // Reply is the response to the final attempt of a Call.
@@ -91,7 +94,9 @@ func (c *Core) Do(ctx context.Context, call Call) (*Reply, error) {
 	for _, h := range call.Header {
 		req.SetHeaderVerbatim(h[0], h[1])
 	}
-	if call.Body != nil {
+	if call.RawBody != nil {
+		req.SetBody(call.RawBody)
+	} else if call.Body != nil {
 		body, err := json.Marshal(call.Body)
 		if err != nil {
 			return nil, fmt.Errorf("%s: encode body: %w", call.Op, err)

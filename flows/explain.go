@@ -106,6 +106,14 @@ var explainResult = &Explanation{
 	Arrows: []Arrow{{Merchant, ThreeDSServer, "get result"}, {ThreeDSServer, Merchant, "transStatus, ECI, CAVV"}},
 }
 
+var explainReturn = &Explanation{
+	Title: "The cardholder comes back",
+	Text: "The cardholder answered the challenge in their own browser, on the issuer's page. When it is over the ACS " +
+		"sends the browser back to the merchant's return_url with the authentication's id. That is all the merchant " +
+		"sees: the outcome itself goes from the ACS to the 3DS Server in a Results Request (RReq).",
+	Arrows: []Arrow{{ACS, Cardholder, "redirect to return_url?id=…"}, {Cardholder, Merchant, "back at the shop"}},
+}
+
 var explainAwait = &Explanation{
 	Sent:  1,
 	Title: "The merchant waits for the wallet",

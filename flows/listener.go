@@ -101,12 +101,12 @@ func (l *Listener) accept(r *http.Request, body []byte, readErr error) (int, str
 	case !wallet.VerifySignature(l.key, body, r.Header.Get(wallet.SignatureHeader)):
 		return http.StatusUnauthorized, "refused: the Signature header does not match the body (wrong HMAC key, or tampered)", nil
 	}
-	var ev wallet.Event
-	if err := json.Unmarshal(body, &ev); err != nil || ev.Auth3dsID == "" {
-		return http.StatusBadRequest, "refused: not a ThreeDSecureEvent", nil
+	ev, err := wallet.DecodeEvent(body)
+	if err != nil {
+		return http.StatusBadRequest, "refused: not a ThreeDSecureEvent the wallet can answer: " + err.Error(), nil
 	}
 	switch {
-	case l.seen[ev.ID]:
+	case ev.ID != "" && l.seen[ev.ID]:
 		return http.StatusOK, "accepted again: event " + ev.ID + " was already delivered", nil
 	case l.queue.full():
 		return http.StatusServiceUnavailable, "refused: the wallet's queue is full; the platform will retry", nil

@@ -29,7 +29,7 @@ func TestListenerRefusesBadSignatures(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	event := []byte(`{"id":"ev-1","walletOperationId":"op","auth3dsId":"a-1","amount":100,"currency":"SAR"}`)
+	event := []byte(`{"id":"ev-1","walletOperationId":"op","auth3dsId":"a-1","customerId":"c","cardId":"k","amount":100,"currency":"SAR"}`)
 	post := func(body []byte, sig string) int {
 		req, _ := http.NewRequest("POST", l.URL(), bytes.NewReader(body))
 		if sig != "" {

@@ -49,9 +49,11 @@ type PurchaseFlow struct {
 	in PurchaseInput
 	machine
 
-	mu        sync.Mutex // guards the two below and in.ID
+	mu        sync.Mutex // guards the fields below and in.ID
 	auth      *threeds.Authentication
 	challenge *acs.Challenge
+	started   time.Time // when Start was called
+	over      string    // how the cardholder finished, on a target without extensions
 	// mark is the wallet's request count when Start began: this
 	// purchase's request arrives after it.
 	mark uint64
@@ -59,7 +61,11 @@ type PurchaseFlow struct {
 
 // Purchase returns a flow for one purchase.
 func (s *Session) Purchase(in PurchaseInput) *PurchaseFlow {
-	if in.ReturnURL == "" {
+	switch {
+	case in.ReturnURL != "":
+	case s.returns != nil: // the cardholder's browser comes back to walletsim
+		in.ReturnURL = s.returns.URL()
+	default: // a walletsim sandbox: its ACS page is read directly
 		in.ReturnURL = "https://shop.example/3ds/return"
 	}
 	return &PurchaseFlow{s: s, in: in, machine: machine{s: s, flow: FlowPurchase, state: PurchaseReady}}
@@ -119,7 +125,7 @@ func (p *PurchaseFlow) Start(ctx context.Context) Result {
 		}
 		mark := p.s.RequestMark() // before the ACS can send the wallet anything
 		p.mu.Lock()
-		p.mark = mark
+		p.started, p.mark = p.s.Now(), mark
 		p.mu.Unlock()
 		id := p.in.ID
 		if id == "" && p.s.Target.Extensions {
@@ -228,6 +234,9 @@ func (p *PurchaseFlow) ReadChallenge(ctx context.Context) Result {
 		if err := p.require(PurchaseChallenge, PurchaseDone); err != nil {
 			return failure(err)
 		}
+		if p.plain() {
+			return p.challengeSkipped()
+		}
 		ch, err := p.s.acs.Challenge(ctx, deref(p.Authentication().ChallengeURL))
 		if err != nil {
 			return failure(err)
@@ -261,6 +270,9 @@ var ErrNoCode = errors.New("no one-time code for this purchase in the cardholder
 func (p *PurchaseFlow) CodeFromInbox(ctx context.Context, cardholderID string) (acs.Message, Result) {
 	var msg acs.Message
 	r := p.s.step(ctx, FlowPurchase, "inbox", explainInbox, func(ctx context.Context) Result {
+		if p.plain() {
+			return p.inboxSkipped()
+		}
 		msgs, err := p.s.acs.Inbox(ctx, cardholderID)
 		if err != nil {
 			return failure(err)
@@ -302,6 +314,9 @@ func (p *PurchaseFlow) answerChallenge(ctx context.Context, step string, explain
 		if err := p.require(PurchaseChallenge); err != nil {
 			return failure(err)
 		}
+		if p.plain() {
+			return p.challengeSkipped()
+		}
 		ch, err := call(ctx, deref(p.Authentication().ChallengeURL))
 		if err != nil {
 			return failure(err)
@@ -316,9 +331,14 @@ func (p *PurchaseFlow) answerChallenge(ctx context.Context, step string, explain
 	return r
 }
 
-// Result reads the authentication's final result from the 3DS server.
+// Result reads the authentication's final result from the 3DS server. On a
+// target without extensions that is the authenticate answer when it was
+// final; otherwise the step is skipped, saying why (see plainResult).
 func (p *PurchaseFlow) Result(ctx context.Context) Result {
 	r := p.s.step(ctx, FlowPurchase, "result", explainResult, func(ctx context.Context) Result {
+		if p.plain() {
+			return p.plainResult()
+		}
 		return p.fetch(ctx)
 	})
 	p.settle(r)
@@ -329,6 +349,9 @@ func (p *PurchaseFlow) Result(ctx context.Context) Result {
 // the merchant waiting while the cardholder answers in their wallet.
 func (p *PurchaseFlow) Await(ctx context.Context, every time.Duration) Result {
 	r := p.s.step(ctx, FlowPurchase, "await", explainAwait, func(ctx context.Context) Result {
+		if p.plain() {
+			return p.awaitPlain(ctx)
+		}
 		for {
 			r := p.fetch(ctx)
 			if r.Err != nil || r.TransStatus != "C" && r.TransStatus != "D" {
@@ -361,7 +384,7 @@ func (p *PurchaseFlow) fetch(ctx context.Context) Result {
 }
 
 func (p *PurchaseFlow) settle(r Result) {
-	if r.Err == nil && r.TransStatus != "C" && r.TransStatus != "D" {
+	if r.Err == nil && !r.Skipped && r.TransStatus != "C" && r.TransStatus != "D" {
 		p.set(PurchaseDone)
 	}
 }

@@ -41,7 +41,11 @@ type Target struct {
 	ProductID, ClientID                        string
 	CardholderID, WalletID, CardID, CustomerID string
 	WebhookListen                              string // address of the wallet's webhook listener
-	RequestExpiry                              time.Duration
+	// ReturnListen is where the merchant's return_url is served on a
+	// target without extensions (default 127.0.0.1:0): the ACS sends the
+	// cardholder's browser back there when a challenge is over.
+	ReturnListen  string
+	RequestExpiry time.Duration
 }
 
 // SandboxTarget is the built-in "sandbox" profile: the embedded sandbox,
@@ -159,7 +163,9 @@ type Session struct {
 
 	sandbox   *sandbox.Server
 	listener  *Listener
+	returns   *ReturnListener // nil on a walletsim sandbox
 	overrides Overrides
+	decisions decisions
 	// transport is shared by the session's clients, so that Close can
 	// close their idle connections.
 	transport *http.Transport
@@ -187,6 +193,18 @@ func Open(ctx context.Context, t Target, opts Options) (*Session, error) {
 			return nil, err
 		}
 		s.listener = l
+	}
+	if !t.Extensions || t.ReturnListen != "" {
+		addr := t.ReturnListen
+		if addr == "" {
+			addr = "127.0.0.1:0"
+		}
+		l, err := ListenReturns(addr, opts.Clock.Now, s.returned)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.returns = l
 	}
 	if t.Sandbox {
 		cfg := opts.Sandbox
@@ -221,7 +239,8 @@ type Overrides struct {
 	Credentials string
 	// NoValidate sends invalid requests as they are.
 	NoValidate bool
-	// Fault asks the sandbox to misbehave (x-walletsim-fault).
+	// Fault asks the sandbox to misbehave (x-walletsim-fault). It is sent
+	// only to a walletsim sandbox (a target with Extensions).
 	Fault string
 	// Timeout bounds each attempt (default: the session's).
 	Timeout time.Duration
@@ -237,7 +256,7 @@ func (s *Session) SetOverrides(o Overrides) {
 func (s *Session) buildClients() {
 	o := s.overrides
 	var header http.Header
-	if o.Fault != "" {
+	if o.Fault != "" && s.Target.Extensions {
 		header = http.Header{sandbox.FaultHeader: {o.Fault}}
 	}
 	timeout := s.opts.Timeout
@@ -282,6 +301,9 @@ func (s *Session) Close() {
 	if s.listener != nil {
 		s.listener.Close()
 	}
+	if s.returns != nil {
+		s.returns.Close()
+	}
 	s.transport.CloseIdleConnections()
 }
 
@@ -299,6 +321,15 @@ func (s *Session) WebhookURL() string {
 		return ""
 	}
 	return s.listener.URL()
+}
+
+// ReturnURL is the return_url walletsim serves ("" on a walletsim
+// sandbox, where none is needed).
+func (s *Session) ReturnURL() string {
+	if s.returns == nil {
+		return ""
+	}
+	return s.returns.URL()
 }
 
 // Now is the session's time.
@@ -329,6 +360,11 @@ func (s *Session) emit(e Event) {
 func (s *Session) observe(ex client.Exchange) {
 	flow, step, _ := strings.Cut(ex.Tag, "/")
 	s.emit(Event{Flow: flow, Step: step, Kind: Exchanged, Exchange: &ex})
+}
+
+// returned reports the cardholder's browser coming back from the ACS.
+func (s *Session) returned(ex client.Exchange, note string) {
+	s.emit(Event{Flow: FlowPurchase, Step: "return", Kind: Received, Exchange: &ex, Note: note})
 }
 
 // received reports a webhook the listener accepted or refused.

@@ -19,7 +19,10 @@ const (
 
 // Pending is a 3DS request the wallet must answer.
 type Pending struct {
-	Event     wallet.Event
+	Event wallet.Event
+	// Since is when the request started: the event's timestamp, or when it
+	// arrived when the timestamp could not be read.
+	Since     time.Time
 	ExpiresAt time.Time
 	Source    string // "webhook" or "manual"
 }
@@ -81,7 +84,11 @@ func (w *WalletFlow) For(ctx context.Context, m Match) (Pending, Result) {
 	if err != nil {
 		return Pending{}, failure(err)
 	}
-	p := Pending{Event: ev, ExpiresAt: ev.Timestamp.Add(w.s.Target.RequestExpiry), Source: "webhook"}
+	since := ev.Timestamp.Time
+	if since.IsZero() { // absent, or in a format walletsim cannot read
+		since = w.s.Now()
+	}
+	p := Pending{Event: ev, Since: since, ExpiresAt: since.Add(w.s.Target.RequestExpiry), Source: "webhook"}
 	r := w.s.step(ctx, FlowWallet, "receive", explainReceive, func(context.Context) Result { return pendingResult(p) })
 	w.set(WalletPending)
 	return p, r
@@ -102,7 +109,7 @@ func (w *WalletFlow) Manual(ctx context.Context, customerID, cardID, auth3dsID s
 	var p Pending
 	r := w.s.step(ctx, FlowWallet, "lookup", explainLookup, func(ctx context.Context) Result {
 		p = Pending{Event: wallet.Event{CustomerID: customerID, CardID: cardID, Auth3dsID: auth3dsID},
-			ExpiresAt: w.s.Now().Add(w.s.Target.RequestExpiry), Source: "manual"}
+			Since: w.s.Now(), ExpiresAt: w.s.Now().Add(w.s.Target.RequestExpiry), Source: "manual"}
 		if !w.s.Target.Extensions {
 			return pendingResult(p) // a real platform has no lookup: answer blind
 		}
@@ -111,6 +118,9 @@ func (w *WalletFlow) Manual(ctx context.Context, customerID, cardID, auth3dsID s
 			return failure(err)
 		}
 		p.Event, p.ExpiresAt = got.Event, got.ExpiresAt
+		if !got.Timestamp.IsZero() {
+			p.Since = got.Timestamp.Time
+		}
 		if got.Status != "PENDING" {
 			r := failure(fmt.Errorf("this 3DS request is no longer pending: %s %s", got.Status, got.StatusReason))
 			r.Fields = pendingResult(p).Fields
@@ -159,10 +169,11 @@ func (w *WalletFlow) Decide(ctx context.Context, p Pending, d Decision) Result {
 		r.add("status", string(res.Status))
 		r.add("statusReason", res.StatusReason)
 		r.add("auth3dsId", res.Auth3dsID)
-		r.add("creationTime", res.CreationTime.UTC().Format(time.RFC3339))
+		r.add("creationTime", res.CreationTime.String()) // as sent, when walletsim cannot read it
 		return r
 	})
 	if r.OK {
+		w.s.decisions.add(decision{event: p.Event, status: wallet.Status(r.Status), at: w.s.Now()})
 		w.set(WalletAnswered)
 	}
 	return r

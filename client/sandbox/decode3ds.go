@@ -20,6 +20,9 @@ const (
 // type errors under their dotted names.
 type fieldReader struct {
 	errs map[string][]string
+	// empty names the string fields sent as "" (or blanks): present, so
+	// not missing, but refused by their rule.
+	empty []string
 }
 
 func (f *fieldReader) fail(field, msg string) {
@@ -38,7 +41,11 @@ func (f *fieldReader) str(obj jsonObject, key, field string) string {
 	if !isStr {
 		f.fail(field, msgString)
 	}
-	return strings.TrimSpace(s)
+	s = strings.TrimSpace(s)
+	if isStr && s == "" {
+		f.empty = append(f.empty, field)
+	}
+	return s
 }
 
 func (f *fieldReader) integer(obj jsonObject, key, field string) (int, bool) {
@@ -143,6 +150,16 @@ func decodeAuthenticate(obj jsonObject) (threeds.AuthenticateRequest, map[string
 			errs = map[string][]string{}
 		}
 		errs[fe.Field] = append(errs[fe.Field], msg)
+	}
+	for _, field := range f.empty {
+		msgs := threeds.EmptyMessages(field)
+		if _, already := errs[field]; len(msgs) == 0 || already {
+			continue // a required field "" is missing, and one with a default takes it
+		}
+		if errs == nil {
+			errs = map[string][]string{}
+		}
+		errs[field] = append(errs[field], msgs...)
 	}
 	return req, errs
 }

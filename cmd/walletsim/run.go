@@ -217,6 +217,8 @@ func colorMark(line string) string {
 		return "\033[32m✓\033[0m" + strings.TrimPrefix(line, "✓")
 	case strings.HasPrefix(line, "✗"):
 		return "\033[31m✗\033[0m" + strings.TrimPrefix(line, "✗")
+	case strings.HasPrefix(line, "–"):
+		return "\033[33m–\033[0m" + strings.TrimPrefix(line, "–")
 	}
 	return line
 }

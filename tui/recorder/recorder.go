@@ -222,6 +222,9 @@ func (r *Recorder) Scenario(name, description string) scenario.Scenario {
 
 // ExpectFrom states what a result was, as expectations a replay must meet.
 func ExpectFrom(r flows.Result, challenge bool) *scenario.Expect {
+	if r.Skipped {
+		return nil // nothing happened on this target to expect again
+	}
 	e := &scenario.Expect{OK: &r.OK, Status: r.HTTPStatus, TransStatus: scenario.TransStatus(r.TransStatus), ErrorCode: r.ErrorCode}
 	var te *client.TransportError
 	if errors.As(r.Err, &te) {

@@ -59,7 +59,7 @@ func (m *Model) request(a *Request, width int) string {
 	if a.State.Open() {
 		now := m.c.Now()
 		left := p.TimeLeft(now)
-		total := max(p.ExpiresAt.Sub(p.Event.Timestamp), time.Second)
+		total := max(p.ExpiresAt.Sub(p.Since), time.Second)
 		bar := m.bar // a copy: drawing changes nothing
 		bar.Width = max(width-17, 6)
 		fmt.Fprintf(&b, "%s %s left\n", bar.ViewAs(float64(left)/float64(total)), clock(left))

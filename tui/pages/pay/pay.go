@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/walletsim/walletsim/client/acs"
 	"github.com/walletsim/walletsim/client/threeds"
@@ -342,6 +343,16 @@ func (m *Model) onStarted(r flows.Result) tea.Cmd {
 
 func (m *Model) onChallenge(r flows.Result) tea.Cmd {
 	m.busy = ""
+	if r.Skipped {
+		// Not a walletsim sandbox: the cardholder answers the issuer's own
+		// page in a browser, and the flow sees them come back.
+		text := lipgloss.NewStyle().Width(min(m.w, 70)).Render(r.Summary)
+		m.stage = stageBusy // esc stops waiting
+		flow, every := m.flow, PollEvery
+		return m.background("Waiting for the cardholder to finish the challenge in a browser…\n\n"+text, func(ctx context.Context) tea.Msg {
+			return finalMsg{flow.Await(ctx, every)}
+		})
+	}
 	if !r.OK {
 		m.stage, m.final = stageDone, &r
 		return nil
