@@ -93,10 +93,14 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.Cancel}
 	case m.form != nil:
 		return []key.Binding{k.Move, k.Enter, k.Back}
-	case m.manage:
+	case m.result != nil && len(m.result.Fields) > 0 && m.manage:
 		return []key.Binding{k.View, k.Change, k.Unenroll, k.CopyValue, k.Back}
+	case m.manage:
+		return []key.Binding{k.View, k.Change, k.Unenroll, k.Back}
+	case m.result != nil && len(m.result.Fields) > 0:
+		return []key.Binding{k.CopyValue, k.Back}
 	}
-	return []key.Binding{k.CopyValue, k.Back}
+	return []key.Binding{k.Back}
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
@@ -149,7 +153,7 @@ func (m *Model) key(km tea.KeyMsg) tea.Cmd {
 		return common.GoHome
 	case m.form != nil:
 		return m.updateForm(km)
-	case key.Matches(km, k.CopyValue) && m.result != nil:
+	case key.Matches(km, k.CopyValue) && m.result != nil && len(m.result.Fields) > 0:
 		return common.Offer("Copy a value of the answer", m.result.Fields)
 	case !m.manage:
 		return nil
@@ -211,9 +215,11 @@ func (m *Model) View() string {
 	return b.String()
 }
 
-// hint says what to do after the enroll page's answer.
+// hint says what to do after the page's answer.
 func (m *Model) hint() string {
 	switch {
+	case m.manage && m.result.HTTPStatus == 400 && m.step.View != nil:
+		return "Nothing to manage yet: enroll the card first (esc, then 1)."
 	case m.manage:
 		return ""
 	case m.result.OK && m.flow.State() == flows.EnrollmentActive:

@@ -159,7 +159,10 @@ func (m *Model) ShortHelp() []key.Binding {
 		}
 		return b
 	}
-	return []key.Binding{k.Again, k.CopyValue, k.Back}
+	if m.final != nil && len(m.final.Fields) > 0 {
+		return []key.Binding{k.Again, k.CopyValue, k.Back}
+	}
+	return []key.Binding{k.Again, k.Back}
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
@@ -259,7 +262,7 @@ func (m *Model) key(km tea.KeyMsg) tea.Cmd {
 		*m = *New(m.c, m.channel)
 		m.SetSize(w, h)
 		return m.Init()
-	case key.Matches(km, k.CopyValue) && m.final != nil:
+	case key.Matches(km, k.CopyValue) && m.final != nil && len(m.final.Fields) > 0:
 		return common.Offer("Copy a value of the result", m.final.Fields)
 	case key.Matches(km, k.Back):
 		return common.GoHome

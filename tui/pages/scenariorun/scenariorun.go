@@ -253,7 +253,7 @@ func (m *Model) block(bl *block) string {
 	var lines []string
 	for _, st := range bl.steps {
 		if m.filter.Match(bl.title + " " + st) {
-			lines = append(lines, wrap("  "+st, m.w))
+			lines = append(lines, hang(st, m.w))
 		}
 	}
 	if len(lines) == 0 && (m.filter.Active() || len(bl.steps) == 0 && bl.end == "") {
@@ -285,3 +285,16 @@ func (m *Model) counts() (shown, total int) {
 }
 
 func wrap(s string, w int) string { return lipgloss.NewStyle().Width(max(w, 20)).Render(s) }
+
+// hang wraps a step's line under its mark: "  ✓ 2 authenticate — …" with
+// the lines after it indented to the text.
+func hang(s string, w int) string {
+	lines := strings.Split(strings.TrimRight(wrap(s, w-4), " \n"), "\n")
+	for i, l := range lines {
+		lines[i] = "    " + strings.TrimRight(l, " ")
+		if i == 0 {
+			lines[i] = "  " + strings.TrimRight(l, " ")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
