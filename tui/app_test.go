@@ -343,14 +343,20 @@ func wrong(right string) string {
 	return string(b)
 }
 
+// decoupledCard makes the Visa decoupled card, next to the challenge one,
+// the card in use.
+func (h *harness) decoupledCard() {
+	h.key("c")
+	h.until("Sandbox test cards")
+	h.key("down", "enter")
+	h.until("forces D")
+}
+
 // decoupled pays with the decoupled card and waits for the request on the
 // phone.
 func decoupled(t *testing.T) *harness {
 	h := start(t, 100, 30)
-	h.key("c")
-	h.until("Sandbox test cards")
-	h.key("down", "enter") // the Visa decoupled card, next to the challenge one
-	h.until("forces D")
+	h.decoupledCard()
 	h.enroll()
 	h.pay("4", 0)
 	h.until("Approve this purchase?", "Hold space to approve")

@@ -20,7 +20,7 @@ func (a *App) ShortHelp() []key.Binding {
 	var b []key.Binding
 	if p := a.panel(); p != nil {
 		if !p.Owns(tea.KeyMsg{Type: tea.KeyEscape}) {
-			b = append(b, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")))
+			b = append(b, k.Close)
 		}
 		b = append(b, p.ShortHelp()...)
 	} else {

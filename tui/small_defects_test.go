@@ -20,10 +20,7 @@ import (
 // hint points to 4, the decoupled payment (it said 3).
 func TestEnrollHintFollowsTheCard(t *testing.T) {
 	h := start(t, 100, 30)
-	h.key("c")
-	h.until("Sandbox test cards")
-	h.key("down", "enter")
-	h.until("forces D")
+	h.decoupledCard()
 	h.key("1")
 	h.until("How should the issuer send one-time codes?")
 	h.key("enter")

@@ -50,10 +50,7 @@ func TestChallengeAt60x20(t *testing.T) {
 // TestDecoupledAt60x20: the request is approved on the phone opened with p.
 func TestDecoupledAt60x20(t *testing.T) {
 	h := start(t, 60, 20)
-	h.key("c")
-	h.until("Sandbox test cards")
-	h.key("down", "enter")
-	h.until("forces D")
+	h.decoupledCard()
 	h.enroll()
 	h.pay("4", 0)
 	h.until("Waiting for the cardholder's wallet", "press p")

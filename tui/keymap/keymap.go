@@ -28,7 +28,9 @@ type KeyMap struct {
 	LeaveField, EnterField        key.Binding
 	Up, Down, Move, Enter, Tab    key.Binding
 	PageUp, PageDown, Top, Bottom key.Binding
-	Scroll, Filter                key.Binding
+	Scroll, ScrollLines, Filter   key.Binding
+	HalfPageUp, HalfPageDown      key.Binding
+	Select, Close                 key.Binding
 
 	// Page and component keys.
 	Walkthrough, Card, TypeCard key.Binding
@@ -48,29 +50,34 @@ func New() KeyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(keys[0], help))
 	}
 	return KeyMap{
-		Quit:       k("quit", "q"),
-		ForceQuit:  k("quit", "ctrl+c"),
-		Help:       k("keys", "?"),
-		Back:       k("back", "esc"),
-		Explain:    k("explain", "x"),
-		ExplainAll: k("explainer, full screen", "X"),
-		Inspect:    k("inspector", "i"),
-		Glossary:   k("glossary", "g"),
-		Save:       k("save as scenario", "S"),
-		Phone:      k("phone", "p"),
-		LeaveField: k("leave field", "esc"),
-		EnterField: key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter", "back to the field")),
-		Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		Move:       key.NewBinding(key.WithKeys("up", "down", "k", "j"), key.WithHelp("↑/↓", "move")),
-		Enter:      k("select", "enter"),
-		Tab:        key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field")),
-		PageUp:     key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
-		PageDown:   key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
-		Top:        key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "top")),
-		Bottom:     key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "bottom")),
-		Scroll:     key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "scroll")),
-		Filter:     k("filter", "/"),
+		Quit:         k("quit", "q"),
+		ForceQuit:    k("quit", "ctrl+c"),
+		Help:         k("keys", "?"),
+		Back:         k("back", "esc"),
+		Explain:      k("explain", "x"),
+		ExplainAll:   k("explainer, full screen", "X"),
+		Inspect:      k("inspector", "i"),
+		Glossary:     k("glossary", "g"),
+		Save:         k("save as scenario", "S"),
+		Phone:        k("phone", "p"),
+		LeaveField:   k("leave field", "esc"),
+		EnterField:   key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter", "back to the field")),
+		Up:           key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:         key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Move:         key.NewBinding(key.WithKeys("up", "down", "k", "j"), key.WithHelp("↑/↓", "move")),
+		Enter:        k("select", "enter"),
+		Tab:          key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field")),
+		PageUp:       key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown:     key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Top:          key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "top")),
+		Bottom:       key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "bottom")),
+		Scroll:       key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "scroll")),
+		ScrollLines:  key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll")),
+		HalfPageUp:   key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "half a page up")),
+		HalfPageDown: key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "half a page down")),
+		Select:       key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "select")),
+		Close:        k("close", "esc"),
+		Filter:       k("filter", "/"),
 
 		Walkthrough: key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1–6", "walkthrough")),
 		Card:        k("card", "c"),

@@ -96,11 +96,10 @@ func New(c *common.Common) *Model {
 	m.vp.KeyMap = viewport.KeyMap{
 		Up:       c.Keys.Up,
 		Down:     c.Keys.Down,
-		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		PageUp:   c.Keys.PageUp,
+		PageDown: c.Keys.PageDown,
 	}
-	m.scroll = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))
-	m.page = key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "page"))
+	m.scroll, m.page = c.Keys.ScrollLines, c.Keys.Scroll
 	return m
 }
 

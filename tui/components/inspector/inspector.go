@@ -85,12 +85,7 @@ func New(c *common.Common) *Model {
 		SaveDir:   ".",
 		c:         c,
 		filter:    filter.New(c),
-		keys: keys{
-			pageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
-			pageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
-			home:     key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "top")),
-			end:      key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "bottom")),
-		},
+		keys:      keys{pageUp: c.Keys.PageUp, pageDown: c.Keys.PageDown, home: c.Keys.Top, end: c.Keys.Bottom},
 	}
 	if m.Clipboard == nil {
 		m.Clipboard = export.FromEnv().Copy
@@ -102,8 +97,8 @@ func New(c *common.Common) *Model {
 		Down:         c.Keys.Down,
 		PageUp:       m.keys.pageUp,
 		PageDown:     m.keys.pageDown,
-		HalfPageUp:   key.NewBinding(key.WithKeys("ctrl+u")),
-		HalfPageDown: key.NewBinding(key.WithKeys("ctrl+d")),
+		HalfPageUp:   c.Keys.HalfPageUp,
+		HalfPageDown: c.Keys.HalfPageDown,
 	}
 	return m
 }
@@ -326,7 +321,8 @@ func (m *Model) ShortHelp() []key.Binding {
 		reveal.SetHelp(reveal.Help().Key, "keep secrets redacted")
 	}
 	if m.detail {
-		scroll := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓ pgup/pgdn", "scroll"))
+		scroll := k.ScrollLines
+		scroll.SetHelp("↑/↓ pgup/pgdn", "scroll")
 		back := k.Back
 		back.SetHelp(back.Help().Key, "back to list")
 		return []key.Binding{scroll, k.Copy, k.CopyField, k.Write, reveal, back}
@@ -337,7 +333,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	if len(m.exchanges) == 0 {
 		return nil
 	}
-	move := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "select"))
+	move := k.Select
 	enter := k.Enter
 	enter.SetHelp(enter.Help().Key, "details")
 	return append([]key.Binding{move, enter, k.Copy, k.CopyField, k.Write, reveal}, m.filter.Help()...)
