@@ -65,13 +65,21 @@ func (r *Recorder) UseCard(c scenario.Card) bool {
 
 // Add records a step and what came of it. A cancelled step is left out:
 // the person gave up, there is nothing to replay.
-func (r *Recorder) Add(st scenario.Step, res flows.Result) {
+func (r *Recorder) Add(st scenario.Step, res flows.Result) { r.AddStarted(st, res, time.Time{}) }
+
+// AddStarted is Add for a step that began at started (on the session's
+// clock): a purchase's time runs from when it was sent, not from when its
+// answer was recorded, which may be later.
+func (r *Recorder) AddStarted(st scenario.Step, res flows.Result, started time.Time) {
 	if res.Cancelled {
 		return
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.note(st.Action(), res)
+	if st.Authenticate != nil && !started.IsZero() {
+		r.started = started
+	}
 	st.Expect = ExpectFrom(res, st.Challenge != nil)
 	r.steps = append(r.steps, st)
 }

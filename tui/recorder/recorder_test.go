@@ -106,3 +106,18 @@ func TestExpiryAndShifts(t *testing.T) {
 		})
 	}
 }
+
+// TestPurchaseTimeFromItsStart: the time of a purchase runs from when it
+// was sent, even when its answer is recorded after time has passed (under
+// load, the clock moved on before the answer's message was handled).
+func TestPurchaseTimeFromItsStart(t *testing.T) {
+	clock := flows.NewManualClock(time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC))
+	r := New("sandbox", clock.Now)
+	sent := clock.Now()
+	clock.Advance(5*time.Minute + time.Second)
+	r.AddStarted(scenario.Step{Authenticate: &scenario.AuthInput{}}, decoupled, sent)
+	r.Add(scenario.Step{Result: &scenario.NoInput{}}, flows.Result{HTTPStatus: 200, TransStatus: "U", FailureReason: flows.ExpiredReason})
+	if diff := cmp.Diff([]string{"authenticate", "wallet", "wait 5m2s", "result"}, actions(r.Scenario("", ""))); diff != "" {
+		t.Fatal(diff)
+	}
+}

@@ -70,6 +70,7 @@ type Model struct {
 type (
 	startedMsg struct {
 		step scenario.Step
+		at   time.Time // when the purchase was sent
 		r    flows.Result
 	}
 	challengeMsg struct{ r flows.Result }
@@ -199,7 +200,7 @@ func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		m.observe(flows.Event(msg))
 		return m, nil
 	case startedMsg:
-		m.c.Recorder.Add(msg.step, msg.r)
+		m.c.Recorder.AddStarted(msg.step, msg.r, msg.at)
 		return m, m.onStarted(msg.r)
 	case challengeMsg:
 		return m, m.onChallenge(msg.r)
@@ -314,9 +315,9 @@ func (m *Model) start() tea.Cmd {
 	step := scenario.Step{Authenticate: &scenario.AuthInput{
 		Amount: in.Amount, Currency: in.Currency, Channel: m.channel, ChallengePreference: in.Preference,
 		Customer: (*scenario.Customer)(in.Customer), CustomerDevice: (*scenario.Device)(in.Device)}}
-	flow := m.flow
+	flow, at := m.flow, m.c.Now()
 	cmds = append(cmds, m.background("Asking the 3DS server to authenticate the card…", func(ctx context.Context) tea.Msg {
-		return startedMsg{step, flow.Start(ctx)}
+		return startedMsg{step, at, flow.Start(ctx)}
 	}))
 	return tea.Sequence(cmds...)
 }
