@@ -60,6 +60,9 @@ type Call struct {
 	// Body is marshalled to JSON once, before the first attempt; nil sends
 	// no body.
 	Body any
+	// RawBody, when set, is sent as it is instead of Body: a request that
+	// must not be valid JSON (a conformance check's malformed body).
+	RawBody []byte
 }
 
 // Reply is the response to the final attempt of a Call.
@@ -80,8 +83,8 @@ func (r *Reply) OK() bool { return r.Status >= 200 && r.Status < 300 }
 // The retries are Core's own rather than resty's so that the backoff waits
 // on the configured clock: on a virtual one it takes no time.
 func (c *Core) Do(ctx context.Context, call Call) (*Reply, error) {
-	var body []byte
-	if call.Body != nil {
+	body := call.RawBody
+	if body == nil && call.Body != nil {
 		var err error
 		if body, err = json.Marshal(call.Body); err != nil {
 			return nil, fmt.Errorf("%s: encode body: %w", call.Op, err)

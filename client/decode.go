@@ -1,19 +1,9 @@
 package client
 
 import (
-	"encoding/json"
-	"fmt"
 	"strings"
 	"unicode/utf8"
 )
-
-// DecodeSuccess unmarshals a 2xx reply into v.
-func DecodeSuccess(op string, r *Reply, v any) error {
-	if err := json.Unmarshal(r.Body, v); err != nil {
-		return fmt.Errorf("%s: decode %d response: %w", op, r.Status, err)
-	}
-	return nil
-}
 
 // Snippet is the start of a body that is not in the API's error shape (an
 // HTML page from a proxy, say), for an error message.

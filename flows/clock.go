@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -27,6 +28,29 @@ type ManualClock = clock.Manual
 
 // NewManualClock starts a clock at t.
 func NewManualClock(t time.Time) *ManualClock { return clock.NewManual(t) }
+
+// ShiftClock is real time, moved forward on request: the TUI's test clock
+// on the embedded sandbox, so that a person sees what happens when a
+// request expires without waiting five minutes for it. The zero value is
+// real time. It is not virtual: backoff and timeouts on it take real time.
+type ShiftClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+// Now is real time plus how far the clock was moved.
+func (c *ShiftClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+// Advance moves the clock forward by d.
+func (c *ShiftClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.offset += d
+	c.mu.Unlock()
+}
 
 // SeededIDs makes UUID-shaped ids from a counter, the same every run:
 // 00000000-0000-4000-8000-000000000001, …0002, …

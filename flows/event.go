@@ -78,6 +78,14 @@ type Explanation struct {
 	Title  string
 	Text   string
 	Arrows []Arrow
+	// Sent is the index in Arrows of the request walletsim sends over
+	// HTTP (the arrows before it happen first, those after it only when
+	// it is accepted).
+	Sent int
+	// Failed marks a finished step that did not do what it set out to:
+	// refused, failed, or a wrong code (in an outcome's explanation,
+	// whose Arrows, when set, are what actually happened).
+	Failed bool
 }
 
 // Sink receives events. It is called from the flow's goroutine (and, for

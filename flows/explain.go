@@ -1,8 +1,10 @@
 package flows
 
 import (
+	"errors"
 	"fmt"
 
+	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/issuing"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
@@ -69,6 +71,7 @@ func explainAuthenticate(ch threeds.Channel) *Explanation {
 }
 
 var explainChallengePage = &Explanation{
+	Sent:  1,
 	Title: "The challenge page",
 	Text: "The ACS answered C: the cardholder must prove who they are. The merchant shows the issuer's challenge page " +
 		"(challenge_url) in the cardholder's browser; the browser and the ACS exchange CReq/CRes messages directly — the " +
@@ -103,7 +106,16 @@ var explainResult = &Explanation{
 	Arrows: []Arrow{{Merchant, ThreeDSServer, "get result"}, {ThreeDSServer, Merchant, "transStatus, ECI, CAVV"}},
 }
 
+var explainReturn = &Explanation{
+	Title: "The cardholder comes back",
+	Text: "The cardholder answered the challenge in their own browser, on the issuer's page. When it is over the ACS " +
+		"sends the browser back to the merchant's return_url with the authentication's id. That is all the merchant " +
+		"sees: the outcome itself goes from the ACS to the 3DS Server in a Results Request (RReq).",
+	Arrows: []Arrow{{ACS, Cardholder, "redirect to return_url?id=…"}, {Cardholder, Merchant, "back at the shop"}},
+}
+
 var explainAwait = &Explanation{
+	Sent:  1,
 	Title: "The merchant waits for the wallet",
 	Text: "The ACS answered D: it asked the cardholder's wallet out of band (decoupled authentication). The checkout " +
 		"waits while the cardholder approves or rejects on their phone; the merchant checks the result until it is final.",
@@ -140,14 +152,28 @@ func explainDecide(d Decision) *Explanation {
 	return &Explanation{
 		Title: "The wallet reports the decision",
 		Text:  text,
+		Sent:  1,
 		Arrows: []Arrow{{Cardholder, Wallet, "biometric check"}, {Wallet, WalletPlatform, "verify: " + string(d.Status)},
 			{WalletPlatform, ACS, "decision"}, {ACS, DirectoryServer, "RReq"}, {DirectoryServer, ThreeDSServer, "RReq"}},
 	}
 }
 
-// outcomeExplanation says what a finished step's result means.
-func outcomeExplanation(flow, step string, r Result) *Explanation {
-	if r.Err != nil || r.TransStatus == "" {
+// outcomeExplanation says what a finished step's result means, and, when
+// it did not go as asked, what actually happened.
+func outcomeExplanation(step string, asked *Explanation, r Result) *Explanation {
+	switch {
+	case r.Cancelled:
+		return nil
+	case r.Err != nil:
+		return refused(asked, r)
+	case step == "submit" && r.TransStatus == "C":
+		return &Explanation{
+			Title: "Wrong code: the challenge goes on (C)", Failed: true,
+			Text: "The ACS did not accept the code. No RReq goes to the 3DS Server: the ACS answers the browser " +
+				"with its page again, one attempt fewer.",
+			Arrows: []Arrow{{Cardholder, ACS, "CReq: the code"}, {ACS, Cardholder, "CRes: wrong code, try again"}},
+		}
+	case r.TransStatus == "":
 		return nil
 	}
 	e := &Explanation{Title: TransStatusText(r.TransStatus)}
@@ -175,6 +201,42 @@ func outcomeExplanation(flow, step string, r Result) *Explanation {
 	case "U":
 		e.Text = "Authentication could not be performed (a technical problem, or nobody answered in time). The " +
 			"merchant may proceed without 3DS, but bears the fraud liability."
+	}
+	return e
+}
+
+// refused explains a step that went wrong: the request as far as it went,
+// and the answer that came back (none when nobody answered; no arrows at
+// all when walletsim did not send it).
+func refused(asked *Explanation, r Result) *Explanation {
+	var ve *client.ValidationError
+	if errors.As(r.Err, &ve) {
+		return &Explanation{Title: "Not sent", Failed: true, Arrows: []Arrow{},
+			Text: "walletsim checks a request against the API's rules before sending it; this one broke them, so nothing was sent."}
+	}
+	var sent []Arrow
+	if asked != nil && asked.Sent < len(asked.Arrows) {
+		sent = append(sent, asked.Arrows[:asked.Sent+1]...)
+	}
+	e := &Explanation{Failed: true, Arrows: sent}
+	switch {
+	case r.HTTPStatus == 0:
+		e.Title = "No answer"
+		e.Text = "Nobody answered in time; whether the request took effect is unknown."
+		return e
+	case r.HTTPStatus >= 500:
+		e.Title = fmt.Sprintf("Failed (HTTP %d)", r.HTTPStatus)
+		e.Text = "The server failed to handle the request; the step did not happen."
+	default:
+		e.Title = fmt.Sprintf("Refused (HTTP %d)", r.HTTPStatus)
+		e.Text = "The request was refused: nothing changed."
+	}
+	if n := len(sent); n > 0 {
+		reply := fmt.Sprintf("HTTP %d", r.HTTPStatus)
+		if r.ErrorCode != "" && r.ErrorCode != fmt.Sprint(r.HTTPStatus) {
+			reply += " " + r.ErrorCode
+		}
+		e.Arrows = append(e.Arrows, Arrow{sent[n-1].To, sent[n-1].From, reply})
 	}
 	return e
 }

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net"
@@ -18,7 +19,7 @@ import (
 // the wallet flow once.
 type Listener struct {
 	key    []byte
-	events chan wallet.Event
+	queue  *requests
 	report func(client.Exchange, string)
 
 	mu   sync.Mutex
@@ -35,7 +36,7 @@ type Listener struct {
 // process that delivers to it. report is told of every delivery, accepted
 // or refused; a session given a listener without one reports to its sink.
 func NewListener(hmacKey []byte, report func(client.Exchange, string)) *Listener {
-	return &Listener{key: hmacKey, events: make(chan wallet.Event, 64), report: report, seen: map[string]bool{}}
+	return &Listener{key: hmacKey, queue: newRequests(64), report: report, seen: map[string]bool{}}
 }
 
 // Listen starts a listener on addr ("127.0.0.1:0" for any free port).
@@ -66,8 +67,16 @@ func (l *Listener) URL() string {
 	return "http://" + l.ln.Addr().String() + wallet.EventPath
 }
 
-// Events delivers verified events, each once.
-func (l *Listener) Events() <-chan wallet.Event { return l.events }
+// Take removes and returns the first verified event m matches, waiting
+// for one until ctx ends. Events nobody takes stay queued, each for its
+// own purchase.
+func (l *Listener) Take(ctx context.Context, m Match) (wallet.Event, error) {
+	return l.queue.take(ctx, m)
+}
+
+// Mark is the number of events queued so far: a Match with After set to it
+// leaves out every event received before.
+func (l *Listener) Mark() uint64 { return l.queue.mark() }
 
 // Close stops the listener's port, if it has one.
 func (l *Listener) Close() {
@@ -98,7 +107,7 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if queue {
 		l.seen[ev.ID] = true
-		l.events <- ev // room was checked in accept
+		l.queue.push(ev) // room was checked in accept
 	}
 	w.WriteHeader(status)
 	w.Write(answer)
@@ -114,9 +123,9 @@ func (l *Listener) accept(ev wallet.Event, err error) (int, string, bool) {
 		return refused.Status, "refused: " + refused.Error(), false
 	case err != nil:
 		return http.StatusBadRequest, "refused: " + err.Error(), false
-	case l.seen[ev.ID]:
+	case ev.ID != "" && l.seen[ev.ID]:
 		return http.StatusOK, "accepted again: event " + ev.ID + " was already delivered", false
-	case len(l.events) == cap(l.events):
+	case l.queue.full():
 		return http.StatusServiceUnavailable, "refused: the wallet's queue is full; the platform will retry", false
 	}
 	return http.StatusOK, "accepted: signature verified, 3DS request " + ev.Auth3dsID + " queued for the wallet", true

@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"sync"
 	"testing"
@@ -28,7 +29,7 @@ func TestListenerRefusesBadSignatures(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	event := []byte(`{"id":"ev-1","walletOperationId":"op","auth3dsId":"a-1","amount":100,"currency":"SAR"}`)
+	event := []byte(`{"id":"ev-1","walletOperationId":"op","auth3dsId":"a-1","customerId":"c","cardId":"k","amount":100,"currency":"SAR"}`)
 	post := func(body []byte, sig string) int {
 		req, _ := http.NewRequest("POST", l.URL(), bytes.NewReader(body))
 		if sig != "" {
@@ -59,18 +60,13 @@ func TestListenerRefusesBadSignatures(t *testing.T) {
 	if status := post(event, wallet.Sign(key, event)); status != 200 {
 		t.Fatalf("a redelivery: %d", status)
 	}
-	select {
-	case ev := <-l.Events():
-		if ev.Auth3dsID != "a-1" {
-			t.Fatalf("%+v", ev)
-		}
-	case <-time.After(5 * time.Second): // liveness guard
-		t.Fatal("the good event never reached the wallet")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second) // liveness guard
+	defer cancel()
+	if ev, err := l.Take(ctx, flows.Match{}); err != nil || ev.Auth3dsID != "a-1" {
+		t.Fatalf("the good event never reached the wallet: %+v %v", ev, err)
 	}
-	select {
-	case ev := <-l.Events():
-		t.Fatalf("the redelivery reached the wallet again: %+v", ev)
-	default:
+	if l.Mark() != 1 {
+		t.Fatalf("the redelivery reached the wallet again: %d events queued in all", l.Mark())
 	}
 	mu.Lock()
 	defer mu.Unlock()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -48,14 +49,23 @@ type PurchaseFlow struct {
 	in PurchaseInput
 	machine
 
-	mu        sync.Mutex // guards the two below and in.ID
+	mu        sync.Mutex // guards the fields below and in.ID
 	auth      *threeds.Authentication
 	challenge *acs.Challenge
+	started   time.Time // when Start was called
+	over      string    // how the cardholder finished, on a target without extensions
+	// mark is the wallet's request count when Start began: this
+	// purchase's request arrives after it.
+	mark uint64
 }
 
 // Purchase returns a flow for one purchase.
 func (s *Session) Purchase(in PurchaseInput) *PurchaseFlow {
-	if in.ReturnURL == "" {
+	switch {
+	case in.ReturnURL != "":
+	case s.returns != nil: // the cardholder's browser comes back to walletsim
+		in.ReturnURL = s.returns.URL()
+	default: // a walletsim sandbox: its ACS page is read directly
 		in.ReturnURL = "https://shop.example/3ds/return"
 	}
 	return &PurchaseFlow{s: s, in: in, machine: machine{s: s, flow: FlowPurchase, state: PurchaseReady}}
@@ -73,6 +83,23 @@ func (p *PurchaseFlow) Challenge() *acs.Challenge {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.challenge
+}
+
+// Match recognises this purchase's request among those the wallet
+// receives: the same amount, currency and card, sent after it started.
+func (p *PurchaseFlow) Match() Match {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	m := Match{Amount: p.in.Amount, LastFour: lastFour(p.in.Number), After: p.mark}
+	if p.auth != nil { // what the 3DS server registered (its default amount, on the sandbox)
+		m.Amount, m.Currency = p.auth.Amount, p.auth.Currency
+	}
+	return m
+}
+
+func lastFour(number string) string {
+	number = strings.ReplaceAll(number, " ", "")
+	return number[max(0, len(number)-4):]
 }
 
 // ErrState is a step asked for in the wrong state.
@@ -96,6 +123,10 @@ func (p *PurchaseFlow) Start(ctx context.Context) Result {
 		if err := p.require(PurchaseReady); err != nil {
 			return failure(err)
 		}
+		mark := p.s.RequestMark() // before the ACS can send the wallet anything
+		p.mu.Lock()
+		p.started, p.mark = p.s.Now(), mark
+		p.mu.Unlock()
 		id := p.in.ID
 		if id == "" && p.s.Target.Extensions {
 			created, err := p.s.tds.Create(ctx, threeds.CreateRequest{Amount: p.in.Amount, Currency: p.in.Currency, Description: p.in.Description})
@@ -142,10 +173,12 @@ func (p *PurchaseFlow) request() threeds.AuthenticateRequest {
 func authResult(a *threeds.Authentication) Result {
 	ok := a.AuthStatus == "Y" || a.AuthStatus == "A" || a.AuthStatus == "C" || a.AuthStatus == "D"
 	r := Result{OK: ok, HTTPStatus: 200, TransStatus: a.AuthStatus, ECI: deref(a.ECI), CAVV: deref(a.AuthValue),
-		Status: a.Status, Message: a.Message, FailureReason: deref(a.FailureReason),
-		ChallengeMandated: a.Meta.ARes.ACSChallengeMandated, Amount: Money{a.Amount, a.Currency}}
+		Status: a.Status, Message: a.Message, FailureReason: deref(a.FailureReason), Amount: Money{a.Amount, a.Currency}}
 	if a.AuthStatus == "C" { // once the challenge is over, the URL is history
 		r.ChallengeURL = deref(a.ChallengeURL)
+	}
+	if a.AuthStatus == "C" || a.AuthStatus == "D" { // the ARes's, while it stands (EMV sends it with C or D only)
+		r.ChallengeMandated = a.Meta.ARes.ACSChallengeMandated
 	}
 	r.Summary = TransStatusText(a.AuthStatus) + "."
 	if r.ECI != "" {
@@ -201,6 +234,9 @@ func (p *PurchaseFlow) ReadChallenge(ctx context.Context) Result {
 		if err := p.require(PurchaseChallenge, PurchaseDone); err != nil {
 			return failure(err)
 		}
+		if p.plain() {
+			return p.challengeSkipped()
+		}
 		ch, err := p.s.acs.Challenge(ctx, deref(p.Authentication().ChallengeURL))
 		if err != nil {
 			return failure(err)
@@ -234,6 +270,9 @@ var ErrNoCode = errors.New("no one-time code for this purchase in the cardholder
 func (p *PurchaseFlow) CodeFromInbox(ctx context.Context, cardholderID string) (acs.Message, Result) {
 	var msg acs.Message
 	r := p.s.step(ctx, FlowPurchase, "inbox", explainInbox, func(ctx context.Context) Result {
+		if p.plain() {
+			return p.inboxSkipped()
+		}
 		msgs, err := p.s.acs.Inbox(ctx, cardholderID)
 		if err != nil {
 			return failure(err)
@@ -275,6 +314,9 @@ func (p *PurchaseFlow) answerChallenge(ctx context.Context, step string, explain
 		if err := p.require(PurchaseChallenge); err != nil {
 			return failure(err)
 		}
+		if p.plain() {
+			return p.challengeSkipped()
+		}
 		ch, err := call(ctx, deref(p.Authentication().ChallengeURL))
 		if err != nil {
 			return failure(err)
@@ -289,9 +331,14 @@ func (p *PurchaseFlow) answerChallenge(ctx context.Context, step string, explain
 	return r
 }
 
-// Result reads the authentication's final result from the 3DS server.
+// Result reads the authentication's final result from the 3DS server. On a
+// target without extensions that is the authenticate answer when it was
+// final; otherwise the step is skipped, saying why (see plainResult).
 func (p *PurchaseFlow) Result(ctx context.Context) Result {
 	r := p.s.step(ctx, FlowPurchase, "result", explainResult, func(ctx context.Context) Result {
+		if p.plain() {
+			return p.plainResult()
+		}
 		return p.fetch(ctx)
 	})
 	p.settle(r)
@@ -302,6 +349,9 @@ func (p *PurchaseFlow) Result(ctx context.Context) Result {
 // the merchant waiting while the cardholder answers in their wallet.
 func (p *PurchaseFlow) Await(ctx context.Context, every time.Duration) Result {
 	r := p.s.step(ctx, FlowPurchase, "await", explainAwait, func(ctx context.Context) Result {
+		if p.plain() {
+			return p.awaitPlain(ctx)
+		}
 		for {
 			r := p.fetch(ctx)
 			if r.Err != nil || r.TransStatus != "C" && r.TransStatus != "D" {
@@ -334,7 +384,7 @@ func (p *PurchaseFlow) fetch(ctx context.Context) Result {
 }
 
 func (p *PurchaseFlow) settle(r Result) {
-	if r.Err == nil && r.TransStatus != "C" && r.TransStatus != "D" {
+	if r.Err == nil && !r.Skipped && r.TransStatus != "C" && r.TransStatus != "D" {
 		p.set(PurchaseDone)
 	}
 }

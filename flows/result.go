@@ -55,7 +55,13 @@ type Result struct {
 	FieldErrors []client.FieldError
 	Err         error
 	Cancelled   bool
+	// Skipped: the step cannot be done on this target, and Summary says
+	// why in words. Not a failure, unless something was expected of it.
+	Skipped bool
 }
+
+// Skip is a step not done on this target, with the reason.
+func Skip(reason string) Result { return Result{Skipped: true, Summary: reason} }
 
 // Field is one labelled value of a Result, for display.
 type Field struct {

@@ -61,7 +61,9 @@ type Session struct {
 	acs     *acs.Client
 
 	listener  *Listener
+	returns   *ReturnListener // nil on a walletsim sandbox
 	overrides Overrides
+	decisions decisions
 	// ownTransport is the clients' transport when the session made it, so
 	// that Close can close its idle connections.
 	ownTransport *http.Transport
@@ -108,6 +110,18 @@ func Open(ctx context.Context, t Target, opts Options) (*Session, error) {
 		}
 		s.listener = l
 	}
+	if !t.Extensions || t.ReturnListen != "" {
+		addr := t.ReturnListen
+		if addr == "" {
+			addr = "127.0.0.1:0"
+		}
+		l, err := ListenReturns(addr, opts.Clock.Now, s.returned)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.returns = l
+	}
 	s.buildClients()
 	return s, nil
 }
@@ -119,7 +133,8 @@ type Overrides struct {
 	Credentials string
 	// NoValidate sends invalid requests as they are.
 	NoValidate bool
-	// Fault asks the sandbox to misbehave (x-walletsim-fault).
+	// Fault asks the sandbox to misbehave (x-walletsim-fault). It is sent
+	// only to a walletsim sandbox (a target with Extensions).
 	Fault string
 	// Timeout bounds each attempt (default: the session's).
 	Timeout time.Duration
@@ -135,7 +150,7 @@ func (s *Session) SetOverrides(o Overrides) {
 func (s *Session) buildClients() {
 	o := s.overrides
 	var header http.Header
-	if o.Fault != "" {
+	if o.Fault != "" && s.Target.Extensions {
 		header = http.Header{fault.Header: {o.Fault}}
 	}
 	timeout := s.opts.Timeout
@@ -178,6 +193,9 @@ func (s *Session) Close() {
 	if s.listener != nil {
 		s.listener.Close()
 	}
+	if s.returns != nil {
+		s.returns.Close()
+	}
 	if s.ownTransport != nil {
 		s.ownTransport.CloseIdleConnections()
 	}
@@ -207,6 +225,15 @@ func (s *Session) WebhookURL() string {
 		return ""
 	}
 	return s.listener.URL()
+}
+
+// ReturnURL is the return_url walletsim serves ("" on a walletsim
+// sandbox, where none is needed).
+func (s *Session) ReturnURL() string {
+	if s.returns == nil {
+		return ""
+	}
+	return s.returns.URL()
 }
 
 // Now is the session's time.
@@ -239,6 +266,11 @@ func (s *Session) observe(ex client.Exchange) {
 	s.emit(Event{Flow: flow, Step: step, Kind: Exchanged, Exchange: &ex})
 }
 
+// returned reports the cardholder's browser coming back from the ACS.
+func (s *Session) returned(ex client.Exchange, note string) {
+	s.emit(Event{Flow: FlowPurchase, Step: "return", Kind: Received, Exchange: &ex, Note: note})
+}
+
 // received reports a webhook the listener accepted or refused.
 func (s *Session) received(ex client.Exchange, note string) {
 	s.emit(Event{Flow: FlowWallet, Step: "webhook", Kind: Received, Exchange: &ex, Note: note})
@@ -249,7 +281,7 @@ func (s *Session) received(ex client.Exchange, note string) {
 func (s *Session) step(ctx context.Context, flow, name string, explain *Explanation, run func(context.Context) Result) Result {
 	s.emit(Event{Flow: flow, Step: name, Kind: StepStarted, Explain: explain})
 	r := run(client.WithTag(ctx, flow+"/"+name))
-	s.emit(Event{Flow: flow, Step: name, Kind: Finished, Result: &r, Explain: outcomeExplanation(flow, name, r)})
+	s.emit(Event{Flow: flow, Step: name, Kind: Finished, Result: &r, Explain: outcomeExplanation(name, explain, r)})
 	return r
 }
 

@@ -28,7 +28,11 @@ type Target struct {
 	ProductID, ClientID                        string
 	CardholderID, WalletID, CardID, CustomerID string
 	WebhookListen                              string // address of the wallet's webhook listener
-	RequestExpiry                              time.Duration
+	// ReturnListen is where the merchant's return_url is served on a
+	// target without extensions (default 127.0.0.1:0): the ACS sends the
+	// cardholder's browser back there when a challenge is over.
+	ReturnListen  string
+	RequestExpiry time.Duration
 }
 
 // SandboxTarget is the built-in "sandbox" profile: the embedded sandbox,

@@ -19,7 +19,10 @@ const (
 
 // Pending is a 3DS request the wallet must answer.
 type Pending struct {
-	Event     wallet.Event
+	Event wallet.Event
+	// Since is when the request started: the event's timestamp, or when it
+	// arrived when the timestamp could not be read.
+	Since     time.Time
 	ExpiresAt time.Time
 	Source    string // "webhook" or "manual"
 }
@@ -43,9 +46,13 @@ type Decision struct {
 	OmitMethod bool
 }
 
-// Expired is the decision the wallet reports when the cardholder let the
+// ExpiredReason is seed 002's own statusReason for a request nobody
+// answered in time; the 3DS server gives it as the failure reason.
+const ExpiredReason = "3DS authentication request has expired."
+
+// Expired is the decision a wallet may report when the cardholder let the
 // time run out: FAILED with seed 002's own words.
-var Expired = Decision{Status: wallet.Failed, Reason: "3DS authentication request has expired."}
+var Expired = Decision{Status: wallet.Failed, Reason: ExpiredReason}
 
 // WalletFlow is the cardholder's wallet app: it receives pending 3DS
 // requests and reports the cardholder's biometric decision.
@@ -62,22 +69,38 @@ func (s *Session) Wallet() *WalletFlow {
 // ErrNoListener means the session has no webhook listener to wait on.
 var ErrNoListener = errors.New("no webhook listener: set the profile's webhook_listen address, or enter the auth3dsId by hand")
 
-// Next waits for the next ThreeDSecureEvent from the listener. The wait
-// itself is not a step (a wallet waits all day); receiving the event is.
-func (w *WalletFlow) Next(ctx context.Context) (Pending, Result) {
+// Next waits for the next ThreeDSecureEvent from the listener, whatever
+// purchase it is for: the wallet app shows every request. The wait itself
+// is not a step (a wallet waits all day); receiving the event is.
+func (w *WalletFlow) Next(ctx context.Context) (Pending, Result) { return w.For(ctx, Match{}) }
+
+// For waits for the request of one purchase (see PurchaseFlow.Match).
+// Requests for other purchases stay queued for their own.
+func (w *WalletFlow) For(ctx context.Context, m Match) (Pending, Result) {
 	if w.s.listener == nil {
 		return Pending{}, failure(ErrNoListener)
 	}
-	var ev wallet.Event
-	select {
-	case ev = <-w.s.listener.Events():
-	case <-ctx.Done():
-		return Pending{}, failure(ctx.Err())
+	ev, err := w.s.listener.Take(ctx, m)
+	if err != nil {
+		return Pending{}, failure(err)
 	}
-	p := Pending{Event: ev, ExpiresAt: ev.Timestamp.Add(w.s.Target.RequestExpiry), Source: "webhook"}
+	since := ev.Timestamp.Time
+	if since.IsZero() { // absent, or in a format walletsim cannot read
+		since = w.s.Now()
+	}
+	p := Pending{Event: ev, Since: since, ExpiresAt: since.Add(w.s.Target.RequestExpiry), Source: "webhook"}
 	r := w.s.step(ctx, FlowWallet, "receive", explainReceive, func(context.Context) Result { return pendingResult(p) })
 	w.set(WalletPending)
 	return p, r
+}
+
+// RequestMark is the number of wallet requests received so far (0 without
+// a listener): a purchase started now matches only requests after it.
+func (s *Session) RequestMark() uint64 {
+	if s.listener == nil {
+		return 0
+	}
+	return s.listener.Mark()
 }
 
 // Manual takes a request whose auth3dsId the user entered by hand; on the
@@ -86,7 +109,7 @@ func (w *WalletFlow) Manual(ctx context.Context, customerID, cardID, auth3dsID s
 	var p Pending
 	r := w.s.step(ctx, FlowWallet, "lookup", explainLookup, func(ctx context.Context) Result {
 		p = Pending{Event: wallet.Event{CustomerID: customerID, CardID: cardID, Auth3dsID: auth3dsID},
-			ExpiresAt: w.s.Now().Add(w.s.Target.RequestExpiry), Source: "manual"}
+			Since: w.s.Now(), ExpiresAt: w.s.Now().Add(w.s.Target.RequestExpiry), Source: "manual"}
 		if !w.s.Target.Extensions {
 			return pendingResult(p) // a real platform has no lookup: answer blind
 		}
@@ -95,6 +118,9 @@ func (w *WalletFlow) Manual(ctx context.Context, customerID, cardID, auth3dsID s
 			return failure(err)
 		}
 		p.Event, p.ExpiresAt = got.Event, got.ExpiresAt
+		if !got.Timestamp.IsZero() {
+			p.Since = got.Timestamp.Time
+		}
 		if got.Status != "PENDING" {
 			r := failure(fmt.Errorf("this 3DS request is no longer pending: %s %s", got.Status, got.StatusReason))
 			r.Fields = pendingResult(p).Fields
@@ -143,10 +169,11 @@ func (w *WalletFlow) Decide(ctx context.Context, p Pending, d Decision) Result {
 		r.add("status", string(res.Status))
 		r.add("statusReason", res.StatusReason)
 		r.add("auth3dsId", res.Auth3dsID)
-		r.add("creationTime", res.CreationTime.UTC().Format(time.RFC3339))
+		r.add("creationTime", res.CreationTime.String()) // as sent, when walletsim cannot read it
 		return r
 	})
 	if r.OK {
+		w.s.decisions.add(decision{event: p.Event, status: wallet.Status(r.Status), at: w.s.Now()})
 		w.set(WalletAnswered)
 	}
 	return r

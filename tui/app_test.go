@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,6 +43,29 @@ type harness struct {
 	clock *flows.ManualClock
 	sess  *flows.Session
 	dir   string
+	clip  *clipboard
+}
+
+// clipboard remembers what the app copied.
+type clipboard struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (c *clipboard) copy(text string) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.got = append(c.got, text)
+	return "sent to the test clipboard", nil
+}
+
+func (c *clipboard) last() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.got) == 0 {
+		return ""
+	}
+	return c.got[len(c.got)-1]
 }
 
 // snap asks the running program for its current screen.
@@ -62,25 +86,33 @@ func (p probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return probe{m.(*tui.App)}, cmd
 }
 
-func start(t *testing.T, w, h int) *harness {
+func start(t *testing.T, w, h int) *harness { return startWith(t, w, h, nil) }
+
+// startWith starts the TUI on a session whose options tune changed.
+func startWith(t *testing.T, w, h int, tune func(*flows.Options)) *harness {
 	t.Helper()
 	clock := flows.NewManualClock(time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC))
 	sink, events := tui.Sink()
-	sess, err := embedded.Open(context.Background(), flows.SandboxTarget(), flows.Options{
+	opts := flows.Options{
 		Sink: sink, Clock: clock, NewID: flows.SeededIDs(), Rand: rand.NewChaCha8([32]byte{7}), Retries: -1, Version: "test",
-	})
+	}
+	if tune != nil {
+		tune(&opts)
+	}
+	sess, err := embedded.Open(context.Background(), flows.SandboxTarget(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(sess.Close)
 	dir := t.TempDir()
-	app := tui.New(tui.Options{Session: sess, Events: events, SaveDir: dir,
-		OpenURL: func(string) error { return nil },
+	clip := &clipboard{}
+	app := tui.New(tui.Options{Session: sess, Events: events, SaveDir: dir, Clock: clock,
+		OpenURL: func(string) error { return nil }, Copy: clip.copy,
 		Resolve: func(string) (flows.Target, error) { return flows.SandboxTarget(), nil }})
 	t.Cleanup(app.Close)
 	tm := teatest.NewTestModel(t, probe{app}, teatest.WithInitialTermSize(w, h))
 	t.Cleanup(func() { tm.Quit() })
-	return &harness{t: t, tm: tm, clock: clock, sess: sess, dir: dir}
+	return &harness{t: t, tm: tm, clock: clock, sess: sess, dir: dir, clip: clip}
 }
 
 // key sends keys: "enter", "esc", "up", "down", "space", or runes.
@@ -102,7 +134,7 @@ func (h *harness) key(keys ...string) {
 			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 		}
 		h.tm.Send(msg)
-		time.Sleep(15 * time.Millisecond) // let the program take each key in turn
+		h.screen() // a round trip through the program's loop: it has taken the key
 	}
 }
 
@@ -113,7 +145,7 @@ func (h *harness) screen() string {
 	select {
 	case s := <-ch:
 		return s
-	case <-time.After(10 * time.Second):
+	case <-time.After(30 * time.Second):
 		h.t.Fatal("the program did not answer")
 		return ""
 	}
@@ -122,7 +154,7 @@ func (h *harness) screen() string {
 // until waits until the screen shows every text, and returns it.
 func (h *harness) until(texts ...string) string {
 	h.t.Helper()
-	deadline := time.Now().Add(10 * time.Second) // a liveness guard, not a timing claim
+	deadline := time.Now().Add(30 * time.Second) // a liveness guard, not a timing claim
 	for {
 		s := h.screen()
 		all := true
@@ -165,22 +197,51 @@ func (h *harness) enroll() {
 func (h *harness) pay(page string, moves int) {
 	h.key(page)
 	h.until("Test card")
+	h.submit(moves)
+}
+
+// again starts another purchase from a result (n) and submits it.
+func (h *harness) again() {
+	h.key("n")
+	h.until("Test card")
+	h.submit(0)
+}
+
+// submit moves the card picker by moves and enters through the form.
+func (h *harness) submit(moves int) {
 	for ; moves > 0; moves-- {
 		h.key("down")
 	}
 	for ; moves < 0; moves++ {
 		h.key("up")
 	}
-	// Enter through every field until the form is submitted: a fixed
-	// count would race the form's own pace.
+	// Enter through every field until the form is submitted, waiting
+	// after each enter for the form to move on: an enter more would reach
+	// what comes after the form (the phone's approve).
 	for range 20 {
 		s := h.screen()
 		if !strings.Contains(s, "The purchase") && !strings.Contains(s, "The cardholder (sent") && !strings.Contains(s, "The browser (EMV") {
 			return
 		}
 		h.key("enter")
+		h.changed(s)
 	}
 	h.t.Fatal("the checkout form was never submitted")
+}
+
+// changed waits until the screen is no longer before.
+func (h *harness) changed(before string) string {
+	h.t.Helper()
+	deadline := time.Now().Add(30 * time.Second) // a liveness guard, not a timing claim
+	for {
+		if s := h.screen(); s != before {
+			return s
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("the screen never changed from:\n%s", before)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // inboxCode is the newest one-time code the cardholder received.
@@ -212,7 +273,9 @@ func TestEnrollWalkthrough(t *testing.T) {
 	})
 	t.Run("manage", func(t *testing.T) {
 		h.t = t
-		h.key("esc", "2")
+		h.key("esc")
+		h.until("Walk through")
+		h.key("2")
 		h.golden("screen", h.until("Enroll 3DS details fetched successfully.", "l***@example.com"))
 	})
 }
@@ -241,7 +304,7 @@ func TestBrowserChallenge(t *testing.T) {
 	t.Run("explainer", func(t *testing.T) {
 		h.t = t
 		h.key("x")
-		h.golden("screen", h.until("The merchant reads the result"))
+		h.golden("screen", h.until("── The merchant reads the result ──", "✓ Authenticated (Y)"))
 		h.key("x")
 	})
 	t.Run("inspector", func(t *testing.T) {
@@ -264,9 +327,9 @@ func TestBrowserChallengeThreeWrongCodes(t *testing.T) {
 	h.pay("3", 0)
 	h.until("Verify it's you", "is your code to")
 	bad := wrong(h.inboxCode())
-	for range 3 {
+	for _, then := range []string{"2 attempts left", "1 attempt left", "Final result"} {
 		h.key(bad, "enter")
-		time.Sleep(50 * time.Millisecond)
+		h.until(then)
 	}
 	h.golden("result", h.until("Final result", "Not authenticated (N)."))
 }
@@ -280,14 +343,20 @@ func wrong(right string) string {
 	return string(b)
 }
 
+// decoupledCard makes the Visa decoupled card, next to the challenge one,
+// the card in use.
+func (h *harness) decoupledCard() {
+	h.key("c")
+	h.until("Sandbox test cards")
+	h.key("down", "enter")
+	h.until("forces D")
+}
+
 // decoupled pays with the decoupled card and waits for the request on the
 // phone.
 func decoupled(t *testing.T) *harness {
 	h := start(t, 100, 30)
-	h.key("c")
-	h.until("Sandbox test cards")
-	h.key("down", "enter") // the Visa decoupled card, next to the challenge one
-	h.until("forces D")
+	h.decoupledCard()
 	h.enroll()
 	h.pay("4", 0)
 	h.until("Approve this purchase?", "Hold space to approve")
@@ -309,7 +378,7 @@ func TestDecoupledReleaseCancelsScan(t *testing.T) {
 	h := decoupled(t)
 	h.key("space")
 	h.clock.Advance(time.Second) // the finger is lifted
-	h.until("Scan cancelled")
+	h.until("Scan stopped at 0%")
 }
 
 func TestDecoupledReject(t *testing.T) {
@@ -321,7 +390,8 @@ func TestDecoupledReject(t *testing.T) {
 func TestDecoupledExpire(t *testing.T) {
 	h := decoupled(t)
 	h.clock.Advance(5*time.Minute + time.Second)
-	h.golden("expired", h.until("Final result", "Could not be performed (U).", "Reported FAILED"))
+	// The notice of the card goes once the clock is past its time.
+	h.golden("expired", h.until("Final result", "Could not be performed (U).", "Time ran out", "n new purchase"))
 }
 
 func TestWalletInbox(t *testing.T) {
@@ -337,7 +407,7 @@ func TestWalletInbox(t *testing.T) {
 func TestOverlays(t *testing.T) {
 	h := start(t, 80, 24)
 	h.until("Walk through")
-	for _, o := range []struct{ key, text string }{{"g", "Glossary"}, {"?", "Keys — the same on every screen"}, {"x", "3DS Server"}} {
+	for _, o := range []struct{ key, text string }{{"g", "Glossary"}, {"?", "Keys on every screen"}, {"x", "3DS Server"}} {
 		t.Run(o.key, func(t *testing.T) {
 			h.t = t
 			h.key(o.key)
@@ -373,13 +443,13 @@ func TestResize(t *testing.T) {
 func TestQuit(t *testing.T) {
 	h := start(t, 80, 24)
 	h.until("Walk through")
-	h.key("q")
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")}) // no round trip: it ends
 	h.tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 }
 
 // replay runs the scenario saved in dir with the headless runner: the
-// session must replay exactly.
-func replay(t *testing.T, dir string, steps int) {
+// session must replay exactly. It returns the scenario.
+func replay(t *testing.T, dir string, steps int) scenario.Scenario {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(dir, "walletsim-session-*.yaml"))
 	if len(files) != 1 {
@@ -400,6 +470,7 @@ func replay(t *testing.T, dir string, steps int) {
 		data, _ := os.ReadFile(files[0])
 		t.Fatalf("the saved session does not replay:\n%s\n%s", b.String(), data)
 	}
+	return scs[0]
 }
 
 // TestRunScenarioPage runs a shipped scenario from the TUI.
@@ -420,7 +491,9 @@ func TestWalletManualEntry(t *testing.T) {
 	h.until("Cancelled.")
 	h.key("esc")
 	h.until("Walk through")
-	h.key("5", "a")
+	h.key("5")
+	h.until("Wallet inbox  ·")
+	h.key("a")
 	h.until("Take a request by its auth3dsId")
 	h.key("not-a-real-id", "enter")
 	h.until("Wallet: The wallet platform refused (HTTP 404, 5269)")

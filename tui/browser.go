@@ -14,7 +14,11 @@ import (
 // browser can reach.
 func browserFor(s *flows.Session) func(string) error {
 	return func(url string) error {
-		reachable, err := s.Browsable(url)
+		reachable := url
+		var err error
+		if s != nil {
+			reachable, err = s.Browsable(url)
+		}
 		if err != nil {
 			return fmt.Errorf("cannot serve %s to a browser: %v", url, err)
 		}

@@ -17,17 +17,19 @@ import (
 
 // Challenge is the ACS challenge page's content.
 type Challenge struct {
-	ACSTransID       string    `json:"acsTransID"`
-	AuthenticationID string    `json:"authentication_id"`
-	Merchant         string    `json:"merchant"`
-	Amount           int64     `json:"amount"`
-	Currency         string    `json:"currency"`
-	AmountDisplay    string    `json:"amount_display"`
-	CardLastFour     string    `json:"card_last_four"`
-	Channel          string    `json:"channel"` // SMS | EMAIL: where the code went
-	Destination      string    `json:"destination"`
-	AttemptsLeft     int       `json:"attempts_left"`
-	ExpiresAt        time.Time `json:"expires_at"`
+	ACSTransID       string `json:"acsTransID"`
+	AuthenticationID string `json:"authentication_id"`
+	Merchant         string `json:"merchant"`
+	Amount           int64  `json:"amount"`
+	Currency         string `json:"currency"`
+	AmountDisplay    string `json:"amount_display"`
+	CardLastFour     string `json:"card_last_four"`
+	Channel          string `json:"channel"` // SMS | EMAIL: where the code went
+	Destination      string `json:"destination"`
+	AttemptsLeft     int    `json:"attempts_left"`
+	// CodeLength is how many digits the one-time code has (0: not said).
+	CodeLength int       `json:"code_length,omitempty"`
+	ExpiresAt  time.Time `json:"expires_at"`
 	// TransStatus is "C" while the challenge waits, then Y, N or U.
 	TransStatus string `json:"trans_status"`
 	Message     string `json:"message"`

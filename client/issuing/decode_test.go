@@ -26,3 +26,31 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodeIsLenient: nothing in the issuer's 200 is acted on (its HTTP
+// status is), so any JSON object is accepted: the seed's examples, fields
+// it does not have, a data of another shape (left empty), nulls.
+func TestDecodeIsLenient(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"status":"Success","message":"Enroll 3DS details fetched successfully.","code":200,"data":[{"otp_delivery_method":"SMS","destination":"+628000110022","status":"ACTIVE"}]}`: "Enroll 3DS details fetched successfully. SMS +628000110022",
+		`{"status":"Success","message":"ok","code":"200","data":{"otp_delivery_method":"SMS"},"trace":[1]}`:                                                                           "ok",
+		`{"message":null,"data":null}`:                           "",
+		`{"data":[{"otp_delivery_method":5,"destination":"d"}]}`: "  d",
+	} {
+		var env Envelope
+		if err := client.DecodeSuccess("issuing.Get", &client.Reply{Status: 200, Body: []byte(body)}, &env); err != nil {
+			t.Errorf("%s: %v", body, err)
+			continue
+		}
+		got := env.Message
+		for _, d := range env.Data {
+			got += " " + string(d.OTPDeliveryMethod) + " " + d.Destination
+		}
+		if got != want {
+			t.Errorf("%s: %q, want %q", body, got, want)
+		}
+	}
+	if err := client.DecodeSuccess("issuing.Get", &client.Reply{Status: 200, Body: []byte(`<html>`)}, &Envelope{}); err == nil {
+		t.Error("HTML accepted as an answer")
+	}
+}

@@ -74,7 +74,7 @@ func (s *Sandbox) view(a *authn, message string) acs.Challenge {
 		ACSTransID: a.acsTransID, AuthenticationID: a.id, Merchant: s.cfg.MerchantName,
 		Amount: a.amount, Currency: a.currency, AmountDisplay: testcards.FormatAmount(a.amount, a.currency),
 		CardLastFour: c.lastFour, Channel: string(c.method), Destination: c.destination,
-		AttemptsLeft: c.attemptsLeft, ExpiresAt: a.expires, TransStatus: a.transStatus, Message: message,
+		AttemptsLeft: c.attemptsLeft, CodeLength: len(c.otp), ExpiresAt: a.expires, TransStatus: a.transStatus, Message: message,
 	}
 	if a.final {
 		v.ReturnURL = returnURL(a)

@@ -78,13 +78,17 @@ func (a *authn) ares() threeds.ARes {
 		DSTransID: a.dsTransID, DSReferenceNumber: dsReference,
 		ThreeDSServerTransID: a.serverTransID, ACSTransID: a.acsTransID,
 		ACSReferenceNumber: acsReference, ACSOperatorID: acsOperator,
-		ACSChallengeMandated: yn(a.mandated), ACSURL: a.acsURL, TransStatus: a.aresStatus,
+		ACSURL: a.acsURL, TransStatus: a.aresStatus,
 	}
+	// authenticationType and acsChallengeMandated come with C and D only
+	// (EMV 3DS 2.2.0).
 	switch a.aresStatus {
 	case "C":
 		r.AuthenticationType = "02" // dynamic: a one-time code
+		r.ACSChallengeMandated = yn(a.mandated)
 	case "D":
-		r.AuthenticationType = "03" // out of band: the wallet
+		r.AuthenticationType = "04" // decoupled (03 would be out of band)
+		r.ACSChallengeMandated = yn(a.mandated)
 	default:
 		r.AuthenticationValue = a.cavv // final at once, so the CAVV is too
 	}

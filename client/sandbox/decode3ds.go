@@ -20,6 +20,9 @@ const (
 // type errors under their dotted names.
 type fieldReader struct {
 	errs map[string][]string
+	// empty names the string fields sent as "" (or blanks): present, so
+	// not missing, but refused by their rule.
+	empty []string
 }
 
 func (f *fieldReader) fail(field, msg string) {
@@ -38,7 +41,11 @@ func (f *fieldReader) str(obj jsonObject, key, field string) string {
 	if !isStr {
 		f.fail(field, msgString)
 	}
-	return strings.TrimSpace(s)
+	s = strings.TrimSpace(s)
+	if isStr && s == "" {
+		f.empty = append(f.empty, field)
+	}
+	return s
 }
 
 func (f *fieldReader) integer(obj jsonObject, key, field string) (int, bool) {
@@ -94,8 +101,8 @@ func (f *fieldReader) object(obj jsonObject, key string) jsonObject {
 // of 0 (sent, or missing?), a number out of range — is read again field by
 // field, which names every problem.
 func readAuthenticate(body []byte) (req threeds.AuthenticateRequest, errs map[string][]string, ok bool) {
-	if req, ok := decodeAuthenticateFast(body); ok {
-		return req, validateAuthenticate(req, nil, true, true), true
+	if req, empty, ok := decodeAuthenticateFast(body); ok {
+		return req, validateAuthenticate(req, nil, empty, true, true), true
 	}
 	obj, ok := decodeObject(body)
 	if !ok {
@@ -143,7 +150,7 @@ func decodeAuthenticate(obj jsonObject) (threeds.AuthenticateRequest, map[string
 		req.CustomerDevice = dev
 	}
 	withDefaults(&req)
-	return req, validateAuthenticate(req, f.errs, monthSet, yearSet)
+	return req, validateAuthenticate(req, f.errs, f.empty, monthSet, yearSet)
 }
 
 // withDefaults fills in the seed's defaults of channel and challenge
@@ -158,8 +165,9 @@ func withDefaults(req *threeds.AuthenticateRequest) {
 }
 
 // validateAuthenticate adds seed 004's rules to the type errors found while
-// decoding; monthSet and yearSet say whether a month and a year were sent.
-func validateAuthenticate(req threeds.AuthenticateRequest, typeErrs map[string][]string, monthSet, yearSet bool) map[string][]string {
+// decoding; empty names the string fields sent empty (or blank), monthSet
+// and yearSet say whether a month and a year were sent.
+func validateAuthenticate(req threeds.AuthenticateRequest, typeErrs map[string][]string, empty []string, monthSet, yearSet bool) map[string][]string {
 	errs := typeErrs
 	for _, fe := range threeds.Validate(req) {
 		if _, typeErr := typeErrs[fe.Field]; typeErr {
@@ -174,6 +182,16 @@ func validateAuthenticate(req threeds.AuthenticateRequest, typeErrs map[string][
 			errs = map[string][]string{}
 		}
 		errs[fe.Field] = append(errs[fe.Field], msg)
+	}
+	for _, field := range empty {
+		msgs := threeds.EmptyMessages(field)
+		if _, already := errs[field]; len(msgs) == 0 || already {
+			continue // a required field "" is missing, and one with a default takes it
+		}
+		if errs == nil {
+			errs = map[string][]string{}
+		}
+		errs[field] = append(errs[field], msgs...)
 	}
 	return errs
 }

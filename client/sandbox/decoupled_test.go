@@ -73,7 +73,7 @@ func startDecoupled(t *testing.T, id string, mutate ...func(*sandbox.Config)) (*
 	c := card(t, testcards.Visa, testcards.Decoupled)
 	e.enroll(c, issuing.SMS)
 	a := e.authenticate(id, purchase(c, threeds.Decoupled))
-	if a.AuthStatus != "D" || a.Status != "in_progress" || a.Meta.ARes.AuthenticationType != "03" {
+	if a.AuthStatus != "D" || a.Status != "in_progress" || a.Meta.ARes.AuthenticationType != "04" {
 		t.Fatalf("want a decoupled authentication, got %s %s", a.AuthStatus, a.Status)
 	}
 	ev := rcv.next(t)

@@ -123,6 +123,25 @@ func (e *env) result(id string) *threeds.Authentication {
 	return a
 }
 
+// raw sends a request and returns the response, its body read and closed.
+func (e *env) raw(method, path string, header http.Header, body string) *http.Response {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
 // do sends a raw request and returns the status and body.
 func (e *env) do(method, path string, header http.Header, body string) (int, string) {
 	e.t.Helper()

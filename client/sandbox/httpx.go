@@ -46,8 +46,19 @@ const (
 
 const fieldErrorsDetail = "Either you submitted a request that is missing a mandatory field or the value of a field does not match the format expected."
 
-// writeError answers with status in a's error shape.
+// writeError answers with status in a's error shape. A 401 says what is
+// expected (RFC 9110): HTTP Basic on the 3DS server, a bearer token on the
+// wallet platform and the sandbox's webhook endpoint; the issuer's handler
+// sets its own, as it depends on what it requires.
 func (a api) writeError(w http.ResponseWriter, status int, msg string) {
+	if status == http.StatusUnauthorized && w.Header().Get("WWW-Authenticate") == "" {
+		switch a {
+		case apiThreeDS:
+			w.Header().Set("WWW-Authenticate", `Basic realm="3DS server"`)
+		case apiWallet, apiSandbox:
+			w.Header().Set("WWW-Authenticate", `Bearer realm="wallet platform"`)
+		}
+	}
 	switch a {
 	case apiIssuing:
 		writeJSON(w, status, issuingError{Code: status, Message: msg, Status: "error"})
@@ -181,6 +192,17 @@ func isJSON(r *http.Request) bool {
 // wantsJSON reports whether a browser-facing page was asked for as JSON.
 func wantsJSON(r *http.Request) bool {
 	return strings.Contains(r.Header.Get("Accept"), "application/json") || isJSON(r)
+}
+
+// bearerToken reads "Bearer <token>", the scheme in any case (RFC 9110
+// makes scheme names case-insensitive).
+func bearerToken(authorization string) (string, bool) {
+	scheme, token, found := strings.Cut(authorization, " ")
+	if !found || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
 }
 
 // methods dispatches on the request method and answers 405 in the API's

@@ -47,6 +47,11 @@ func (s *Sandbox) issuing(w http.ResponseWriter, r *http.Request) {
 	if status == 0 && (r.Method == http.MethodPost || r.Method == http.MethodPatch) {
 		body, method, status, msg = readOTPMethod(r)
 	}
+	if status == http.StatusUnauthorized {
+		for _, c := range s.issuingChallenges(r) {
+			w.Header().Add("WWW-Authenticate", c)
+		}
+	}
 	if status != 0 {
 		apiIssuing.writeError(w, status, msg)
 		return
@@ -145,11 +150,26 @@ func (s *Sandbox) issuingAuth(r *http.Request) (string, bool) {
 	if auth == "" && s.cfg.Require.IssuingToken == "" {
 		return "", true
 	}
-	token, ok := strings.CutPrefix(auth, "Bearer ")
-	if !ok || strings.TrimSpace(token) == "" || s.cfg.Require.IssuingToken != "" && token != s.cfg.Require.IssuingToken {
+	token, ok := bearerToken(auth)
+	if !ok || s.cfg.Require.IssuingToken != "" && token != s.cfg.Require.IssuingToken {
 		return "Invalid or missing bearer token.", false
 	}
 	return "", true
+}
+
+// issuingChallenges are the issuer's WWW-Authenticate values for a 401:
+// the x-api-key header when it is missing or not accepted (no HTTP scheme
+// carries it, so it is named as one, "APIKey"), and a bearer token when one
+// is required or the one sent is not accepted.
+func (s *Sandbox) issuingChallenges(r *http.Request) []string {
+	var out []string
+	if key := r.Header.Get("x-api-key"); key == "" || s.cfg.Require.IssuingAPIKey != "" && key != s.cfg.Require.IssuingAPIKey {
+		out = append(out, `APIKey realm="issuer", header="x-api-key"`)
+	}
+	if s.cfg.Require.IssuingToken != "" || r.Header.Get("Authorization") != "" || len(out) == 0 {
+		out = append(out, `Bearer realm="issuer"`)
+	}
+	return out
 }
 
 // readOTPMethod reads {"otp_delivery_method": "EMAIL"|"SMS"}; a non-zero

@@ -77,8 +77,8 @@ func FuzzDecodeObject(f *testing.F) {
 
 // authenticateBodies are seeds for FuzzAuthenticateFastPath: bodies the
 // fast decode takes (a duplicated object, keys in another case or escaped,
-// what Decoder.More ignores, invalid UTF-8: all as the field-by-field
-// reading gives them), and the near misses it must hand on.
+// what Decoder.More ignores, invalid UTF-8, strings sent empty: all as the
+// field-by-field reading gives them), and the near misses it must hand on.
 var authenticateBodies = []string{
 	`{"number":"4000000000000010","month":6,"year":2029,"channel":"browser","return_url":"https://example.com","name":" Layla ","challenge_preference":"preferred","customer":{"name":"John Doe","email":"a@b.example","mobile":"0555"},"billing_address":{"city":"Riyadh","country":"SA","line_1":"1 Main St","line_2":"","postal_code":"12345","state":"RD"},"shipping_address":{"city":"Jeddah"},"customer_device":{"ip_address":"10.0.0.1","user_agent":"UA","accept_header":"text/html","javascript_enabled":true,"language":"en","color_depth":"24","screen_height":900,"screen_width":1440,"timezone":"-180"}}`,
 	`{"number":"4000000000000010","month":0,"year":2029}`,
@@ -96,6 +96,8 @@ var authenticateBodies = []string{
 	`{"number":"\u00e9\ud83d","month":6,"year":2029,"customer_device":{"javascript_enabled":"yes","screen_height":1.5}}`,
 	"{\"number\":\"\xff\",\"month\":6,\"year\":2029}",
 	`[{"number":"4000000000000010","month":6,"year":2029}]`,
+	`{"number":"4000000000000010","month":6,"year":2029,"name":"","customer":{"email":" "},"billing_address":{"line_2":""}}`,
+	`{"number":"4000000000000010","month":6,"year":2029,"name":"\u0000unsent"}`,
 }
 
 // FuzzAuthenticateFastPath: whenever the fast decode takes a body, it gives
@@ -107,7 +109,7 @@ func FuzzAuthenticateFastPath(f *testing.F) {
 		f.Add(in)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		fast, ok := decodeAuthenticateFast([]byte(in))
+		fast, empty, ok := decodeAuthenticateFast([]byte(in))
 		if !ok {
 			return
 		}
@@ -119,7 +121,7 @@ func FuzzAuthenticateFastPath(f *testing.F) {
 		if !reflect.DeepEqual(fast, slow) {
 			t.Fatalf("%q:\nfast %#v\nslow %#v", in, fast, slow)
 		}
-		if got := validateAuthenticate(fast, nil, true, true); !reflect.DeepEqual(got, errs) {
+		if got := validateAuthenticate(fast, nil, empty, true, true); !reflect.DeepEqual(got, errs) {
 			t.Fatalf("%q: fast errors %v, slow %v", in, got, errs)
 		}
 	})
@@ -128,9 +130,9 @@ func FuzzAuthenticateFastPath(f *testing.F) {
 // TestAuthenticateFastPathTakes: the fast decode takes the common bodies
 // (or the benchmark would measure the slow one) and hands on the others.
 func TestAuthenticateFastPathTakes(t *testing.T) {
-	taken := map[int]bool{0: true, 7: true, 9: true, 10: true, 11: true, 14: true}
+	taken := map[int]bool{0: true, 7: true, 9: true, 10: true, 11: true, 14: true, 16: true}
 	for i, in := range authenticateBodies {
-		if _, ok := decodeAuthenticateFast([]byte(in)); ok != taken[i] {
+		if _, _, ok := decodeAuthenticateFast([]byte(in)); ok != taken[i] {
 			t.Errorf("decodeAuthenticateFast(%.80q) took it: %v, want %v", in, ok, taken[i])
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/threeds"
 )
 
@@ -54,6 +55,10 @@ func randomFill(r *rand.Rand, v reflect.Value) {
 	case reflect.Struct:
 		if v.Type() == reflect.TypeFor[time.Time]() {
 			v.Set(reflect.ValueOf(randomTime(r)))
+			return
+		}
+		if v.Type() == reflect.TypeFor[client.Time]() { // the sandbox only writes times it has
+			v.Set(reflect.ValueOf(client.At(randomTime(r))))
 			return
 		}
 		for i := range v.NumField() {

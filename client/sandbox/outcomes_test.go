@@ -136,6 +136,7 @@ func TestUnknownCardIsFrictionless(t *testing.T) {
 // TestChallengePreference: a frictionless card is challenged when the
 // merchant prefers or mandates it and the card is enrolled; a challenge
 // card is challenged even with no_challenge, with acsChallengeMandated Y.
+// acsChallengeMandated comes with C and D only, as EMV 3DS 2.2.0 says.
 func TestChallengePreference(t *testing.T) {
 	e := newEnv(t)
 	y, c := card(t, testcards.Visa, testcards.Frictionless), card(t, testcards.Visa, testcards.Challenge)
@@ -147,8 +148,8 @@ func TestChallengePreference(t *testing.T) {
 		ch        threeds.Channel
 		ts, manda string
 	}{
-		{y, threeds.NoPreference, threeds.Browser, "Y", "N"},
-		{y, threeds.NoChallenge, threeds.Browser, "Y", "N"},
+		{y, threeds.NoPreference, threeds.Browser, "Y", ""},
+		{y, threeds.NoChallenge, threeds.Browser, "Y", ""},
 		{y, threeds.Preferred, threeds.Browser, "C", "N"},
 		{y, threeds.Mandated, threeds.Browser, "C", "N"},
 		{y, threeds.Mandated, threeds.Decoupled, "D", "N"},

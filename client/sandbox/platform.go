@@ -5,9 +5,9 @@ import (
 	"context"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/wallet"
 )
@@ -36,7 +36,7 @@ func (s *Sandbox) startDecoupled(a *authn, card testcards.Card, now time.Time) {
 	d.event = wallet.Event{
 		ID: s.cfg.NewID(), WalletOperationID: s.cfg.NewID(),
 		CardID: card.CardID, CustomerID: testcards.CustomerID, Auth3dsID: d.auth3dsID,
-		Amount: a.amount, Currency: a.currency, Timestamp: now,
+		Amount: a.amount, Currency: a.currency, Timestamp: client.At(now),
 		MerchantName: s.cfg.MerchantName, LastFourDigits: card.LastFour(),
 		CardScheme: WebhookScheme(a.scheme), CardType: "VIRTUAL",
 	}
@@ -67,11 +67,13 @@ func resultOf(req wallet.VerifyRequest) (transStatus, failure string) {
 
 // walletAuth checks the wallet's bearer token.
 func (s *Sandbox) walletAuth(r *http.Request) bool {
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && strings.TrimSpace(token) != "" && (s.cfg.Require.WalletToken == "" || token == s.cfg.Require.WalletToken)
+	token, ok := bearerToken(r.Header.Get("Authorization"))
+	return ok && (s.cfg.Require.WalletToken == "" || token == s.cfg.Require.WalletToken)
 }
 
-// verify serves POST /customers/{customerId}/prepaid/cards/{cardId}/3ds-authentications/{auth3dsId}.
+// verify serves POST /customers/{customerId}/prepaid/cards/{cardId}/3ds-authentications/{auth3dsId}
+// in the seed's order: credentials, then the body (so that the seed's 400
+// example comes with any ids), then the ids.
 func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
 	if !s.walletAuth(r) {
 		apiWallet.writeError(w, http.StatusUnauthorized, "")
@@ -83,6 +85,15 @@ func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req, fieldErrs := decodeVerify(body)
+	fieldErrors := func(errs []walletFieldError) {
+		e := walletError(http.StatusBadRequest, "")
+		e.Error.FieldErrors = errs
+		writeJSON(w, http.StatusBadRequest, e)
+	}
+	if len(fieldErrs) > 0 {
+		fieldErrors(fieldErrs)
+		return
+	}
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -91,13 +102,8 @@ func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
 		apiWallet.writeError(w, http.StatusNotFound, "")
 		return
 	}
-	if len(fieldErrs) == 0 && req.WalletOperationID != a.dec.event.WalletOperationID {
-		fieldErrs = append(fieldErrs, walletFieldError{"walletOperationId", "does not match the pending 3DS authentication"})
-	}
-	if len(fieldErrs) > 0 {
-		e := walletError(http.StatusBadRequest, "")
-		e.Error.FieldErrors = fieldErrs
-		writeJSON(w, http.StatusBadRequest, e)
+	if req.WalletOperationID != a.dec.event.WalletOperationID {
+		fieldErrors([]walletFieldError{{"walletOperationId", "does not match the pending 3DS authentication"}})
 		return
 	}
 	s.settle(a, now)
@@ -140,7 +146,7 @@ func (s *Sandbox) verifyResult(a *authn, req wallet.VerifyRequest, now time.Time
 		WalletOperationID: req.WalletOperationID, Verification: req.Verification,
 		Status: req.Status, StatusReason: req.StatusReason,
 		CustomerID: a.dec.event.CustomerID, CardID: a.dec.event.CardID, Auth3dsID: a.dec.auth3dsID,
-		CreationTime: now.UTC().Truncate(time.Second),
+		CreationTime: client.At(now.UTC().Truncate(time.Second)),
 	}
 }
 
@@ -252,7 +258,7 @@ func (s *Sandbox) listPending(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
-	slices.SortFunc(out, func(a, b wallet.Pending) int { return a.Timestamp.Compare(b.Timestamp) })
+	slices.SortFunc(out, func(a, b wallet.Pending) int { return a.Timestamp.Compare(b.Timestamp.Time) })
 	writeJSON(w, http.StatusOK, map[string]any{"authentications": out})
 }
 
@@ -288,7 +294,7 @@ func (s *Sandbox) SetWebhook(url string, key []byte) {
 // backoff. The caller holds s.mu.
 func (s *Sandbox) sendEvent(ev wallet.Event) {
 	target := s.webhook
-	rec := &Delivery{EventID: ev.ID, Auth3dsID: ev.Auth3dsID, URL: target.URL, UpdatedAt: ev.Timestamp}
+	rec := &Delivery{EventID: ev.ID, Auth3dsID: ev.Auth3dsID, URL: target.URL, UpdatedAt: ev.Timestamp.Time}
 	s.deliveries = append(s.deliveries, rec)
 	if len(s.deliveries) > maxDeliveries {
 		s.deliveries = s.deliveries[len(s.deliveries)-maxDeliveries:]

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 
+	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/threeds"
 )
 
@@ -41,7 +42,7 @@ func (s *Sandbox) render(a *authn) threeds.Authentication {
 		Device: req.CustomerDevice, Year: req.Year, Month: req.Month,
 		IsFrictionless: a.answeredAtOnce(),
 		AuthStatus:     a.transStatus, Version: ares.MessageVersion,
-		PurchaseDate: a.created, CreatedAt: a.created, UpdatedAt: a.updated,
+		PurchaseDate: client.At(a.created), CreatedAt: client.At(a.created), UpdatedAt: client.At(a.updated),
 		Scheme: string(a.scheme), Channel: req.Channel,
 		TDSRef: "walletsim", DSID: ares.DSTransID, DSRef: ares.DSReferenceNumber,
 		ACSID: ares.ACSTransID, ACSRef: ares.ACSReferenceNumber,

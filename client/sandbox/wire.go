@@ -69,65 +69,103 @@ const wireFlags = json.DontMatchCaseInsensitiveStructFields | json.DontCopyRawMe
 const maxWireInt = 1e9
 
 // decodeAuthenticateFast decodes an authenticate body straight into a
-// request, and reports false for any body whose request it cannot give
-// exactly as decodeAuthenticate would: one with a null anywhere (a null
-// after a value of the same key would leave the value), a value of the
-// wrong type, a month or year of 0, an integer beyond ±1e9, anything but
-// white space (or what Decoder.More ignores) after the object.
-func decodeAuthenticateFast(body []byte) (threeds.AuthenticateRequest, bool) {
+// request, with the string fields sent empty (or blank) named as the
+// field-by-field reading names them, and reports false for any body whose
+// request it cannot give exactly as decodeAuthenticate would: one with a
+// null anywhere (a null after a value of the same key would leave the
+// value), a value of the wrong type, a month or year of 0, an integer
+// beyond ±1e9, a NUL (see unsent), anything but white space (or what
+// Decoder.More ignores) after the object.
+func decodeAuthenticateFast(body []byte) (threeds.AuthenticateRequest, []string, bool) {
 	var req threeds.AuthenticateRequest
-	var w authenticateWire
-	if bytes.Contains(body, []byte("null")) || len(body) > 2*maxJSONDepth && tooDeep(body) || !parseWire(body, &w) ||
-		w.Month == 0 || w.Year == 0 || !inRange(w.Month, w.Year) {
-		return req, false
+	w := authenticateWire{Number: unsent, Channel: unsent, ReturnURL: unsent, Name: unsent, ChallengePreference: unsent}
+	if bytes.Contains(body, []byte("null")) || hasNUL(body) || len(body) > 2*maxJSONDepth && tooDeep(body) ||
+		!parseWire(body, &w) || w.Month == 0 || w.Year == 0 || !inRange(w.Month, w.Year) {
+		return req, nil, false
 	}
+	var r wireReader
 	req = threeds.AuthenticateRequest{
-		Number: trim(w.Number), Month: w.Month, Year: w.Year, Channel: threeds.Channel(trim(w.Channel)),
-		ReturnURL: trim(w.ReturnURL), Name: trim(w.Name), ChallengePreference: threeds.ChallengePreference(trim(w.ChallengePreference)),
+		Number: r.str(w.Number, "number"), Month: w.Month, Year: w.Year, Channel: threeds.Channel(r.str(w.Channel, "channel")),
+		ReturnURL: r.str(w.ReturnURL, "return_url"), Name: r.str(w.Name, "name"),
+		ChallengePreference: threeds.ChallengePreference(r.str(w.ChallengePreference, "challenge_preference")),
 	}
-	if !w.nested(&req) {
-		return req, false
+	if !r.nested(&w, &req) {
+		return req, nil, false
 	}
 	withDefaults(&req)
-	return req, true
+	return req, r.empty, true
+}
+
+// unsent is what a string field of a wire struct holds before decoding, so
+// that one the body sent empty can be told from one it did not send (seed
+// 004's min:1 rules refuse the first). No JSON text but one holding a NUL
+// decodes to it, and such bodies take the field-by-field reading.
+const unsent = "\x00unsent"
+
+func hasNUL(b []byte) bool {
+	return bytes.IndexByte(b, 0) >= 0 || bytes.Contains(b, []byte(`\u0000`))
+}
+
+// wireReader trims a decoded string field and notes one sent empty, as
+// fieldReader.str does.
+type wireReader struct{ empty []string }
+
+func (r *wireReader) str(v, field string) string {
+	if v == unsent {
+		return ""
+	}
+	v = trim(v)
+	if v == "" {
+		r.empty = append(r.empty, field)
+	}
+	return v
 }
 
 // nested decodes the customer, the addresses and the device into req.
-func (w *authenticateWire) nested(req *threeds.AuthenticateRequest) bool {
-	var c customerWire
-	var billing, shipping addressWire
-	var d deviceWire
+func (r *wireReader) nested(w *authenticateWire, req *threeds.AuthenticateRequest) bool {
+	c := customerWire{Name: unsent, Email: unsent, Mobile: unsent}
+	billing, shipping := unsentAddress(), unsentAddress()
+	d := deviceWire{IPAddress: unsent, UserAgent: unsent, AcceptHeader: unsent, Language: unsent, ColorDepth: unsent, Timezone: unsent}
 	if !parseObject(w.Customer, &c) || !parseObject(w.BillingAddress, &billing) ||
 		!parseObject(w.ShippingAddress, &shipping) || !parseObject(w.CustomerDevice, &d) ||
 		!inRange(d.ScreenHeight, d.ScreenWidth) {
 		return false
 	}
 	if w.Customer != nil {
-		req.Customer = &threeds.Customer{Name: trim(c.Name), Email: trim(c.Email), Mobile: trim(c.Mobile)}
+		req.Customer = &threeds.Customer{
+			Name: r.str(c.Name, "customer.name"), Email: r.str(c.Email, "customer.email"), Mobile: r.str(c.Mobile, "customer.mobile"),
+		}
 	}
 	if w.BillingAddress != nil {
-		req.BillingAddress = billing.address()
+		req.BillingAddress = r.address(billing, "billing_address")
 	}
 	if w.ShippingAddress != nil {
-		req.ShippingAddress = shipping.address()
+		req.ShippingAddress = r.address(shipping, "shipping_address")
 	}
 	if w.CustomerDevice != nil {
-		req.CustomerDevice = d.device()
+		req.CustomerDevice = r.device(d)
 	}
 	return true
 }
 
-func (d deviceWire) device() *threeds.Device {
+func (r *wireReader) device(d deviceWire) *threeds.Device {
+	const p = "customer_device."
 	return &threeds.Device{
-		IPAddress: trim(d.IPAddress), UserAgent: trim(d.UserAgent), AcceptHeader: trim(d.AcceptHeader),
-		JavascriptEnabled: d.JavascriptEnabled, Language: trim(d.Language), ColorDepth: trim(d.ColorDepth),
-		ScreenHeight: d.ScreenHeight, ScreenWidth: d.ScreenWidth, Timezone: trim(d.Timezone),
+		IPAddress: r.str(d.IPAddress, p+"ip_address"), UserAgent: r.str(d.UserAgent, p+"user_agent"),
+		AcceptHeader: r.str(d.AcceptHeader, p+"accept_header"), JavascriptEnabled: d.JavascriptEnabled,
+		Language: r.str(d.Language, p+"language"), ColorDepth: r.str(d.ColorDepth, p+"color_depth"),
+		ScreenHeight: d.ScreenHeight, ScreenWidth: d.ScreenWidth, Timezone: r.str(d.Timezone, p+"timezone"),
 	}
 }
 
-func (a addressWire) address() *threeds.Address {
-	return &threeds.Address{City: trim(a.City), Country: trim(a.Country), Line1: trim(a.Line1), Line2: trim(a.Line2),
-		PostalCode: trim(a.PostalCode), State: trim(a.State)}
+func unsentAddress() addressWire {
+	return addressWire{City: unsent, Country: unsent, Line1: unsent, Line2: unsent, PostalCode: unsent, State: unsent}
+}
+
+func (r *wireReader) address(a addressWire, key string) *threeds.Address {
+	n := addressFields[key]
+	return &threeds.Address{City: r.str(a.City, n[0]), Country: r.str(a.Country, n[1]), Line1: r.str(a.Line1, n[2]),
+		Line2: r.str(a.Line2, n[3]), PostalCode: r.str(a.PostalCode, n[4]), State: r.str(a.State, n[5])}
 }
 
 // parseWire decodes a whole body into v.

@@ -75,10 +75,13 @@ func (c *Client) Authenticate(ctx context.Context, id string, req AuthenticateRe
 	return c.call(ctx, client.Call{
 		Op: op, Method: http.MethodPost, Body: req,
 		Path: "/v1/3ds/" + url.PathEscape(id) + "/authenticate",
-	})
+	}, id)
 }
 
-func (c *Client) call(ctx context.Context, call client.Call) (*Authentication, error) {
+// call runs one operation on an authentication; id, when known, is the one
+// asked about (an answer that leaves it out is about that one, and
+// auth_status is then required).
+func (c *Client) call(ctx context.Context, call client.Call, id string) (*Authentication, error) {
 	if c.creds.SecretKey != "" {
 		basic := base64.StdEncoding.EncodeToString([]byte(c.creds.SecretKey + ":"))
 		call.Header = append(call.Header, [2]string{"Authorization", "Basic " + basic})
@@ -90,11 +93,67 @@ func (c *Client) call(ctx context.Context, call client.Call) (*Authentication, e
 	if !reply.OK() {
 		return nil, DecodeError(reply)
 	}
+	return decodeAuthentication(call.Op, reply, id)
+}
+
+// decodeAuthentication reads a 2xx answer about authentication id ("" when
+// it is a new one): leniently, then strictly what walletsim acts on.
+func decodeAuthentication(op string, reply *client.Reply, id string) (*Authentication, error) {
 	var a Authentication
-	if err := client.DecodeSuccess(call.Op, reply, &a); err != nil {
+	if err := client.DecodeSuccess(op, reply, &a); err != nil {
 		return nil, err
 	}
+	if err := checkAuthentication(op, reply, id != ""); err != nil {
+		return nil, err
+	}
+	if a.ID == "" {
+		a.ID = id
+	}
 	return &a, nil
+}
+
+// strictAuthentication is what walletsim acts on in an answer, with the
+// seed's types enforced.
+type strictAuthentication struct {
+	ID           *string `json:"id"`
+	Status       *string `json:"status"`
+	AuthStatus   *string `json:"auth_status"`
+	ChallengeURL *string `json:"challenge_url"`
+	ECI          *string `json:"eci"`
+	AuthValue    *string `json:"auth_value"`
+}
+
+// TransStatuses are EMV's transStatus values.
+const TransStatuses = "YACDNRUI"
+
+// ValidTransStatus reports whether s is one EMV transStatus.
+func ValidTransStatus(s string) bool { return len(s) == 1 && strings.Contains(TransStatuses, s) }
+
+// checkAuthentication holds an answer to what walletsim needs from it: the
+// fields it acts on of the right types, a known transStatus once
+// authentication has started (started), and the ACS page's URL with a
+// challenge.
+func checkAuthentication(op string, r *client.Reply, started bool) error {
+	var s strictAuthentication
+	if err := client.Strict(op, r, &s); err != nil {
+		return err
+	}
+	bad := func(field, problem string) error {
+		return &client.AnswerError{Op: op, Status: r.Status, Field: field, Problem: problem}
+	}
+	status := ""
+	if s.AuthStatus != nil {
+		status = *s.AuthStatus
+	}
+	switch {
+	case status == "" && started:
+		return bad("auth_status", "missing: it is the transStatus walletsim acts on")
+	case status != "" && !ValidTransStatus(status):
+		return bad("auth_status", fmt.Sprintf("%q is not an EMV transStatus (one of Y, A, C, D, N, R, U, I)", status))
+	case status == "C" && (s.ChallengeURL == nil || !ValidURL(*s.ChallengeURL)):
+		return bad("challenge_url", "a challenge (C) needs the absolute URL of the ACS's page")
+	}
+	return nil
 }
 
 // DecodeError reads a non-2xx reply in the 3DS server's error shape.
@@ -117,7 +176,7 @@ func (c *Client) Get(ctx context.Context, id string) (*Authentication, error) {
 	if id == "" {
 		return nil, client.FieldErrors{{Field: "id", Message: MsgMissing}}.Err(op)
 	}
-	return c.call(ctx, client.Call{Op: op, Method: http.MethodGet, Path: "/v1/3ds/" + url.PathEscape(id)})
+	return c.call(ctx, client.Call{Op: op, Method: http.MethodGet, Path: "/v1/3ds/" + url.PathEscape(id)}, id)
 }
 
 // CreateRequest registers a purchase before authenticating it.
@@ -136,5 +195,5 @@ func (c *Client) Create(ctx context.Context, req CreateRequest) (*Authentication
 	if err := c.core.Check(op, ValidateCreate(req)); err != nil {
 		return nil, err
 	}
-	return c.call(ctx, client.Call{Op: op, Method: http.MethodPost, Path: "/v1/3ds", Body: req})
+	return c.call(ctx, client.Call{Op: op, Method: http.MethodPost, Path: "/v1/3ds", Body: req}, "")
 }

@@ -6,7 +6,7 @@
 // (customer_device → ip_address, user_agent, …).
 package threeds
 
-import "time"
+import "github.com/walletsim/walletsim/client"
 
 // Channel is how the cardholder will be authenticated if challenged.
 type Channel string
@@ -85,6 +85,11 @@ type Device struct {
 
 // Authentication is the 200 body: the authentication as the 3DS server holds
 // it, with the ACS's answer (ARes) in Meta.ARes.
+//
+// It is decoded leniently (client.DecodeSuccess): a field of another type
+// than the seed's example is left empty, a date in any format is kept as
+// sent. What walletsim acts on — id, status, auth_status, challenge_url,
+// eci, auth_value — is checked strictly (see checkAuthentication).
 type Authentication struct {
 	MerchantID          string              `json:"merchant_id"`
 	Status              string              `json:"status"`
@@ -107,15 +112,15 @@ type Authentication struct {
 	ECI                 *string             `json:"eci"`
 	AuthStatus          string              `json:"auth_status"`
 	Version             string              `json:"version"`
-	PurchaseDate        time.Time           `json:"purchase_date"`
+	PurchaseDate        client.Time         `json:"purchase_date"`
 	TDSRef              string              `json:"tds_ref"`
 	DSID                string              `json:"ds_id"`
 	DSRef               string              `json:"ds_ref"`
 	ACSID               string              `json:"acs_id"`
 	ACSRef              string              `json:"acs_ref"`
 	Meta                Meta                `json:"meta"`
-	CreatedAt           time.Time           `json:"created_at"`
-	UpdatedAt           time.Time           `json:"updated_at"`
+	CreatedAt           client.Time         `json:"created_at"`
+	UpdatedAt           client.Time         `json:"updated_at"`
 	Scheme              string              `json:"scheme"`
 	Channel             Channel             `json:"channel"`
 	FailureReason       *string             `json:"failure_reason"`

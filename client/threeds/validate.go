@@ -40,6 +40,37 @@ func MsgIn[T ~string](values []T) string {
 	return "The value must be one of: " + strings.Join(s, ", ") + "."
 }
 
+// optionalStrings are seed 004's optional string fields, by the name its
+// 422 gives them, with their rules.
+var optionalStrings = func() map[string]Rules {
+	m := map[string]Rules{
+		"name": NameRules, "customer.name": CustomerNameRules, "customer.email": CustomerEmailRules,
+		"customer.mobile": CustomerMobileRules, "customer_device.ip_address": IPAddressRules,
+		"customer_device.user_agent": HeaderRules, "customer_device.accept_header": HeaderRules,
+		"customer_device.language": LanguageRules, "customer_device.color_depth": ColorDepthRules,
+		"customer_device.timezone": TimezoneRules,
+	}
+	for _, a := range []string{"billing_address.", "shipping_address."} {
+		m[a+"city"], m[a+"line_1"], m[a+"line_2"], m[a+"state"] = AddressTextRules, AddressTextRules, AddressTextRules, AddressTextRules
+		m[a+"postal_code"], m[a+"country"] = PostalCodeRules, CountryRules
+	}
+	return m
+}()
+
+// EmptyMessages are the messages an optional string field's rules give a
+// value sent as an empty string — present, so not absent: "at least 1
+// characters", "a valid email address"… None for the required fields
+// (empty is missing) and those with a default (empty takes it).
+func EmptyMessages(field string) []string {
+	var msgs []string
+	for _, r := range optionalStrings[field] {
+		if msg := r(""); msg != "" {
+			msgs = append(msgs, msg)
+		}
+	}
+	return msgs
+}
+
 // ColorDepths are the values seed 004 allows for customer_device.color_depth.
 var ColorDepths = []string{"1", "4", "8", "15", "16", "24", "32", "48"}
 

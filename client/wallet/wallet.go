@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/walletsim/walletsim/client"
@@ -51,12 +50,14 @@ type VerifyRequest struct {
 	StatusReason      string       `json:"statusReason,omitempty"`
 }
 
-// Verification names the mechanism used.
+// Verification names the mechanism used. An empty Method is left out of
+// the body (a negative test's "no method"), not sent as "".
 type Verification struct {
-	Method Method `json:"method"`
+	Method Method `json:"method,omitempty"`
 }
 
-// VerifyResult is the 201 body.
+// VerifyResult is the 201 body, decoded leniently but for what walletsim
+// acts on: status and the ids (see checkVerifyResult).
 type VerifyResult struct {
 	WalletOperationID string       `json:"walletOperationId"`
 	Verification      Verification `json:"verification"`
@@ -65,7 +66,7 @@ type VerifyResult struct {
 	CustomerID        string       `json:"customerId"`
 	CardID            string       `json:"cardId"`
 	Auth3dsID         string       `json:"auth3dsId"`
-	CreationTime      time.Time    `json:"creationTime"`
+	CreationTime      client.Time  `json:"creationTime"`
 }
 
 // Error is the platform's error body
@@ -146,11 +147,44 @@ func (c *Client) Verify(ctx context.Context, customerID, cardID, auth3dsID strin
 	if !reply.OK() {
 		return nil, decodeError(reply)
 	}
+	return decodeVerifyResult(op, reply)
+}
+
+// decodeVerifyResult reads the 201: leniently, then strictly what walletsim
+// acts on.
+func decodeVerifyResult(op string, reply *client.Reply) (*VerifyResult, error) {
 	var res VerifyResult
 	if err := client.DecodeSuccess(op, reply, &res); err != nil {
 		return nil, err
 	}
+	if err := checkVerifyResult(op, reply); err != nil {
+		return nil, err
+	}
 	return &res, nil
+}
+
+// checkVerifyResult requires the recorded status, one of seed 002's, and
+// ids that are strings.
+func checkVerifyResult(op string, r *client.Reply) error {
+	var s struct {
+		WalletOperationID *string `json:"walletOperationId"`
+		Status            *string `json:"status"`
+		CustomerID        *string `json:"customerId"`
+		CardID            *string `json:"cardId"`
+		Auth3dsID         *string `json:"auth3dsId"`
+	}
+	if err := client.Strict(op, r, &s); err != nil {
+		return err
+	}
+	if s.Status == nil || !Status(*s.Status).Valid() {
+		got := "missing"
+		if s.Status != nil {
+			got = fmt.Sprintf("%q", *s.Status)
+		}
+		return &client.AnswerError{Op: op, Status: r.Status, Field: "status",
+			Problem: got + ": the recorded decision must be one of VERIFIED, REJECTED, FAILED"}
+	}
+	return nil
 }
 
 // Validate applies seed 002's body rules, with messages in the platform's

@@ -1,7 +1,6 @@
 package wallet
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -39,8 +38,9 @@ func (e *EventError) Unwrap() error { return e.Err }
 func refuse(status int, err error) *EventError { return &EventError{Status: status, Err: err} }
 
 // ConstructEvent verifies signature (the Signature header's value) against
-// body under hmacKey, then decodes the event. An event must name the
-// authentication it is about (auth3dsId).
+// body under hmacKey, then decodes the event as DecodeEvent does: leniently
+// where the wallet only shows, strictly where it answers (the ids it
+// answers with must be there).
 func ConstructEvent(body []byte, signature string, hmacKey []byte) (Event, error) {
 	switch {
 	case signature == "":
@@ -48,9 +48,9 @@ func ConstructEvent(body []byte, signature string, hmacKey []byte) (Event, error
 	case !VerifySignature(hmacKey, body, signature):
 		return Event{}, refuse(http.StatusUnauthorized, ErrBadSignature)
 	}
-	var ev Event
-	if err := json.Unmarshal(body, &ev); err != nil || ev.Auth3dsID == "" {
-		return Event{}, refuse(http.StatusBadRequest, ErrNotEvent)
+	ev, err := DecodeEvent(body)
+	if err != nil {
+		return Event{}, refuse(http.StatusBadRequest, fmt.Errorf("%w the wallet can answer: %w", ErrNotEvent, err))
 	}
 	return ev, nil
 }

@@ -13,7 +13,9 @@ import (
 
 func TestReadEvent(t *testing.T) {
 	key := []byte("the-hmac-key")
-	event := []byte(`{"id":"ev-1","walletOperationId":"op","auth3dsId":"a-1","amount":100,"currency":"SAR"}`)
+	event := []byte(`{"id":"ev-1","walletOperationId":"op","customerId":"cu","cardId":"ca","auth3dsId":"a-1","amount":100,"currency":"SAR"}`)
+	// No customerId: the wallet cannot answer it (DecodeEvent's rule).
+	partial := []byte(`{"id":"ev-1","walletOperationId":"op","cardId":"ca","auth3dsId":"a-1","amount":100}`)
 	big := append([]byte(`{"id":"ev-1","auth3dsId":"a-1","merchantName":"`), bytes.Repeat([]byte("x"), wallet.MaxEventBytes)...)
 	big = append(big, `"}`...)
 	for _, tc := range []struct {
@@ -29,6 +31,7 @@ func TestReadEvent(t *testing.T) {
 		{"tampered", "POST", bytes.Replace(event, []byte("100"), []byte("999"), 1), wallet.Sign(key, event), 401, wallet.ErrBadSignature},
 		{"not base64", "POST", event, "%%%", 401, wallet.ErrBadSignature},
 		{"signed but not an event", "POST", []byte(`{"hello":1}`), wallet.Sign(key, []byte(`{"hello":1}`)), 400, wallet.ErrNotEvent},
+		{"signed but an id missing", "POST", partial, wallet.Sign(key, partial), 400, wallet.ErrNotEvent},
 		{"signed but not JSON", "POST", []byte(`hello`), wallet.Sign(key, []byte(`hello`)), 400, wallet.ErrNotEvent},
 		{"too large, even if signed", "POST", big, wallet.Sign(key, big), 413, wallet.ErrTooLarge},
 		{"GET", "GET", nil, "", 405, wallet.ErrNotPost},

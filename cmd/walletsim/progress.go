@@ -21,6 +21,7 @@ type progress struct {
 	w          io.Writer
 	tty        bool
 	pass, fail lipgloss.Style
+	skip       lipgloss.Style
 	total      int
 	finished   int
 	counts     map[string]int
@@ -30,7 +31,8 @@ type progress struct {
 func newProgress(w io.Writer, total int, show bool) *progress {
 	r := lipgloss.NewRenderer(w)
 	return &progress{w: w, tty: isTerminal(w), total: total, counts: map[string]int{}, show: show,
-		pass: r.NewStyle().Foreground(lipgloss.Color("2")), fail: r.NewStyle().Foreground(lipgloss.Color("1"))}
+		pass: r.NewStyle().Foreground(lipgloss.Color("2")), fail: r.NewStyle().Foreground(lipgloss.Color("1")),
+		skip: r.NewStyle().Foreground(lipgloss.Color("3"))}
 }
 
 func (p *progress) update(ev runner.Progress) {
@@ -74,9 +76,9 @@ func (p *progress) done() {
 
 func indentRest(s string) string { return strings.ReplaceAll(s, "\n", "\n  ") }
 
-// colorMark colours a step line's ✓ or ✗.
+// colorMark colours a step line's ✓, ✗ or – (skipped).
 func (p *progress) colorMark(line string) string {
-	for mark, style := range map[string]lipgloss.Style{"✓": p.pass, "✗": p.fail} {
+	for mark, style := range map[string]lipgloss.Style{"✓": p.pass, "✗": p.fail, "–": p.skip} {
 		if rest, ok := strings.CutPrefix(line, mark); ok {
 			return style.Render(mark) + rest
 		}

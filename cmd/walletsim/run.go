@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/walletsim/walletsim/flows/profile"
 	"github.com/walletsim/walletsim/flows/runner"
@@ -157,12 +158,9 @@ func writeFile(path string, write func(io.Writer) error) error {
 	return f.Close()
 }
 
-// isTerminal reports whether w is a terminal.
+// isTerminal reports whether w is a terminal: a character device is not
+// enough (/dev/null is one), so ask the terminal driver.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }

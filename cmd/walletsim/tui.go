@@ -17,6 +17,7 @@ import (
 
 type tuiOptions struct {
 	profile, config, log string
+	noMouse              bool
 }
 
 // noTTY is said when walletsim is started without a terminal.
@@ -28,10 +29,22 @@ To run walkthroughs headlessly (CI, scripts, bug reports), use scenarios:
 To serve the sandbox for curl or Postman:
   walletsim sandbox`
 
+// dumbTerm is said when the terminal cannot draw the TUI.
+const dumbTerm = `walletsim's TUI draws a full screen, which TERM=dumb cannot show.
+
+Use scenarios instead, which print plain lines:
+  walletsim run testdata/scenarios          # the shipped scenarios
+  walletsim run --help                      # the format and the flags
+or start walletsim in a terminal with a TERM such as xterm-256color.`
+
 // runTUI opens the session and runs the TUI until the person quits.
 func runTUI(cmd *cobra.Command, o *tuiOptions) error {
-	if !isTerminal(os.Stdin) || !isTerminal(cmd.OutOrStdout()) {
+	switch {
+	case !isTerminal(os.Stdin) || !isTerminal(cmd.OutOrStdout()):
 		fmt.Fprintln(cmd.ErrOrStderr(), noTTY)
+		return &exitError{exitUsage, errors.New("")}
+	case os.Getenv("TERM") == "dumb":
+		fmt.Fprintln(cmd.ErrOrStderr(), dumbTerm)
 		return &exitError{exitUsage, errors.New("")}
 	}
 	set, err := loadProfiles(o.config)
@@ -48,14 +61,27 @@ func runTUI(cmd *cobra.Command, o *tuiOptions) error {
 	}
 	defer closeLog()
 	sink, events := tui.Sink()
-	sess, err := embedded.Open(cmd.Context(), target, flows.Options{Sink: sink, Logger: logger, Version: appVersion()})
+	opts := flows.Options{Sink: sink, Logger: logger, Version: appVersion()}
+	tuiOpts := tui.Options{Events: events, Resolve: set.Target}
+	if target.Sandbox {
+		// The embedded sandbox runs on a test clock the person can move
+		// forward, to see an expiry without waiting for it.
+		clock := &flows.ShiftClock{}
+		opts.Clock, tuiOpts.Clock = clock, clock
+	}
+	sess, err := embedded.Open(cmd.Context(), target, opts)
 	if err != nil {
 		return &exitError{exitCantRun, fmt.Errorf("cannot open %s: %w", target.Name, err)}
 	}
 	defer sess.Close()
-	app := tui.New(tui.Options{Session: sess, Events: events, Resolve: set.Target})
+	tuiOpts.Session = sess
+	app := tui.New(tuiOpts)
 	defer app.Close()
-	_, err = tea.NewProgram(app, tea.WithAltScreen(), tea.WithContext(cmd.Context())).Run()
+	programOpts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(cmd.Context())}
+	if !o.noMouse {
+		programOpts = append(programOpts, tea.WithMouseCellMotion())
+	}
+	_, err = tea.NewProgram(app, programOpts...).Run()
 	if errors.Is(err, tea.ErrProgramKilled) {
 		return nil
 	}

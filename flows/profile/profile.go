@@ -48,6 +48,7 @@ type Profile struct {
 	CardID        string        `yaml:"card_id"`
 	CustomerID    string        `yaml:"customer_id"`
 	WebhookListen string        `yaml:"webhook_listen"`
+	ReturnListen  string        `yaml:"return_listen"` // the merchant's return_url (default 127.0.0.1:0)
 	RequestExpiry time.Duration `yaml:"request_expiry"`
 	Secrets       Secrets       `yaml:"secrets"`
 }
@@ -130,6 +131,11 @@ func (p *Profile) check() []string {
 			bad("webhook_listen", "must be host:port, such as 127.0.0.1:8787")
 		}
 	}
+	if p.ReturnListen != "" {
+		if _, _, err := net.SplitHostPort(p.ReturnListen); err != nil {
+			bad("return_listen", "must be host:port, such as 127.0.0.1:8788")
+		}
+	}
 	if p.RequestExpiry < 0 {
 		bad("request_expiry", "must be positive")
 	}
@@ -166,7 +172,8 @@ func (s *Set) Target(name string) (flows.Target, error) {
 		Name: name, Extensions: p.Extensions,
 		IssuingURL: p.IssuingURL, ThreeDSURL: p.ThreeDSURL, WalletURL: p.WalletURL,
 		ProductID: p.ProductID, ClientID: p.ClientID, CardholderID: p.CardholderID, WalletID: p.WalletID,
-		CardID: p.CardID, CustomerID: p.CustomerID, WebhookListen: p.WebhookListen, RequestExpiry: p.RequestExpiry,
+		CardID: p.CardID, CustomerID: p.CustomerID, WebhookListen: p.WebhookListen, ReturnListen: p.ReturnListen,
+		RequestExpiry: p.RequestExpiry,
 	}
 	if t.RequestExpiry == 0 {
 		t.RequestExpiry = 5 * time.Minute

@@ -29,6 +29,7 @@ func TestLoadAndResolve(t *testing.T) {
     cardholder_id: CH-1
     card_id: CARD-1
     webhook_listen: 127.0.0.1:8787
+    return_listen: 127.0.0.1:8788
     request_expiry: 10m
     secrets:
       api_key: STAGING_API_KEY
@@ -42,7 +43,7 @@ func TestLoadAndResolve(t *testing.T) {
 		t.Fatal(got)
 	}
 	tg, err := set.Target("staging")
-	if err != nil || tg.APIKey != "the-key" || tg.WalletToken != "" || tg.RequestExpiry != 10*time.Minute || tg.Sandbox || tg.CardID != "CARD-1" {
+	if err != nil || tg.APIKey != "the-key" || tg.WalletToken != "" || tg.RequestExpiry != 10*time.Minute || tg.Sandbox || tg.CardID != "CARD-1" || tg.ReturnListen != "127.0.0.1:8788" {
 		t.Fatalf("%+v %v", tg, err)
 	}
 	status := strings.Join(set.Profiles["staging"].SecretStatus(), "; ")
@@ -72,6 +73,7 @@ func TestBadProfiles(t *testing.T) {
 		"secret inline": {"profiles:\n  x:\n    issuing_url: https://a\n    threeds_url: https://b\n    wallet_url: https://c\n    secrets: {api_key: \"sk live 123\"}\n", "secrets.api_key: must be the name of an environment variable"},
 		"sandbox name":  {"profiles:\n  sandbox:\n    issuing_url: https://a\n    threeds_url: https://b\n    wallet_url: https://c\n", "the name is built in"},
 		"bad listen":    {"profiles:\n  x:\n    issuing_url: https://a\n    threeds_url: https://b\n    wallet_url: https://c\n    webhook_listen: 8787\n", "webhook_listen: must be host:port"},
+		"bad return":    {"profiles:\n  x:\n    issuing_url: https://a\n    threeds_url: https://b\n    wallet_url: https://c\n    return_listen: here\n", "return_listen: must be host:port"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := profile.Load(write(t, tc.text))

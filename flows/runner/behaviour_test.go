@@ -183,3 +183,57 @@ steps:
 		t.Fatalf("%+v %+v", s, s.Steps)
 	}
 }
+
+// TestTwoDecoupledPurchases: each wallet step answers its own purchase's
+// request — the second one the second request, not the first again (which
+// the platform would refuse with 409 DW-3DS-ALREADY-COMPLETED).
+func TestTwoDecoupledPurchases(t *testing.T) {
+	sc := parse(t, `name: two decoupled purchases
+card: {number: "4000 0000 0000 0044", month: 12, year: 2030}
+steps:
+  - enroll: {otp: SMS}
+  - authenticate: {channel: decoupled}
+    expect: {trans_status: D}
+  - wallet: {decision: VERIFIED}
+    expect: {status: 201, fields: {status: VERIFIED}}
+  - result: {}
+    expect: {trans_status: Y, eci: "05", cavv: present}
+  - authenticate: {channel: decoupled}
+    expect: {trans_status: D}
+  - wallet: {decision: REJECTED}
+    expect: {status: 201, fields: {status: REJECTED}}
+  - result: {}
+    expect: {trans_status: N, cavv: absent}
+`)
+	requirePass(t, sc)
+}
+
+// TestWalletAnswersItsOwnPurchase: with two requests waiting, the wallet
+// step answers the latest purchase's, though the other arrived first; the
+// other stays queued, and expires unanswered.
+func TestWalletAnswersItsOwnPurchase(t *testing.T) {
+	sc := parse(t, `name: two requests waiting
+card: {number: "4000 0000 0000 0044", month: 12, year: 2030}
+steps:
+  - enroll: {otp: SMS}
+  - authenticate: {amount: 1000, currency: SAR, channel: decoupled}
+    expect: {trans_status: D}
+  - authenticate: {amount: 2000, currency: SAR, channel: decoupled}
+    expect: {trans_status: D}
+  - wallet: {decision: REJECTED}
+    expect: {status: 201, fields: {status: REJECTED}}
+  - result: {}
+    expect: {trans_status: N}
+`)
+	requirePass(t, sc)
+}
+
+func requirePass(t *testing.T, sc scenario.Scenario) {
+	t.Helper()
+	rep := runner.Run(context.Background(), []scenario.Scenario{sc}, runner.Options{Resolve: sandboxOnly})
+	if rep.ExitCode() != 0 {
+		var out bytes.Buffer
+		runner.WriteSummary(&out, rep)
+		t.Fatalf("exit %d:\n%s", rep.ExitCode(), out.String())
+	}
+}

@@ -126,8 +126,12 @@ func field(name string, want func(*scenario.Values) *string, got func(flows.Resu
 }
 
 // check lists the expectations r does not meet. With no expectations, the
-// step must have succeeded.
+// step must have succeeded — or been skipped, as not possible on the
+// target; then anything expected of it fails, with the reason.
 func check(e *scenario.Expect, r flows.Result) []string {
+	if r.Skipped {
+		return cannotHold(e, r)
+	}
 	if e == nil {
 		if !r.OK {
 			return []string{"expected success, got: " + r.String()}
@@ -141,6 +145,26 @@ func check(e *scenario.Expect, r flows.Result) []string {
 		}
 	}
 	return out
+}
+
+// cannotHold lists what a skipped step was expected to give, in one
+// failure with the reason it could not (nothing came, so no "got").
+func cannotHold(e *scenario.Expect, r flows.Result) []string {
+	if e == nil {
+		return nil
+	}
+	unsaid := r
+	unsaid.Summary = "" // the reason is said once, before
+	var wanted []string
+	for _, x := range expectations {
+		if m := x.test(e, unsaid); m != nil {
+			wanted = append(wanted, x.name+": expected "+m.want)
+		}
+	}
+	if len(wanted) == 0 {
+		return nil
+	}
+	return []string{"skipped — " + r.Summary + " — so this cannot hold: " + strings.Join(wanted, "; ")}
 }
 
 // noAnswer reports whether the step got no HTTP answer at all.

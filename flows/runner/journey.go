@@ -51,6 +51,14 @@ func (j *journey) run(ctx context.Context, i int, st scenario.Step) *StepResult 
 		sr.ExpectLine = st.Expect.Line
 	}
 	j.log.begin(i+1, st.Action())
+	if st.Fault != "" && !j.s.Target.Extensions {
+		// Never sent: the fault header means something only to a
+		// walletsim sandbox.
+		sr.Result = flows.Skip("Not sent: fault: asks a walletsim sandbox to misbehave (x-walletsim-fault), and " +
+			j.s.Target.Name + " is not one.")
+		sr.Failures = check(st.Expect, sr.Result)
+		return sr
+	}
 	j.s.SetOverrides(flows.Overrides{Credentials: st.Credentials, NoValidate: st.NoValidate, Fault: st.Fault, Timeout: st.Timeout})
 	r, err := j.do(ctx, st)
 	if err != nil {
@@ -78,7 +86,8 @@ func (j *journey) do(ctx context.Context, st scenario.Step) (flows.Result, error
 	case st.Unenroll != nil:
 		return j.enroll.Unenroll(ctx), nil
 	case st.Authenticate != nil:
-		j.purchase = j.s.Purchase(j.input(st.Authenticate))
+		// A new purchase: the wallet steps that follow answer its request.
+		j.purchase, j.pending = j.s.Purchase(j.input(st.Authenticate)), nil
 		return j.purchase.Start(ctx), nil
 	case st.Challenge != nil:
 		return j.challenge(ctx, st.Challenge)
@@ -117,10 +126,13 @@ func (j *journey) challenge(ctx context.Context, in *scenario.ChallengeInput) (f
 		return j.purchase.CancelChallenge(ctx), nil
 	}
 	code := in.Code
+	if code == scenario.CodeBrowser {
+		// A person answers in a browser: give them the request's lifetime.
+		wctx, cancel := context.WithTimeout(ctx, max(j.s.Target.RequestExpiry, 10*time.Second))
+		defer cancel()
+		return j.purchase.Returned(wctx), nil
+	}
 	if code == scenario.CodeInbox || code == scenario.CodeWrong {
-		if !j.s.Target.Extensions {
-			return flows.Result{}, errStep{`challenge: code "inbox" and "wrong" need the sandbox's inbox; give the digits`}
-		}
 		msg, r := j.purchase.CodeFromInbox(ctx, j.card.CardholderID)
 		if !r.OK {
 			return r, nil
@@ -149,8 +161,14 @@ func (j *journey) walletStep(ctx context.Context, in *scenario.WalletInput) (flo
 		if in.Auth3dsID != "" {
 			p, r = j.wallet.Manual(ctx, j.card.CustomerID, j.card.CardID, in.Auth3dsID)
 		} else {
+			// The request of this scenario's purchase, never simply the
+			// first to arrive: another purchase's stays queued for it.
+			var m flows.Match
+			if j.purchase != nil {
+				m = j.purchase.Match()
+			}
 			wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			p, r = j.wallet.Next(wctx)
+			p, r = j.wallet.For(wctx, m)
 			cancel()
 		}
 		if !r.OK {

@@ -2,21 +2,25 @@ package runner
 
 import (
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/walletsim/walletsim/flows/internal/junit"
 )
 
 // StepLine is a step as one line of text: "✓ 3 authenticate — Challenge
 // required (C)…" or "✗ …" with the failed expectations on the next lines.
 func StepLine(sr *StepResult) string {
-	mark := "✓"
-	if !sr.OK() {
+	mark, skipped := "✓", ""
+	switch {
+	case !sr.OK():
 		mark = "✗"
+	case sr.Result.Skipped:
+		mark, skipped = "–", "skipped: "
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %d %s — %s", mark, sr.Index, sr.Action, sr.Result.String())
+	fmt.Fprintf(&b, "%s %d %s — %s%s", mark, sr.Index, sr.Action, skipped, sr.Result.String())
 	for _, f := range sr.Failures {
 		fmt.Fprintf(&b, "\n    line %d: %s", sr.ExpectLine, f)
 	}
@@ -34,8 +38,29 @@ func WriteSummary(w io.Writer, r *Report) {
 		}
 		fmt.Fprintf(w, "%s %s (%s): %s\n", strings.ToUpper(s.Status), s.Name, s.File, s.why())
 	}
-	fmt.Fprintf(w, "%d scenarios: %d passed, %d failed, %d errors in %s\n",
-		len(r.Scenarios), r.Passed, r.Failed, r.Errors, r.Duration.Round(1e6))
+	skipped := ""
+	switch n := r.SkippedSteps(); n {
+	case 0:
+	case 1:
+		skipped = " (1 step skipped: not possible on the target)"
+	default:
+		skipped = fmt.Sprintf(" (%d steps skipped: not possible on the target)", n)
+	}
+	fmt.Fprintf(w, "%d scenarios: %d passed, %d failed, %d errors%s in %s\n",
+		len(r.Scenarios), r.Passed, r.Failed, r.Errors, skipped, r.Duration.Round(1e6))
+}
+
+// SkippedSteps counts the steps not done because the target cannot do them.
+func (r *Report) SkippedSteps() int {
+	n := 0
+	for _, s := range r.Scenarios {
+		for _, st := range s.Steps {
+			if st.Result.Skipped {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // why says in one line why a scenario did not pass.
@@ -75,6 +100,7 @@ type jsonStep struct {
 	Line        int               `json:"line"`
 	Action      string            `json:"action"`
 	OK          bool              `json:"ok"`
+	Skipped     bool              `json:"skipped,omitempty"` // not possible on the target; summary says why
 	Summary     string            `json:"summary"`
 	HTTPStatus  int               `json:"http_status,omitempty"`
 	TransStatus string            `json:"trans_status,omitempty"`
@@ -94,7 +120,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 			DurationMS: s.Duration.Milliseconds(), Steps: []jsonStep{}}
 		for _, st := range s.Steps {
 			res := st.Result
-			step := jsonStep{Index: st.Index, Line: st.Line, Action: st.Action, OK: st.OK(), Summary: res.Summary,
+			step := jsonStep{Index: st.Index, Line: st.Line, Action: st.Action, OK: st.OK(), Skipped: res.Skipped, Summary: res.Summary,
 				HTTPStatus: res.HTTPStatus, TransStatus: res.TransStatus, ECI: res.ECI, CAVV: res.CAVV,
 				ErrorCode: res.ErrorCode, Failures: st.Failures, Error: st.Error}
 			for _, f := range res.FieldErrors {
@@ -112,65 +138,22 @@ func WriteJSON(w io.Writer, r *Report) error {
 	return enc.Encode(out)
 }
 
-// JUnit XML, as CI servers read it.
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Time     string       `xml:"time,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Errors   int         `xml:"errors,attr"`
-	Time     string      `xml:"time,attr"`
-	Cases    []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	Failure   *junitProblem `xml:"failure,omitempty"`
-	Error     *junitProblem `xml:"error,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
-}
-
-type junitProblem struct {
-	Message string `xml:"message,attr"`
-	Text    string `xml:",chardata"`
-}
-
 // WriteJUnit writes the report as JUnit XML: one test case per scenario.
 func WriteJUnit(w io.Writer, r *Report) error {
-	suite := junitSuite{Name: "walletsim", Tests: len(r.Scenarios), Failures: r.Failed, Errors: r.Errors, Time: secs(r.Duration.Seconds())}
+	var cases []junit.Case
 	for _, s := range r.Scenarios {
 		var log strings.Builder
 		for _, st := range s.Steps {
 			log.WriteString(StepLine(st) + "\n")
 		}
-		c := junitCase{Name: s.Name, Classname: s.File, Time: secs(s.Duration.Seconds()), SystemOut: log.String()}
+		c := junit.Case{Name: s.Name, Classname: s.File, Time: junit.Secs(s.Duration), SystemOut: log.String()}
 		switch s.Status {
 		case Failed:
-			c.Failure = &junitProblem{Message: s.why(), Text: log.String()}
+			c.Failure = &junit.Problem{Message: s.why(), Text: log.String()}
 		case Errored:
-			c.Error = &junitProblem{Message: s.why(), Text: log.String()}
+			c.Error = &junit.Problem{Message: s.why(), Text: log.String()}
 		}
-		suite.Cases = append(suite.Cases, c)
+		cases = append(cases, c)
 	}
-	doc := junitSuites{Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors, Time: suite.Time, Suites: []junitSuite{suite}}
-	io.WriteString(w, xml.Header)
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return junit.Write(w, "walletsim", r.Duration, cases)
 }
-
-func secs(s float64) string { return fmt.Sprintf("%.3f", s) }

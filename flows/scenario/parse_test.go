@@ -65,7 +65,7 @@ func TestParseErrors(t *testing.T) {
 		{"authenticate without card", "name: x\nsteps:\n  - authenticate: {}\n", []string{"bad.yaml:1: card.number: required: step at line 3 authenticates a card"}},
 		{"bad decision", "name: x\nsteps:\n  - wallet: {decision: MAYBE}\n", []string{`bad.yaml:3: steps[0].wallet.decision: "MAYBE" is not one of: VERIFIED, REJECTED, FAILED`}},
 		{"reason too long", "name: x\nsteps:\n  - wallet: {decision: FAILED, reason: " + strings.Repeat("x", 101) + "}\n", []string{"steps[0].wallet.reason: at most 100 characters"}},
-		{"bad code", "name: x\nsteps:\n  - challenge: {code: abc}\n", []string{`bad.yaml:3: steps[0].challenge.code: must be "inbox", "wrong" or the digits to type`}},
+		{"bad code", "name: x\nsteps:\n  - challenge: {code: abc}\n", []string{`bad.yaml:3: steps[0].challenge.code: must be "inbox", "wrong", "browser" or the digits to type`}},
 		{"code and cancel", "name: x\nsteps:\n  - challenge: {code: inbox, cancel: true}\n", []string{"steps[0].challenge: give either code or cancel: true"}},
 		{"bad wait", "name: x\nsteps:\n  - wait: soon\n", []string{"bad.yaml:3: steps[0].wait: must be a positive duration"}},
 		{"bad fault", "name: x\nsteps:\n  - view: {}\n    fault: status=418\n", []string{"bad.yaml:4: steps[0].fault: fault status: must be 500 or 503"}},

@@ -80,8 +80,8 @@ func (a *AuthInput) finish(c *checker) {
 var digits = regexp.MustCompile(`^[0-9]{1,12}$`)
 
 func (in *ChallengeInput) finish(c *checker) {
-	c.rule("code", in.Code == CodeInbox || in.Code == CodeWrong || digits.MatchString(in.Code),
-		`must be "inbox", "wrong" or the digits to type`)
+	c.rule("code", in.Code == CodeInbox || in.Code == CodeWrong || in.Code == CodeBrowser || digits.MatchString(in.Code),
+		`must be "inbox", "wrong", "browser" or the digits to type`)
 	if (in.Code == "") == !in.Cancel {
 		c.fail("give either code or cancel: true")
 	}

@@ -162,11 +162,15 @@ type (
 const (
 	CodeInbox = "inbox" // the code the cardholder received
 	CodeWrong = "wrong" // any code but that one
+	// CodeBrowser: the cardholder answers the challenge in a real browser;
+	// the step waits for the ACS to send them back to return_url (on a
+	// target without sandbox extensions).
+	CodeBrowser = "browser"
 )
 
 // ChallengeInput is what the cardholder does on the challenge page.
 type ChallengeInput struct {
-	Code   string `yaml:"code,omitempty"` // CodeInbox, CodeWrong or the digits to type
+	Code   string `yaml:"code,omitempty"` // CodeInbox, CodeWrong, CodeBrowser or the digits to type
 	Cancel bool   `yaml:"cancel,omitempty"`
 }
 

@@ -1,7 +1,7 @@
 // Package common is what every screen of the TUI shares: its size, styles
-// and keys, the flows session, the card in use, and the recorder that saves
-// the session as a scenario. Screens are Pages; the app switches between
-// them with the messages below.
+// and keys, the flows session, the card in use, the recorder that saves the
+// session as a scenario, and the test clock. Screens are Pages; the app
+// switches between them with the messages below.
 package common
 
 import (
@@ -9,31 +9,43 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/flows"
-	"github.com/walletsim/walletsim/flows/scenario"
 	"github.com/walletsim/walletsim/tui/keymap"
+	"github.com/walletsim/walletsim/tui/recorder"
 	"github.com/walletsim/walletsim/tui/styles"
 )
 
-// Common is shared by every page and component.
+// Common is shared by every page and component. Only the app's update
+// loop writes it.
 type Common struct {
 	Width, Height int // of the body, between header and help bar
 	Styles        *styles.Styles
 	Keys          keymap.KeyMap
 	Session       *flows.Session
 	Card          Card
-	Recorder      *scenario.Recorder
+	Recorder      *recorder.Recorder
 	// Ctx lives as long as the app; pages derive cancellable contexts.
 	Ctx context.Context
 	// OpenURL opens a page in the user's browser.
 	OpenURL func(string) error
+	// Copy puts text on the clipboard and says what it did.
+	Copy func(text string) (said string, err error)
+	// Clock is the session's clock when the person may move it forward
+	// (the test clock of the embedded sandbox); nil otherwise. Shift is
+	// how far it has been moved.
+	Clock flows.Advancer
+	Shift time.Duration
+	// PhoneBeside: the phone is drawn beside the page; otherwise it is one
+	// key (p) away.
+	PhoneBeside bool
 }
 
-// Now is the session's clock (a test's fake one, or real time).
+// Now is the session's clock (a test's fake one, the test clock, or real
+// time).
 func (c *Common) Now() time.Time {
 	if c.Session == nil {
 		return time.Now()
@@ -45,6 +57,29 @@ func (c *Common) Now() time.Time {
 // test cards) are available.
 func (c *Common) Sandbox() bool { return c.Session != nil && c.Session.Target.Extensions }
 
+// OnPhone says where the phone is, for sentences such as "The code is on
+// the phone →".
+func (c *Common) OnPhone() string {
+	if c.PhoneBeside {
+		return "on the phone →"
+	}
+	return "on the phone (press " + c.Keys.Phone.Help().Key + " to see it)"
+}
+
+// ClockShift is how far to move the test clock for something that expires
+// at deadline: to 10 s before it, or, when that is past, just beyond it.
+// It is 0 without a test clock.
+func (c *Common) ClockShift(deadline time.Time) time.Duration {
+	if c.Clock == nil || deadline.IsZero() {
+		return 0
+	}
+	left := deadline.Sub(c.Now())
+	if left > 10*time.Second {
+		return left - 10*time.Second
+	}
+	return max(left, 0) + time.Second
+}
+
 // Card is the card in use: its number and expiry for the merchant, its
 // ids for the issuer and the wallet platform.
 type Card struct {
@@ -55,7 +90,7 @@ type Card struct {
 	Test *testcards.Card
 }
 
-// Label names the card for headers: "Visa •••• 0036 · challenge".
+// Label names the card for headers: "Visa •••• 0036 · forces C".
 func (c Card) Label() string {
 	if c.Number == "" {
 		return "no card"
@@ -65,6 +100,15 @@ func (c Card) Label() string {
 		return fmt.Sprintf("%s •••• %s", testcards.SchemeOf(c.Number), last4)
 	}
 	return fmt.Sprintf("%s •••• %s · forces %s", schemeName(c.Test.Scheme), last4, c.Test.Outcome)
+}
+
+// Forces is the outcome the card forces on the sandbox ("" for a card
+// that is no test card).
+func (c Card) Forces() testcards.Outcome {
+	if c.Test == nil {
+		return ""
+	}
+	return c.Test.Outcome
 }
 
 func schemeName(s testcards.Scheme) string {
@@ -87,40 +131,71 @@ func TestCard(tc testcards.Card) Card {
 	}
 }
 
+// PageID names a page.
+type PageID int
+
+// The pages.
+const (
+	Home PageID = iota
+	Enroll
+	Manage
+	PayBrowser
+	PayDecoupled
+	WalletInbox
+	Scenario
+	Cards
+)
+
 // Page is one screen: a tea model with a typed Update, a size, and keys
-// for the help bar.
+// for the help bar (its ShortHelp: the keys that work now; its FullHelp:
+// all of them).
 type Page interface {
+	help.KeyMap
 	Init() tea.Cmd
 	Update(tea.Msg) (Page, tea.Cmd)
 	View() string
 	SetSize(w, h int)
 	Title() string
-	ShortHelp() []key.Binding
-	FullHelp() [][]key.Binding
-	// Typing reports whether a text field has focus: then "q" is typed,
-	// and ctrl+c quits.
-	Typing() bool
-	// WantsPhone reports whether the phone panel is shown beside the page.
+	// Owns reports whether the page takes km before the app's own keys:
+	// what a text field with focus types (see keymap's rule).
+	Owns(tea.KeyMsg) bool
+	// WantsPhone reports whether the phone is shown with the page.
 	WantsPhone() bool
 }
 
-// Navigation messages.
+// Navigation and app messages.
 type (
-	// GoMsg opens a page by name.
-	GoMsg struct{ Page string }
-	// HomeMsg goes back to the home page.
-	HomeMsg struct{}
+	// GoMsg opens a page.
+	GoMsg struct{ Page PageID }
 	// CardMsg changes the card in use.
 	CardMsg struct{ Card Card }
 	// NoticeMsg shows a line in the help bar for a few seconds.
 	NoticeMsg struct{ Text string }
+	// ShiftClockMsg moves the test clock forward by By.
+	ShiftClockMsg struct{ By time.Duration }
+	// EventMsg is an event of the session, for pages that follow them.
+	EventMsg flows.Event
+	// CopyMsg offers values to copy one of (a result's fields, an
+	// exchange's ids).
+	CopyMsg struct {
+		Title  string
+		Values []flows.Field
+	}
 )
 
 // Go returns a command that opens page.
-func Go(page string) tea.Cmd { return func() tea.Msg { return GoMsg{page} } }
+func Go(page PageID) tea.Cmd { return func() tea.Msg { return GoMsg{page} } }
 
-// Home returns a command that goes home.
-func Home() tea.Msg { return HomeMsg{} }
+// GoHome is a command that goes home.
+func GoHome() tea.Msg { return GoMsg{Home} }
 
 // Notice returns a command that shows text in the help bar.
 func Notice(text string) tea.Cmd { return func() tea.Msg { return NoticeMsg{text} } }
+
+// ShiftClock returns a command that moves the test clock by d.
+func ShiftClock(d time.Duration) tea.Cmd { return func() tea.Msg { return ShiftClockMsg{d} } }
+
+// Offer returns a command that offers values to copy.
+func Offer(title string, values []flows.Field) tea.Cmd {
+	return func() tea.Msg { return CopyMsg{title, values} }
+}

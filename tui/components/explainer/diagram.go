@@ -104,43 +104,62 @@ func rightOf(n int) int { return max(n-1-leftOf(n), 0) }
 func layout(names [][]string, arrows []arrowAt, w int) plan {
 	k := len(names)
 	p := plan{names: names, x: make([]int, k)}
-	wd := make([]int, k)
-	for i, n := range names {
-		wd[i] = max(widest(n), 1)
-	}
+	wd := nameWidths(names)
 	p.x[0] = leftOf(wd[0])
 	if k == 1 {
-		p.canvas = wd[0]
-		p.fits = wd[0] <= w
+		p.canvas, p.fits = wd[0], wd[0] <= w
 		return p
 	}
+	need := minimalGaps(wd)
 	span := w - 1 - rightOf(wd[k-1]) - p.x[0]
-	need := make([]int, k-1)
-	want := make([]int, k-1)
-	total := 0
-	for i := range need {
-		need[i] = max(rightOf(wd[i])+leftOf(wd[i+1])+3, 4)
-		want[i] = need[i]
-		total += need[i]
-	}
-	if total > span {
+	if sum(need) > span {
 		return p
 	}
 	p.fits = true
+	gap := spread(need, labelGaps(need, arrows), span-sum(need))
+	for i, g := range gap {
+		p.x[i+1] = p.x[i] + g
+	}
+	p.canvas = p.x[k-1] + rightOf(wd[k-1]) + 1
+	p.short = cut(p.x, arrows)
+	return p
+}
+
+// nameWidths is how wide each party's name is (at least 1).
+func nameWidths(names [][]string) []int {
+	wd := make([]int, len(names))
+	for i, n := range names {
+		wd[i] = max(widest(n), 1)
+	}
+	return wd
+}
+
+// minimalGaps is the least room between neighbouring lifelines: their
+// names side by side, with a margin.
+func minimalGaps(wd []int) []int {
+	need := make([]int, len(wd)-1)
+	for i := range need {
+		need[i] = max(rightOf(wd[i])+leftOf(wd[i+1])+3, 4)
+	}
+	return need
+}
+
+// labelGaps is the room each gap would like so that no label is cut: an
+// arrow between neighbours wants its gap, and one over several gaps shares
+// what it still needs among them.
+func labelGaps(need []int, arrows []arrowAt) []int {
+	want := append([]int(nil), need...)
 	for _, a := range arrows {
 		if lo, hi := min(a.from, a.to), max(a.from, a.to); hi-lo == 1 {
 			want[lo] = max(want[lo], ansi.StringWidth(a.label)+arrowFrame)
 		}
 	}
-	for _, a := range arrows { // arrows over several gaps share them
+	for _, a := range arrows {
 		lo, hi := min(a.from, a.to), max(a.from, a.to)
 		if hi-lo < 2 {
 			continue
 		}
-		have := 0
-		for i := lo; i < hi; i++ {
-			have += want[i]
-		}
+		have := sum(want[lo:hi])
 		for d, i := ansi.StringWidth(a.label)+arrowFrame-have, lo; d > 0; d, i = d-1, i+1 {
 			if i == hi {
 				i = lo
@@ -148,42 +167,70 @@ func layout(names [][]string, arrows []arrowAt, w int) plan {
 			want[i]++
 		}
 	}
+	return want
+}
+
+// spread hands rest spare columns to the gaps, one at a time: first to the
+// gap whose labels are cut the most, then to the narrowest, up to a
+// comfortable width.
+func spread(need, want []int, rest int) []int {
 	gap := append([]int(nil), need...)
-	rest := span - total
-	for ; rest > 0; rest-- { // the label cut most gets a column first
-		best := -1
-		for i := range gap {
-			if want[i] > gap[i] && (best < 0 || want[i]-gap[i] > want[best]-gap[best]) {
-				best = i
-			}
-		}
-		if best < 0 {
+	for ; rest > 0; rest-- {
+		i := mostCut(gap, want)
+		if i < 0 {
 			break
 		}
-		gap[best]++
+		gap[i]++
 	}
-	for ; rest > 0; rest-- { // then the narrowest gap, up to comfortable
-		best := -1
-		for i := range gap {
-			if gap[i] < comfortable && (best < 0 || gap[i] < gap[best]) {
-				best = i
-			}
-		}
-		if best < 0 {
+	for ; rest > 0; rest-- {
+		i := narrowest(gap)
+		if i < 0 {
 			break
 		}
-		gap[best]++
+		gap[i]++
 	}
-	for i, g := range gap {
-		p.x[i+1] = p.x[i] + g
+	return gap
+}
+
+// mostCut is the gap furthest below what it wants (-1: none is).
+func mostCut(gap, want []int) int {
+	best := -1
+	for i := range gap {
+		if want[i] > gap[i] && (best < 0 || want[i]-gap[i] > want[best]-gap[best]) {
+			best = i
+		}
 	}
-	p.canvas = p.x[k-1] + rightOf(wd[k-1]) + 1
+	return best
+}
+
+// narrowest is the narrowest gap below comfortable (-1: none is).
+func narrowest(gap []int) int {
+	best := -1
+	for i := range gap {
+		if gap[i] < comfortable && (best < 0 || gap[i] < gap[best]) {
+			best = i
+		}
+	}
+	return best
+}
+
+// cut is how many label columns the arrows lose at lifelines x.
+func cut(x []int, arrows []arrowAt) int {
+	n := 0
 	for _, a := range arrows {
 		if a.from != a.to {
-			p.short += max(0, ansi.StringWidth(a.label)-labelRoom(p.x[a.from], p.x[a.to]))
+			n += max(0, ansi.StringWidth(a.label)-labelRoom(x[a.from], x[a.to]))
 		}
 	}
-	return p
+	return n
+}
+
+func sum(ns []int) int {
+	t := 0
+	for _, n := range ns {
+		t += n
+	}
+	return t
 }
 
 // labelRoom is how wide a label can be on an arrow between lifelines at xa

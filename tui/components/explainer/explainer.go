@@ -8,7 +8,6 @@ package explainer
 
 import (
 	"strings"
-	"sync"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
@@ -41,6 +40,27 @@ type entry struct {
 	notes      []string           // what arrived from outside during the step
 }
 
+// asked is what the step was to do, while that is still true: not once
+// it was refused, when the outcome says what happened instead.
+func (e *entry) asked() string {
+	if e.explain == nil || e.done && e.outcome != nil && e.outcome.Arrows != nil {
+		return ""
+	}
+	return e.explain.Text
+}
+
+// arrows are the step's messages: what happened once it is done (a
+// refusal, a wrong code), else what it sends.
+func (e *entry) arrows() []flows.Arrow {
+	if e.done && e.outcome != nil && e.outcome.Arrows != nil {
+		return e.outcome.Arrows
+	}
+	if e.explain == nil {
+		return nil
+	}
+	return e.explain.Arrows
+}
+
 func (e *entry) title() string {
 	if e.explain != nil && e.explain.Title != "" {
 		return e.explain.Title
@@ -48,11 +68,11 @@ func (e *entry) title() string {
 	return e.flow + ": " + e.step
 }
 
-// Model is the explainer pane.
+// Model is the explainer pane. Like every model of the TUI, it is used
+// from the program's update loop only.
 type Model struct {
 	c *common.Common
 
-	mu      sync.Mutex          // guards steps and version: Observe may come from a flow's goroutine
 	steps   []*entry            // oldest first; the last is the one shown
 	pending map[string][]string // notes of a flow waiting for its next step
 	version int                 // bumped by every change of steps
@@ -63,37 +83,46 @@ type Model struct {
 	vp       viewport.Model
 	scroll   key.Binding
 	page     key.Binding
+	// More is said on the last line when the content does not fit (how
+	// to read the rest).
+	More string
 }
 
 // New returns an empty explainer: until a step starts it introduces the
 // parties of 3-D Secure and how to use walletsim.
 func New(c *common.Common) *Model {
-	m := &Model{c: c, vp: viewport.New(0, 0)}
+	m := &Model{c: c, vp: viewport.New(0, 0), More: "↑/↓ to scroll"}
 	m.rendered.version = -1
 	m.vp.KeyMap = viewport.KeyMap{
 		Up:       c.Keys.Up,
 		Down:     c.Keys.Down,
-		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		PageUp:   c.Keys.PageUp,
+		PageDown: c.Keys.PageDown,
 	}
-	m.scroll = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))
-	m.page = key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "page"))
+	m.scroll, m.page = c.Keys.ScrollLines, c.Keys.Scroll
 	return m
 }
 
 // Observe takes every event of the session. It uses StepStarted (the
 // step's explanation), Finished (its result and what the result means) and
 // Received (a webhook or a message that arrived); exchanges are the
-// inspector's. It is safe to call from any goroutine.
+// inspector's.
 func (m *Model) Observe(e flows.Event) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	if m.observe(e) {
+		m.version++
+		m.refresh()
+	}
+}
+
+// observe files e; it reports whether anything changed.
+func (m *Model) observe(e flows.Event) bool {
 	switch e.Kind {
 	case flows.StepStarted:
 		// What arrived for this flow while none of its steps was running
 		// (a webhook before the wallet listens) belongs to its next step.
 		m.push(&entry{flow: e.Flow, step: e.Step, explain: e.Explain, notes: m.pending[e.Flow]})
 		delete(m.pending, e.Flow)
+		return true
 	case flows.Finished:
 		en := m.find(e.Flow, e.Step, true)
 		if en == nil {
@@ -103,9 +132,10 @@ func (m *Model) Observe(e flows.Event) {
 			m.moveLast(en) // what finished last is what happened last
 		}
 		en.done, en.result, en.outcome = true, e.Result, e.Explain
+		return true
 	case flows.Received:
 		if e.Note == "" {
-			return
+			return false
 		}
 		note := "Arrived: " + e.Note
 		if e.Step == "webhook" {
@@ -117,7 +147,7 @@ func (m *Model) Observe(e flows.Event) {
 		}
 		if _, what, ok := strings.Cut(e.Note, ": "); ok && en != nil && en.result != nil &&
 			strings.Contains(en.result.Summary, what) {
-			return // the step's result already says it (the SMS that was read)
+			return false // the step's result already says it (the SMS that was read)
 		}
 		if en == nil {
 			if m.pending == nil {
@@ -127,13 +157,12 @@ func (m *Model) Observe(e flows.Event) {
 			if n := len(m.pending[e.Flow]); n > historyShown {
 				m.pending[e.Flow] = m.pending[e.Flow][n-historyShown:]
 			}
-			return
+			return false
 		}
 		en.notes = append(en.notes, note)
-	default:
-		return
+		return true
 	}
-	m.version++
+	return false
 }
 
 func (m *Model) push(en *entry) {
@@ -175,6 +204,7 @@ func (m *Model) moveLast(en *entry) {
 // SetSize sets the pane's size.
 func (m *Model) SetSize(w, h int) {
 	m.w, m.h = max(w, 0), max(h, 0)
+	m.refresh()
 }
 
 // Update scrolls the pane when its content is taller than it
@@ -182,7 +212,6 @@ func (m *Model) SetSize(w, h int) {
 func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 	switch msg.(type) {
 	case tea.KeyMsg, tea.MouseMsg:
-		m.refresh()
 		var cmd tea.Cmd
 		m.vp, cmd = m.vp.Update(msg)
 		return m, cmd
@@ -195,13 +224,12 @@ func (m *Model) View() string {
 	if m.w == 0 || m.h == 0 {
 		return ""
 	}
-	m.refresh()
 	if m.vp.Height == m.h { // everything fits, or no room for a footer
 		return m.vp.View()
 	}
-	more := "↓ more below  ·  ↑/↓ to scroll"
+	more := "↓ more below  ·  " + m.More
 	if m.vp.AtBottom() {
-		more = "↑ more above"
+		more = "↑ more above  ·  " + m.More
 	}
 	footer := lipgloss.NewStyle().Width(m.w).Render(m.c.Styles.Subtle.Render(ansi.Truncate(more, m.w, "")))
 	return m.vp.View() + "\n" + footer
@@ -210,14 +238,11 @@ func (m *Model) View() string {
 // refresh renders the content into the viewport when it or the size
 // changed; a new step scrolls back to the top.
 func (m *Model) refresh() {
-	m.mu.Lock()
 	version := m.version
-	if m.rendered.version == version && m.rendered.w == m.w && m.rendered.h == m.h {
-		m.mu.Unlock()
+	if m.rendered.version == version && m.rendered.w == m.w && m.rendered.h == m.h || m.w == 0 {
 		return
 	}
 	content := m.content(m.w)
-	m.mu.Unlock()
 
 	m.lines = strings.Count(content, "\n") + 1
 	m.vp.Width, m.vp.Height = m.w, m.h
@@ -236,22 +261,26 @@ func (m *Model) refresh() {
 // PreferredHeight is how many rows the pane needs to show the current step
 // (and the history under it) without scrolling at width w.
 func (m *Model) PreferredHeight(w int) int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	return strings.Count(m.content(max(w, 1)), "\n") + 1
 }
 
 // ShortHelp lists the scrolling keys, enabled when there is something to
 // scroll.
 func (m *Model) ShortHelp() []key.Binding {
-	m.refresh()
 	scrollable := m.lines > m.h
-	m.scroll.SetEnabled(scrollable)
-	m.page.SetEnabled(scrollable)
-	return []key.Binding{m.scroll, m.page}
+	scroll, page := m.scroll, m.page // copies: asking changes nothing
+	scroll.SetEnabled(scrollable)
+	page.SetEnabled(scrollable)
+	return []key.Binding{scroll, page}
 }
 
-// content is everything the pane shows, at width w. The caller holds mu.
+// FullHelp lists the scrolling keys.
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{{m.scroll, m.page}} }
+
+// Owns: nothing; the pane has no field.
+func (m *Model) Owns(tea.KeyMsg) bool { return false }
+
+// content is everything the pane shows, at width w.
 func (m *Model) content(w int) string {
 	if len(m.steps) == 0 {
 		return m.intro(w)
@@ -262,19 +291,28 @@ func (m *Model) content(w int) string {
 	var parts []string
 
 	status := ""
-	if !cur.done {
+	switch {
+	case !cur.done:
 		status = "in progress"
+	case cur.result != nil && cur.result.Cancelled:
+		status = "cancelled"
+	case cur.result != nil && cur.result.Err != nil && cur.outcome != nil:
+		status, _, _ = strings.Cut(strings.ToLower(cur.outcome.Title), " (") // "refused", "no answer"…
 	}
 	parts = append(parts, m.rule(cur.title(), status, w))
+	var sections []string // separated by a blank line
 	if cur.done && cur.result != nil {
 		// What came out leads: on a short pane it is what must be seen.
-		parts = append(parts, m.outcome(cur, tw), "")
+		sections = append(sections, m.outcome(cur, tw))
 	}
-	if cur.explain != nil && cur.explain.Text != "" {
-		parts = append(parts, block(s.Text.Render(tidy(cur.explain.Text)), tw))
+	if text := cur.asked(); text != "" {
+		sections = append(sections, block(s.Text.Render(tidy(text)), tw))
 	}
-	if cur.explain != nil && len(cur.explain.Arrows) > 0 {
-		parts = append(parts, "", strings.Join(diagram(s, cur.explain.Arrows, !cur.done, w), "\n"))
+	if arrows := cur.arrows(); len(arrows) > 0 {
+		sections = append(sections, strings.Join(diagram(s, arrows, !cur.done, w), "\n"))
+	}
+	if len(sections) > 0 {
+		parts = append(parts, strings.Join(sections, "\n\n"))
 	}
 	if len(cur.notes) > 0 {
 		parts = append(parts, "")
@@ -293,7 +331,7 @@ func (m *Model) outcome(en *entry, w int) string {
 	s := m.c.Styles
 	r := en.result
 	mark, ms := markOf(s, en)
-	if r.OK && (r.TransStatus == "C" || r.TransStatus == "D") {
+	if r.OK && (r.TransStatus == "C" || r.TransStatus == "D") && (en.outcome == nil || !en.outcome.Failed) {
 		mark, ms = "→", s.Accent // the authentication goes on
 	}
 	var lines []string
@@ -349,14 +387,15 @@ func (m *Model) history(w int) string {
 	return strings.Join(lines, "\n")
 }
 
-// markOf is a step's mark: ✓ done, ✗ failed, – cancelled, … running.
+// markOf is a step's mark: ✓ done, ✗ failed (a refusal, a wrong code), –
+// cancelled, … running.
 func markOf(s *styles.Styles, en *entry) (string, lipgloss.Style) {
 	switch {
 	case !en.done || en.result == nil:
 		return "…", s.Subtle
 	case en.result.Cancelled:
 		return "–", s.Warn
-	case !en.result.OK:
+	case !en.result.OK, en.outcome != nil && en.outcome.Failed:
 		return "✗", s.Bad
 	}
 	return "✓", s.OK

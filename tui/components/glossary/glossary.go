@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/walletsim/walletsim/tui/common"
+	"github.com/walletsim/walletsim/tui/components/filter"
 )
 
 const (
@@ -33,21 +34,19 @@ type Model struct {
 	vp     viewport.Model
 	scroll key.Binding
 	page   key.Binding
-	close  key.Binding
+	filter *filter.Model
 }
 
 // New returns the glossary.
 func New(c *common.Common) *Model {
-	m := &Model{c: c, vp: viewport.New(0, 0)}
+	m := &Model{c: c, vp: viewport.New(0, 0), filter: filter.New(c)}
 	m.vp.KeyMap = viewport.KeyMap{
 		Up:       c.Keys.Up,
 		Down:     c.Keys.Down,
-		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		PageUp:   c.Keys.PageUp,
+		PageDown: c.Keys.PageDown,
 	}
-	m.scroll = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))
-	m.page = key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "page"))
-	m.close = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close"))
+	m.scroll, m.page = c.Keys.ScrollLines, c.Keys.Scroll
 	return m
 }
 
@@ -58,9 +57,15 @@ func (m *Model) SetSize(w, h int) {
 		return
 	}
 	m.w, m.h = w, h
+	m.layout()
+}
+
+// layout lays the terms that pass the filter out again.
+func (m *Model) layout() {
+	w := m.w
 	content := m.content(w)
 	m.lines = strings.Count(content, "\n") + 1
-	m.vp.Width, m.vp.Height = min(w, maxWidth), max(h-m.chrome(), 0)
+	m.vp.Width, m.vp.Height = min(w, maxWidth), max(m.h-m.chrome(), 0)
 	m.vp.SetContent(content)
 	m.vp.SetYOffset(m.vp.YOffset)
 }
@@ -73,7 +78,8 @@ func (m *Model) header() []string {
 	if lipgloss.Width(title) > bw {
 		title = s.Title.Render(ansi.Truncate("Glossary", bw, ""))
 	}
-	return []string{title, ""}
+	shown, total := m.counts()
+	return []string{title, ansi.Truncate(m.filter.View(shown, total), bw, "…")}
 }
 
 // chrome is the rows around the scrolling terms: the header, and a footer
@@ -92,8 +98,23 @@ func (m *Model) chrome() int {
 // scrollable reports whether some terms are out of view.
 func (m *Model) scrollable() bool { return m.lines > m.vp.Height }
 
-// Update scrolls: up/down, pgup/pgdown, the mouse wheel.
+// Owns reports whether the glossary takes km before the app's keys: its
+// filter's.
+func (m *Model) Owns(km tea.KeyMsg) bool { return m.filter.Owns(km) }
+
+// Update scrolls: up/down, pgup/pgdown, the mouse wheel; / filters.
 func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
+	if km, ok := msg.(tea.KeyMsg); ok && m.filter.Owns(km) {
+		changed, cmd := m.filter.Update(km)
+		if changed {
+			m.layout()
+			m.vp.GotoTop()
+		}
+		return m, cmd
+	}
+	if km, ok := msg.(tea.KeyMsg); ok && key.Matches(km, m.c.Keys.Filter) {
+		return m, m.filter.Start()
+	}
 	switch msg.(type) {
 	case tea.KeyMsg, tea.MouseMsg:
 		var cmd tea.Cmd
@@ -125,11 +146,41 @@ func (m *Model) View() string {
 	return lipgloss.NewStyle().Width(m.w).Height(m.h).MaxHeight(m.h).Render(strings.Join(rows, "\n"))
 }
 
-// ShortHelp lists the glossary's keys.
+// ShortHelp lists the glossary's keys that work now.
 func (m *Model) ShortHelp() []key.Binding {
-	m.scroll.SetEnabled(m.scrollable())
-	m.page.SetEnabled(m.scrollable())
-	return []key.Binding{m.scroll, m.page, m.close}
+	if m.filter.Typing() {
+		return m.filter.Help()
+	}
+	scroll, page := m.scroll, m.page
+	scroll.SetEnabled(m.scrollable())
+	page.SetEnabled(m.scrollable())
+	return append([]key.Binding{scroll, page}, m.filter.Help()...)
+}
+
+// FullHelp lists every key of the glossary.
+func (m *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{m.scroll, m.page, m.c.Keys.Filter}}
+}
+
+// counts is how many terms the filter shows, of all.
+func (m *Model) counts() (shown, total int) {
+	for _, g := range groups {
+		for _, t := range g.Terms {
+			total++
+			if m.matches(t) {
+				shown++
+			}
+		}
+	}
+	return shown, total
+}
+
+func (m *Model) matches(t term) bool {
+	text := t.Name + " " + t.Text
+	for _, it := range t.List {
+		text += " " + it[0] + " " + it[1]
+	}
+	return m.filter.Match(text)
 }
 
 // content is every group and term laid out at width w (at most maxWidth).
@@ -137,18 +188,27 @@ func (m *Model) content(w int) string {
 	s := m.c.Styles
 	bw := max(min(w, maxWidth), 1)
 	var out []string
-	for i, g := range groups {
-		if i > 0 {
+	for _, g := range groups {
+		var terms []string
+		for _, t := range g.Terms {
+			if m.matches(t) {
+				terms = append(terms, m.entry(t, bw))
+			}
+		}
+		if len(terms) == 0 {
+			continue
+		}
+		if len(out) > 0 {
 			out = append(out, "")
 		}
 		heading := s.Title.Render(g.Title)
 		if fill := bw - lipgloss.Width(heading) - 1; fill > 0 {
 			heading += " " + s.Lifeline.Render(strings.Repeat("─", fill))
 		}
-		out = append(out, heading)
-		for _, t := range g.Terms {
-			out = append(out, m.entry(t, bw))
-		}
+		out = append(append(out, heading), terms...)
+	}
+	if len(out) == 0 {
+		return s.Subtle.Render("No term matches the filter.")
 	}
 	return strings.Join(out, "\n")
 }

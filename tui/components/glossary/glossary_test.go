@@ -127,3 +127,18 @@ func TestScroll(t *testing.T) {
 		t.Errorf("scroll keys offered with nothing to scroll")
 	}
 }
+
+// TestACSIsNotTheThreeDSServer: the ACS is the issuer's side; "3DS Server"
+// is the merchant's, with its own entry (issue 8, defect 9).
+func TestACSIsNotTheThreeDSServer(t *testing.T) {
+	for _, g := range groups {
+		for _, tm := range g.Terms {
+			if strings.HasPrefix(tm.Name, "ACS") && strings.Contains(strings.ToLower(tm.Text), "3ds server.") {
+				t.Errorf("the ACS is called the 3DS server: %q", tm.Text)
+			}
+			if strings.HasPrefix(tm.Name, "ACS") && strings.Contains(tm.Text, "issuer's 3DS server") {
+				t.Errorf("the ACS is called the issuer's 3DS server: %q", tm.Text)
+			}
+		}
+	}
+}

@@ -31,7 +31,8 @@ var groups = []group{
 	{"Who takes part", []term{
 		{Name: "Issuer", Text: "The bank that issued the card. Its ACS authenticates the cardholder during checkout; " +
 			"afterwards the issuer itself approves or declines the payment."},
-		{Name: "ACS (Access Control Server)", Text: "The issuer's 3DS server. It receives the AReq, weighs the risk and " +
+		{Name: "ACS (Access Control Server)", Text: "The issuer's part of 3DS, run by the issuer or its processor (not to " +
+			"be confused with the merchant's 3DS Server). It receives the AReq, weighs the risk and " +
 			"decides: let the purchase through (frictionless), challenge the cardholder, or ask them out of band " +
 			"(decoupled). It vouches for the result with a CAVV."},
 		{Name: "3DS Server", Text: "The merchant's side of 3DS, run by the merchant or its payment provider. It builds " +

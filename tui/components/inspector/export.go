@@ -1,16 +1,17 @@
 package inspector
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
-	osc52 "github.com/aymanbagabas/go-osc52/v2"
-
 	"github.com/walletsim/walletsim/client"
+	"github.com/walletsim/walletsim/flows"
+	"github.com/walletsim/walletsim/tui/export"
 )
 
 // secrets says what a cURL export did with the secrets.
@@ -42,7 +43,8 @@ func (m *Model) name() string {
 	return fmt.Sprintf("%s #%d", clean(m.exchanges[m.sel].Op), m.sel+1)
 }
 
-// copyCurl copies the selected exchange as cURL to the clipboard.
+// copyCurl copies the selected exchange as cURL to the clipboard, and says
+// what was actually done, with the file as the way out.
 func (m *Model) copyCurl() {
 	ex, ok := m.selected()
 	if !ok {
@@ -50,22 +52,25 @@ func (m *Model) copyCurl() {
 		return
 	}
 	text, sec := m.curl(ex)
-	if err := m.Clipboard(text); err != nil {
-		m.say(toneBad, "Could not copy "+m.name()+": "+clean(err.Error()))
+	said, err := m.Clipboard(text)
+	if err != nil {
+		m.say(toneBad, "Could not copy "+m.name()+": "+clean(err.Error())+". w saves it to a file.")
 		return
 	}
+	fallback := ". Nothing arrived? w saves it to a file."
 	switch sec {
 	case revealed:
-		m.say(toneWarn, "Copied "+m.name()+" as cURL WITH THE REAL SECRETS; reveal is off again.")
+		m.say(toneWarn, m.name()+" as cURL WITH THE REAL SECRETS "+said+"; reveal is off again"+fallback)
 	case noSecrets:
-		m.say(toneOK, "Copied "+m.name()+" as cURL (it has no secrets to reveal); reveal is off again.")
+		m.say(toneOK, m.name()+" as cURL (it has no secrets to reveal) "+said+"; reveal is off again"+fallback)
 	default:
-		m.say(toneOK, "Copied "+m.name()+" as cURL (secrets redacted)")
+		m.say(toneOK, m.name()+" as cURL (secrets redacted) "+said+fallback)
 	}
 }
 
 // saveCurl saves the selected exchange as a cURL script in SaveDir, mode
-// 0600.
+// 0600. It never replaces a file: a second save gets its own name, and one
+// with the real secrets is named so.
 func (m *Model) saveCurl() {
 	ex, ok := m.selected()
 	if !ok {
@@ -73,26 +78,22 @@ func (m *Model) saveCurl() {
 		return
 	}
 	text, sec := m.curl(ex)
-	dir := m.SaveDir
-	if dir == "" {
-		dir = "."
+	base := fileBase(ex.Op, m.sel+1)
+	if sec == revealed {
+		base += "-SECRETS"
 	}
-	path := filepath.Join(dir, fileName(ex.Op, m.sel+1))
-	shown := path
-	if dir == "." {
-		shown = "." + string(filepath.Separator) + path
-	}
-	if err := writeFile(path, script(ex, text, sec)); err != nil {
+	path, err := export.Save(m.SaveDir, base, ".sh", []byte(script(ex, text, sec)))
+	if err != nil {
 		m.say(toneBad, "Could not save "+m.name()+": "+clean(err.Error()))
 		return
 	}
 	switch sec {
 	case revealed:
-		m.say(toneWarn, "Saved to "+shown+" WITH THE REAL SECRETS (readable by you only); reveal is off again.")
+		m.say(toneWarn, "Saved to "+path+" WITH THE REAL SECRETS (readable by you only; do not share it); reveal is off again.")
 	case noSecrets:
-		m.say(toneOK, "Saved to "+shown+" (it has no secrets to reveal); reveal is off again.")
+		m.say(toneOK, "Saved to "+path+" (it has no secrets to reveal); reveal is off again.")
 	default:
-		m.say(toneOK, "Saved to "+shown+" (secrets redacted)")
+		m.say(toneOK, "Saved to "+path+" (secrets redacted)")
 	}
 }
 
@@ -107,20 +108,13 @@ func (m *Model) toggleReveal() {
 
 func (m *Model) say(t tone, text string) { m.status, m.tone = text, t }
 
-// fileName is walletsim-curl-<op>-<n>.sh, the op made safe for a file name.
-func fileName(op string, n int) string {
-	safe := strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
-			return r
-		}
-		return '_'
-	}, op)
-	safe = strings.Trim(safe, ".")
+// fileBase is walletsim-curl-<op>-<n>, the op made safe for a file name.
+func fileBase(op string, n int) string {
+	safe := export.SafeName(op)
 	if safe == "" {
 		safe = "http"
 	}
-	return fmt.Sprintf("walletsim-curl-%s-%d.sh", safe, n)
+	return fmt.Sprintf("walletsim-curl-%s-%d", safe, n)
 }
 
 // script is the saved file: a shell script whose comments say what it is.
@@ -139,42 +133,54 @@ func script(ex client.Exchange, curl string, sec secrets) string {
 
 func oneLine(s string) string { return strings.ReplaceAll(clean(s), "\n", " ") }
 
-// writeFile writes data to path with mode 0600, also when the file was
-// already there with another mode.
-func writeFile(path string, data string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
+// maxValues bounds the values offered from one exchange.
+const maxValues = 200
+
+// values are the single values of an exchange a person may want to copy:
+// its URL, its headers, and every value of its JSON bodies, by path
+// ("response.auth_value"). Secrets stay redacted, as shown.
+func values(ex client.Exchange) []flows.Field {
+	out := []flows.Field{{Label: "url", Value: clean(ex.Request.URL)}}
+	for _, name := range client.SortedNames(ex.Request.Header) {
+		out = append(out, flows.Field{Label: "request header " + clean(name), Value: clean(strings.Join(ex.Request.Header[name], ", "))})
 	}
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
+	out = flatten(out, "request", ex.Request.Body)
+	if ex.Response != nil {
+		out = flatten(out, "response", ex.Response.Body)
 	}
-	if _, err := io.WriteString(f, data); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return out[:min(len(out), maxValues)]
 }
 
-// osc52Clipboard copies text to the clipboard of the terminal walletsim
-// runs in (also over SSH) with an OSC 52 escape sequence, wrapped for tmux
-// or screen when they are in between. It writes to /dev/tty, or to stderr
-// when there is no terminal to open; never to stdout, which belongs to the
-// TUI's renderer.
-func osc52Clipboard(text string) error {
-	seq := osc52.New(text)
-	switch {
-	case os.Getenv("TMUX") != "":
-		seq = seq.Tmux()
-	case os.Getenv("STY") != "":
-		seq = seq.Screen()
+// flatten adds every scalar of a JSON body under prefix.
+func flatten(out []flows.Field, prefix string, body []byte) []flows.Field {
+	if len(body) == 0 {
+		return out
 	}
-	var out io.Writer = os.Stderr
-	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
-		defer tty.Close()
-		out = tty
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return out
 	}
-	_, err := seq.WriteTo(out)
-	return err
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		if len(out) >= maxValues {
+			return
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			for _, k := range slices.Sorted(maps.Keys(v)) {
+				walk(path+"."+k, v[k])
+			}
+		case []any:
+			for i, e := range v {
+				walk(fmt.Sprintf("%s[%d]", path, i), e)
+			}
+		case nil:
+		default:
+			out = append(out, flows.Field{Label: clean(path), Value: clean(fmt.Sprint(v))})
+		}
+	}
+	walk(prefix, v)
+	return out
 }

@@ -7,6 +7,9 @@
 // Everything it shows is already redacted. Secrets only leave it on an
 // explicit request: the "reveal secrets" mode, shown on screen while it is
 // on, applies to the next copy or save and then turns itself off.
+//
+// "/" filters the list (one expiry leaves hundreds of polling rows); v
+// offers one value of the exchange (an id, a CAVV) to copy.
 package inspector
 
 import (
@@ -17,6 +20,8 @@ import (
 
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/tui/common"
+	"github.com/walletsim/walletsim/tui/components/filter"
+	"github.com/walletsim/walletsim/tui/export"
 )
 
 // InboundOp is the Op of the webhooks walletsim receives; they are listed
@@ -28,10 +33,10 @@ const InboundMark = "⇠"
 
 // Model is the inspector. Build it with New.
 type Model struct {
-	// Clipboard receives the text to copy. The default writes an OSC 52
-	// sequence to the terminal (/dev/tty, else stderr), through tmux or
-	// screen when they run.
-	Clipboard func(text string) error
+	// Clipboard receives the text to copy and says what it did with it.
+	// The default writes an OSC 52 sequence to the terminal (/dev/tty,
+	// else stderr), through tmux or screen when they run.
+	Clipboard func(text string) (string, error)
 	// SaveDir is where cURL files are saved: "." (the current directory)
 	// by default.
 	SaveDir string
@@ -55,7 +60,8 @@ type Model struct {
 	status string
 	tone   tone
 
-	keys keys
+	filter *filter.Model
+	keys   keys
 }
 
 // tone is how a status line is coloured.
@@ -75,15 +81,14 @@ type keys struct {
 // New builds the inspector.
 func New(c *common.Common) *Model {
 	m := &Model{
-		Clipboard: osc52Clipboard,
+		Clipboard: c.Copy,
 		SaveDir:   ".",
 		c:         c,
-		keys: keys{
-			pageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
-			pageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
-			home:     key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "top")),
-			end:      key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "bottom")),
-		},
+		filter:    filter.New(c),
+		keys:      keys{pageUp: c.Keys.PageUp, pageDown: c.Keys.PageDown, home: c.Keys.Top, end: c.Keys.Bottom},
+	}
+	if m.Clipboard == nil {
+		m.Clipboard = export.FromEnv().Copy
 	}
 	m.vp = viewport.New(0, 0)
 	m.vp.MouseWheelEnabled = false
@@ -92,8 +97,8 @@ func New(c *common.Common) *Model {
 		Down:         c.Keys.Down,
 		PageUp:       m.keys.pageUp,
 		PageDown:     m.keys.pageDown,
-		HalfPageUp:   key.NewBinding(key.WithKeys("ctrl+u")),
-		HalfPageDown: key.NewBinding(key.WithKeys("ctrl+d")),
+		HalfPageUp:   c.Keys.HalfPageUp,
+		HalfPageDown: c.Keys.HalfPageDown,
 	}
 	return m
 }
@@ -103,13 +108,61 @@ func New(c *common.Common) *Model {
 // stays on the exchange it is on.
 func (m *Model) Add(ex client.Exchange) {
 	m.exchanges = append(m.exchanges, ex)
-	if !m.pinned {
+	switch {
+	case !m.pinned && m.filter.Match(m.text(len(m.exchanges)-1)):
 		m.sel = len(m.exchanges) - 1
-	} else if m.top > 0 {
+	case m.pinned && m.top > 0 && m.filter.Match(m.text(len(m.exchanges)-1)):
 		// Scrolled down: keep the rows in view where they are.
 		m.top++
 	}
 	m.scroll()
+}
+
+// Open is the inspector opened again: on the newest exchange, at the top
+// of the list, as its title says ("newest first"). A filter stays.
+func (m *Model) Open() {
+	m.pinned, m.detail, m.top, m.status = false, false, 0, ""
+	if rows := m.rows(); len(rows) > 0 {
+		m.sel = rows[0]
+	}
+	m.scroll()
+}
+
+// rows are the exchanges the list shows, newest first: those the filter
+// lets through.
+func (m *Model) rows() []int {
+	rows := make([]int, 0, len(m.exchanges))
+	for i := len(m.exchanges) - 1; i >= 0; i-- {
+		if m.filter.Match(m.text(i)) {
+			rows = append(rows, i)
+		}
+	}
+	return rows
+}
+
+// text is what the filter looks in for exchange i: its method, path,
+// status, operation and step.
+func (m *Model) text(i int) string {
+	ex := m.exchanges[i]
+	code, _ := m.code(ex)
+	return ex.Request.Method + " " + pathOf(ex.Request.URL) + " " + code + " " + ex.Op + " " + ex.Tag
+}
+
+// rowOf is the row of the selected exchange (-1 when filtered out).
+func (m *Model) rowOf(rows []int) int {
+	for r, i := range rows {
+		if i == m.sel {
+			return r
+		}
+	}
+	return -1
+}
+
+// Owns reports whether the inspector takes km before the app's keys: the
+// filter's while it is typed (or esc, to clear it), and esc in the details
+// (back to the list).
+func (m *Model) Owns(km tea.KeyMsg) bool {
+	return m.filter.Owns(km) || m.detail && key.Matches(km, m.c.Keys.Back)
 }
 
 // Len is the number of exchanges recorded.
@@ -130,15 +183,33 @@ func (m *Model) SetSize(w, h int) {
 // goes back to the list.
 func (m *Model) InDetail() bool { return m.detail }
 
-// Update handles keys.
+// Update handles keys and the mouse.
 func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
+	if mm, ok := msg.(tea.MouseMsg); ok {
+		return m, m.mouse(mm)
+	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return m, nil
 	}
 	defer m.scroll()
 	k := m.c.Keys
+	if m.filter.Owns(km) {
+		changed, cmd := m.filter.Update(km)
+		if changed {
+			m.refilter()
+		}
+		return m, cmd
+	}
 	switch {
+	case key.Matches(km, k.Filter) && !m.detail:
+		m.status = ""
+		return m, m.filter.Start()
+	case key.Matches(km, k.CopyField):
+		if ex, ok := m.selected(); ok {
+			return m, common.Offer("Copy a value of "+m.name(), values(ex))
+		}
+		return m, nil
 	case key.Matches(km, k.Copy):
 		m.pinned = true
 		m.copyCurl()
@@ -155,11 +226,12 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 	if m.detail {
 		return m.updateDetail(km)
 	}
-	n := len(m.exchanges)
+	rows := m.rows()
+	n := len(rows)
 	if n == 0 {
 		return m, nil
 	}
-	row := n - 1 - m.sel
+	row := max(m.rowOf(rows), 0)
 	switch {
 	case key.Matches(km, k.Up):
 		row--
@@ -182,8 +254,46 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 	}
 	// From the first move on, the selection stays on its exchange.
 	m.pinned = true
-	m.sel = n - 1 - min(max(row, 0), n-1)
+	m.sel = rows[min(max(row, 0), n-1)]
 	return m, nil
+}
+
+// refilter keeps the selection on an exchange the filter shows.
+func (m *Model) refilter() {
+	rows := m.rows()
+	if len(rows) > 0 && m.rowOf(rows) < 0 {
+		m.sel = rows[0]
+	}
+	m.top = 0
+}
+
+// mouse: the wheel moves the selection (or scrolls the details); a click
+// selects a row, a click on the selected row opens it.
+func (m *Model) mouse(mm tea.MouseMsg) tea.Cmd {
+	if mm.Action != tea.MouseActionPress && mm.Action != tea.MouseActionRelease {
+		return nil
+	}
+	defer m.scroll()
+	rows := m.rows()
+	step := map[tea.MouseButton]int{tea.MouseButtonWheelUp: -1, tea.MouseButtonWheelDown: 1}[mm.Button]
+	switch {
+	case m.detail && step != 0:
+		m.vp.SetYOffset(m.vp.YOffset + 3*step)
+	case step != 0 && len(rows) > 0 && mm.Action == tea.MouseActionPress:
+		m.pinned = true
+		m.sel = rows[min(max(m.rowOf(rows)+step, 0), len(rows)-1)]
+	case mm.Button == tea.MouseButtonLeft && mm.Action == tea.MouseActionRelease && !m.detail:
+		r := m.topFor(m.listRows()) + mm.Y - 2 // under the title and the column headers
+		if mm.Y < 2 || r < 0 || r >= len(rows) {
+			return nil
+		}
+		m.pinned = true
+		if rows[r] == m.sel {
+			m.openDetail()
+		}
+		m.sel = rows[r]
+	}
+	return nil
 }
 
 func (m *Model) updateDetail(km tea.KeyMsg) (*Model, tea.Cmd) {
@@ -211,18 +321,31 @@ func (m *Model) ShortHelp() []key.Binding {
 		reveal.SetHelp(reveal.Help().Key, "keep secrets redacted")
 	}
 	if m.detail {
-		scroll := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓ pgup/pgdn", "scroll"))
+		scroll := k.ScrollLines
+		scroll.SetHelp("↑/↓ pgup/pgdn", "scroll")
 		back := k.Back
 		back.SetHelp(back.Help().Key, "back to list")
-		return []key.Binding{scroll, k.Copy, k.Write, reveal, back}
+		return []key.Binding{scroll, k.Copy, k.CopyField, k.Write, reveal, back}
+	}
+	if m.filter.Typing() {
+		return m.filter.Help()
 	}
 	if len(m.exchanges) == 0 {
 		return nil
 	}
-	move := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "select"))
+	move := k.Select
 	enter := k.Enter
 	enter.SetHelp(enter.Help().Key, "details")
-	return []key.Binding{move, enter, k.Copy, k.Write, reveal}
+	return append([]key.Binding{move, enter, k.Copy, k.CopyField, k.Write, reveal}, m.filter.Help()...)
+}
+
+// FullHelp is every key of the inspector.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.c.Keys
+	return [][]key.Binding{
+		{k.Move, m.keys.pageUp, m.keys.pageDown, m.keys.home, m.keys.end, k.Enter, k.Filter},
+		{k.Copy, k.CopyField, k.Write, k.Reveal, k.Back},
+	}
 }
 
 // View draws the inspector in exactly w×h cells.
@@ -247,7 +370,7 @@ func (m *Model) View() string {
 
 // selected is the selected exchange, if any.
 func (m *Model) selected() (client.Exchange, bool) {
-	if len(m.exchanges) == 0 {
+	if len(m.exchanges) == 0 || m.rowOf(m.rows()) < 0 && !m.detail {
 		return client.Exchange{}, false
 	}
 	return m.exchanges[m.sel], true

@@ -128,9 +128,9 @@ func fixtures() []client.Exchange {
 // clip is an injected clipboard that remembers what it was given.
 type clip struct{ got []string }
 
-func (c *clip) write(text string) error {
+func (c *clip) write(text string) (string, error) {
 	c.got = append(c.got, text)
-	return nil
+	return "sent to the test clipboard", nil
 }
 
 func newModel(t *testing.T, w, h int, exs ...client.Exchange) (*inspector.Model, *clip) {
@@ -326,8 +326,9 @@ func TestCopyRedacted(t *testing.T) {
 	if strings.Contains(text, apiKey) || strings.Contains(text, token) {
 		t.Errorf("copied cURL has a secret:\n%s", text)
 	}
-	if view := m.View(); !strings.Contains(view, "Copied issuing.Enroll #1 as cURL (secrets redacted)") {
-		t.Errorf("no status line:\n%s", view)
+	if view := m.View(); !strings.Contains(view, "issuing.Enroll #1 as cURL (secrets redacted) sent to the test") ||
+		!strings.Contains(view, "w saves it to a file") {
+		t.Errorf("no status line saying what was done, with the file as the way out:\n%s", view)
 	}
 }
 
@@ -380,22 +381,34 @@ func TestSave(t *testing.T) {
 	if !strings.HasPrefix(string(data), "#!/bin/sh\n") || !strings.Contains(string(data), "x-api-key: ***") || strings.Contains(string(data), apiKey) {
 		t.Errorf("saved file:\n%s", data)
 	}
-	if view := m.View(); !strings.Contains(view, "Saved to "+path+" (secrets redacted)") {
+	if view := strings.Join(strings.Fields(m.View()), " "); !strings.Contains(view, "Saved to "+path+" (secrets redacted)") {
 		t.Errorf("no status line with the path:\n%s", view)
 	}
 	if len(cb.got) != 0 {
 		t.Error("saving also copied")
 	}
 
-	// Revealed, over the same file: the secret is in, the mode still 0600.
-	os.Chmod(path, 0o644)
+	// Revealed: a file of its own, named for what it holds, and a warning.
+	// The redacted file just saved is never overwritten.
 	press(m, "R", "w")
-	data, _ = os.ReadFile(path)
+	revealedPath := filepath.Join(m.SaveDir, "walletsim-curl-issuing.Enroll-1-SECRETS.sh")
+	data, _ = os.ReadFile(revealedPath)
 	if !strings.Contains(string(data), "x-api-key: "+apiKey) {
 		t.Errorf("revealed save lacks the secret:\n%s", data)
 	}
-	if info, _ := os.Stat(path); info.Mode().Perm() != 0o600 {
-		t.Errorf("mode %v after overwriting, want 0600", info.Mode().Perm())
+	if info, err := os.Stat(revealedPath); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("revealed file: %v %v, want mode 0600", info, err)
+	}
+	if data, _ := os.ReadFile(path); strings.Contains(string(data), apiKey) {
+		t.Errorf("the redacted file was overwritten with the secrets:\n%s", data)
+	}
+	if view := m.View(); !strings.Contains(view, "WITH THE REAL SECRETS") {
+		t.Errorf("no warning:\n%s", view)
+	}
+	// Saved again: yet another name.
+	press(m, "w")
+	if _, err := os.Stat(filepath.Join(m.SaveDir, "walletsim-curl-issuing.Enroll-1-2.sh")); err != nil {
+		t.Errorf("a second save: %v", err)
 	}
 }
 
@@ -496,7 +509,7 @@ func TestNoSecretsInGoldens(t *testing.T) {
 // TestCopyFails: a clipboard error is reported, not swallowed.
 func TestCopyFails(t *testing.T) {
 	m, _ := newModel(t, 80, 20, fixtures()...)
-	m.Clipboard = func(string) error { return fmt.Errorf("no terminal") }
+	m.Clipboard = func(string) (string, error) { return "", fmt.Errorf("no terminal") }
 	m = press(m, "y")
 	if view := m.View(); !strings.Contains(view, "Could not copy wallet.Verify #6: no terminal") {
 		t.Errorf("no error status:\n%s", view)

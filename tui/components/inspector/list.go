@@ -68,11 +68,12 @@ func (m *Model) scroll() {
 }
 
 func (m *Model) topFor(rows int) int {
-	n := len(m.exchanges)
+	visible := m.rows()
+	n := len(visible)
 	if n == 0 {
 		return 0
 	}
-	top, row := m.top, n-1-m.sel
+	top, row := m.top, max(m.rowOf(visible), 0)
 	if row < top {
 		top = row
 	}
@@ -101,6 +102,9 @@ func (m *Model) listLines(height int) []string {
 	if n == 1 {
 		count = "1 exchange"
 	}
+	if m.filter.Active() {
+		count = fmt.Sprintf("%d of %s", len(m.rows()), count)
+	}
 	left := s.Title.Render("HTTP inspector") + s.Subtle.Render(" · "+count+" · newest first")
 	right := ""
 	for _, ex := range m.exchanges {
@@ -123,11 +127,14 @@ func (m *Model) listLines(height int) []string {
 		cellRight("TOOK", tookW) + " " + cellRight("TRY", tryW) + "  " + "OP"
 	lines = append(lines, s.Subtle.Render(head))
 
+	visible := m.rows()
+	if len(visible) == 0 {
+		lines = append(lines, "  "+s.Subtle.Render("No exchange matches the filter."))
+	}
 	rows := max(height-2, 1)
 	top := m.topFor(rows)
-	for r := top; r < min(top+rows, n); r++ {
-		i := n - 1 - r
-		lines = append(lines, m.row(i, c))
+	for r := top; r < min(top+rows, len(visible)); r++ {
+		lines = append(lines, m.row(visible[r], c))
 	}
 	return lines
 }
@@ -206,6 +213,9 @@ func (m *Model) footer() []string {
 	}
 	if m.status != "" {
 		add(m.status, m.style(m.tone))
+	}
+	if f := m.filter.View(len(m.rows()), len(m.exchanges)); f != "" && !m.detail {
+		lines = append(lines, ansi.Truncate(f, m.w, "…"))
 	}
 	// Never more than half the height, so that the list stays usable.
 	return lines[:min(len(lines), max(m.h/2, 1))]

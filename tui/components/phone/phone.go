@@ -6,44 +6,47 @@
 package phone
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/progress"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"github.com/walletsim/walletsim/client/acs"
 	"github.com/walletsim/walletsim/client/wallet"
 	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/flows/scenario"
 	"github.com/walletsim/walletsim/tui/common"
+	"github.com/walletsim/walletsim/tui/components/pane"
+	"github.com/walletsim/walletsim/tui/recorder"
 )
 
-// The biometric check: hold the key for ScanTime; a gap longer than
-// ReleaseGap between key repeats means the finger was lifted.
+// State is where a request on the phone stands.
+type State int
+
+// The states of a request.
 const (
-	ScanTime   = 1500 * time.Millisecond
-	ReleaseGap = 650 * time.Millisecond
-	tickEvery  = 100 * time.Millisecond
+	Waiting    State = iota // the cardholder has not acted
+	Scanning                // the finger is on the sensor
+	Confirming              // approving without the scan: asked to confirm
+	Sending                 // the decision is on its way
+	Approved
+	Rejected
+	Failed  // the platform did not take the decision
+	Expired // nobody answered in time
 )
 
-// Request states.
-const (
-	Waiting  = "waiting"  // the cardholder has not acted
-	Scanning = "scanning" // the finger is on the sensor
-	Sending  = "sending"  // the decision is on its way
-	Approved = "approved"
-	Declined = "rejected"
-	Failed   = "failed"
-)
+func (s State) String() string {
+	return [...]string{"waiting", "scanning", "confirming", "sending", "approved", "rejected", "failed", "expired"}[s]
+}
+
+// Open reports whether the cardholder can still act on a request in s.
+func (s State) Open() bool { return s == Waiting || s == Scanning || s == Confirming }
 
 // Request is a 3DS request on the phone.
 type Request struct {
 	Pending flows.Pending
-	State   string
+	State   State
 	Note    string // what the phone says about it
 	Result  *flows.Result
 }
@@ -52,13 +55,14 @@ type Request struct {
 type Model struct {
 	c        *common.Common
 	wallet   *flows.WalletFlow
-	requests []*Request // newest last
+	requests []*Request // oldest first
 	messages []acs.Message
+	focus    *flows.Match // the purchase the merchant waits for, if any
+	scan     scan
 	w, h     int
 	bar      progress.Model
-
-	scanStart, lastPress time.Time
-	ticking              bool
+	pane     *pane.Model
+	ticking  bool
 }
 
 // Messages of the phone.
@@ -72,30 +76,40 @@ type (
 	DecidedMsg struct {
 		Request *Request
 		Result  flows.Result
+		step    *recorder.Step
 	}
 	// SMSMsg puts a message the issuer sent on the phone.
-	SMSMsg  struct{ Message acs.Message }
-	tickMsg struct{}
+	SMSMsg struct{ Message acs.Message }
+	// FocusMsg says which purchase the merchant waits for: its request
+	// is the one the phone asks about (nil: the newest).
+	FocusMsg struct{ Match *flows.Match }
+	tickMsg  struct{}
+	idleMsg  struct{}
 )
 
 // New builds the phone.
 func New(c *common.Common) *Model {
-	return &Model{c: c, wallet: c.Session.Wallet(), bar: progress.New(progress.WithSolidFill("#9D8CFF"), progress.WithoutPercentage())}
+	return &Model{c: c, wallet: c.Session.Wallet(), pane: pane.New(c.Styles, "wheel, p"),
+		bar: progress.New(progress.WithSolidFill("#9D8CFF"), progress.WithoutPercentage())}
 }
+
+// Init listens for requests and starts the phone's clock.
+func (m *Model) Init() tea.Cmd { return tea.Batch(m.Listen(), idle()) }
 
 // Listen waits for the next request on the wallet's webhook listener.
 func (m *Model) Listen() tea.Cmd {
+	w, ctx := m.wallet, m.c.Ctx
 	return func() tea.Msg {
-		p, r := m.wallet.Next(m.c.Ctx)
+		p, r := w.Next(ctx)
 		return ArrivedMsg{Pending: p, Result: r}
 	}
 }
 
 // Lookup takes a request whose auth3dsId was entered by hand.
 func (m *Model) Lookup(auth3dsID string) tea.Cmd {
-	card := m.c.Card.Flows
+	w, ctx, card := m.wallet, m.c.Ctx, m.c.Card.Flows
 	return func() tea.Msg {
-		p, r := m.wallet.Manual(m.c.Ctx, card.CustomerID, card.CardID, auth3dsID)
+		p, r := w.Manual(ctx, card.CustomerID, card.CardID, auth3dsID)
 		if !r.OK {
 			return common.NoticeMsg{Text: "Wallet: " + r.String()}
 		}
@@ -103,23 +117,36 @@ func (m *Model) Lookup(auth3dsID string) tea.Cmd {
 	}
 }
 
+// SetSize sets the phone's size, border included.
 func (m *Model) SetSize(w, h int) {
 	m.w, m.h = w, h
-	m.bar.Width = max(w-8, 10)
+	m.pane.SetSize(max(w-4, 1), max(h-2, 1))
 }
 
-// Active is the request waiting for the cardholder, if any.
+// Active is the request the phone asks the cardholder about: the one the
+// merchant waits for, else the newest still open.
 func (m *Model) Active() *Request {
+	var newest *Request
 	for i := len(m.requests) - 1; i >= 0; i-- {
-		if r := m.requests[i]; r.State == Waiting || r.State == Scanning || r.State == Sending {
+		r := m.requests[i]
+		if !r.State.Open() && r.State != Sending {
+			continue
+		}
+		if m.focus == nil || m.focus.Matches(r.Pending.Event) {
 			return r
 		}
+		if newest == nil {
+			newest = r
+		}
 	}
-	return nil
+	return newest
 }
 
-// Latest is the newest request.
-func (m *Model) Latest() *Request {
+// shown is the request the phone draws: the active one, else the newest.
+func (m *Model) shown() *Request {
+	if a := m.Active(); a != nil {
+		return a
+	}
 	if len(m.requests) == 0 {
 		return nil
 	}
@@ -132,37 +159,46 @@ func (m *Model) Requests() []*Request { return m.requests }
 // Messages are the SMS and emails, newest first.
 func (m *Model) Messages() []acs.Message { return m.messages }
 
-// Wants reports whether the phone takes this key now: space and r while a
-// request waits for the cardholder.
+// Wants reports whether the phone takes this key now.
 func (m *Model) Wants(km tea.KeyMsg) bool {
-	a := m.Active()
-	return a != nil && a.State != Sending && (key.Matches(km, m.c.Keys.Scan) || key.Matches(km, m.c.Keys.Reject))
+	for _, b := range m.ShortHelp() {
+		if key.Matches(km, b) {
+			return true
+		}
+	}
+	return m.Active() != nil && m.Active().State == Confirming && key.Matches(km, m.c.Keys.Back)
 }
 
 // ShortHelp is the phone's keys while a request waits.
 func (m *Model) ShortHelp() []key.Binding {
-	if a := m.Active(); a != nil && a.State != Sending {
-		return []key.Binding{m.c.Keys.Scan, m.c.Keys.Reject}
+	a := m.Active()
+	if a == nil || !a.State.Open() {
+		return nil
 	}
-	return nil
+	k := m.c.Keys
+	if a.State == Confirming {
+		back := k.Back
+		back.SetHelp(back.Help().Key, "don't approve")
+		return []key.Binding{k.Confirm, back}
+	}
+	b := []key.Binding{k.Scan, k.Approve, k.Reject}
+	if m.c.Clock != nil {
+		b = append(b, k.Clock)
+	}
+	return b
+}
+
+// FullHelp is every phone key.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.c.Keys
+	return [][]key.Binding{{k.Scan, k.Approve, k.Confirm, k.Reject, k.Clock}}
 }
 
 // Update handles the phone's messages and keys.
 func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case ArrivedMsg:
-		if !msg.Result.OK {
-			if msg.Result.Cancelled || msg.Result.Err == flows.ErrNoListener {
-				return m, nil
-			}
-			return m, m.Listen() // a failed wait: keep listening
-		}
-		m.add(msg.Pending)
-		cmds := []tea.Cmd{m.tick()}
-		if msg.Pending.Source == "webhook" {
-			cmds = append(cmds, m.Listen())
-		}
-		return m, tea.Batch(cmds...)
+		return m, m.arrived(msg)
 	case SMSMsg:
 		for _, have := range m.messages {
 			if have.ID == msg.Message.ID {
@@ -170,25 +206,59 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 			}
 		}
 		m.messages = append([]acs.Message{msg.Message}, m.messages...)
+	case FocusMsg:
+		m.focus = msg.Match
 	case DecidedMsg:
-		return m, m.decided(msg)
+		m.decided(msg)
 	case tickMsg:
 		m.ticking = false
 		return m, m.onTick()
+	case idleMsg:
+		return m, idle()
 	case tea.KeyMsg:
 		return m, m.key(msg)
+	case tea.MouseMsg:
+		if msg.Action == tea.MouseActionPress {
+			switch msg.Button {
+			case tea.MouseButtonWheelUp:
+				m.pane.Scroll(-1, m.content())
+			case tea.MouseButtonWheelDown:
+				m.pane.Scroll(1, m.content())
+			}
+		}
 	}
 	return m, nil
 }
 
-func (m *Model) add(p flows.Pending) {
+// Scroll moves the phone's screen by lines.
+func (m *Model) Scroll(lines int) { m.pane.Scroll(lines, m.content()) }
+
+func (m *Model) arrived(msg ArrivedMsg) tea.Cmd {
+	if !msg.Result.OK {
+		if msg.Result.Cancelled || msg.Result.Err == flows.ErrNoListener {
+			return nil
+		}
+		return m.Listen() // a failed wait: keep listening
+	}
+	cmds := []tea.Cmd{m.add(msg.Pending)}
+	if msg.Pending.Source == "webhook" {
+		cmds = append(cmds, m.Listen())
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) add(p flows.Pending) tea.Cmd {
 	for _, r := range m.requests {
 		if r.Pending.Event.Auth3dsID == p.Event.Auth3dsID {
-			return
+			return nil
 		}
 	}
-	m.requests = append(m.requests, &Request{Pending: p, State: Waiting, Note: "Hold space to approve with your fingerprint · r to reject"})
+	m.requests = append(m.requests, &Request{Pending: p, State: Waiting, Note: waitingNote})
+	m.pane.Top()
+	return m.tick()
 }
+
+const waitingNote = "Hold space to approve with your fingerprint (v: without it) · r to reject"
 
 func (m *Model) tick() tea.Cmd {
 	if m.ticking {
@@ -198,164 +268,93 @@ func (m *Model) tick() tea.Cmd {
 	return tea.Tick(tickEvery, func(time.Time) tea.Msg { return tickMsg{} })
 }
 
+// idle ticks at the next minute, so that the phone's clock moves while
+// nothing happens.
+func idle() tea.Cmd {
+	wait := time.Until(time.Now().Truncate(time.Minute).Add(time.Minute))
+	return tea.Tick(wait, func(time.Time) tea.Msg { return idleMsg{} })
+}
+
 // onTick moves the scan and the countdown on; when time runs out the
-// wallet reports FAILED with the seed's expiry reason.
+// request has expired (the platform gives up on it by itself: there is
+// nothing for the wallet to send).
 func (m *Model) onTick() tea.Cmd {
-	a := m.Active()
-	if a == nil {
-		return nil
-	}
+	open := false
 	now := m.c.Now()
-	switch {
-	case a.State == Sending:
-	case a.Pending.TimeLeft(now) <= 0:
-		return m.decide(a, flows.Expired, "Time ran out: the wallet reports FAILED (expired).")
-	case a.State == Scanning && now.Sub(m.lastPress) > ReleaseGap:
-		a.State, a.Note = Waiting, "Scan cancelled: keep holding space until the scan completes."
-	case a.State == Scanning && now.Sub(m.scanStart) >= ScanTime:
-		return m.decide(a, flows.Decision{Status: wallet.Verified}, "Fingerprint recognised: approving…")
-	case a.State == Scanning:
-		a.Note = fmt.Sprintf("Scanning… %d%% — keep holding", int(100*now.Sub(m.scanStart)/ScanTime))
+	for _, r := range m.requests {
+		if !r.State.Open() {
+			continue
+		}
+		if r.Pending.TimeLeft(now) <= 0 {
+			r.State, r.Note = Expired, "Time ran out: the request expired unanswered. The merchant will be told U."
+			continue
+		}
+		open = true
+	}
+	if a := m.Active(); a != nil && a.State == Scanning {
+		m.scanTick(a, now)
+	}
+	if !open {
+		return nil
 	}
 	return m.tick()
 }
 
 func (m *Model) key(km tea.KeyMsg) tea.Cmd {
 	a := m.Active()
-	if a == nil || a.State == Sending {
+	if a == nil || !a.State.Open() {
 		return nil
 	}
+	k := m.c.Keys
 	now := m.c.Now()
 	switch {
-	case key.Matches(km, m.c.Keys.Scan):
-		if a.State != Scanning {
-			a.State, a.Note, m.scanStart = Scanning, "Scanning… keep holding", now
+	case a.State == Confirming && key.Matches(km, k.Confirm):
+		return m.decide(a, flows.Decision{Status: wallet.Verified}, "Approving…")
+	case a.State == Confirming && key.Matches(km, k.Back):
+		a.State, a.Note = Waiting, waitingNote
+	case a.State == Confirming:
+	case key.Matches(km, k.Scan):
+		if m.scanPress(a, now) {
+			return m.decide(a, flows.Decision{Status: wallet.Verified}, "Fingerprint recognised: approving…")
 		}
-		m.lastPress = now
 		return m.tick()
-	case key.Matches(km, m.c.Keys.Reject):
+	case key.Matches(km, k.Approve):
+		a.State, a.Note = Confirming, "Approve "+a.Pending.Amount()+" at "+a.Pending.Event.MerchantName+"? y to approve, esc to go back."
+	case key.Matches(km, k.Reject):
 		return m.decide(a, flows.Decision{Status: wallet.Rejected}, "Rejecting…")
+	case key.Matches(km, k.Clock) && m.c.Clock != nil:
+		return common.ShiftClock(m.c.ClockShift(a.Pending.ExpiresAt))
 	}
 	return nil
 }
 
-// decide sends the cardholder's decision with seed 002's verify call.
+// decide sends the cardholder's decision with seed 002's verify call. It
+// is recorded now, in the order it was taken: the merchant may read its
+// effect before its answer arrives here.
 func (m *Model) decide(a *Request, d flows.Decision, note string) tea.Cmd {
 	a.State, a.Note = Sending, note
+	step := m.c.Recorder.Begin(scenario.Step{
+		Wallet: &scenario.WalletInput{Decision: d.Status, Reason: d.Reason}})
+	w, ctx, p := m.wallet, m.c.Ctx, a.Pending
 	return func() tea.Msg {
-		r := m.wallet.Decide(m.c.Ctx, a.Pending, d)
-		m.c.Recorder.Add(scenario.Step{Wallet: &scenario.WalletInput{Decision: d.Status, Reason: d.Reason}}, r)
-		return DecidedMsg{Request: a, Result: r}
+		return DecidedMsg{Request: a, Result: w.Decide(ctx, p, d), step: step}
 	}
 }
 
-func (m *Model) decided(msg DecidedMsg) tea.Cmd {
+func (m *Model) decided(msg DecidedMsg) {
 	a, r := msg.Request, msg.Result
 	a.Result = &r
+	if msg.step != nil {
+		msg.step.End(r)
+	}
 	switch {
 	case !r.OK:
 		a.State, a.Note = Failed, "The wallet platform did not take it: "+r.String()
 	case r.Status == string(wallet.Verified):
 		a.State, a.Note = Approved, "Approved. The issuer now tells the merchant: authenticated."
 	case r.Status == string(wallet.Rejected):
-		a.State, a.Note = Declined, "Rejected. The merchant will be told: not authenticated."
+		a.State, a.Note = Rejected, "Rejected. The merchant will be told: not authenticated."
 	default:
 		a.State, a.Note = Failed, "Reported FAILED: "+r.StatusReason
 	}
-	return nil
-}
-
-// View draws the phone, w×h.
-func (m *Model) View() string {
-	s := m.c.Styles
-	inner := max(m.w-4, 16)
-	var parts []string
-	parts = append(parts, s.PhoneBar.Render(spread(m.c.Now().Format("15:04"), "WalletsimBank", inner)))
-	if a := m.Latest(); a != nil {
-		parts = append(parts, m.request(a, inner))
-	} else {
-		parts = append(parts, s.Subtle.Render(lipgloss.NewStyle().Width(inner).Render("No 3DS requests yet. They arrive here when a purchase needs the cardholder's approval.")))
-	}
-	for _, msg := range m.messages {
-		parts = append(parts, m.sms(msg, inner))
-	}
-	body := strings.Join(parts, "\n")
-	if lines := strings.Split(body, "\n"); len(lines) > m.h-2 && m.h > 4 {
-		body = strings.Join(lines[:m.h-2], "\n")
-	}
-	return s.Phone.Width(m.w - 2).Height(max(m.h-2, 1)).Render(s.PhoneScreen.Render(body))
-}
-
-// request draws a 3DS request card with its countdown and, while the
-// cardholder acts, the fingerprint.
-func (m *Model) request(a *Request, width int) string {
-	s := m.c.Styles
-	p := a.Pending
-	var b strings.Builder
-	b.WriteString(s.Subtitle.Render("Approve this purchase?") + "\n")
-	b.WriteString(p.Event.MerchantName + "\n" + s.Value.Render(p.Amount()) + "\n")
-	b.WriteString("Card •••• " + p.Event.LastFourDigits + "\n")
-	if a.State == Waiting || a.State == Scanning {
-		left := p.TimeLeft(m.c.Now())
-		total := max(p.ExpiresAt.Sub(p.Event.Timestamp), time.Second)
-		m.bar.Width = max(width-17, 6)
-		fmt.Fprintf(&b, "%s %s left\n", m.bar.ViewAs(float64(left)/float64(total)), clock(left))
-		b.WriteString(m.fingerprint(a) + "\n")
-	}
-	style := s.Text
-	switch a.State {
-	case Approved:
-		style = s.OK
-	case Declined, Failed:
-		style = s.Bad
-	}
-	b.WriteString(style.Render(lipgloss.NewStyle().Width(width - 4).Render(a.Note)))
-	return s.Notification.Width(width - 2).Render(b.String()) // Width leaves out the border
-}
-
-// fingerprint draws the sensor, lit from the bottom as the scan proceeds.
-func (m *Model) fingerprint(a *Request) string {
-	lines := []string{
-		"   .-~~~-.   ",
-		"  / .-~-. \\  ",
-		" | / .-. \\ | ",
-		" | | ( ) | | ",
-		" | \\ '-' / | ",
-		"  \\ '-~-' /  ",
-		"   '-~~~-'   ",
-	}
-	lit := 0
-	if a.State == Scanning {
-		done := float64(m.c.Now().Sub(m.scanStart)) / float64(ScanTime)
-		lit = min(len(lines), int(done*float64(len(lines)))+1)
-	}
-	s := m.c.Styles
-	for i := range lines {
-		if i >= len(lines)-lit {
-			lines[i] = s.Accent.Render(lines[i])
-		} else {
-			lines[i] = s.Subtle.Render(lines[i])
-		}
-	}
-	return lipgloss.NewStyle().PaddingLeft(2).Render(strings.Join(lines, "\n"))
-}
-
-func (m *Model) sms(msg acs.Message, width int) string {
-	s := m.c.Styles
-	head := msg.Channel + " · " + msg.From
-	if msg.Subject != "" {
-		head += "\n" + msg.Subject
-	}
-	return s.SMS.Width(width - 2).Render(s.Subtle.Render(head) + "\n" + lipgloss.NewStyle().Width(width-4).Render(msg.Body))
-}
-
-func clock(d time.Duration) string {
-	d = d.Round(time.Second)
-	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
-}
-
-// spread puts left and right at the two ends of width.
-func spread(left, right string, width int) string {
-	gap := max(width-lipgloss.Width(left)-lipgloss.Width(right), 1)
-	return left + strings.Repeat(" ", gap) + right
 }

@@ -19,7 +19,7 @@ func Render(s *styles.Styles, title string, r flows.Result, width int) string {
 	var b strings.Builder
 	mark, markStyle := "✓", s.OK
 	switch {
-	case r.Cancelled:
+	case r.Cancelled, r.Skipped:
 		mark, markStyle = "–", s.Warn
 	case !r.OK:
 		mark, markStyle = "✗", s.Bad

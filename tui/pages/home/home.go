@@ -15,18 +15,22 @@ import (
 
 // Walkthrough is one entry of the menu.
 type Walkthrough struct {
-	Page, Title, Who, What string
+	Page             common.PageID
+	Title, Who, What string
 }
 
 // Walkthroughs are the menu, in the order a newcomer should try them.
 var Walkthroughs = []Walkthrough{
-	{"enroll", "Enroll a card in 3DS", "as the issuer", "choose how one-time codes reach the cardholder: SMS or email"},
-	{"manage", "Manage the enrollment", "as the issuer", "view it, change the OTP method, unenroll"},
-	{"pay-browser", "Pay online (browser)", "as the merchant", "frictionless, or the issuer's challenge page with a one-time code"},
-	{"pay-decoupled", "Pay online (decoupled, wallet approval)", "as the merchant", "the cardholder approves in their wallet with a fingerprint"},
-	{"wallet", "Wallet inbox", "as the cardholder", "pending 3DS requests, SMS and email on the phone"},
-	{"scenario", "Run a scenario", "as QA", "replay a scenario file headlessly and see its results"},
+	{common.Enroll, "Enroll a card in 3DS", "as the issuer", "choose how one-time codes reach the cardholder: SMS or email"},
+	{common.Manage, "Manage the enrollment", "as the issuer", "view it, change the OTP method, unenroll"},
+	{common.PayBrowser, "Pay online (browser)", "as the merchant", "frictionless, or the issuer's challenge page with a one-time code"},
+	{common.PayDecoupled, "Pay online (decoupled, wallet approval)", "as the merchant", "the cardholder approves in their wallet with a fingerprint"},
+	{common.WalletInbox, "Wallet inbox", "as the cardholder", "pending 3DS requests, SMS and email on the phone"},
+	{common.Scenario, "Run a scenario", "as QA", "replay a scenario file headlessly and see its results"},
 }
+
+// menuTop is the content line of the first walkthrough.
+const menuTop = 3
 
 // Model is the home page.
 type Model struct {
@@ -38,24 +42,36 @@ type Model struct {
 // New builds the home page.
 func New(c *common.Common) *Model { return &Model{c: c} }
 
-func (m *Model) Init() tea.Cmd             { return nil }
-func (m *Model) SetSize(w, h int)          { m.w, m.h = w, h }
-func (m *Model) Title() string             { return "Home" }
-func (m *Model) Typing() bool              { return false }
-func (m *Model) WantsPhone() bool          { return false }
-func (m *Model) Selected() int             { return m.cursor }
-func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
-
+func (m *Model) Init() tea.Cmd        { return nil }
+func (m *Model) SetSize(w, h int)     { m.w, m.h = w, h }
+func (m *Model) Title() string        { return "Home" }
+func (m *Model) Owns(tea.KeyMsg) bool { return false }
+func (m *Model) WantsPhone() bool     { return false }
+func (m *Model) Selected() int        { return m.cursor }
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.c.Keys
+	return [][]key.Binding{{k.Walkthrough, k.Move, k.Enter, k.Card}}
+}
+func (m *Model) compact() bool { return m.h < 22 }
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	return []key.Binding{k.Move, k.Enter, k.Card}
 }
 
 func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
-	km, ok := msg.(tea.KeyMsg)
-	if !ok {
-		return m, nil
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return m, m.key(msg)
+	case tea.MouseMsg:
+		if i := m.itemAt(msg.Y); i >= 0 && msg.Action == tea.MouseActionRelease && msg.Button == tea.MouseButtonLeft {
+			m.cursor = i
+			return m, common.Go(Walkthroughs[i].Page)
+		}
 	}
+	return m, nil
+}
+
+func (m *Model) key(km tea.KeyMsg) tea.Cmd {
 	k := m.c.Keys
 	switch {
 	case key.Matches(km, k.Up):
@@ -63,33 +79,58 @@ func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	case key.Matches(km, k.Down), key.Matches(km, k.Tab):
 		m.cursor = (m.cursor + 1) % len(Walkthroughs)
 	case key.Matches(km, k.Enter):
-		return m, common.Go(Walkthroughs[m.cursor].Page)
+		return common.Go(Walkthroughs[m.cursor].Page)
 	case key.Matches(km, k.Card):
-		return m, common.Go("cards")
-	default:
-		if n := int(km.String()[0] - '1'); len(km.String()) == 1 && n >= 0 && n < len(Walkthroughs) {
+		return common.Go(common.Cards)
+	case key.Matches(km, k.Walkthrough):
+		if n := int(km.String()[0] - '1'); n >= 0 && n < len(Walkthroughs) {
 			m.cursor = n
-			return m, common.Go(Walkthroughs[n].Page)
+			return common.Go(Walkthroughs[n].Page)
 		}
 	}
-	return m, nil
+	return nil
+}
+
+// itemAt is the walkthrough drawn on content line y, or -1.
+func (m *Model) itemAt(y int) int {
+	line := menuTop + lipgloss.Height(m.subtitle()) - 1
+	for i := range Walkthroughs {
+		lines := lipgloss.Height(m.item(i))
+		if y >= line && y < line+lines {
+			return i
+		}
+		line += lines
+	}
+	return -1
+}
+
+func (m *Model) subtitle() string {
+	return m.c.Styles.Subtle.Render(wrap("You play every party: the issuer, the merchant and the cardholder's wallet.", m.w))
+}
+
+// item draws walkthrough i: its line, and its description when there is
+// room or it is selected.
+func (m *Model) item(i int) string {
+	s := m.c.Styles
+	w := Walkthroughs[i]
+	cursor, title := "  ", s.Unselected.Render(w.Title)
+	if i == m.cursor {
+		cursor, title = s.Selected.Render("▸ "), s.Selected.Render(w.Title)
+	}
+	out := fmt.Sprintf("%s%d  %s %s", cursor, i+1, title, s.Subtle.Render("— "+w.Who))
+	if !m.compact() || i == m.cursor {
+		out += "\n" + s.Subtle.Render(lipgloss.NewStyle().PaddingLeft(7).Width(m.w).Render(w.What))
+	}
+	return out
 }
 
 func (m *Model) View() string {
 	s := m.c.Styles
 	var b strings.Builder
 	b.WriteString(s.Title.Render("Walk through a 3-D Secure journey") + "\n")
-	b.WriteString(s.Subtle.Render("You play every party: the issuer, the merchant and the cardholder's wallet.") + "\n\n")
-	compact := m.h < 22
-	for i, w := range Walkthroughs {
-		cursor, title := "  ", s.Unselected.Render(w.Title)
-		if i == m.cursor {
-			cursor, title = s.Selected.Render("▸ "), s.Selected.Render(w.Title)
-		}
-		fmt.Fprintf(&b, "%s%d  %s %s\n", cursor, i+1, title, s.Subtle.Render("— "+w.Who))
-		if !compact || i == m.cursor {
-			b.WriteString(s.Subtle.Render(lipgloss.NewStyle().PaddingLeft(7).Width(m.w).Render(w.What)) + "\n")
-		}
+	b.WriteString(m.subtitle() + "\n\n")
+	for i := range Walkthroughs {
+		b.WriteString(m.item(i) + "\n")
 	}
 	b.WriteString("\n" + s.Label.Render("Card   ") + s.Value.Render(m.c.Card.Label()) + s.Subtle.Render("   (c to change)") + "\n")
 	if m.c.Session != nil {
@@ -97,10 +138,13 @@ func (m *Model) View() string {
 		if m.c.Session.Target.Sandbox {
 			target += " — the embedded sandbox plays the issuer, the 3DS server and the wallet platform"
 		}
-		b.WriteString(s.Label.Render("Target ") + s.Value.Render(target) + "\n")
+		b.WriteString(wrap(s.Label.Render("Target ")+s.Value.Render(target), m.w) + "\n")
 	}
-	if !compact {
-		b.WriteString("\n" + s.Subtle.Render("New to 3DS? Try 1, then 3 and 4. Press x at any time to see what just happened, g for the glossary."))
+	if !m.compact() {
+		b.WriteString("\n" + s.Subtle.Render(wrap("New to 3DS? Try 1, then 3 and 4. Press x at any time to see what just "+
+			"happened, g for the glossary, ? for every key.", m.w)))
 	}
-	return b.String()
+	return strings.TrimRight(b.String(), "\n")
 }
+
+func wrap(s string, w int) string { return lipgloss.NewStyle().Width(max(w, 20)).Render(s) }

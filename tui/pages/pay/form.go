@@ -14,7 +14,7 @@ import (
 
 // fields are the form's values as typed, prefilled with sandbox test data.
 type fields struct {
-	card       int // index in testcards.All, or -1 for the typed number
+	card       int // index in testcards.All, or typed for the card in use
 	number     string
 	amount     string // major units: "49.99"
 	currency   string
@@ -27,8 +27,12 @@ type fields struct {
 	timezone   string
 }
 
+// typed is the picker's value for the card in use when it is no test card
+// (one the person typed).
+const typed = -1
+
 func defaults(c *common.Common) *fields {
-	f := &fields{card: -1, number: c.Card.Number, amount: "49.99", currency: "SAR", preference: threeds.NoPreference,
+	f := &fields{card: typed, number: c.Card.Number, amount: "49.99", currency: "SAR", preference: threeds.NoPreference,
 		name: testcards.HolderName, email: testcards.HolderEmail, mobile: "0555555555",
 		ip: "203.0.113.10", language: "en-GB", timezone: "-180"}
 	for i, tc := range testcards.All {
@@ -45,9 +49,13 @@ func defaults(c *common.Common) *fields {
 func (f *fields) form(c *common.Common, width int) *huh.Form {
 	var card huh.Field
 	if c.Sandbox() {
-		opts := make([]huh.Option[int], len(testcards.All))
+		var opts []huh.Option[int]
+		if f.card == typed && c.Card.Number != "" {
+			// The card the person typed is the card they pay with.
+			opts = append(opts, huh.NewOption(c.Card.Number+" the card you typed", typed))
+		}
 		for i, tc := range testcards.All {
-			opts[i] = huh.NewOption(fmt.Sprintf("%s %-4s %s", tc.PAN, schemeShort[tc.Scheme], short[tc.Outcome]), i)
+			opts = append(opts, huh.NewOption(fmt.Sprintf("%s %-4s %s", tc.PAN, schemeShort[tc.Scheme], short[tc.Outcome]), i))
 		}
 		card = huh.NewSelect[int]().Title("Test card").Description("each forces an outcome; C and D need the card enrolled (home, 1)").
 			Options(opts...).Value(&f.card).Height(5)
@@ -75,6 +83,35 @@ func (f *fields) form(c *common.Common, width int) *huh.Form {
 			huh.NewInput().Title("Time zone offset (minutes, as JavaScript gives it)").Value(&f.timezone).Validate(threeds.TimezoneRules.Required),
 		).Title("The browser (EMV 3DS browser data)"),
 	).WithShowHelp(false).WithWidth(width)
+}
+
+// cardFor is the card the form chose: a test card from the picker, or the
+// card in use (with the number typed, on a real target).
+func (f *fields) cardFor(inUse common.Card) common.Card {
+	if f.card >= 0 && f.card < len(testcards.All) {
+		if tc := testcards.All[f.card]; tc.PAN != inUse.Number || inUse.Test == nil {
+			return common.TestCard(tc)
+		}
+		return inUse
+	}
+	card := inUse
+	if n := strings.ReplaceAll(f.number, " ", ""); n != "" && n != card.Number {
+		card.Number, card.Test = n, nil
+	}
+	return card
+}
+
+// input is the purchase the form describes, paid with card.
+func (f *fields) input(card common.Card, ch threeds.Channel) flows.PurchaseInput {
+	amount, _ := f.minor(f.amount)
+	js := true
+	return flows.PurchaseInput{
+		Amount: amount, Currency: f.currency, Number: card.Number, Month: card.Month, Year: card.Year, Name: f.name,
+		Channel: ch, Preference: f.preference,
+		Customer: &threeds.Customer{Name: f.name, Email: f.email, Mobile: f.mobile},
+		Device: &threeds.Device{IPAddress: f.ip, Language: f.language, Timezone: f.timezone, JavascriptEnabled: &js,
+			UserAgent: "walletsim TUI", AcceptHeader: "text/html", ColorDepth: "24", ScreenHeight: 900, ScreenWidth: 1440},
+	}
 }
 
 // short names what a test card forces, to fit a picker row.

@@ -7,7 +7,6 @@ package pay
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -18,22 +17,23 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/walletsim/walletsim/client/acs"
-	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/flows/scenario"
 	"github.com/walletsim/walletsim/tui/common"
 	"github.com/walletsim/walletsim/tui/components/phone"
-	"github.com/walletsim/walletsim/tui/components/resultcard"
+	"github.com/walletsim/walletsim/tui/keymap"
 )
 
-// Stages of the checkout.
+// stage is where the checkout stands.
+type stage int
+
 const (
-	stageForm      = "form"
-	stageBusy      = "busy"
-	stageChallenge = "challenge"
-	stageWallet    = "wallet" // decoupled: waiting for the cardholder's wallet
-	stageDone      = "done"
+	stageForm      stage = iota
+	stageBusy            // a call is in flight
+	stageChallenge       // the ACS's challenge page
+	stageWallet          // decoupled: waiting for the cardholder's wallet
+	stageDone
 )
 
 // PollEvery is how often the merchant checks a decoupled authentication.
@@ -45,14 +45,17 @@ type Model struct {
 	channel threeds.Channel
 	w, h    int
 
-	stage  string
-	busy   string
-	fields *fields
-	form   *huh.Form
-	spin   spinner.Model
-	code   textinput.Model
-	cancel context.CancelFunc
+	stage   stage
+	busy    string // what is in flight
+	attempt string // how its HTTP attempts went, when retried
+	fields  *fields
+	form    *huh.Form
+	left    bool // esc left the form's text field
+	spin    spinner.Model
+	code    textinput.Model
+	cancel  context.CancelFunc
 
+	card     common.Card // the card this purchase pays with
 	flow     *flows.PurchaseFlow
 	started  *flows.Result // the 3DS server's first answer
 	page     *acs.Challenge
@@ -62,10 +65,12 @@ type Model struct {
 	finalTag string
 }
 
-// Messages of the page.
+// Messages of the page: each carries what a command produced, and the
+// page records the step when it arrives.
 type (
 	startedMsg struct {
 		step scenario.Step
+		at   time.Time // when the purchase was sent
 		r    flows.Result
 	}
 	challengeMsg struct{ r flows.Result }
@@ -74,7 +79,7 @@ type (
 		r   flows.Result
 	}
 	submittedMsg struct {
-		code string
+		step scenario.Step
 		r    flows.Result
 	}
 	finalMsg struct{ r flows.Result }
@@ -85,7 +90,7 @@ func New(c *common.Common, ch threeds.Channel) *Model {
 	m := &Model{c: c, channel: ch, stage: stageForm, fields: defaults(c), spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
 	m.code = textinput.New()
 	m.code.Placeholder = "one-time code"
-	m.code.CharLimit = 12
+	m.code.CharLimit = 8
 	m.code.Width = 16
 	m.form = m.fields.form(c, m.formWidth())
 	return m
@@ -109,29 +114,71 @@ func (m *Model) Title() string {
 	return "Pay online (browser)"
 }
 
-func (m *Model) Typing() bool     { return m.stage == stageForm || m.stage == stageChallenge }
 func (m *Model) WantsPhone() bool { return true }
+
+// Owns: the form's text field with focus (and, in the form, the keys that
+// move through it); the one-time code field's digits.
+func (m *Model) Owns(km tea.KeyMsg) bool {
+	switch {
+	case m.stage == stageForm && !m.left:
+		return common.FormOwns(m.form, km) || formMove(km)
+	case m.stage == stageChallenge && m.code.Focused() && m.busy == "":
+		return keymap.DigitField(km) || km.Type == tea.KeyTab
+	}
+	return false
+}
+
+// formMove are the keys that move through a form: the form's, never the
+// phone's.
+func formMove(km tea.KeyMsg) bool {
+	switch km.Type {
+	case tea.KeyEnter, tea.KeyTab, tea.KeyShiftTab, tea.KeyUp, tea.KeyDown, tea.KeyLeft, tea.KeyRight:
+		return true
+	}
+	return false
+}
 
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	switch m.stage {
 	case stageForm:
-		return []key.Binding{k.Tab, k.Enter, k.Back}
+		if m.left {
+			return []key.Binding{k.EnterField, k.Back}
+		}
+		next := k.Enter
+		next.SetHelp("enter", "next")
+		if common.InTextInput(m.form) {
+			return []key.Binding{k.Tab, next, k.LeaveField}
+		}
+		return []key.Binding{k.Move, k.Tab, next, k.Back}
 	case stageBusy, stageWallet:
 		return []key.Binding{k.Cancel}
 	case stageChallenge:
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "verify")), k.Cancel,
-			key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "browser"))}
+		b := []key.Binding{k.Verify, k.Cancel, k.OpenBrowser}
+		if m.c.Clock != nil {
+			b = append(b, k.Clock)
+		}
+		return b
+	}
+	if m.final != nil && len(m.final.Fields) > 0 {
+		return []key.Binding{k.Again, k.CopyValue, k.Back}
 	}
 	return []key.Binding{k.Again, k.Back}
 }
 
-func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.c.Keys
+	return [][]key.Binding{
+		{k.Tab, k.Enter, k.LeaveField, k.EnterField, k.Back},
+		{k.Verify, k.Cancel, k.OpenBrowser, k.Clock},
+		{k.Again, k.CopyValue},
+	}
+}
 
 // background runs a flow step with a cancellable context and a spinner.
 func (m *Model) background(busy string, run func(context.Context) tea.Msg) tea.Cmd {
 	ctx, cancel := context.WithCancel(m.c.Ctx)
-	m.busy, m.cancel = busy, cancel
+	m.busy, m.attempt, m.cancel = busy, "", cancel
 	return tea.Batch(m.spin.Tick, func() tea.Msg {
 		defer cancel()
 		return run(ctx)
@@ -149,29 +196,32 @@ func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		var cmd tea.Cmd
 		m.spin, cmd = m.spin.Update(msg)
 		return m, cmd
+	case common.EventMsg:
+		m.observe(flows.Event(msg))
+		return m, nil
 	case startedMsg:
-		m.c.Recorder.Add(msg.step, msg.r)
+		m.c.Recorder.AddStarted(msg.step, msg.r, msg.at)
 		return m, m.onStarted(msg.r)
 	case challengeMsg:
 		return m, m.onChallenge(msg.r)
 	case codeMsg:
-		m.busy = ""
 		if msg.r.OK {
 			m.inbox = msg.msg.Code
 			return m, func() tea.Msg { return phone.SMSMsg{Message: msg.msg} }
 		}
 		return m, nil
 	case submittedMsg:
-		return m, m.onSubmitted(msg)
+		m.c.Recorder.Add(msg.step, msg.r)
+		return m, m.onSubmitted(msg.r)
 	case finalMsg:
 		m.busy, m.stage, m.final = "", stageDone, &msg.r
 		m.c.Recorder.Add(scenario.Step{Result: &scenario.NoInput{}}, msg.r)
-		return m, nil
+		return m, func() tea.Msg { return phone.FocusMsg{} }
 	}
-	if m.stage == stageForm {
+	switch m.stage {
+	case stageForm:
 		return m, m.updateForm(msg)
-	}
-	if m.stage == stageChallenge {
+	case stageChallenge:
 		var cmd tea.Cmd
 		m.code, cmd = m.code.Update(msg)
 		return m, cmd
@@ -179,14 +229,26 @@ func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	return m, nil
 }
 
+// observe follows the HTTP attempts of the call in flight, so that a slow
+// or failing server is seen as it is retried.
+func (m *Model) observe(e flows.Event) {
+	if m.busy == "" || e.Kind != flows.Exchanged || e.Flow != flows.FlowPurchase || e.Exchange == nil {
+		return
+	}
+	ex := e.Exchange
+	switch {
+	case ex.Response == nil && ex.Error != "":
+		m.attempt = fmt.Sprintf("Attempt %d got no answer; walletsim tries again (attempt %d)…", ex.Attempt, ex.Attempt+1)
+	case ex.Response != nil && ex.Response.Status >= 500:
+		m.attempt = fmt.Sprintf("Attempt %d: HTTP %d; walletsim tries again (attempt %d)…", ex.Attempt, ex.Response.Status, ex.Attempt+1)
+	}
+}
+
 func (m *Model) key(km tea.KeyMsg) tea.Cmd {
 	k := m.c.Keys
 	switch m.stage {
 	case stageForm:
-		if key.Matches(km, k.Back) {
-			return common.Home
-		}
-		return m.updateForm(km)
+		return m.formKey(km)
 	case stageBusy, stageWallet:
 		if key.Matches(km, k.Cancel) && m.cancel != nil {
 			m.cancel()
@@ -197,13 +259,37 @@ func (m *Model) key(km tea.KeyMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(km, k.Again):
+		w, h := m.w, m.h
 		*m = *New(m.c, m.channel)
-		m.SetSize(m.w, m.h)
+		m.SetSize(w, h)
 		return m.Init()
+	case key.Matches(km, k.CopyValue) && m.final != nil && len(m.final.Fields) > 0:
+		return common.Offer("Copy a value of the result", m.final.Fields)
 	case key.Matches(km, k.Back):
-		return common.Home
+		return common.GoHome
 	}
 	return nil
+}
+
+// formKey: esc leaves a text field (then the app's keys work), and goes
+// home from anywhere else; enter or tab go back to the field.
+func (m *Model) formKey(km tea.KeyMsg) tea.Cmd {
+	k := m.c.Keys
+	switch {
+	case m.left && key.Matches(km, k.EnterField):
+		m.left = false
+		return m.form.GetFocusedField().Focus()
+	case m.left && key.Matches(km, k.Back):
+		return common.GoHome
+	case m.left:
+		return nil
+	case key.Matches(km, k.LeaveField) && common.InTextInput(m.form):
+		m.left = true
+		return m.form.GetFocusedField().Blur()
+	case key.Matches(km, k.Back):
+		return common.GoHome
+	}
+	return m.updateForm(km)
 }
 
 func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
@@ -215,55 +301,45 @@ func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
 	return m.start()
 }
 
-// start sends the purchase to the 3DS server.
+// start sends the purchase to the 3DS server, with the card chosen in the
+// form.
 func (m *Model) start() tea.Cmd {
-	f := m.fields
-	card := m.c.Card
-	if f.card >= 0 {
-		card = common.TestCard(testcards.All[f.card])
-	} else if n := strings.ReplaceAll(f.number, " ", ""); n != card.Number {
-		card.Number = n
-	}
-	var changeCard tea.Cmd
+	card := m.fields.cardFor(m.c.Card)
+	in := m.fields.input(card, m.channel)
+	var cmds []tea.Cmd // in sequence: the card in use changes before anything is sent with it
 	if card.Number != m.c.Card.Number {
-		changeCard = func() tea.Msg { return common.CardMsg{Card: card} }
+		cmds = append(cmds, func() tea.Msg { return common.CardMsg{Card: card} })
 	}
-	amount, _ := f.minor(f.amount)
-	js := true
-	in := flows.PurchaseInput{
-		Amount: amount, Currency: f.currency, Number: card.Number, Month: card.Month, Year: card.Year, Name: f.name,
-		Channel: m.channel, Preference: f.preference,
-		Customer: &threeds.Customer{Name: f.name, Email: f.email, Mobile: f.mobile},
-		Device: &threeds.Device{IPAddress: f.ip, Language: f.language, Timezone: f.timezone, JavascriptEnabled: &js,
-			UserAgent: "walletsim TUI", AcceptHeader: "text/html", ColorDepth: "24", ScreenHeight: 900, ScreenWidth: 1440},
-	}
-	m.flow = m.c.Session.Purchase(in)
+	m.card, m.flow = card, m.c.Session.Purchase(in)
 	m.stage, m.form = stageBusy, nil
 	step := scenario.Step{Authenticate: &scenario.AuthInput{
-		Amount: amount, Currency: f.currency, Channel: m.channel, ChallengePreference: f.preference,
+		Amount: in.Amount, Currency: in.Currency, Channel: m.channel, ChallengePreference: in.Preference,
 		Customer: (*scenario.Customer)(in.Customer), CustomerDevice: (*scenario.Device)(in.Device)}}
-	// The card change is handled before the purchase starts, and the step is
-	// recorded when its answer is handled (in Update, not in the request's
-	// goroutine), so that the recording always starts with the new card
-	// however fast the target answers.
-	return tea.Sequence(changeCard, m.background("Asking the 3DS server to authenticate the card…", func(ctx context.Context) tea.Msg {
-		return startedMsg{step, m.flow.Start(ctx)}
+	flow, at := m.flow, m.c.Now()
+	cmds = append(cmds, m.background("Asking the 3DS server to authenticate the card…", func(ctx context.Context) tea.Msg {
+		return startedMsg{step, at, flow.Start(ctx)}
 	}))
+	return tea.Sequence(cmds...)
 }
 
 func (m *Model) onStarted(r flows.Result) tea.Cmd {
 	m.busy, m.started = "", &r
+	flow := m.flow
 	switch {
 	case r.Err == nil && r.TransStatus == "C":
 		m.stage = stageChallenge
 		return m.background("Opening the issuer's challenge page…", func(ctx context.Context) tea.Msg {
-			return challengeMsg{m.flow.ReadChallenge(ctx)}
+			return challengeMsg{flow.ReadChallenge(ctx)}
 		})
 	case r.Err == nil && r.TransStatus == "D":
 		m.stage = stageWallet
-		return m.background("Waiting for the cardholder's wallet…", func(ctx context.Context) tea.Msg {
-			return finalMsg{m.flow.Await(ctx, PollEvery)}
-		})
+		match := flow.Match()
+		every := PollEvery
+		return tea.Batch(
+			func() tea.Msg { return phone.FocusMsg{Match: &match} },
+			m.background("Waiting for the cardholder's wallet…", func(ctx context.Context) tea.Msg {
+				return finalMsg{flow.Await(ctx, every)}
+			}))
 	}
 	m.stage, m.final, m.finalTag = stageDone, &r, "The 3DS server's answer"
 	return nil
@@ -271,172 +347,32 @@ func (m *Model) onStarted(r flows.Result) tea.Cmd {
 
 func (m *Model) onChallenge(r flows.Result) tea.Cmd {
 	m.busy = ""
+	if r.Skipped {
+		// Not a walletsim sandbox: the cardholder answers the issuer's own
+		// page in a browser, and the flow sees them come back.
+		text := lipgloss.NewStyle().Width(min(m.w, 70)).Render(r.Summary)
+		m.stage = stageBusy // esc stops waiting
+		flow, every := m.flow, PollEvery
+		return m.background("Waiting for the cardholder to finish the challenge in a browser…\n\n"+text, func(ctx context.Context) tea.Msg {
+			return finalMsg{flow.Await(ctx, every)}
+		})
+	}
 	if !r.OK {
 		m.stage, m.final = stageDone, &r
 		return nil
 	}
 	m.page = m.flow.Challenge()
+	if n := m.page.CodeLength; n > 0 {
+		m.code.CharLimit = n
+	}
 	cmds := []tea.Cmd{m.code.Focus()}
 	if m.c.Sandbox() {
 		// The cardholder's phone gets the code the ACS sent.
-		cardholder := m.c.Card.Flows.CardholderID
+		flow, ctx, cardholder := m.flow, m.c.Ctx, m.card.Flows.CardholderID
 		cmds = append(cmds, func() tea.Msg {
-			msg, r := m.flow.CodeFromInbox(m.c.Ctx, cardholder)
+			msg, r := flow.CodeFromInbox(ctx, cardholder)
 			return codeMsg{msg, r}
 		})
 	}
 	return tea.Batch(cmds...)
-}
-
-func (m *Model) challengeKey(km tea.KeyMsg) tea.Cmd {
-	k := m.c.Keys
-	if m.busy != "" {
-		return nil
-	}
-	switch {
-	case key.Matches(km, k.Cancel):
-		return m.background("Cancelling the challenge…", func(ctx context.Context) tea.Msg {
-			r := m.flow.CancelChallenge(ctx)
-			m.c.Recorder.Add(scenario.Step{Challenge: &scenario.ChallengeInput{Cancel: true}}, r)
-			return submittedMsg{r: r}
-		})
-	case km.String() == "ctrl+o":
-		if err := m.c.OpenURL(m.started.ChallengeURL); err != nil {
-			return common.Notice("No browser started: " + err.Error()) // names a URL a browser can reach
-		}
-		return common.Notice("Opened the challenge page in your browser")
-	case key.Matches(km, k.Enter):
-		code := strings.TrimSpace(m.code.Value())
-		if code == "" {
-			m.note = "Type the code first."
-			return nil
-		}
-		return m.background("Sending the code to the ACS…", func(ctx context.Context) tea.Msg {
-			r := m.flow.Submit(ctx, code)
-			m.c.Recorder.Add(scenario.Step{Challenge: &scenario.ChallengeInput{Code: m.recordedCode(code)}}, r)
-			return submittedMsg{code: code, r: r}
-		})
-	}
-	var cmd tea.Cmd
-	m.code, cmd = m.code.Update(km)
-	return cmd
-}
-
-// recordedCode is how a typed code is saved in a scenario: the code of
-// the inbox changes every run, so it is saved as "inbox" or "wrong".
-func (m *Model) recordedCode(code string) string {
-	switch {
-	case m.inbox == "":
-		return code
-	case code == m.inbox:
-		return scenario.CodeInbox
-	}
-	return scenario.CodeWrong
-}
-
-func (m *Model) onSubmitted(msg submittedMsg) tea.Cmd {
-	m.busy = ""
-	r := msg.r
-	if ch := m.flow.Challenge(); ch != nil {
-		m.page = ch
-	}
-	if r.Err == nil && r.TransStatus == "C" {
-		m.note = r.Summary
-		m.code.SetValue("")
-		return nil
-	}
-	if r.Err != nil && !r.Cancelled {
-		m.note = r.String()
-		return nil
-	}
-	// The challenge is over: the merchant reads the result.
-	m.stage = stageBusy
-	return m.background("Reading the final result from the 3DS server…", func(ctx context.Context) tea.Msg {
-		return finalMsg{m.flow.Result(ctx)}
-	})
-}
-
-func (m *Model) View() string {
-	s := m.c.Styles
-	var b strings.Builder
-	b.WriteString(s.Title.Render(m.Title()) + s.Subtle.Render("  · the merchant's checkout") + "\n\n")
-	switch m.stage {
-	case stageForm:
-		b.WriteString(m.form.View())
-	case stageBusy:
-		b.WriteString(m.spin.View() + " " + m.busy)
-	case stageChallenge:
-		b.WriteString(m.challengeView())
-	case stageWallet:
-		b.WriteString(m.walletView())
-	case stageDone:
-		title := "Final result"
-		if m.finalTag != "" {
-			title = m.finalTag
-		}
-		b.WriteString(resultcard.Render(s, title, *m.final, min(m.w, 80)))
-		b.WriteString("\n" + s.Subtle.Render(next(m.final)))
-	}
-	return b.String()
-}
-
-// challengeView draws the ACS challenge page as the cardholder's browser
-// would show it.
-func (m *Model) challengeView() string {
-	s := m.c.Styles
-	p := m.page
-	if p == nil {
-		return m.spin.View() + " " + m.busy
-	}
-	width := min(m.w-2, 60)
-	rows := [][2]string{{"Merchant", p.Merchant}, {"Amount", p.AmountDisplay}, {"Card", "•••• " + p.CardLastFour}}
-	var b strings.Builder
-	b.WriteString(s.BankTitle.Render("WalletsimBank · Verify it's you") + "\n\n")
-	for _, r := range rows {
-		b.WriteString(s.Label.Width(10).Render(r[0]) + s.Value.Render(r[1]) + "\n")
-	}
-	b.WriteString("\n" + lipgloss.NewStyle().Width(width-4).Render("We sent a one-time code by "+p.Channel+" to "+p.Destination+".") + "\n\n")
-	b.WriteString("One-time code  " + m.code.View() + "\n\n")
-	status := s.Subtle.Render(plural(p.AttemptsLeft) + " left · expires " + p.ExpiresAt.Format("15:04:05"))
-	b.WriteString(status)
-	if m.note != "" {
-		b.WriteString("\n" + s.Warn.Render(m.note))
-	}
-	if m.busy != "" {
-		b.WriteString("\n" + m.spin.View() + " " + m.busy)
-	}
-	page := s.Bank.Width(width).Render(b.String())
-	hint := "The merchant shows this page from challenge_url; the browser talks to the ACS directly."
-	if m.c.Sandbox() {
-		hint = "The code is on the phone →. " + hint
-	}
-	return page + "\n" + s.Subtle.Render(lipgloss.NewStyle().Width(width+2).Render(hint))
-}
-
-func (m *Model) walletView() string {
-	s := m.c.Styles
-	r := m.started
-	text := "The ACS answered D (decoupled): it asked the cardholder's wallet, on the phone →, to approve " +
-		r.Amount.String() + ". Hold space to scan the fingerprint and approve, press r to reject, or let the time run out."
-	return m.spin.View() + " " + s.Subtitle.Render("Waiting for the cardholder's wallet…") + "\n\n" +
-		lipgloss.NewStyle().Width(min(m.w, 70)).Render(text) + "\n\n" +
-		s.Subtle.Render("The merchant checks the 3DS server every "+PollEvery.String()+" until the result is final.")
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return "1 attempt"
-	}
-	return fmt.Sprintf("%d attempts", n)
-}
-
-// next suggests what to try after a result.
-func next(r *flows.Result) string {
-	switch r.TransStatus {
-	case "Y":
-		return "Authenticated. n for another purchase (try a card that forces a challenge or D), esc for home."
-	case "A":
-		return "Attempted. If the card should be challenged, enroll it first (home, 1). n for another purchase."
-	}
-	return "n for another purchase, esc for home, i to inspect the HTTP exchanges."
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/walletsim/walletsim/tui/common"
 	"github.com/walletsim/walletsim/tui/components/phone"
+	"github.com/walletsim/walletsim/tui/keymap"
 	"github.com/walletsim/walletsim/tui/styles"
 )
 
@@ -39,18 +40,25 @@ func New(c *common.Common, p *phone.Model) *Model {
 func (m *Model) Init() tea.Cmd    { return nil }
 func (m *Model) SetSize(w, h int) { m.w, m.h = w, h }
 func (m *Model) Title() string    { return "Wallet inbox" }
-func (m *Model) Typing() bool     { return m.entry }
 func (m *Model) WantsPhone() bool { return true }
+
+// Owns: the auth3dsId field, while it is open, takes what types and esc
+// (which closes it).
+func (m *Model) Owns(km tea.KeyMsg) bool { return m.entry && keymap.TextField(km) }
 
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	if m.entry {
-		return []key.Binding{k.Enter, k.Back}
+		enter := k.Enter
+		enter.SetHelp("enter", "take the request")
+		cancel := k.LeaveField
+		cancel.SetHelp("esc", "cancel")
+		return []key.Binding{enter, cancel}
 	}
-	return append(m.phone.ShortHelp(), k.Manual, k.Back)
+	return []key.Binding{k.Manual, k.Back}
 }
 
-func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{{m.c.Keys.Manual, m.c.Keys.Back}} }
 
 func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	km, ok := msg.(tea.KeyMsg)
@@ -78,7 +86,7 @@ func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(km, k.Back):
-		return m, common.Home
+		return m, common.GoHome
 	case key.Matches(km, k.Manual):
 		m.entry = true
 		m.id.SetValue("")
@@ -96,7 +104,9 @@ func (m *Model) View() string {
 	if t.Sandbox {
 		how = "In the sandbox the wallet platform's webhooks reach this wallet automatically."
 	}
-	b.WriteString(lipgloss.NewStyle().Width(min(m.w, 70)).Render(how+" Pay online (decoupled) to send one, or press a to enter an auth3dsId by hand.") + "\n\n")
+	how += " Pay online (decoupled) to send one, or press a to enter an auth3dsId by hand. The newest waits " +
+		m.c.OnPhone() + "."
+	b.WriteString(lipgloss.NewStyle().Width(min(m.w, 70)).Render(how) + "\n\n")
 	reqs := m.phone.Requests()
 	if len(reqs) == 0 {
 		b.WriteString(s.Subtle.Render("No requests yet.") + "\n")
@@ -117,12 +127,12 @@ func (m *Model) View() string {
 }
 
 // state colours a request's state.
-func state(s *styles.Styles, st string) string {
+func state(s *styles.Styles, st phone.State) string {
 	switch st {
 	case phone.Approved:
-		return s.OK.Render(st)
-	case phone.Declined, phone.Failed:
-		return s.Bad.Render(st)
+		return s.OK.Render(st.String())
+	case phone.Rejected, phone.Failed, phone.Expired:
+		return s.Bad.Render(st.String())
 	}
-	return s.Warn.Render(st)
+	return s.Warn.Render(st.String())
 }
