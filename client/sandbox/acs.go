@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/walletsim/walletsim/client/acs"
+	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/client/issuing"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
@@ -148,15 +149,20 @@ func (s *Sandbox) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 		status, msg = http.StatusConflict, "This challenge is already over: "+messageOf(a)+"."
 	case action == "cancel":
 		c.cancelled = true
-		s.finish(a, "N", "Cardholder cancelled the challenge.", now)
+		// EMV: challengeCancel 01, and transStatusReason 26: attempted
+		// but not performed by the cardholder.
+		s.finish(a, ending{"N", emv.ReasonNotPerformed, emv.CancelByCardholder, "Cardholder cancelled the challenge."}, now)
 	case otp == "":
 		status, formErr = http.StatusUnprocessableEntity, "This field is missing."
 	case subtle.ConstantTimeCompare([]byte(otp), []byte(c.otp)) == 1:
-		s.finish(a, "Y", "", now)
+		a.interactions++
+		s.finish(a, ending{status: "Y"}, now)
 	default:
+		a.interactions++
 		c.attemptsLeft--
 		if c.attemptsLeft == 0 {
-			s.finish(a, "N", "Too many wrong one-time codes.", now)
+			// EMV: transStatusReason 19, the ACS's maximum challenges.
+			s.finish(a, ending{"N", emv.ReasonMaxChallenges, "", "Too many wrong one-time codes."}, now)
 		} else {
 			msg = fmt.Sprintf("Wrong code. %d attempt%s left.", c.attemptsLeft, plural(c.attemptsLeft))
 		}

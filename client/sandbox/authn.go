@@ -3,6 +3,7 @@ package sandbox
 import (
 	"time"
 
+	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 )
@@ -36,6 +37,13 @@ type authn struct {
 	transStatus string // ARes status, then the final one
 	cavv        string
 	failure     string
+	// How it ended, for the EMV messages (see exchange): the
+	// transStatusReason with N, U and R, the challengeCancel of a
+	// challenge or decoupled authentication that did not complete, and
+	// how many times the cardholder answered (interactionCounter).
+	reason       emv.Reason
+	cancel       emv.ChallengeCancel
+	interactions uint8
 
 	challenge *challengeState
 	dec       *decoupledState
@@ -68,31 +76,23 @@ func (a *authn) cardholder() string {
 }
 
 // ares is the ACS's authentication response as meta.ares shows it: empty
-// until authenticate is called.
+// until authenticate is called, then the very ARes of the EMV exchange
+// (GET /v1/3ds/{id}/messages), field for field.
 func (a *authn) ares() threeds.ARes {
 	if !a.started {
 		return threeds.ARes{}
 	}
-	r := threeds.ARes{
-		MessageVersion: "2.2.0", MessageType: "ARes",
-		DSTransID: a.dsTransID, DSReferenceNumber: dsReference,
-		ThreeDSServerTransID: a.serverTransID, ACSTransID: a.acsTransID,
-		ACSReferenceNumber: acsReference, ACSOperatorID: acsOperator,
-		ACSURL: a.acsURL, TransStatus: a.aresStatus,
+	ids := emv.IDs{ThreeDSServer: a.serverTransID, DS: a.dsTransID, ACS: a.acsTransID}
+	r := emv.NewARes(emv.Authentication{IDs: ids, Scheme: emv.Scheme(a.scheme), Parties: emv.SandboxParties}, a.emvOutcome())
+	return threeds.ARes{
+		MessageVersion: r.MessageVersion, MessageType: string(r.MessageType),
+		DSTransID: r.DSTransID, DSReferenceNumber: r.DSReferenceNumber,
+		ThreeDSServerTransID: r.ThreeDSServerTransID, ACSTransID: r.ACSTransID,
+		ACSReferenceNumber: r.ACSReferenceNumber, ACSOperatorID: r.ACSOperatorID,
+		AuthenticationType: string(r.AuthenticationType), ACSChallengeMandated: r.ACSChallengeMandated,
+		ACSURL: r.ACSURL, TransStatus: string(r.TransStatus), AuthenticationValue: r.AuthenticationValue,
+		TransStatusReason: string(r.TransStatusReason), ECI: r.ECI, ACSDecConInd: r.ACSDecConInd,
 	}
-	// authenticationType and acsChallengeMandated come with C and D only
-	// (EMV 3DS 2.2.0).
-	switch a.aresStatus {
-	case "C":
-		r.AuthenticationType = "02" // dynamic: a one-time code
-		r.ACSChallengeMandated = yn(a.mandated)
-	case "D":
-		r.AuthenticationType = "04" // decoupled (03 would be out of band)
-		r.ACSChallengeMandated = yn(a.mandated)
-	default:
-		r.AuthenticationValue = a.cavv // final at once, so the CAVV is too
-	}
-	return r
 }
 
 // firstAnswer is the authenticate answer to a challenge or decoupled start,
@@ -182,18 +182,4 @@ func sameDevice(a, b *threeds.Device) bool {
 // no decoupled step): nothing changes such an authentication afterwards.
 func (a *authn) answeredAtOnce() bool {
 	return a.started && a.aresStatus != "C" && a.aresStatus != "D"
-}
-
-// Fixed identities of the simulated directory server and ACS.
-const (
-	dsReference  = "DS_WALLETSIM_0000001"
-	acsReference = "3DS_WALLETSIM_ACS_000000_00001"
-	acsOperator  = "WALLETSIM_ACS_OPERATOR"
-)
-
-func yn(b bool) string {
-	if b {
-		return "Y"
-	}
-	return "N"
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/walletsim/walletsim/client"
+	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/wallet"
 )
@@ -45,24 +46,33 @@ func (s *Sandbox) startDecoupled(a *authn, card testcards.Card, now time.Time) {
 	s.sendEvent(d.event)
 }
 
-// expireDecoupled fails an authentication nobody answered in time. The
-// caller holds s.mu.
+// expireDecoupled fails an authentication nobody answered in time: the
+// 3DS Requestor's maximum decoupled time (threeDSRequestorDecMaxTime) is
+// over, EMV's transStatusReason 24 with challengeCancel 03. The caller
+// holds s.mu.
 func (s *Sandbox) expireDecoupled(a *authn, now time.Time) {
-	s.finish(a, "U", msgExpired, now)
+	s.finish(a, ending{"U", emv.ReasonDecoupledMaxTime, emv.CancelDecoupledTimeout, msgExpired}, now)
 }
 
-// resultOf maps the wallet's decision to the final transStatus.
-func resultOf(req wallet.VerifyRequest) (transStatus, failure string) {
+// resultOf maps the wallet's decision to the final result: VERIFIED is Y;
+// REJECTED is N with transStatusReason 01 (the cardholder refused, so
+// the card's authentication failed); FAILED is U — with reason 24 when
+// the wallet says the request expired, else 26 (attempted, but the
+// cardholder could not perform it).
+func resultOf(req wallet.VerifyRequest) ending {
 	switch req.Status {
 	case wallet.Verified:
-		return "Y", ""
+		return ending{status: "Y"}
 	case wallet.Rejected:
-		return "N", "Cardholder rejected the authentication in the wallet."
+		return ending{"N", emv.ReasonCardAuthFailed, "", "Cardholder rejected the authentication in the wallet."}
 	}
-	if req.StatusReason != "" {
-		return "U", req.StatusReason
+	switch req.StatusReason {
+	case msgExpired:
+		return ending{"U", emv.ReasonDecoupledMaxTime, emv.CancelDecoupledTimeout, msgExpired}
+	case "":
+		return ending{"U", emv.ReasonNotPerformed, "", "The wallet reported the authentication as failed."}
 	}
-	return "U", "The wallet reported the authentication as failed."
+	return ending{"U", emv.ReasonNotPerformed, "", req.StatusReason}
 }
 
 // walletAuth checks the wallet's bearer token.
@@ -125,8 +135,8 @@ func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
 	}
 	d.answer, d.answeredAt = &req, now
 	d.answerBody, _ = marshal(s.verifyResult(a, req, now))
-	ts, failure := resultOf(req)
-	s.finish(a, ts, failure, now)
+	a.interactions = 1 // the cardholder answered the wallet's prompt
+	s.finish(a, resultOf(req), now)
 	s.sweep(now)
 	writeBody(w, http.StatusCreated, d.answerBody)
 }

@@ -241,12 +241,11 @@ func (s *Sandbox) begin(a *authn, user string, req threeds.AuthenticateRequest, 
 	a.merchID = s.last.merchID
 	a.scheme = testcards.SchemeOf(req.Number)
 	a.testCard = card.PAN != ""
-	outcome := card.Outcome
 	if card.PAN == "" {
-		outcome = testcards.Frictionless // any other Luhn-valid card
+		card.Outcome = testcards.Frictionless // any other Luhn-valid card
 	}
 	method := s.enrolledMethod(a.cardholder(), card.CardID)
-	d := decide(outcome, req.Channel, req.ChallengePreference, a.cardholder() != "" && method != "")
+	d := decide(card, req.Channel, req.ChallengePreference, a.cardholder() != "" && method != "")
 	a.notEnroll, a.mandated, a.aresStatus, a.transStatus = d.notEnrolled, d.mandated, d.transStatus, d.transStatus
 	a.dsTransID, a.serverTransID, a.acsTransID = s.cfg.NewID(), s.cfg.NewID(), s.cfg.NewID()
 	switch d.transStatus {
@@ -259,7 +258,7 @@ func (s *Sandbox) begin(a *authn, user string, req threeds.AuthenticateRequest, 
 		a.expires = now.Add(s.cfg.Expiry)
 		s.startDecoupled(a, card, now)
 	default:
-		s.finish(a, d.transStatus, frictionlessFailure[d.transStatus], now)
+		s.finish(a, ending{status: d.transStatus, reason: d.reason, failure: failureText(d.transStatus, d.reason)}, now)
 	}
 }
 
