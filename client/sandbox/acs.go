@@ -28,6 +28,11 @@ type challengeState struct {
 	method       issuing.OTPMethod
 	destination  string // masked, as the page shows it
 	cancelled    bool
+	// viaCReq: the browser opened the challenge the EMV way, posting a
+	// creq, so the page posts the cres back by itself at the end (see
+	// acsemv.go); window is the CReq's challengeWindowSize.
+	viaCReq bool
+	window  emv.WindowSize
 }
 
 // maxInbox is how many messages a cardholder's inbox keeps.
@@ -78,7 +83,7 @@ func (s *Sandbox) view(a *authn, message string) acs.Challenge {
 		AttemptsLeft: c.attemptsLeft, CodeLength: len(c.otp), ExpiresAt: a.expires, TransStatus: a.transStatus, Message: message,
 	}
 	if a.final {
-		v.ReturnURL = returnURL(a)
+		v.ReturnURL, v.CRes = returnURL(a), s.cres(a)
 		if v.Message == "" {
 			v.Message = messageOf(a)
 			if a.failure != "" {
@@ -119,27 +124,30 @@ func (s *Sandbox) challengePage(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	a := s.challengeFor(r.PathValue("acsTransID"), s.now())
 	var v acs.Challenge
+	autoPost := false
 	if a != nil {
-		v = s.view(a, "")
+		v, autoPost = s.view(a, ""), a.challenge.viaCReq
 	}
 	s.mu.Unlock()
-	s.answerChallenge(w, r, a != nil, http.StatusOK, v, "")
+	s.answerChallenge(w, r, a != nil, http.StatusOK, v, "", autoPost)
 }
 
-// challengeSubmit serves POST /acs/challenge/{acsTransID}: the code typed
-// (form field or JSON "otp"), or "action": "cancel".
+// challengeSubmit serves POST /acs/challenge/{acsTransID}: a creq
+// opening the challenge the EMV way (see acsemv.go), the code typed (form
+// field or JSON "otp"), or "action": "cancel".
 func (s *Sandbox) challengeSubmit(w http.ResponseWriter, r *http.Request) {
-	otp, action, ok := readChallengeForm(r)
+	f, ok := readChallengeForm(r)
 	if !ok {
-		apiThreeDS.writeError(w, http.StatusBadRequest, "Malformed challenge form")
+		apiThreeDS.writeError(w, http.StatusBadRequest, "Malformed challenge form: a form (or JSON object) of creq, otp or action, at most 64 KiB")
 		return
 	}
+	otp, action := f.otp, f.action
 	now := s.now()
 	s.mu.Lock()
 	a := s.challengeFor(r.PathValue("acsTransID"), now)
 	if a == nil {
 		s.mu.Unlock()
-		s.answerChallenge(w, r, false, 0, acs.Challenge{}, "")
+		s.answerChallenge(w, r, false, 0, acs.Challenge{}, "", false)
 		return
 	}
 	status, msg, formErr := http.StatusOK, "", ""
@@ -147,11 +155,18 @@ func (s *Sandbox) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case a.final:
 		status, msg = http.StatusConflict, "This challenge is already over: "+messageOf(a)+"."
+	case f.creq != "":
+		creq, err := s.openWithCReq(a, f.creq)
+		if err != nil {
+			s.mu.Unlock()
+			s.badCReq(w, r, err)
+			return
+		}
+		if creq.ChallengeCancel == emv.CancelByCardholder {
+			s.cancelChallenge(a, now)
+		}
 	case action == "cancel":
-		c.cancelled = true
-		// EMV: challengeCancel 01, and transStatusReason 26: attempted
-		// but not performed by the cardholder.
-		s.finish(a, ending{"N", emv.ReasonNotPerformed, emv.CancelByCardholder, "Cardholder cancelled the challenge."}, now)
+		s.cancelChallenge(a, now)
 	case otp == "":
 		status, formErr = http.StatusUnprocessableEntity, "This field is missing."
 	case subtle.ConstantTimeCompare([]byte(otp), []byte(c.otp)) == 1:
@@ -167,36 +182,52 @@ func (s *Sandbox) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 			msg = fmt.Sprintf("Wrong code. %d attempt%s left.", c.attemptsLeft, plural(c.attemptsLeft))
 		}
 	}
-	v := s.view(a, msg)
+	v, autoPost := s.view(a, msg), c.viaCReq
 	s.sweep(now)
 	s.mu.Unlock()
-	s.answerChallenge(w, r, true, status, v, formErr)
+	s.answerChallenge(w, r, true, status, v, formErr, autoPost)
 }
 
-// readChallengeForm reads otp and action from a form or a JSON body.
-func readChallengeForm(r *http.Request) (otp, action string, ok bool) {
+// cancelChallenge ends a challenge the cardholder cancelled: EMV's
+// challengeCancel 01, with transStatusReason 26 (attempted but not
+// performed by the cardholder). The caller holds s.mu.
+func (s *Sandbox) cancelChallenge(a *authn, now time.Time) {
+	a.challenge.cancelled = true
+	s.finish(a, ending{"N", emv.ReasonNotPerformed, emv.CancelByCardholder, "Cardholder cancelled the challenge."}, now)
+}
+
+// challengeForm is what a POST to the challenge page carries.
+type challengeForm struct {
+	creq   string // the EMV way in: a base64url CReq
+	otp    string // the code typed
+	action string // "cancel"
+}
+
+// readChallengeForm reads otp and action from a form or a JSON body, and
+// creq from a form (how a browser posts it).
+func readChallengeForm(r *http.Request) (challengeForm, bool) {
 	if isJSON(r) {
 		body, err := readBody(r)
 		if err != nil {
-			return "", "", false
+			return challengeForm{}, false
 		}
 		obj, ok := decodeObject(body)
 		if !ok {
-			return "", "", false
+			return challengeForm{}, false
 		}
 		var f fieldReader
-		otp, action = f.str(obj, "otp", "otp"), f.str(obj, "action", "action")
-		return otp, action, f.errs == nil
+		out := challengeForm{otp: f.str(obj, "otp", "otp"), action: f.str(obj, "action", "action")}
+		return out, f.errs == nil
 	}
 	r.Body = http.MaxBytesReader(nil, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
-		return "", "", false
+		return challengeForm{}, false
 	}
-	return strings.TrimSpace(r.PostForm.Get("otp")), r.PostForm.Get("action"), true
+	return challengeForm{creq: r.PostForm.Get("creq"), otp: strings.TrimSpace(r.PostForm.Get("otp")), action: r.PostForm.Get("action")}, true
 }
 
 // answerChallenge writes the challenge as JSON or as the HTML page.
-func (s *Sandbox) answerChallenge(w http.ResponseWriter, r *http.Request, found bool, status int, v acs.Challenge, formErr string) {
+func (s *Sandbox) answerChallenge(w http.ResponseWriter, r *http.Request, found bool, status int, v acs.Challenge, formErr string, autoPost bool) {
 	if wantsJSON(r) {
 		switch {
 		case !found:
@@ -221,12 +252,16 @@ func (s *Sandbox) answerChallenge(w http.ResponseWriter, r *http.Request, found 
 		status = http.StatusOK
 	}
 	w.WriteHeader(status)
-	challengeHTML().Execute(w, pageData{Challenge: v, Pending: v.TransStatus == "C", Passed: v.TransStatus == "Y"})
+	challengeHTML().Execute(w, pageData{Challenge: v, Pending: v.TransStatus == "C", Passed: v.TransStatus == "Y", AutoPost: autoPost})
 }
 
 type pageData struct {
 	acs.Challenge
 	NotFound, Pending, Passed bool
+	// AutoPost: the page posts the cres to the merchant by itself, as an
+	// ACS does for a challenge opened with a creq.
+	AutoPost   bool
+	BadRequest string // a creq the ACS cannot use, and why
 }
 
 // challengeHTML is the challenge page's template, parsed the first time a
@@ -250,6 +285,7 @@ button.secondary{background:#ddd;color:#222} .msg{padding:.6rem;border-radius:8p
 small{color:#667}
 </style></head><body><main>
 {{if .NotFound}}<h1>Challenge not found</h1><p>This challenge does not exist or has been cleared. Start the purchase again.</p>
+{{else if .BadRequest}}<h1>Bad challenge request</h1><p class="msg ko">The creq this page was sent cannot be used: {{.BadRequest}}</p>
 {{else}}<h1>WalletsimBank · Verify it's you</h1>
 <dl><dt>Merchant</dt><dd>{{.Merchant}}</dd><dt>Amount</dt><dd>{{.AmountDisplay}}</dd><dt>Card</dt><dd>•••• {{.CardLastFour}}</dd></dl>
 {{if .Pending}}<p class="msg">{{.Message}}</p>
@@ -258,7 +294,9 @@ small{color:#667}
 <button type="submit">Verify</button> <button class="secondary" type="submit" name="action" value="cancel">Cancel</button></form>
 <p><small>{{.AttemptsLeft}} attempt(s) left · expires {{.ExpiresAt.Format "15:04:05 MST"}}</small></p>
 {{else}}<p class="msg {{if .Passed}}ok{{else}}ko{{end}}">{{.Message}}</p>
-{{if .ReturnURL}}<p><a href="{{.ReturnURL}}">Return to the merchant</a></p>{{end}}{{end}}
+{{if .CRes}}<form id="cres" method="post" action="{{.ReturnURL}}"><input type="hidden" name="cres" value="{{.CRes}}">
+<button type="submit">Return to the merchant</button></form>{{if .AutoPost}}<script>document.getElementById("cres").submit()</script>{{end}}
+{{else if .ReturnURL}}<p><a href="{{.ReturnURL}}">Return to the merchant</a></p>{{end}}{{end}}
 <p><small>3-D Secure challenge simulated by walletsim's sandbox ACS · transaction {{.ACSTransID}}</small></p>{{end}}
 </main></body></html>
 `

@@ -81,6 +81,9 @@ func (s *Sandbox) emvAuthentication(a *authn) emv.Authentication {
 		out.Customer = &emv.Customer{Name: c.Name, Email: c.Email, Mobile: c.Mobile}
 	}
 	out.Billing, out.Shipping = emvAddress(req.BillingAddress), emvAddress(req.ShippingAddress)
+	if a.challenge != nil {
+		out.Window = a.challenge.window // empty (full screen) unless a CReq said
+	}
 	if d := req.CustomerDevice; d != nil {
 		out.Device = &emv.Device{
 			IPAddress: d.IPAddress, UserAgent: d.UserAgent, AcceptHeader: d.AcceptHeader,
