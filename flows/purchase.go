@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/walletsim/walletsim/client/acs"
+	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/client/threeds"
 )
 
@@ -190,6 +191,9 @@ func authResult(a *threeds.Authentication) Result {
 	r.add("ECI", r.ECI)
 	r.add("CAVV", r.CAVV)
 	r.add("failure_reason", r.FailureReason)
+	if reason := a.Meta.ARes.TransStatusReason; reason != "" && a.Meta.ARes.TransStatus == a.AuthStatus {
+		r.add("transStatusReason", reason+" "+emv.CodeMeaning("transStatusReason", reason)) // the ARes's, when it was final
+	}
 	r.add("challenge_url", r.ChallengeURL)
 	r.add("acsChallengeMandated", r.ChallengeMandated)
 	r.add("scheme", a.Scheme)

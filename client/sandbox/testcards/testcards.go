@@ -92,12 +92,24 @@ type Card struct {
 }
 
 // Describe says what the card forces, with its reason, for tables and
-// pickers: "Rejected by the issuer (R) · 05 expired card".
+// pickers: "Rejected (R) · 05 expired card". It stays within 53
+// characters, what a picker row leaves at 80 columns.
 func (c Card) Describe() string {
 	if c.Reason == "" {
 		return c.Outcome.Describe()
 	}
-	return c.Outcome.Describe() + " · " + string(c.Reason) + " " + ReasonText(c.Reason)
+	return statusWord[c.Outcome] + " (" + string(c.Outcome) + ") · " + string(c.Reason) + " " + ReasonText(c.Reason)
+}
+
+var statusWord = map[Outcome]string{NotAuth: "Not authenticated", Rejected: "Rejected", Unavailable: "Unavailable"}
+
+// Short is a scheme's name in four letters or fewer, for narrow
+// tables: visa, mc, mada, amex.
+func (s Scheme) Short() string {
+	if s == Mastercard {
+		return "mc"
+	}
+	return string(s)
 }
 
 // ReasonText is a transStatusReason's meaning in a few words, as the
@@ -125,11 +137,16 @@ var reasonText = map[emv.Reason]string{
 // LastFour is the PAN's last four digits.
 func (c Card) LastFour() string { return c.PAN[len(c.PAN)-4:] }
 
-// GroupPAN writes a PAN in groups of four digits, as cards print it.
+// GroupPAN writes a PAN in groups as cards print it: four digits at a
+// time, and an American Express card's 15 digits as 4-6-5.
 func GroupPAN(pan string) string {
+	gaps := func(i int) bool { return i%4 == 0 }
+	if len(pan) == 15 && SchemeOf(pan) == Amex {
+		gaps = func(i int) bool { return i == 4 || i == 10 }
+	}
 	var b strings.Builder
 	for i, r := range pan {
-		if i > 0 && i%4 == 0 {
+		if i > 0 && gaps(i) {
 			b.WriteByte(' ')
 		}
 		b.WriteRune(r)

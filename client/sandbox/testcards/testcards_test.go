@@ -80,7 +80,7 @@ func TestFormatAmount(t *testing.T) {
 }
 
 func TestGroupPAN(t *testing.T) {
-	for pan, want := range map[string]string{"4000000000000010": "4000 0000 0000 0010", "378282246310005": "3782 8224 6310 005", "": ""} {
+	for pan, want := range map[string]string{"4000000000000010": "4000 0000 0000 0010", "378282246310005": "3782 822463 10005", "4406470000000015": "4406 4700 0000 0015", "": ""} {
 		if got := testcards.GroupPAN(pan); got != want {
 			t.Errorf("GroupPAN(%q) = %q, want %q", pan, got, want)
 		}
@@ -106,8 +106,8 @@ func TestReasons(t *testing.T) {
 				have[c.Scheme] = map[emv.Reason]bool{}
 			}
 			have[c.Scheme][c.Reason] = true
-			if !strings.Contains(c.Describe(), string(c.Reason)+" ") {
-				t.Errorf("%s: %q does not show the reason", c.PAN, c.Describe())
+			if d := c.Describe(); !strings.Contains(d, string(c.Reason)+" ") || len([]rune(d)) > 53 {
+				t.Errorf("%s: %q does not show the reason in 53 characters", c.PAN, d)
 			}
 		default:
 			if c.Reason != "" {
