@@ -48,7 +48,7 @@ func (s *Sandbox) openWithCReq(a *authn, form string) (emv.CReq, error) {
 // or after a timeout (there is no browser to answer then). The caller
 // holds s.mu.
 func (s *Sandbox) cres(a *authn) string {
-	if !a.final || a.challenge == nil || a.cancel.TimedOut() || (a.transStatus != "Y" && a.transStatus != "N") {
+	if !a.final || a.challenge == nil || emv.ChallengeCancel(a.cancel.String()).TimedOut() || (a.transStatus != "Y" && a.transStatus != "N") {
 		return ""
 	}
 	form, err := emv.Encode(emv.NewCRes(s.emvAuthentication(a), emv.TransStatus(a.transStatus)))

@@ -11,7 +11,7 @@ import (
 // authn is one 3DS authentication, from purchase to final result.
 //
 // MaxFinished of these are kept, so it holds only what cannot be derived
-// (352 bytes, down from 736): the ARes' constant fields, the ECI (a
+// (360 bytes, down from 736): the ARes' constant fields, the ECI (a
 // function of scheme and transStatus), the cardholder (the sandbox's, for
 // a test card) and the first answer (see firstAnswer) are not stored, and
 // the request is shared with the previous one when equal (shareWithLast).
@@ -37,22 +37,41 @@ type authn struct {
 	transStatus string // ARes status, then the final one
 	cavv        string
 	failure     string
-	// How it ended, for the EMV messages (see exchange): the
-	// transStatusReason with N, U and R, the challengeCancel of a
-	// challenge or decoupled authentication that did not complete, and
-	// how many times the cardholder answered (interactionCounter).
-	reason       emv.Reason
-	cancel       emv.ChallengeCancel
-	interactions uint8
 
 	challenge *challengeState
 	dec       *decoupledState
+
+	// How it ended, for the EMV messages (see exchange): the
+	// transStatusReason with N, U and R, the challengeCancel of a
+	// challenge or decoupled authentication that did not complete, and
+	// how many times the cardholder answered (interactionCounter). Two
+	// digits each, kept as bytes beside the flags: as strings they took
+	// an allocation size class more per authentication.
+	reason, cancel code2
+	interactions   uint8
 
 	started   bool // authenticate was called
 	final     bool
 	testCard  bool // the PAN is a test card's, so the sandbox cardholder's
 	notEnroll bool // a challenge was needed but the card is not enrolled
 	mandated  bool // the ACS, not the merchant, wanted the cardholder
+}
+
+// code2 is a two-digit EMV code (transStatusReason, challengeCancel);
+// zero when there is none.
+type code2 [2]byte
+
+func codeOf[S ~string](s S) code2 {
+	var c code2
+	copy(c[:], s)
+	return c
+}
+
+func (c code2) String() string {
+	if c == (code2{}) {
+		return ""
+	}
+	return string(c[:])
 }
 
 // noRequest is the request of an authentication not started yet.

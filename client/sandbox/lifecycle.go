@@ -31,7 +31,7 @@ type ending struct {
 // caller holds s.mu.
 func (s *Sandbox) finish(a *authn, e ending, now time.Time) {
 	a.transStatus, a.final, a.failure, a.updated = e.status, true, e.failure, now
-	a.reason, a.cancel = e.reason, e.cancel
+	a.reason, a.cancel = codeOf(e.reason), codeOf(e.cancel)
 	if ECI(a.scheme, e.status) != "" {
 		a.cavv = s.cavv()
 	}

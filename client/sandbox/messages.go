@@ -120,7 +120,7 @@ func (a *authn) emvOutcome() emv.Outcome {
 		if o.Status == emv.Authenticated || o.Status == emv.Attempted {
 			o.CAVV = a.cavv
 		} else {
-			o.Reason = a.reason
+			o.Reason = emv.Reason(a.reason.String())
 		}
 		return o
 	}
@@ -128,8 +128,8 @@ func (a *authn) emvOutcome() emv.Outcome {
 		return o
 	}
 	res := &emv.Result{
-		Status: emv.TransStatus(a.transStatus), Reason: a.reason,
-		Interactions: int(a.interactions), Cancel: a.cancel,
+		Status: emv.TransStatus(a.transStatus), Reason: emv.Reason(a.reason.String()),
+		Interactions: int(a.interactions), Cancel: emv.ChallengeCancel(a.cancel.String()),
 	}
 	if res.Status == emv.Authenticated || res.Status == emv.Attempted {
 		res.CAVV, res.Reason = a.cavv, ""
