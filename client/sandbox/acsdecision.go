@@ -64,7 +64,7 @@ func decide(card testcards.Card, ch threeds.Channel, pref threeds.ChallengePrefe
 }
 
 // frictionlessFailure explains the results that are not a success.
-var frictionlessFailure = map[string]string{
+var frictionlessFailure = map[string]string{ // by transStatus
 	"N": "Cardholder not authenticated by the issuer.",
 	"R": "Issuer rejected the authentication.",
 	"U": "Issuer's ACS could not perform the authentication.",

@@ -74,7 +74,7 @@ func (s *Sandbox) emvAuthentication(a *authn) emv.Authentication {
 		Card:   emv.Card{Number: req.Number, Month: req.Month, Year: req.Year, Name: req.Name},
 		Amount: a.amount, Currency: a.currency,
 		Channel: emv.Channel(req.Channel), ChallengePreference: string(req.ChallengePreference),
-		DecMaxTime: s.cfg.Expiry, ReturnURL: req.ReturnURL,
+		DecMaxTime: s.decMaxTime(), ReturnURL: req.ReturnURL,
 		Parties: s.parties(),
 	}
 	if c := req.Customer; c != nil {

@@ -46,12 +46,40 @@ func (s *Sandbox) startDecoupled(a *authn, card testcards.Card, now time.Time) {
 	s.sendEvent(d.event)
 }
 
-// expireDecoupled fails an authentication nobody answered in time: the
-// 3DS Requestor's maximum decoupled time (threeDSRequestorDecMaxTime) is
-// over, EMV's transStatusReason 24 with challengeCancel 03. The caller
-// holds s.mu.
+// MinDecoupledTime is the least time the sandbox's ACS needs to reach the
+// cardholder's wallet: a requestor allowing less gets U with
+// transStatusReason 25 at once.
+const MinDecoupledTime = 2 * time.Minute
+
+// decMaxTime is the 3DS Requestor's maximum decoupled time (the AReq's
+// threeDSRequestorDecMaxTime).
+func (s *Sandbox) decMaxTime() time.Duration {
+	if s.cfg.DecoupledMaxTime > 0 {
+		return s.cfg.DecoupledMaxTime
+	}
+	return s.cfg.Expiry
+}
+
+// decoupledWait is how long the ACS waits for the wallet: its own expiry,
+// and never beyond the requestor's maximum.
+func (s *Sandbox) decoupledWait() time.Duration { return min(s.cfg.Expiry, s.decMaxTime()) }
+
+// decoupledTooShort reports whether the requestor allows the ACS too
+// little time to try (EMV's transStatusReason 25).
+func (s *Sandbox) decoupledTooShort() bool {
+	return s.cfg.DecoupledMaxTime > 0 && s.cfg.DecoupledMaxTime < MinDecoupledTime
+}
+
+// expireDecoupled fails an authentication nobody answered in time, with
+// challengeCancel 03: transStatusReason 24 when the 3DS Requestor's
+// maximum decoupled time (threeDSRequestorDecMaxTime) is what ran out, 14
+// when the ACS's own, shorter, expiry did. The caller holds s.mu.
 func (s *Sandbox) expireDecoupled(a *authn, now time.Time) {
-	s.finish(a, ending{"U", emv.ReasonDecoupledMaxTime, emv.CancelDecoupledTimeout, msgExpired}, now)
+	reason := emv.ReasonDecoupledMaxTime
+	if s.cfg.Expiry < s.decMaxTime() {
+		reason = emv.ReasonTimedOutAtACS
+	}
+	s.finish(a, ending{"U", reason, emv.CancelDecoupledTimeout, msgExpired}, now)
 }
 
 // resultOf maps the wallet's decision to the final result: VERIFIED is Y;

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/walletsim/walletsim/client/clock"
+	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 )
@@ -246,6 +247,9 @@ func (s *Sandbox) begin(a *authn, user string, req threeds.AuthenticateRequest, 
 	}
 	method := s.enrolledMethod(a.cardholder(), card.CardID)
 	d := decide(card, req.Channel, req.ChallengePreference, a.cardholder() != "" && method != "")
+	if d.transStatus == "D" && s.decoupledTooShort() {
+		d = decision{transStatus: "U", reason: emv.ReasonDecoupledTooShort}
+	}
 	a.notEnroll, a.mandated, a.aresStatus, a.transStatus = d.notEnrolled, d.mandated, d.transStatus, d.transStatus
 	a.dsTransID, a.serverTransID, a.acsTransID = s.cfg.NewID(), s.cfg.NewID(), s.cfg.NewID()
 	switch d.transStatus {
@@ -255,7 +259,7 @@ func (s *Sandbox) begin(a *authn, user string, req threeds.AuthenticateRequest, 
 		s.byACS[a.acsTransID] = a
 		s.startChallenge(a, card, method, now)
 	case "D":
-		a.expires = now.Add(s.cfg.Expiry)
+		a.expires = now.Add(s.decoupledWait())
 		s.startDecoupled(a, card, now)
 	default:
 		s.finish(a, ending{status: d.transStatus, reason: d.reason, failure: failureText(d.transStatus, d.reason)}, now)
