@@ -18,12 +18,23 @@ var ErrNoMessages = errors.New("this 3DS server does not show the EMV messages b
 // is a read, not a step of the journey: it emits no event and leaves the
 // flow's state alone, so a view can call it whenever it is shown.
 func (p *PurchaseFlow) Messages(ctx context.Context) ([]emv.Step, error) {
-	if p.plain() {
-		return nil, ErrNoMessages
-	}
 	a := p.Authentication()
-	if a == nil {
+	if a == nil && !p.plain() {
 		return nil, fmt.Errorf("%w: the purchase was not started", ErrState)
 	}
-	return p.s.tds.Messages(ctx, a.ID)
+	id := ""
+	if a != nil {
+		id = a.ID
+	}
+	return p.s.Messages(ctx, id)
+}
+
+// Messages reads the EMV messages behind authentication id, for a view
+// that knows the id but not the purchase (a journal, a transcript): what
+// PurchaseFlow.Messages reads.
+func (s *Session) Messages(ctx context.Context, id string) ([]emv.Step, error) {
+	if !s.Target.Extensions {
+		return nil, ErrNoMessages
+	}
+	return s.tds.Messages(ctx, id)
 }

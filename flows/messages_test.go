@@ -48,8 +48,30 @@ func TestPurchaseMessages(t *testing.T) {
 	}
 	rreq, _ := emv.Find[emv.RReq](steps)
 	cres, _ := emv.Find[emv.CRes](steps)
+	if byID, err := s.Messages(ctx, p.Authentication().ID); err != nil || len(byID) != len(steps) {
+		t.Errorf("by id: %d steps, %v", len(byID), err)
+	}
+	if _, err := s.Messages(ctx, "no-such-purchase"); err == nil {
+		t.Error("an unknown id has messages")
+	}
 	if len(steps) != 10 || rreq.TransStatus != emv.Authenticated || rreq.InteractionCounter != "02" ||
 		rreq.ECI != final.ECI || rreq.AuthenticationValue != final.CAVV || cres.TransStatus != emv.Authenticated {
 		t.Errorf("%d steps, RReq %+v, CRes %+v; result %+v", len(steps), rreq, cres, final)
 	}
+}
+
+// TestMessagesWithoutExtensions: a 3DS server that is not walletsim's
+// (the strict fake of the seeds) is never asked for messages: the
+// purchase says so instead, and nothing off the seeds is sent.
+func TestMessagesWithoutExtensions(t *testing.T) {
+	ctx := context.Background()
+	s, fake := openStrict(t)
+	p := s.Purchase(fakePurchase("Y", threeds.Browser))
+	if r := p.Start(ctx); !r.OK {
+		t.Fatal(r)
+	}
+	if _, err := p.Messages(ctx); !errors.Is(err, flows.ErrNoMessages) {
+		t.Errorf("Messages on a plain target: %v, want ErrNoMessages", err)
+	}
+	seedsKept(t, fake)
 }
