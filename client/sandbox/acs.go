@@ -54,7 +54,12 @@ func (s *Sandbox) startChallenge(a *authn, card testcards.Card, method issuing.O
 		msg.Subject = "Your one-time code for " + s.cfg.MerchantName
 	}
 	box := append(s.inboxes[a.cardholder()], msg)
+	s.inboxKept += messageBytes(msg) // reserved by startAuthentication
 	if len(box) > maxInbox {
+		for _, old := range box[:len(box)-maxInbox] {
+			s.inboxKept -= messageBytes(old)
+			s.stored.Release(messageBytes(old))
+		}
 		box = box[len(box)-maxInbox:]
 	}
 	s.inboxes[a.cardholder()] = box

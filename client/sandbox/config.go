@@ -43,6 +43,11 @@ type Config struct {
 	IdempotencyTTL time.Duration
 	// MaxEnrollments caps enrollments (default 100000).
 	MaxEnrollments int
+	// MaxStoredBytes bounds the bytes of everything the sandbox keeps —
+	// enrollments, authentications, inbox messages — counted as
+	// accounting.go says (default 32 MiB; negative: no limit). A request
+	// that would take it over is refused with 429 in its API's shape.
+	MaxStoredBytes int64
 
 	// Require, when a field is set, accepts only that credential; otherwise
 	// any non-empty one is accepted.
@@ -77,6 +82,9 @@ type Config struct {
 	// Logger gets diagnostics (webhook deliveries); discarded when nil.
 	Logger *slog.Logger
 }
+
+// DefaultMaxStoredBytes is Config.MaxStoredBytes's default.
+const DefaultMaxStoredBytes = 32 << 20
 
 // Credentials the sandbox can be told to require.
 type Credentials struct {
@@ -114,6 +122,9 @@ func (c Config) withDefaults() Config {
 	defInt(&c.MaxPending, 10000)
 	defInt(&c.MaxIdempotent, 4096)
 	defInt(&c.MaxEnrollments, 100000)
+	if c.MaxStoredBytes == 0 {
+		c.MaxStoredBytes = DefaultMaxStoredBytes
+	}
 	switch {
 	case c.WebhookRetries == 0:
 		c.WebhookRetries = 5

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/walletsim/walletsim/client/acs"
+	"github.com/walletsim/walletsim/client/sandbox/budget"
 )
 
 // Sandbox is the simulated issuer, 3DS server + ACS and wallet platform.
@@ -44,6 +45,9 @@ type Sandbox struct {
 	webhook     webhookTarget
 	deliveries  []*Delivery // newest last, capped
 	last        lastRequest // the previous authenticate's, to share values with
+
+	stored    *budget.Budget // what the state keeps, in bytes (accounting.go)
+	inboxKept int64          // of which the inboxes'; guarded by mu
 
 	idem       *idempotency
 	lastAnswer atomic.Pointer[[]byte] // see shareAnswer
@@ -66,6 +70,7 @@ func New(cfg Config) *Sandbox {
 		inboxes:     map[string][]acs.Message{},
 		webhook:     webhookTarget{URL: cfg.WebhookURL, Key: cfg.HMACKey},
 		idem:        newIdempotency(cfg.MaxIdempotent, cfg.IdempotencyTTL),
+		stored:      budget.New(cfg.MaxStoredBytes),
 		ctx:         ctx,
 		cancel:      cancel,
 	}
@@ -185,6 +190,7 @@ type Stats struct {
 	Pending         int // waiting for a challenge code or the wallet
 	Enrollments     int
 	IdempotencyKeys int
+	StoredBytes     int64 // counted against Config.MaxStoredBytes
 }
 
 // Stats reports what the sandbox holds now.
@@ -193,6 +199,7 @@ func (s *Sandbox) Stats() Stats {
 	st := Stats{Authentications: len(s.auths), Pending: s.pending, Enrollments: len(s.enrollments)}
 	s.mu.Unlock()
 	st.IdempotencyKeys = s.idem.size()
+	st.StoredBytes = s.stored.Used()
 	return st
 }
 
