@@ -117,6 +117,9 @@ type Credentials struct {
 	WalletToken   string // Authorization: Bearer, wallet platform
 }
 
+// Defaults is c with every zero field set to its default, as New uses it.
+func (c Config) Defaults() Config { return c.withDefaults() }
+
 func (c Config) withDefaults() Config {
 	if c.Clock == nil {
 		c.Clock = clock.Real
