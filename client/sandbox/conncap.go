@@ -14,8 +14,9 @@ import (
 // clients cannot use up the file descriptors new clients need. When a new
 // client comes and every slot is taken, the connection that has waited
 // longest without a request being handled is closed for it: an idle
-// keep-alive connection first, then one still sending its headers (a
-// slow client; it has sent nothing the sandbox acted on). Connections
+// keep-alive connection first, then one still sending its headers or yet
+// to send anything (a slow client; the sandbox has acted on nothing it
+// sent). Oldest first: a new client's own connection is the youngest. Connections
 // whose request is being handled are never closed; when they alone fill
 // the cap, the new client is answered 503 at once and closed.
 //
@@ -40,9 +41,16 @@ type capConn struct {
 	cap     *connCap
 	seq     uint64      // accept order
 	busy    bool        // a request is being handled; guarded by cap.mu
+	served  bool        // it has been answered at least once; guarded by cap.mu
 	partial atomic.Bool // bytes of a request came since the last answer
 	once    sync.Once   // removes it from the cap once
 }
+
+// idleNow reports whether c is a keep-alive connection between requests.
+// A new connection counts as reading: it is about to send a request, or
+// it is a client that connects and sends nothing, as slow as the slowest.
+// The caller holds cap.mu.
+func (c *capConn) idleNow() bool { return c.served && !c.partial.Load() }
 
 // Read notes that a request has begun: Go's server reports a connection
 // active only once the request's headers are all in, so a slow client
@@ -97,7 +105,7 @@ func (l *connCap) victim() *capConn {
 	for c := range l.conns {
 		switch {
 		case c.busy:
-		case !c.partial.Load():
+		case c.idleNow():
 			if idle == nil || c.seq < idle.seq {
 				idle = c
 			}
@@ -121,7 +129,7 @@ func (l *connCap) connState(conn net.Conn, state http.ConnState) {
 	}
 	if state == http.StateIdle {
 		l.mu.Lock()
-		c.busy = false
+		c.busy, c.served = false, true
 		c.partial.Store(false)
 		l.mu.Unlock()
 	}
@@ -199,7 +207,7 @@ func refuse(conn net.Conn) {
 // ConnStats counts what the connection cap did.
 type ConnStats struct {
 	Open                int   // connections open now, of which
-	Idle, Reading, Busy int   // new or idle; sending a request; handling one
+	Idle, Reading, Busy int   // between requests; new or sending a request; handling one
 	Evicted             int64 // closed to make room for a new client
 	Refused             int64 // new clients answered 503 because all were busy
 }
@@ -212,7 +220,7 @@ func (l *connCap) stats() ConnStats {
 		switch {
 		case c.busy:
 			st.Busy++
-		case !c.partial.Load():
+		case c.idleNow():
 			st.Idle++
 		default:
 			st.Reading++

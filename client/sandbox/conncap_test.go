@@ -198,3 +198,28 @@ func TestConnCapRefusesWhenAllAreBusy(t *testing.T) {
 		t.Fatalf("once they are done: %d", s)
 	}
 }
+
+// TestConnCapKeepsANewConnection: a connection that has sent nothing yet
+// is not idle: it is a client about to send its request, and an older
+// slow client goes before it.
+func TestConnCapKeepsANewConnection(t *testing.T) {
+	srv, err := sandbox.Start("127.0.0.1:0", sandbox.Config{MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	slow := dial(t, srv)
+	io.WriteString(slow, "GET /sandbox/cards HTTP/1.1\r\nHo")
+	waitConns(t, srv, func(s sandbox.ConnStats) bool { return s.Reading == 1 })
+	quiet := dial(t, srv)
+	waitConns(t, srv, func(s sandbox.ConnStats) bool { return s.Open == 2 })
+	if s := dial(t, srv).get(t, ""); s != 200 {
+		t.Fatalf("the new client: %d", s)
+	}
+	if !slow.closed() {
+		t.Error("the older slow client was not closed")
+	}
+	if s := quiet.get(t, ""); s != 200 {
+		t.Errorf("the quiet connection: %d", s)
+	}
+}
