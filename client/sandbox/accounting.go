@@ -71,10 +71,11 @@ func authnBytes(a *authn) int64 {
 }
 
 // startBound is the most that authenticate can add to what the sandbox
-// keeps for req: the authentication with the request and an answer that
-// echoes it, and a message to the cardholder's inbox.
+// keeps for req: the authentication with the request, an answer that
+// echoes it — each byte escaped as at most 6 (\u003c) — and a message to
+// the cardholder's inbox.
 func startBound(id string, req *threeds.AuthenticateRequest) int64 {
-	return authnCost + int64(len(id)) + 2*requestBytes(req) + answerBound + messageCost + 1024
+	return authnCost + int64(len(id)) + 7*requestBytes(req) + answerBound + messageCost + 1024
 }
 
 // startChallenge's inbox message is counted in inboxKept, so that
@@ -83,9 +84,11 @@ func startBound(id string, req *threeds.AuthenticateRequest) int64 {
 // kept recounts a's bytes after it changed, within what was reserved for
 // the change, and gives the rest back. The caller holds s.mu.
 func (s *Sandbox) kept(a *authn, reserved int64) {
-	now := authnBytes(a)
-	s.stored.Release(reserved - (now - a.kept))
-	a.kept = now
+	// Growth beyond the bound (startBound says why it cannot happen) is
+	// not counted, so that what forget gives back is what was taken.
+	grew := min(authnBytes(a)-a.kept, reserved)
+	s.stored.Release(reserved - grew)
+	a.kept += grew
 }
 
 // fullMessage tells a client the sandbox is full and what to do.

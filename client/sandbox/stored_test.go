@@ -9,6 +9,7 @@ import (
 
 	"github.com/walletsim/walletsim/client/sandbox"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
+	"github.com/walletsim/walletsim/client/threeds"
 )
 
 // enrollHeaders enrolls card n of a cardholder with a request id of its own.
@@ -129,5 +130,21 @@ func TestPendingChallengesAreBoundedInBytes(t *testing.T) {
 	// request's return_url, and the first answer, which echoes it.
 	if per := st.StoredBytes / int64(accepted); per < 2*sandbox.MaxReturnURL+2048 {
 		t.Fatalf("%d bytes counted per challenge: less than it keeps", per)
+	}
+}
+
+// TestEscapedAnswerIsCounted: an answer that echoes the request with every
+// byte escaped (a control character is \u0001 in JSON, six bytes) is
+// counted whole.
+func TestEscapedAnswerIsCounted(t *testing.T) {
+	e := newEnv(t)
+	c := card(t, testcards.Visa, testcards.Challenge)
+	e.enroll(c, "SMS")
+	before := e.sb.Stats().StoredBytes
+	req := purchase(c, "browser")
+	req.CustomerDevice = &threeds.Device{UserAgent: strings.Repeat("\x01", 2000)}
+	e.authenticate("escaped", req)
+	if got := e.sb.Stats().StoredBytes - before; got < 2000+6*2000 {
+		t.Fatalf("counted %d bytes; the request and its answer hold %d of the user agent alone", got, 2000+6*2000)
 	}
 }
