@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -59,7 +60,12 @@ func (s *Sandbox) startChallenge(a *authn, card testcards.Card, method issuing.O
 		msg.Subject = "Your one-time code for " + s.cfg.MerchantName
 	}
 	box := append(s.inboxes[a.cardholder()], msg)
+	s.inboxKept += messageBytes(msg) // reserved by startAuthentication
 	if len(box) > maxInbox {
+		for _, old := range box[:len(box)-maxInbox] {
+			s.inboxKept -= messageBytes(old)
+			s.stored.Release(messageBytes(old))
+		}
 		box = box[len(box)-maxInbox:]
 	}
 	s.inboxes[a.cardholder()] = box
@@ -136,9 +142,13 @@ func (s *Sandbox) challengePage(w http.ResponseWriter, r *http.Request) {
 // opening the challenge the EMV way (see acsemv.go), the code typed (form
 // field or JSON "otp"), or "action": "cancel".
 func (s *Sandbox) challengeSubmit(w http.ResponseWriter, r *http.Request) {
-	f, ok := readChallengeForm(r)
-	if !ok {
-		apiThreeDS.writeError(w, http.StatusBadRequest, "Malformed challenge form: a form (or JSON object) of creq, otp or action, at most 64 KiB")
+	f, status := readChallengeForm(r)
+	switch status {
+	case http.StatusRequestEntityTooLarge:
+		apiThreeDS.writeError(w, status, "Request body is too large")
+		return
+	case http.StatusBadRequest:
+		apiThreeDS.writeError(w, status, "Malformed challenge form: a form (or JSON object) of creq, otp or action")
 		return
 	}
 	otp, action := f.otp, f.action
@@ -204,26 +214,34 @@ type challengeForm struct {
 }
 
 // readChallengeForm reads otp and action from a form or a JSON body, and
-// creq from a form (how a browser posts it).
-func readChallengeForm(r *http.Request) (challengeForm, bool) {
+// creq from a form (how a browser posts it); a non-zero status is the
+// error to answer (413 too large, 400 malformed).
+func readChallengeForm(r *http.Request) (challengeForm, int) {
 	if isJSON(r) {
 		body, err := readBody(r)
 		if err != nil {
-			return challengeForm{}, false
+			return challengeForm{}, http.StatusRequestEntityTooLarge
 		}
 		obj, ok := decodeObject(body)
 		if !ok {
-			return challengeForm{}, false
+			return challengeForm{}, http.StatusBadRequest
 		}
 		var f fieldReader
 		out := challengeForm{otp: f.str(obj, "otp", "otp"), action: f.str(obj, "action", "action")}
-		return out, f.errs == nil
+		if f.errs != nil {
+			return challengeForm{}, http.StatusBadRequest
+		}
+		return out, 0
 	}
 	r.Body = http.MaxBytesReader(nil, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
-		return challengeForm{}, false
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return challengeForm{}, http.StatusRequestEntityTooLarge
+		}
+		return challengeForm{}, http.StatusBadRequest
 	}
-	return challengeForm{creq: r.PostForm.Get("creq"), otp: strings.TrimSpace(r.PostForm.Get("otp")), action: r.PostForm.Get("action")}, true
+	return challengeForm{creq: r.PostForm.Get("creq"), otp: strings.TrimSpace(r.PostForm.Get("otp")), action: r.PostForm.Get("action")}, 0
 }
 
 // answerChallenge writes the challenge as JSON or as the HTML page.

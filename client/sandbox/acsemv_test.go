@@ -119,7 +119,6 @@ func TestCReqRefused(t *testing.T) {
 		{"another transaction", creqFor(t, &other, emv.WindowFullScreen, ""), "text/html", "not this challenge"},
 		{"a timeout cancel", creqFor(t, a, emv.WindowFullScreen, emv.CancelACSTimeout), "text/html", "challengeCancel 04"},
 		{"bad window, as JSON", creqFor(t, a, "09", ""), "application/json", `"creq":["creq: `},
-		{"too large", strings.Repeat("A", 70<<10), "text/html", "Malformed challenge form"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			status, body := e.post(a, tc.accept, url.Values{"creq": {tc.creq}})
@@ -127,6 +126,9 @@ func TestCReqRefused(t *testing.T) {
 				t.Errorf("%d, want 400 with %q:\n%s", status, tc.want, body)
 			}
 		})
+	}
+	if status, body := e.post(a, "text/html", url.Values{"creq": {strings.Repeat("A", 70<<10)}}); status != http.StatusRequestEntityTooLarge {
+		t.Errorf("a form over 64 KiB: %d %s, want 413", status, body)
 	}
 	if page, err := ac.Challenge(context.Background(), *a.ChallengeURL); err != nil || !page.Pending() || page.AttemptsLeft != 3 {
 		t.Fatalf("the challenge changed: %+v, %v", page, err)
