@@ -91,6 +91,11 @@ func Open(ctx context.Context, t Target, opts Options) (*Session, error) {
 	if t.IssuingURL == "" || t.ThreeDSURL == "" || t.WalletURL == "" {
 		return nil, fmt.Errorf("target %s: %w", t.Name, ErrNoURLs)
 	}
+	if opts.Listener == nil {
+		if err := t.CheckWebhook(); err != nil {
+			return nil, err
+		}
+	}
 	s := &Session{Target: t, opts: opts}
 	if opts.Transport == nil {
 		s.ownTransport = http.DefaultTransport.(*http.Transport).Clone()
@@ -99,14 +104,16 @@ func Open(ctx context.Context, t Target, opts Options) (*Session, error) {
 	switch {
 	case opts.Listener != nil:
 		s.listener = opts.Listener
-		if s.listener.report == nil {
-			s.listener.report = s.received
+		s.listener.mu.Lock()
+		if s.listener.cfg.Report == nil && !s.listener.cfg.Shared {
+			s.listener.cfg.Report = s.received
 		}
+		s.listener.mu.Unlock()
 	case t.WebhookListen != "":
-		l, err := Listen(t.WebhookListen, []byte(t.HMACKey), s.received)
+		l, err := Listen(t.WebhookListen, t.ListenerConfig(opts.Clock, s.received))
 		if err != nil {
 			s.Close()
-			return nil, err
+			return nil, fmt.Errorf("webhook_listen %s: %w", t.WebhookListen, err)
 		}
 		s.listener = l
 	}

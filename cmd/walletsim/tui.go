@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
@@ -18,6 +19,7 @@ import (
 type tuiOptions struct {
 	profile, config, log string
 	noMouse              bool
+	webhookTolerance     time.Duration
 }
 
 // noTTY is said when walletsim is started without a terminal.
@@ -51,10 +53,15 @@ func runTUI(cmd *cobra.Command, o *tuiOptions) error {
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
-	target, err := set.Target(o.profile)
+	if o.webhookTolerance < 0 {
+		return &exitError{exitUsage, errors.New("--webhook-tolerance must be positive")}
+	}
+	resolve := resolver(set, o.webhookTolerance)
+	target, err := resolve(o.profile)
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
+	warnListen(cmd.ErrOrStderr(), target)
 	logger, closeLog, err := openLog(o.log)
 	if err != nil {
 		return &exitError{exitUsage, err}
@@ -62,7 +69,7 @@ func runTUI(cmd *cobra.Command, o *tuiOptions) error {
 	defer closeLog()
 	sink, events := tui.Sink()
 	opts := flows.Options{Sink: sink, Logger: logger, Version: appVersion()}
-	tuiOpts := tui.Options{Events: events, Resolve: set.Target}
+	tuiOpts := tui.Options{Events: events, Resolve: resolve}
 	if target.Sandbox {
 		// The embedded sandbox runs on a test clock the person can move
 		// forward, to see an expiry without waiting for it.
