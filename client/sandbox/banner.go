@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"net/url"
 	"slices"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/sandbox/fault"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
@@ -93,8 +93,8 @@ func settingsRows(cfg Config) [][]string {
 		creds = "only the configured " + strings.Join(required, ", ") + "; any non-empty otherwise"
 	}
 	webhook := "none (wallets can list pending authentications)"
-	if u, err := url.Parse(cfg.WebhookURL); err == nil && cfg.WebhookURL != "" {
-		webhook = u.Redacted() + " (signed with the HMAC key)"
+	if cfg.WebhookURL != "" {
+		webhook = client.RedactURL(cfg.WebhookURL) + " (signed with the HMAC key)"
 	}
 	return [][]string{
 		{"credentials", creds},

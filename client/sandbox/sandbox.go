@@ -43,6 +43,7 @@ type Sandbox struct {
 	inboxes     map[string][]acs.Message // by cardholder id, newest last
 	webhook     webhookTarget
 	deliveries  []*Delivery // newest last, capped
+	held        []*delivery // events held back by the reorder fault, oldest first
 	last        lastRequest // the previous authenticate's, to share values with
 
 	idem       *idempotency
