@@ -61,6 +61,7 @@ type Session struct {
 	acs     *acs.Client
 
 	listener  *Listener
+	ownListen bool            // the session started the listener, and stops it
 	returns   *ReturnListener // nil on a walletsim sandbox
 	overrides Overrides
 	decisions decisions
@@ -115,7 +116,7 @@ func Open(ctx context.Context, t Target, opts Options) (*Session, error) {
 			s.Close()
 			return nil, fmt.Errorf("webhook_listen %s: %w", t.WebhookListen, err)
 		}
-		s.listener = l
+		s.listener, s.ownListen = l, true
 	}
 	if !t.Extensions || t.ReturnListen != "" {
 		addr := t.ReturnListen
@@ -187,8 +188,8 @@ func (s *Session) buildClients() {
 	s.acs = acs.New(cfg(t.ThreeDSURL))
 }
 
-// Close stops the listener and whatever the session was opened with
-// (OnClose: the embedded sandbox).
+// Close stops the listener it started (not one given in Options) and
+// whatever the session was opened with (OnClose: the embedded sandbox).
 func (s *Session) Close() {
 	s.mu.Lock()
 	if s.closed {
@@ -197,7 +198,7 @@ func (s *Session) Close() {
 	}
 	s.closed = true
 	s.mu.Unlock()
-	if s.listener != nil {
+	if s.ownListen {
 		s.listener.Close()
 	}
 	if s.returns != nil {
