@@ -190,3 +190,32 @@ func TestTwoRunnersOneTarget(t *testing.T) {
 		t.Fatalf("Bob's purchase: %v", r)
 	}
 }
+
+// TestTranscriptRedactsURLPasswords: a profile whose URLs carry a
+// password (https://user:PASS@host) runs, and its transcript never shows
+// the password.
+func TestTranscriptRedactsURLPasswords(t *testing.T) {
+	target := standalone(t)
+	for _, u := range []*string{&target.IssuingURL, &target.ThreeDSURL, &target.WalletURL} {
+		*u = strings.Replace(*u, "http://", "http://qa:S3CRET-PASS@", 1)
+	}
+	target.WebhookListen = ""
+	sc := parse(t, `name: frictionless
+card: {number: "4000 0000 0000 0002", month: 12, year: 2030}
+steps:
+  - authenticate: {}
+  - result: {}
+    expect: {trans_status: Y}
+`)
+	var transcript bytes.Buffer
+	rep := runner.Run(context.Background(), []scenario.Scenario{sc}, runner.Options{
+		Resolve: func(string) (flows.Target, error) { return target, nil }, Profile: "standalone", Transcript: &transcript})
+	if rep.ExitCode() != 0 {
+		var out bytes.Buffer
+		runner.WriteSummary(&out, rep)
+		t.Fatalf("exit %d:\n%s", rep.ExitCode(), out.String())
+	}
+	if strings.Contains(transcript.String(), "S3CRET-PASS") || !strings.Contains(transcript.String(), "qa:***@") {
+		t.Fatalf("transcript:\n%s", transcript.String())
+	}
+}
