@@ -237,3 +237,19 @@ func requirePass(t *testing.T, sc scenario.Scenario) {
 		t.Fatalf("exit %d:\n%s", rep.ExitCode(), out.String())
 	}
 }
+
+// TestWalletPurchaseOutOfRange: a wallet step naming a purchase that was
+// never authenticated cannot run, and says why.
+func TestWalletPurchaseOutOfRange(t *testing.T) {
+	sc := parse(t, `name: purchase 2 of 1
+card: {number: "4000 0000 0000 0044", month: 12, year: 2030}
+steps:
+  - enroll: {otp: SMS}
+  - authenticate: {channel: decoupled}
+  - wallet: {decision: VERIFIED, purchase: 2}
+`)
+	rep := runner.Run(context.Background(), []scenario.Scenario{sc}, runner.Options{Resolve: sandboxOnly})
+	if s := rep.Scenarios[0]; s.Status != runner.Errored || !strings.Contains(s.Error, "purchase 2: only 1 purchases") {
+		t.Fatalf("%s: %s", s.Status, s.Error)
+	}
+}
