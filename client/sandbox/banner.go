@@ -68,7 +68,7 @@ func extensionRows(base string, idx Index) [][]string {
 		rows = append(rows, []string{name, strings.Join(full, ", ")})
 	}
 	slices.SortFunc(rows, func(a, b []string) int { return strings.Compare(a[0], b[0]) })
-	return append(rows, []string{"per-request faults", "header " + fault.Header + ": latency=300ms | status=503 | drop | timeout"})
+	return append(rows, []string{"per-request faults", "header " + fault.Header + ": latency=300ms | status=503 | drop | timeout | webhook=duplicate|delay:30s|reorder|drop|corrupt|rotate"})
 }
 
 // requiredNames name the credentials as the APIs know them.

@@ -5,6 +5,7 @@ import (
 	"net"
 	"sync"
 
+	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/flows"
 )
 
@@ -15,6 +16,11 @@ import (
 // wallet step takes its own purchase's event from it (flows.Match); the
 // run closes them at the end.
 type listeners struct {
+	// tw, when set, gets the deliveries a shared listener refuses (they
+	// belong to no scenario), after every scenario's lines.
+	tw    *transcript
+	after int // the first transcript index after the scenarios'
+
 	mu   sync.Mutex
 	byAt map[string]shared
 }
@@ -22,6 +28,7 @@ type listeners struct {
 type shared struct {
 	l   *flows.Listener
 	key string
+	log *scenarioLog
 }
 
 // sharable reports whether t's listener is one the run must share: a fixed
@@ -48,8 +55,17 @@ func (ls *listeners) get(t flows.Target) (*flows.Listener, error) {
 		}
 		return s.l, nil
 	}
+	var log *scenarioLog
+	if ls.tw != nil {
+		log = ls.tw.scenario(ls.after+len(ls.byAt), "webhook listener "+t.WebhookListen)
+	}
 	cfg := t.ListenerConfig(nil, nil) // real time: a profile's target keeps it
 	cfg.Shared = true
+	if log != nil {
+		cfg.Report = func(ex client.Exchange, note string) {
+			log.sink(flows.Event{Flow: flows.FlowWallet, Step: "webhook", Kind: flows.Received, Exchange: &ex, Note: note})
+		}
+	}
 	l, err := flows.Listen(t.WebhookListen, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("webhook_listen %s: %w", t.WebhookListen, err)
@@ -57,7 +73,7 @@ func (ls *listeners) get(t flows.Target) (*flows.Listener, error) {
 	if ls.byAt == nil {
 		ls.byAt = map[string]shared{}
 	}
-	ls.byAt[t.WebhookListen] = shared{l, t.HMACKey}
+	ls.byAt[t.WebhookListen] = shared{l, t.HMACKey, log}
 	return l, nil
 }
 
@@ -67,6 +83,9 @@ func (ls *listeners) close() {
 	defer ls.mu.Unlock()
 	for _, s := range ls.byAt {
 		s.l.Close()
+		if s.log != nil {
+			s.log.close()
+		}
 	}
 	ls.byAt = nil
 }

@@ -112,8 +112,7 @@ func Run(ctx context.Context, scenarios []scenario.Scenario, opts Options) *Repo
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	var shared listeners
-	defer shared.close()
+	shared := &listeners{tw: tw, after: len(scenarios)}
 	for range min(opts.Parallel, len(scenarios)) {
 		wg.Add(1)
 		go func() {
@@ -123,11 +122,12 @@ func Run(ctx context.Context, scenarios []scenario.Scenario, opts Options) *Repo
 				if i >= len(scenarios) {
 					return
 				}
-				rep.Scenarios[i] = runScenario(ctx, i, scenarios[i], opts, tw, &shared)
+				rep.Scenarios[i] = runScenario(ctx, i, scenarios[i], opts, tw, shared)
 			}
 		}()
 	}
 	wg.Wait()
+	shared.close()
 	rep.count()
 	if tw != nil {
 		tw.flushAll()

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/fault"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/wallet"
 	"github.com/walletsim/walletsim/flows"
@@ -31,11 +32,18 @@ func freeAddr(t *testing.T) string {
 
 // standalone starts a standalone sandbox whose webhooks go to listen, and
 // a profile-like target on it with that one webhook_listen address.
-func standalone(t *testing.T) flows.Target {
+func standalone(t *testing.T, faults ...string) flows.Target {
 	t.Helper()
 	const key = "shared-hmac-key"
 	listen := freeAddr(t)
-	srv, err := sandbox.Start("127.0.0.1:0", sandbox.Config{WebhookURL: "http://" + listen + wallet.EventPath, HMACKey: []byte(key)})
+	var f fault.Spec
+	for _, spec := range faults {
+		var err error
+		if f, err = fault.Parse(spec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv, err := sandbox.Start("127.0.0.1:0", sandbox.Config{WebhookURL: "http://" + listen + wallet.EventPath, HMACKey: []byte(key), Faults: f})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,8 +90,11 @@ steps:
 // TestParallelSharesOneWebhookListener: with --parallel and one
 // webhook_listen address, one listener serves every scenario and each
 // wallet step answers its own purchase's request.
+//
+// Every event's first delivery is corrupted: the refusals belong to no
+// scenario and are written after them, under the listener's name.
 func TestParallelSharesOneWebhookListener(t *testing.T) {
-	target := standalone(t)
+	target := standalone(t, "webhook=corrupt")
 	scs := eachDecoupledCard(t)
 	var transcript bytes.Buffer
 	rep := runner.Run(context.Background(), scs, runner.Options{
@@ -97,7 +108,7 @@ func TestParallelSharesOneWebhookListener(t *testing.T) {
 	}
 	// Each scenario's transcript has its own webhook, and only its own.
 	for _, line := range strings.Split(transcript.String(), "\n") {
-		if !strings.Contains(line, `"op":"webhook.ThreeDSecureEvent"`) {
+		if !strings.Contains(line, `"op":"webhook.ThreeDSecureEvent"`) || !strings.Contains(line, `"scenario":"decoupled `) {
 			continue
 		}
 		var n int
@@ -106,8 +117,20 @@ func TestParallelSharesOneWebhookListener(t *testing.T) {
 			t.Errorf("scenario %d's transcript has another's webhook: %s", n, line)
 		}
 	}
-	if got := strings.Count(transcript.String(), `"op":"webhook.ThreeDSecureEvent"`); got != len(scs) {
-		t.Errorf("%d webhooks in the transcript, want %d", got, len(scs))
+	accepted, refused := 0, 0
+	for _, line := range strings.Split(transcript.String(), "\n") {
+		switch {
+		case !strings.Contains(line, `"op":"webhook.ThreeDSecureEvent"`):
+		case strings.Contains(line, `"scenario":"webhook listener `+target.WebhookListen+`"`) && strings.Contains(line, `"status":401`):
+			refused++
+		case strings.Contains(line, `"scenario":"decoupled `) && strings.Contains(line, `"status":200`):
+			accepted++
+		default:
+			t.Errorf("a webhook line out of place: %s", line)
+		}
+	}
+	if accepted != len(scs) || refused != len(scs) {
+		t.Errorf("%d accepted and %d refused webhooks in the transcript, want %d of each", accepted, refused, len(scs))
 	}
 }
 
