@@ -44,6 +44,7 @@ type Sandbox struct {
 	webhook     webhookTarget
 	deliveries  []*Delivery // newest last, capped
 	held        []*delivery // events held back by the reorder fault, oldest first
+	outbox      []func()    // deliveries to make before the answer, on a virtual clock
 	last        lastRequest // the previous authenticate's, to share values with
 
 	idem       *idempotency

@@ -81,6 +81,7 @@ func (s *Sandbox) authenticate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status, resp := s.startAuthentication(id, user, req, card, fingerprint(sc.body, id), &sc.answer, s.webhookFaultFor(r))
+	s.flushWebhooks()
 	if status != http.StatusOK {
 		apiThreeDS.writeError(w, status, string(resp))
 		return

@@ -123,8 +123,9 @@ type delivery struct {
 // errLost is a delivery attempt the drop fault lost on the way.
 var errLost = errors.New("lost on the way (fault webhook=drop); the platform will redeliver")
 
-// sendEvent delivers ev in the background as wf says. The caller holds
-// s.mu.
+// sendEvent delivers ev as wf says: in the background, or on a virtual
+// clock before the request that caused it answers (see flushWebhooks). The
+// caller holds s.mu.
 func (s *Sandbox) sendEvent(ev wallet.Event, wf fault.Webhook) {
 	target := s.webhook
 	rec := &Delivery{EventID: ev.ID, Auth3dsID: ev.Auth3dsID, URL: client.RedactURL(target.URL), UpdatedAt: ev.Timestamp.Time}
@@ -152,14 +153,38 @@ func (s *Sandbox) sendEvent(ev wallet.Event, wf fault.Webhook) {
 	// Events held back for reordering go right after this one.
 	after := s.held
 	s.held = nil
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
+	run := func() {
 		s.deliver(d)
 		for _, h := range after {
 			s.deliver(h)
 		}
+	}
+	if clock.IsVirtual(s.cfg.Clock) {
+		s.outbox = append(s.outbox, run)
+		return
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		run()
 	}()
+}
+
+// flushWebhooks makes the deliveries sendEvent left for the request that
+// caused them, before it answers. On a virtual clock every wait of a
+// delivery (delay, backoff) takes no time, so it can be made at once; made
+// in the background it would race the client's next steps, and a
+// duplicate's second delivery, a redelivery, would land anywhere in a
+// transcript. On a real clock deliveries run in the background. The
+// caller does not hold s.mu.
+func (s *Sandbox) flushWebhooks() {
+	s.mu.Lock()
+	out := s.outbox
+	s.outbox = nil
+	s.mu.Unlock()
+	for _, run := range out {
+		run()
+	}
 }
 
 // rotatedKey is the "new" key of the rotate fault: one the wallet has not

@@ -253,3 +253,29 @@ steps:
 		t.Fatalf("%s: %s", s.Status, s.Error)
 	}
 }
+
+// TestChaosTranscriptsAreStable: the webhook fault scenarios, whose
+// duplicates and redeliveries once landed anywhere in the transcript, give
+// the same transcript on every run.
+func TestChaosTranscriptsAreStable(t *testing.T) {
+	scs, err := scenario.Load(filepath.Join(root(t), "testdata", "scenarios", "webhooks"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first string
+	for i := range 8 {
+		var tr bytes.Buffer
+		rep := runner.Run(context.Background(), scs, runner.Options{Resolve: sandboxOnly, Parallel: 4, Transcript: &tr})
+		if rep.ExitCode() != 0 {
+			t.Fatalf("run %d: exit %d", i, rep.ExitCode())
+		}
+		if i == 0 {
+			first = tr.String()
+			if !strings.Contains(first, "accepted again") || !strings.Contains(first, `"status":401`) {
+				t.Fatalf("the duplicate or the corrupt delivery is missing:\n%s", first)
+			}
+		} else if tr.String() != first {
+			t.Fatalf("run %d's transcript differs from the first", i)
+		}
+	}
+}
