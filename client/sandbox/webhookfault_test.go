@@ -1,11 +1,14 @@
 package sandbox_test
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -235,4 +238,45 @@ func TestDeliveryURLRedacted(t *testing.T) {
 	if d := e.deliveries()[0]; strings.Contains(d.URL, "S3CRET") || !strings.Contains(d.URL, "ops:***@") {
 		t.Fatalf("delivery URL %q", d.URL)
 	}
+}
+
+// TestBannerAndLogsRedactURLPasswords: the banner and the log of a failed
+// delivery name the webhook URL without its password.
+func TestBannerAndLogsRedactURLPasswords(t *testing.T) {
+	var logs syncBuffer
+	e := newEnv(t, func(c *sandbox.Config) {
+		c.WebhookURL, c.WebhookRetries = "http://ops:S3CRET@wallet"+wallet.EventPath, -1
+		c.WebhookTransport = sandbox.HandlerTransport(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}))
+		c.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	})
+	if b := string(e.sb.Banner()); strings.Contains(b, "S3CRET") || !strings.Contains(b, "ops:***@wallet") {
+		t.Fatalf("banner:\n%s", b)
+	}
+	c := card(t, testcards.Visa, testcards.Decoupled)
+	e.enroll(c, issuing.SMS)
+	e.authenticate("logged", purchase(c, threeds.Decoupled))
+	eventually(t, func() bool { return strings.Contains(logs.String(), "webhook delivery failed") })
+	if l := logs.String(); strings.Contains(l, "S3CRET") || !strings.Contains(l, "ops:***@wallet") {
+		t.Fatalf("log:\n%s", l)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a logger and a test at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
