@@ -41,3 +41,30 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParse: whatever a header says, Parse never panics, and a spec it
+// accepts is written back as one that parses to the same faults.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"latency=1s,status=503,rate=0.5", "webhook=delay:30s,webhook=duplicate", "webhook=rotate,drop", "webhook=", ",,"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		got, err := fault.Parse(spec)
+		if err != nil {
+			return
+		}
+		again, err := fault.Parse(got.String())
+		if got.String() != "none" && (err != nil || again != got) {
+			t.Fatalf("%q → %q → %#v, %v", spec, got.String(), again, err)
+		}
+	})
+}
+
+// TestWebhookFaultsLeaveTheAnswerAlone: a spec of webhook items only is
+// no fault on the request's own answer.
+func TestWebhookFaultsLeaveTheAnswerAlone(t *testing.T) {
+	f, err := fault.Parse("webhook=duplicate,webhook=delay:1s,webhook=reorder,webhook=drop,webhook=corrupt,webhook=rotate")
+	if err != nil || f.Active() || !f.Webhook.Active() {
+		t.Fatalf("%#v %v", f, err)
+	}
+}
