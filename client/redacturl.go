@@ -1,10 +1,18 @@
 package client
 
-import "regexp"
+import (
+	"regexp"
+	"strings"
+	"sync"
+)
 
 // urlPassword finds the password of a URL's userinfo
-// (scheme://user:PASSWORD@host), wherever a URL appears in a text.
-var urlPassword = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^/?#@\s:]*:)([^/?#@\s]*)@`)
+// (scheme://user:PASSWORD@host), wherever a URL appears in a text. It is
+// compiled when first needed, not while every binary that links the
+// client starts.
+var urlPassword = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^/?#@\s:]*:)([^/?#@\s]*)@`)
+})
 
 // RedactURL replaces the password in every URL in s (one URL, or a text
 // such as an error message that quotes some) with Redacted:
@@ -13,5 +21,8 @@ var urlPassword = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^/?#@\s:]*:)([
 // profiles, exchanges (so transcripts, the inspector and cURL exports),
 // the sandbox's webhook deliveries and logs.
 func RedactURL(s string) string {
-	return urlPassword.ReplaceAllString(s, "${1}"+Redacted+"@")
+	if !strings.Contains(s, "@") { // every exchange passes here: most have no userinfo
+		return s
+	}
+	return urlPassword().ReplaceAllString(s, "${1}"+Redacted+"@")
 }
