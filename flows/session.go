@@ -19,6 +19,7 @@ import (
 	"github.com/walletsim/walletsim/client/sandbox"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
+	"github.com/walletsim/walletsim/flows/course"
 )
 
 // Target is where a session sends its requests: the embedded sandbox, or a
@@ -144,6 +145,12 @@ type Options struct {
 	NoValidate bool
 	Logger     *slog.Logger
 	Version    string
+	// Journal, when set, is fed with what the flows do, for the course
+	// to grade (see learn.go).
+	Journal *course.Journal
+	// Messages reads an authentication's EMV messages (nil: none can be
+	// read; PurchaseFlow.Messages says so).
+	Messages MessageReader
 	// Sandbox tunes the embedded sandbox (the clock, ids and webhook are
 	// set by the session).
 	Sandbox sandbox.Config
@@ -166,6 +173,7 @@ type Session struct {
 	returns   *ReturnListener // nil on a walletsim sandbox
 	overrides Overrides
 	decisions decisions
+	learn     *learner
 	// transport is shared by the session's clients, so that Close can
 	// close their idle connections.
 	transport *http.Transport
@@ -186,7 +194,7 @@ func Open(ctx context.Context, t Target, opts Options) (*Session, error) {
 	if opts.Sink == nil {
 		opts.Sink = func(Event) {}
 	}
-	s := &Session{Target: t, opts: opts, transport: http.DefaultTransport.(*http.Transport).Clone()}
+	s := &Session{Target: t, opts: opts, transport: http.DefaultTransport.(*http.Transport).Clone(), learn: &learner{j: opts.Journal}}
 	if t.WebhookListen != "" {
 		l, err := Listen(t.WebhookListen, []byte(t.HMACKey), s.received)
 		if err != nil {
