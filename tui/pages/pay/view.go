@@ -36,6 +36,9 @@ func (m *Model) View() string {
 			title = m.finalTag
 		}
 		b.WriteString(resultcard.Render(s, title, *m.final, min(m.w, 80)))
+		if line := m.messagesLine(); line != "" {
+			b.WriteString("\n" + lipgloss.NewStyle().Width(min(m.w, 80)).Render(line))
+		}
 		b.WriteString("\n" + s.Subtle.Render(lipgloss.NewStyle().Width(min(m.w, 80)).Render(next(m.final))))
 	}
 	return b.String()
