@@ -162,6 +162,9 @@ func (s *Session) RecordMessages(id string, steps []emv.Step) {
 	}
 }
 
+// ReadsMessages reports whether the session can read EMV messages.
+func (s *Session) ReadsMessages() bool { return s.opts.Messages != nil }
+
 // Messages reads the purchase's EMV messages with the session's
 // MessageReader (ErrNoMessages without one), and gives them to the
 // course.

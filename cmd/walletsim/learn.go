@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -62,8 +61,7 @@ line and field.`,
 }
 
 // learning is the course as the TUI holds it: o's course (the shipped
-// lessons by default), the learner's progress and its store. A progress
-// file that cannot be read is left alone and said.
+// lessons by default), with the learner's progress from its store.
 func learning(o *tuiOptions, j *course.Journal) (*common.Learn, error) {
 	c, store := o.course, o.store
 	if c == nil {
@@ -75,17 +73,5 @@ func learning(o *tuiOptions, j *course.Journal) (*common.Learn, error) {
 			return nil, err
 		}
 	}
-	l := &common.Learn{Course: c, Journal: j, Store: store, Lesson: -1}
-	p, err := store.Load()
-	var corrupt *course.CorruptError
-	switch {
-	case errors.As(err, &corrupt):
-		l.NoSave = true
-		l.Warning = fmt.Sprintf("Your progress file %s cannot be read (%v); it is left as it is, and nothing is saved until you run walletsim learn --reset.", store.Path, corrupt.Err)
-	case err != nil:
-		l.NoSave = true
-		l.Warning = "Your progress cannot be read: " + err.Error() + ". Nothing is saved in this session."
-	}
-	l.Progress = p
-	return l, nil
+	return common.NewLearn(c, j, store), nil
 }

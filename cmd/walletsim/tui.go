@@ -87,6 +87,7 @@ func runTUI(cmd *cobra.Command, o *tuiOptions) error {
 	}
 	defer sess.Close()
 	tuiOpts.Session = sess
+	learn.Messages = sess.ReadsMessages()
 	app := tui.New(tuiOpts)
 	defer app.Close()
 	programOpts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(cmd.Context())}

@@ -1,6 +1,9 @@
 package common
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/walletsim/walletsim/flows/course"
 )
 
@@ -16,12 +19,36 @@ type Learn struct {
 	// Warning is said on the course page: a progress file that could not
 	// be read, or saved.
 	Warning string
+	// Messages: the session reads EMV messages (flows.Session.ReadsMessages),
+	// so exercises checked from them can pass.
+	Messages bool
 	// NoSave: the progress file could not be read, so it is left alone.
 	NoSave bool
 
 	Lesson  int                          // the open lesson (-1: the list)
 	Cursor  int                          // the selected lesson in the list
+	Item    int                          // the exercise or question in focus (-1: none)
 	Answers map[string]map[string]string // typed answers, by lesson and exercise
+}
+
+// NewLearn is course c with the learner's progress from store, fed by
+// journal (the session's Options.Journal). A progress file that cannot be
+// read is said, and left alone: nothing is saved over it.
+func NewLearn(c *course.Course, journal *course.Journal, store course.Store) *Learn {
+	l := &Learn{Course: c, Journal: journal, Store: store, Lesson: -1, Item: -1}
+	p, err := store.Load()
+	var corrupt *course.CorruptError
+	switch {
+	case errors.As(err, &corrupt):
+		l.NoSave = true
+		l.Warning = fmt.Sprintf("Your progress file %s cannot be read (%v); it is left as it is, and nothing is "+
+			"saved until you run walletsim learn --reset.", store.Path, corrupt.Err)
+	case err != nil:
+		l.NoSave = true
+		l.Warning = "Your progress cannot be read (" + err.Error() + "); nothing is saved in this session."
+	}
+	l.Progress = p
+	return l
 }
 
 // Answer is what the learner typed for an exercise ("" for none).

@@ -6,6 +6,8 @@
 package learn
 
 import (
+	"strings"
+
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -39,6 +41,7 @@ func New(c *common.Common) *Model {
 	m.input.Placeholder = "type it here"
 	if m.l != nil {
 		m.warning = m.l.Warning
+		m.item, m.follow = m.l.Item, m.l.Item >= 0 // back from doing an exercise
 	}
 	return m
 }
@@ -143,6 +146,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 }
 
 func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
+	if m.l != nil {
+		defer func() { m.l.Item = m.item }()
+	}
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		if m.l == nil {
@@ -296,6 +302,24 @@ func (m *Model) save() {
 	if err := m.l.Store.Save(m.l.Progress); err != nil {
 		m.warning = "Your progress could not be saved: " + err.Error()
 	}
+}
+
+// needsMessages reports whether an exercise is checked from the EMV
+// messages (a "messages" condition, or a message's field).
+func needsMessages(ex *course.Exercise) bool {
+	keys := []string{}
+	for _, c := range ex.Purchase {
+		keys = append(keys, c.Key)
+	}
+	if ex.Ask != nil {
+		keys = append(keys, ex.Ask.Key)
+	}
+	for _, k := range keys {
+		if k == "messages" || strings.Contains(k, ".") {
+			return true
+		}
+	}
+	return false
 }
 
 // target is the page where an exercise is done.

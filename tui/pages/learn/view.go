@@ -164,6 +164,10 @@ func (m *Model) exerciseLines(l *course.Lesson, i int, ex course.Exercise, rec c
 		out = append(out, "      "+t)
 	}
 	answer := m.l.Answer(l.ID, ex.ID)
+	if !passed && !m.l.Messages && needsMessages(&ex) {
+		out = append(out, wrap(s.Warn.Render("This walletsim cannot read an authentication's EMV messages yet, "+
+			"so this exercise cannot be checked in this session."), w, "      ")...)
+	}
 	switch {
 	case passed:
 		out = append(out, "      "+s.OK.Render("Passed."))
@@ -176,9 +180,9 @@ func (m *Model) exerciseLines(l *course.Lesson, i int, ex course.Exercise, rec c
 		case focused && m.typing:
 			out = append(out, "      "+ex.Ask.Prompt+" "+m.input.View())
 		case answer != "":
-			out = append(out, "      "+s.Label.Render(ex.Ask.Prompt)+" "+s.Value.Render(answer))
+			out = append(out, wrap(s.Label.Render(ex.Ask.Prompt)+" "+s.Value.Render(answer), w, "      ")...)
 		case focused && !passed:
-			out = append(out, "      "+s.Subtle.Render(ex.Ask.Prompt+" (enter to type it)"))
+			out = append(out, wrap(s.Subtle.Render(ex.Ask.Prompt+" (enter to type it)"), w, "      ")...)
 		}
 	}
 	if focused && m.hint && ex.Hint != "" {

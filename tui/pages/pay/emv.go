@@ -54,6 +54,6 @@ func (m *Model) messagesLine() string {
 	if len(m.emv) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%s: the %d EMV messages behind it (AReq, ARes, …), each field explained.",
+	return fmt.Sprintf("%s: the %d EMV messages behind this result, each field explained",
 		m.c.Keys.Messages.Help().Key, len(m.emv))
 }
