@@ -192,7 +192,7 @@ func TestLessonFrictionless(t *testing.T) {
 	t.Run("indicator done", func(t *testing.T) {
 		h.t = t
 		h.key("d")
-		h.payWith(0, 3) // no_preference → no_challenge → preferred → mandated
+		h.payWith(0, 3)          // no_preference → no_challenge → preferred → mandated
 		h.until("Attempted (A)") // the card is not enrolled: the ACS cannot challenge it
 		h.key("l")
 		h.until("now find its", "AReq.threeDSRequestorChallengeInd")
