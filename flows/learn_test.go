@@ -3,12 +3,14 @@ package flows_test
 import (
 	"context"
 	"errors"
+	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/client/issuing"
 	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
 	"github.com/walletsim/walletsim/flows"
@@ -19,11 +21,21 @@ import (
 func learning(t *testing.T) (*flows.Session, *course.Journal) {
 	t.Helper()
 	j := &course.Journal{}
-	s, err := flows.Open(context.Background(), flows.SandboxTarget(), flows.Options{Journal: j, Retries: -1})
+	sb := sandbox.New(sandbox.Config{})
+	srv := httptest.NewServer(sb.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		sb.Close()
+	})
+	sb.SetBaseURL(srv.URL)
+	target := flows.SandboxTarget()
+	target.IssuingURL, target.ThreeDSURL, target.WalletURL = srv.URL, srv.URL, srv.URL
+	s, err := flows.Open(context.Background(), target, flows.Options{Journal: j, Retries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Close)
+	sb.SetWebhook(s.WebhookURL(), []byte(target.HMACKey))
 	return s, j
 }
 
@@ -55,7 +67,7 @@ func only(t *testing.T, j *course.Journal) course.Purchase {
 
 func TestJournalFrictionless(t *testing.T) {
 	s, j := learning(t)
-	tc, _ := testCard(t, sandbox.Frictionless)
+	tc, _ := testCard(t, testcards.Frictionless)
 	in := purchaseOf(tc, threeds.Browser)
 	in.Preference = threeds.NoChallenge
 	if r := s.Purchase(in).Start(context.Background()); r.TransStatus != "Y" {
@@ -80,7 +92,7 @@ func TestJournalFrictionless(t *testing.T) {
 func TestJournalChallenge(t *testing.T) {
 	ctx := context.Background()
 	s, j := learning(t)
-	tc, card := testCard(t, sandbox.Challenge)
+	tc, card := testCard(t, testcards.Challenge)
 	if r := s.Enrollment(card).Enroll(ctx, issuing.Email); !r.OK {
 		t.Fatal(r)
 	}
@@ -91,7 +103,7 @@ func TestJournalChallenge(t *testing.T) {
 	if r := p.ReadChallenge(ctx); !r.OK {
 		t.Fatal(r)
 	}
-	msg, r := p.CodeFromInbox(ctx, sandbox.CardholderID)
+	msg, r := p.CodeFromInbox(ctx, testcards.CardholderID)
 	if !r.OK {
 		t.Fatal(r)
 	}
@@ -131,7 +143,7 @@ func TestJournalChallenge(t *testing.T) {
 func TestJournalCancel(t *testing.T) {
 	ctx := context.Background()
 	s, j := learning(t)
-	tc, card := testCard(t, sandbox.Challenge)
+	tc, card := testCard(t, testcards.Challenge)
 	if r := s.Enrollment(card).Enroll(ctx, issuing.SMS); !r.OK {
 		t.Fatal(r)
 	}
@@ -155,7 +167,7 @@ func TestJournalWallet(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			s, j := learning(t)
-			tc, card := testCard(t, sandbox.Decoupled)
+			tc, card := testCard(t, testcards.Decoupled)
 			if r := s.Enrollment(card).Enroll(ctx, issuing.SMS); !r.OK {
 				t.Fatal(r)
 			}
@@ -163,7 +175,7 @@ func TestJournalWallet(t *testing.T) {
 			if r := p.Start(ctx); r.TransStatus != "D" {
 				t.Fatal(r)
 			}
-			other, _ := testCard(t, sandbox.Frictionless)
+			other, _ := testCard(t, testcards.Frictionless)
 			s.Purchase(purchaseOf(other, threeds.Browser)).Start(ctx)
 			w := s.Wallet()
 			pending, r := w.For(ctx, p.Match())
@@ -204,7 +216,7 @@ func TestJournalWallet(t *testing.T) {
 // builds them with emv.Build; the sandbox will serve them.)
 func TestJournalMessages(t *testing.T) {
 	s, j := learning(t)
-	tc, _ := testCard(t, sandbox.Frictionless)
+	tc, _ := testCard(t, testcards.Frictionless)
 	p := s.Purchase(purchaseOf(tc, threeds.Browser))
 	p.Start(context.Background())
 	if _, err := p.Messages(context.Background()); !errors.Is(err, flows.ErrNoMessages) {

@@ -12,7 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/walletsim/walletsim/client/emv"
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/flows/course"
 	"github.com/walletsim/walletsim/tui"
@@ -36,7 +36,7 @@ func (e emvOf) Messages(_ context.Context, id string) ([]emv.Step, error) {
 			continue
 		}
 		pan := ""
-		for _, tc := range sandbox.TestCards {
+		for _, tc := range testcards.All {
 			if tc.LastFour() == p.CardLastFour {
 				pan = tc.PAN
 			}
@@ -94,10 +94,20 @@ func (h *harness) payWith(moves, prefs int) {
 		h.key("up")
 	}
 	if prefs > 0 {
-		h.key("enter", "enter", "enter") // card, amount, currency: on the preference
-		for range prefs {
-			h.press(tea.KeyRight)
+		// card, amount, currency: on the preference. The form moves its
+		// focus in a command of its own: wait for each move.
+		for range 3 {
+			before := h.screen()
+			h.key("enter")
+			h.changed(before)
 		}
+		h.until("┃ Challenge preference")
+		for range prefs {
+			before := h.screen()
+			h.press(tea.KeyRight)
+			h.changed(before)
+		}
+		h.until("mandated")
 	}
 	h.submit(0)
 }
@@ -246,7 +256,7 @@ func TestCourseDamagedProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := learner(t, 80, 24)
-	h.until("cannot be read", "--reset")
+	h.until("cannot be", "nothing is saved until", "--reset") // the path's length moves where lines break
 	h.key("enter", "tab", "tab", "2")
 	h.until("Right.")
 	if data, _ := os.ReadFile(path); string(data) != "{not json" {

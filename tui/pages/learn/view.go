@@ -55,8 +55,11 @@ func (m *Model) window(lines []string) string {
 func (m *Model) listLines() []string {
 	s, w := m.c.Styles, m.width()
 	out := []string{s.Title.Render("Learn 3-D Secure")}
-	out = append(out, wrap(s.Subtle.Render("Read a lesson, then do its exercises in the simulator: walletsim checks "+
-		"what you actually did. Your progress is saved."), w, "")...)
+	intro := "Read a lesson, then do its exercises in the simulator: walletsim checks what you actually did."
+	if !m.l.NoSave {
+		intro += " Your progress is saved."
+	}
+	out = append(out, wrap(s.Subtle.Render(intro), w, "")...)
 	if m.warning != "" {
 		out = append(out, wrap(s.Warn.Render(m.warning), w, "")...)
 	}
