@@ -164,6 +164,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case common.MessagesReadMsg:
 		a.c.EMV[msg.ID] = msg.Steps
+		a.expl.SetMessages(msg.ID, msg.Steps)
 		return a, nil
 	case common.CopyMsg:
 		a.picker.Offer(msg.Title, msg.Values)

@@ -136,11 +136,26 @@ func TestLessonParties(t *testing.T) {
 		h.t = t
 		h.key("d")
 		h.payWith(0, 0) // the picker starts on the card in use: the frictionless one now
-		h.until("Authenticated (Y)")
+		h.until("Authenticated (Y)", "m: the 4 EMV messages") // read after the result
 		h.key("m")
 		h.until("EMV messages of authentication", "ARes  Issuer ACS → Directory Server")
 		h.key("down", "down", "enter")
 		h.golden("ARes", h.until("dsTransID", "The Directory Server's id"))
+		h.key("esc")
+		h.until("Authenticated (Y)")
+	})
+	t.Run("from the explainer and the inspector", func(t *testing.T) {
+		h.t = t
+		h.key("x") // over the page at 80×24
+		h.until("EMV messages under the latest authentication")
+		h.key("m")
+		h.until("EMV messages of authentication", "4 + ARes  Directory Server → 3DS Server")
+		h.key("esc")
+		h.until("Authenticated (Y)")
+		h.key("i") // the newest exchange is the purchase's authenticate: its AReq and ARes
+		h.until("HTTP inspector", "threeds.Authenticate")
+		h.key("m")
+		h.golden("inspector", h.until("EMV messages behind", "4 + ARes"))
 		h.key("esc")
 		h.until("Authenticated (Y)")
 	})
