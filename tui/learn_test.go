@@ -135,7 +135,7 @@ func TestLessonParties(t *testing.T) {
 	t.Run("messages", func(t *testing.T) {
 		h.t = t
 		h.key("d")
-		h.payWith(0, 0) // the picker starts on the card in use: the frictionless one now
+		h.payWith(0, 0)                                       // the picker starts on the card in use: the frictionless one now
 		h.until("Authenticated (Y)", "m: the 4 EMV messages") // read after the result
 		h.key("m")
 		h.until("EMV messages of authentication", "ARes  Issuer ACS → Directory Server")
