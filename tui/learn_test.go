@@ -182,6 +182,13 @@ func TestLessonParties(t *testing.T) {
 		// journal already.
 		h.golden("done", h.until("✓ done", "1/5", "5 of 36 exercises and questions done."))
 	})
+	t.Run("home", func(t *testing.T) {
+		h.t = t
+		h.key("esc")
+		h.golden("home", h.until("7  Learn 3-D Secure", "Target"))
+		h.key("7")
+		h.until("5 of 36 exercises and questions done.")
+	})
 }
 
 // TestLessonFrictionless walks lesson 2 at 60×20: each exercise first

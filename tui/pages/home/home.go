@@ -65,7 +65,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 	pick.SetHelp(fmt.Sprintf("1–%d", len(m.entries())), "walkthrough")
 	return [][]key.Binding{{pick, k.Move, k.Enter, k.Card}}
 }
-func (m *Model) compact() bool { return m.h < 22 }
+// compact shows only the selected entry's description: when all of them
+// would not fit (22 rows for the six walkthroughs).
+func (m *Model) compact() bool { return m.h < 10+2*len(m.entries()) }
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	return []key.Binding{k.Move, k.Enter, k.Card}
