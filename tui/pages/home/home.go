@@ -65,6 +65,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	pick.SetHelp(fmt.Sprintf("1–%d", len(m.entries())), "walkthrough")
 	return [][]key.Binding{{pick, k.Move, k.Enter, k.Card}}
 }
+
 // compact shows only the selected entry's description: when all of them
 // would not fit (22 rows for the six walkthroughs).
 func (m *Model) compact() bool { return m.h < 10+2*len(m.entries()) }
