@@ -38,6 +38,9 @@ type learner struct {
 	purchases []*PurchaseFlow
 }
 
+// maxLearnt is how many purchases a wallet decision is matched among.
+const maxLearnt = 256
+
 // on reports whether there is a journal to feed.
 func (l *learner) on() bool { return l != nil && l.j != nil }
 
@@ -50,6 +53,9 @@ func (l *learner) started(p *PurchaseFlow, r Result) {
 	}
 	l.mu.Lock()
 	l.purchases = append(l.purchases, p)
+	if len(l.purchases) > maxLearnt { // a long session: the wallet answers recent ones
+		l.purchases = slices.Delete(l.purchases, 0, len(l.purchases)-maxLearnt)
+	}
 	l.mu.Unlock()
 	in := p.in
 	l.j.Purchase(a.ID, func(c *course.Purchase) {
@@ -96,7 +102,9 @@ func (l *learner) answered(p *PurchaseFlow, step string, r Result) {
 		case step == "cancel":
 			// EMV 3DS 2.2.0: the cardholder pressed Cancel.
 			c.Cancel = string(emv.CancelByCardholder)
-		case r.TransStatus != "Y":
+		case r.TransStatus == "C" || r.TransStatus == "N":
+			// The page still waits, or gave up after the last attempt:
+			// the code was wrong. (U is the challenge timing out.)
 			c.WrongCodes++
 			c.Interactions++
 		default:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -255,4 +256,34 @@ func wrongCode(right string) string {
 		b[i] = '0' + (b[i]-'0'+1)%10
 	}
 	return string(b)
+}
+
+// TestJournalThreeWrongCodes: the page gives up after the third wrong
+// code (N); each one counts.
+func TestJournalThreeWrongCodes(t *testing.T) {
+	ctx := context.Background()
+	s, j := learning(t)
+	tc, card := testCard(t, testcards.Challenge)
+	if r := s.Enrollment(card).Enroll(ctx, issuing.SMS); !r.OK {
+		t.Fatal(r)
+	}
+	p := s.Purchase(purchaseOf(tc, threeds.Browser))
+	p.Start(ctx)
+	p.ReadChallenge(ctx)
+	msg, _ := p.CodeFromInbox(ctx, testcards.CardholderID)
+	var r flows.Result
+	for range 3 {
+		r = p.Submit(ctx, wrongCode(msg.Code))
+	}
+	if r.TransStatus != "N" {
+		t.Fatalf("after three wrong codes: %+v", r)
+	}
+	got := only(t, j)
+	if got.WrongCodes != 3 || got.Interactions != 3 || got.Status != "N" {
+		t.Fatalf("%+v", got)
+	}
+	g := exercise(t, "outcomes", "too-many-codes").Grade(j.Snapshot(), "")
+	if g.Passed || !strings.Contains(g.String(), "now find its RReq.transStatusReason") {
+		t.Fatalf("%v", g)
+	}
 }
