@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -283,5 +284,37 @@ func TestCourseDamagedProgress(t *testing.T) {
 	h.until("Right.")
 	if data, _ := os.ReadFile(path); string(data) != "{not json" {
 		t.Fatalf("the damaged file was overwritten: %q", data)
+	}
+}
+
+// TestCourseLoadedWhenOpened: walletsim's start-up does not parse the
+// lessons; the course's first showing does, once.
+func TestCourseLoadedWhenOpened(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	var opened atomic.Int32
+	j := &course.Journal{}
+	h := launch(t, 80, 24, func(o *flows.Options) { o.Journal = j }, func(o *tui.Options) {
+		o.Learn = common.LazyLearn(j, func() (*course.Course, course.Store, error) {
+			opened.Add(1)
+			c, err := course.Load("")
+			if err != nil {
+				return nil, course.Store{}, err
+			}
+			s, err := course.DefaultStore()
+			return c, s, err
+		})
+	})
+	h.until("7  Learn 3-D Secure")
+	if n := opened.Load(); n != 0 {
+		t.Fatalf("the course was loaded %d times before it was opened", n)
+	}
+	h.key("7")
+	h.until("0 of 36 exercises and questions done.")
+	h.key("esc")
+	h.until("7  Learn 3-D Secure")
+	h.key("l")
+	h.until("0 of 36 exercises and questions done.")
+	if n := opened.Load(); n != 1 {
+		t.Fatalf("the course was loaded %d times, want 1", n)
 	}
 }

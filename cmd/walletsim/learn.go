@@ -60,18 +60,19 @@ line and field.`,
 	return cmd
 }
 
-// learning is the course as the TUI holds it: o's course (the shipped
-// lessons by default), with the learner's progress from its store.
-func learning(o *tuiOptions, j *course.Journal) (*common.Learn, error) {
-	c, store := o.course, o.store
-	if c == nil {
-		var err error
-		if c, err = course.Load(""); err != nil {
-			return nil, err
-		}
-		if store, err = course.DefaultStore(); err != nil {
-			return nil, err
-		}
+// learning is the course as the TUI holds it: walletsim learn's course
+// and store, loaded already; otherwise the shipped lessons, loaded when
+// the course is first opened (start-up does not pay for them).
+func learning(o *tuiOptions, j *course.Journal) *common.Learn {
+	if o.course != nil {
+		return common.NewLearn(o.course, j, o.store)
 	}
-	return common.NewLearn(c, j, store), nil
+	return common.LazyLearn(j, func() (*course.Course, course.Store, error) {
+		c, err := course.Load("")
+		if err != nil {
+			return nil, course.Store{}, err
+		}
+		store, err := course.DefaultStore()
+		return c, store, err
+	})
 }

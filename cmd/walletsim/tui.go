@@ -70,10 +70,7 @@ func runTUI(cmd *cobra.Command, o *tuiOptions) error {
 	defer closeLog()
 	sink, events := tui.Sink()
 	journal := &course.Journal{}
-	learn, err := learning(o, journal)
-	if err != nil {
-		return &exitError{exitCantRun, err}
-	}
+	learn := learning(o, journal)
 	opts := flows.Options{Sink: sink, Logger: logger, Version: appVersion(), Journal: journal}
 	tuiOpts := tui.Options{Events: events, Resolve: set.Target, Learn: learn, Start: o.start}
 	if target.Sandbox {

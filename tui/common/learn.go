@@ -29,13 +29,51 @@ type Learn struct {
 	Cursor  int                          // the selected lesson in the list
 	Item    int                          // the exercise or question in focus (-1: none)
 	Answers map[string]map[string]string // typed answers, by lesson and exercise
+
+	// open loads the course when it is first shown (LazyLearn); failed
+	// is why it could not be.
+	open   func() (*course.Course, course.Store, error)
+	failed error
 }
+
+// LazyLearn is the course loaded when it is first shown, by open: the
+// shipped lessons take tens of milliseconds to parse and check, which
+// walletsim's start-up should not pay for a page the person may never
+// open.
+func LazyLearn(journal *course.Journal, open func() (*course.Course, course.Store, error)) *Learn {
+	return &Learn{Journal: journal, Lesson: -1, Item: -1, open: open}
+}
+
+// Ready loads a lazy course the first time; it reports whether the
+// course is there (Err says why not).
+func (l *Learn) Ready() bool {
+	if l.Course == nil && l.failed == nil && l.open != nil {
+		c, store, err := l.open()
+		if err != nil {
+			l.failed = err
+			return false
+		}
+		l.Course = c
+		l.load(store)
+	}
+	return l.Course != nil
+}
+
+// Err is why the course could not be loaded.
+func (l *Learn) Err() error { return l.failed }
 
 // NewLearn is course c with the learner's progress from store, fed by
 // journal (the session's Options.Journal). A progress file that cannot be
 // read is said, and left alone: nothing is saved over it.
 func NewLearn(c *course.Course, journal *course.Journal, store course.Store) *Learn {
-	l := &Learn{Course: c, Journal: journal, Store: store, Lesson: -1, Item: -1}
+	l := &Learn{Course: c, Journal: journal, Lesson: -1, Item: -1}
+	l.load(store)
+	return l
+}
+
+// load reads the learner's progress from store.
+func (l *Learn) load(store course.Store) {
+	l.Store = store
 	p, err := store.Load()
 	var corrupt *course.CorruptError
 	switch {
@@ -48,7 +86,6 @@ func NewLearn(c *course.Course, journal *course.Journal, store course.Store) *Le
 		l.Warning = "Your progress cannot be read (" + err.Error() + "); nothing is saved in this session."
 	}
 	l.Progress = p
-	return l
 }
 
 // Answer is what the learner typed for an exercise ("" for none).

@@ -35,6 +35,9 @@ type Model struct {
 // New builds the course page on the app's course.
 func New(c *common.Common) *Model {
 	m := &Model{c: c, l: c.Learn, item: -1}
+	if m.l != nil && !m.l.Ready() {
+		m.warning, m.l = "The course could not be loaded: "+m.l.Err().Error(), nil
+	}
 	m.input = textinput.New()
 	m.input.CharLimit = 64
 	m.input.Width = 40

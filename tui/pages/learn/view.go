@@ -15,8 +15,11 @@ func (m *Model) width() int { return max(min(m.w, 80)-1, 20) }
 
 func (m *Model) View() string {
 	if m.l == nil {
-		return m.c.Styles.Title.Render(m.Title()) + "\n\n" +
-			strings.Join(wrap("The course is not loaded in this session. Start it with: walletsim learn", m.width(), ""), "\n")
+		why := "The course is not loaded in this session. Start it with: walletsim learn"
+		if m.warning != "" {
+			why = m.warning
+		}
+		return m.c.Styles.Title.Render(m.Title()) + "\n\n" + strings.Join(wrap(why, m.width(), ""), "\n")
 	}
 	var lines []string
 	if m.inLesson() {
