@@ -68,7 +68,7 @@ Without a command, walletsim opens its terminal UI on the sandbox (or on
 	f.DurationVar(&tuiOpts.webhookTolerance, "webhook-tolerance", 0, webhookToleranceUsage)
 	f.BoolVar(&tuiOpts.noMouse, "no-mouse", false, "leave the mouse to the terminal (to select text); the TUI's wheel scrolling and clicks are off")
 	root.SetVersionTemplate("walletsim {{.Version}}\n")
-	root.AddCommand(newSandboxCmd(), newRunCmd(), newCheckCmd(), newProfilesCmd())
+	root.AddCommand(newSandboxCmd(), newRunCmd(), newCheckCmd(), newProfilesCmd(), newLearnCmd())
 	return root
 }
 
