@@ -2,39 +2,43 @@ package flows
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/walletsim/walletsim/client/emv"
 )
 
-// ErrNoMessages is asking for a purchase's EMV messages on a 3DS server
-// without walletsim's extensions: only the sandbox shows them.
-var ErrNoMessages = errors.New("this 3DS server does not show the EMV messages behind an authentication (a walletsim sandbox extension)")
+// threeDSMessages is the session's MessageReader on a target with
+// walletsim's extensions: the 3DS server's GET /v1/3ds/{id}/messages
+// (threeds.Client.Messages), through the session's current client.
+type threeDSMessages struct{ s *Session }
 
-// Messages reads the EMV 3DS 2.2.0 messages behind the purchase as they
-// stand, in order, with who sent each to whom: AReq and ARes after Start,
-// and the rest once a challenge or decoupled authentication has ended. It
-// is a read, not a step of the journey: it emits no event and leaves the
-// flow's state alone, so a view can call it whenever it is shown.
-func (p *PurchaseFlow) Messages(ctx context.Context) ([]emv.Step, error) {
-	a := p.Authentication()
-	if a == nil && !p.plain() {
-		return nil, fmt.Errorf("%w: the purchase was not started", ErrState)
-	}
-	id := ""
-	if a != nil {
-		id = a.ID
-	}
-	return p.s.Messages(ctx, id)
+func (m threeDSMessages) Messages(ctx context.Context, id string) ([]emv.Step, error) {
+	return m.s.tds.Messages(ctx, id)
 }
 
-// Messages reads the EMV messages behind authentication id, for a view
-// that knows the id but not the purchase (a journal, a transcript): what
-// PurchaseFlow.Messages reads.
+// UseThreeDSMessages makes the 3DS server's GET /v1/3ds/{id}/messages the
+// session's MessageReader when it has none and the target is walletsim's
+// (a target without the extensions cannot say; a strict one is never
+// asked). It reports whether the session now reads messages. Call it
+// before the session is shared.
+func (s *Session) UseThreeDSMessages() bool {
+	if s.opts.Messages == nil && s.Target.Extensions {
+		s.opts.Messages = threeDSMessages{s}
+	}
+	return s.opts.Messages != nil
+}
+
+// Messages reads the EMV messages behind authentication id with the
+// session's MessageReader (ErrNoMessages without one), and gives them to
+// the course: what PurchaseFlow.Messages does, for a view that knows the
+// id but not the purchase (a journal, a transcript).
 func (s *Session) Messages(ctx context.Context, id string) ([]emv.Step, error) {
-	if !s.Target.Extensions {
+	if s.opts.Messages == nil {
 		return nil, ErrNoMessages
 	}
-	return s.tds.Messages(ctx, id)
+	steps, err := s.opts.Messages.Messages(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.RecordMessages(id, steps)
+	return steps, nil
 }

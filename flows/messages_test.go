@@ -19,6 +19,9 @@ import (
 func TestPurchaseMessages(t *testing.T) {
 	ctx := context.Background()
 	s, _ := open(t)
+	if !s.UseThreeDSMessages() {
+		t.Fatal("a sandbox session does not read messages")
+	}
 	tc, card := testCard(t, testcards.Challenge)
 	if r := s.Enrollment(card).Enroll(ctx, issuing.SMS); !r.OK {
 		t.Fatal(r)
@@ -66,6 +69,9 @@ func TestPurchaseMessages(t *testing.T) {
 func TestMessagesWithoutExtensions(t *testing.T) {
 	ctx := context.Background()
 	s, fake := openStrict(t)
+	if s.UseThreeDSMessages() {
+		t.Error("a strict session reads messages")
+	}
 	p := s.Purchase(fakePurchase("Y", threeds.Browser))
 	if r := p.Start(ctx); !r.OK {
 		t.Fatal(r)
