@@ -187,6 +187,11 @@ func Open(ctx context.Context, t Target, opts Options) (*Session, error) {
 		opts.Sink = func(Event) {}
 	}
 	s := &Session{Target: t, opts: opts, transport: http.DefaultTransport.(*http.Transport).Clone()}
+	// Keep a connection per concurrent call (the runner's --parallel, the
+	// matrix's workers): with Go's default of 2 idle ones per host, the
+	// rest are closed after each call and redialled, and calls queue
+	// behind the dials — hundreds of milliseconds under load.
+	s.transport.MaxIdleConnsPerHost = 64
 	if t.WebhookListen != "" {
 		l, err := Listen(t.WebhookListen, []byte(t.HMACKey), s.received)
 		if err != nil {

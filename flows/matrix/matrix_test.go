@@ -87,7 +87,7 @@ func TestExpect(t *testing.T) {
 
 func run(t *testing.T, ch Cardholder) *Report {
 	t.Helper()
-	rep, err := Run(context.Background(), Options{Target: flows.SandboxTarget(), Cardholder: ch, NoAnswer: 300 * time.Millisecond})
+	rep, err := Run(context.Background(), Options{Target: flows.SandboxTarget(), Cardholder: ch, NoAnswer: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

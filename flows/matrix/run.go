@@ -1,11 +1,13 @@
 package matrix
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -176,6 +178,11 @@ func runPhase(ctx context.Context, sess *flows.Session, opts Options, rep *Repor
 			todo = append(todo, i)
 		}
 	}
+	// The timeout cards' cells hold a worker for the whole NoAnswer wait:
+	// started first, that wait overlaps the other cells' work.
+	slices.SortStableFunc(todo, func(a, b int) int {
+		return cmp.Compare(hangs(rep.Cells[b].Card), hangs(rep.Cells[a].Card))
+	})
 	purchases := make([]*flows.PurchaseFlow, len(rep.Cells))
 	var waited atomic.Bool
 	parallel(ctx, opts.Parallel, todo, func(i int) {
@@ -196,6 +203,13 @@ func runPhase(ctx context.Context, sess *flows.Session, opts Options, rep *Repor
 		}
 	})
 	return ctx.Err()
+}
+
+func hangs(tc sandbox.TestCard) int {
+	if tc.Outcome == sandbox.FaultTimeout {
+		return 1
+	}
+	return 0
 }
 
 // parallel calls do for each of todo, n at a time.
