@@ -87,7 +87,7 @@ func TestExpect(t *testing.T) {
 
 func run(t *testing.T, ch Cardholder) *Report {
 	t.Helper()
-	rep, err := Run(context.Background(), Options{Target: flows.SandboxTarget(), Cardholder: ch, NoAnswer: 2 * time.Second})
+	rep, err := Run(context.Background(), Options{Target: flows.SandboxTarget(), Cardholder: ch, NoAnswer: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

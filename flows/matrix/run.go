@@ -249,7 +249,11 @@ func startCell(ctx context.Context, sess *flows.Session, opts Options, c Cell, a
 	r := p.Start(actx)
 	cancel()
 	if r.Err != nil {
-		return nil, failed(r)
+		o := failed(r)
+		if o.Failure == NoAnswer {
+			o.Detail = fmt.Sprintf("no answer within %s: a slow answer under load looks the same; give more with --no-answer", opts.NoAnswer)
+		}
+		return nil, o
 	}
 	got := Outcome{ARes: r.TransStatus, Step: NoStep}
 	var err error
