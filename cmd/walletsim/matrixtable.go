@@ -19,8 +19,8 @@ func matrixTable(rep *matrix.Report, color bool) string {
 		r.SetColorProfile(termenv.ANSI256)
 	}
 	var (
-		base  = r.NewStyle().Padding(0, 1)
-		head  = base.Bold(true)
+		base   = r.NewStyle().Padding(0, 1)
+		head   = base.Bold(true)
 		red    = base.Foreground(lipgloss.Color("9")).Bold(true)
 		faint  = base.Faint(true)
 		border = r.NewStyle().Faint(true)
