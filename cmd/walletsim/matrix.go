@@ -6,20 +6,22 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/walletsim/walletsim/client/issuing"
+	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/flows/matrix"
 )
 
 type matrixOptions struct {
-	profile, config, junit, cardholder, otp string
-	asJSON, markdown                        bool
-	parallel                                int
-	timeout, noAnswer                       time.Duration
+	profile, config, junit, cardholder, otp, channel string
+	asJSON, markdown                                 bool
+	parallel                                         int
+	timeout, noAnswer                                time.Duration
 }
 
 func newMatrixCmd() *cobra.Command {
@@ -50,6 +52,7 @@ were; decoupled cells need the profile's webhook_listen.
   3  the matrix could not run`,
 		Example: `  walletsim matrix
   walletsim matrix --cardholder reject
+  walletsim matrix --channel decoupled --cardholder expire
   walletsim matrix --json > outcomes.json
   walletsim matrix --junit matrix.xml --cardholder expire
   walletsim matrix --markdown         # the README's outcome table
@@ -61,6 +64,7 @@ were; decoupled cells need the profile's webhook_listen.
 	f.StringVar(&o.profile, "profile", "sandbox", "the walletsim sandbox to run on (see walletsim profiles)")
 	f.StringVar(&o.config, "config", "", "profiles file (default $XDG_CONFIG_HOME/walletsim/config.yaml)")
 	f.StringVar(&o.cardholder, "cardholder", string(matrix.Approve), "what the cardholder does when asked: approve, reject, wrong-code, expire")
+	f.StringVar(&o.channel, "channel", "", "run only this channel's cells: browser or decoupled (default both)")
 	f.StringVar(&o.otp, "otp", string(issuing.SMS), "how enrolled cards receive codes: SMS or EMAIL")
 	f.BoolVar(&o.asJSON, "json", false, "print every cell as JSON")
 	f.StringVar(&o.junit, "junit", "", "write a JUnit XML report (a test case per cell) to this file")
@@ -85,6 +89,10 @@ func runMatrix(cmd *cobra.Command, o *matrixOptions) error {
 	if !otp.Valid() {
 		return &exitError{exitUsage, fmt.Errorf("invalid --otp %q: use SMS or EMAIL", o.otp)}
 	}
+	channel := threeds.Channel(o.channel)
+	if channel != "" && !slices.Contains(threeds.Channels, channel) {
+		return &exitError{exitUsage, fmt.Errorf("invalid --channel %q: use browser or decoupled", o.channel)}
+	}
 	if o.parallel < 1 || o.timeout <= 0 || o.noAnswer < 0 {
 		return &exitError{exitUsage, errors.New("--parallel, --timeout and --no-answer must be positive")}
 	}
@@ -105,7 +113,7 @@ func runMatrix(cmd *cobra.Command, o *matrixOptions) error {
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	rep, err := matrix.Run(ctx, matrix.Options{Target: target, Cardholder: ch, Parallel: o.parallel,
+	rep, err := matrix.Run(ctx, matrix.Options{Target: target, Cardholder: ch, Channel: channel, Parallel: o.parallel,
 		Timeout: o.timeout, NoAnswer: noAnswer, OTP: otp, Version: appVersion()})
 	if err != nil {
 		return &exitError{exitCantRun, err}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/walletsim/walletsim/client/issuing"
 	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
 	"github.com/walletsim/walletsim/flows"
 )
@@ -25,6 +26,8 @@ type Options struct {
 	// cardholder's inbox exist only there.
 	Target     flows.Target
 	Cardholder Cardholder // default Approve
+	// Channel, when set, runs only that channel's cells.
+	Channel threeds.Channel
 	// Parallel is how many cells run at once (default 32).
 	Parallel int
 	// Timeout bounds each call (default 10s).
@@ -88,7 +91,12 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return nil, ErrNotSandbox
 	}
 	started := time.Now()
-	cells := Cells()
+	var cells []Cell
+	for _, c := range Cells() {
+		if opts.Channel == "" || c.Channel == opts.Channel {
+			cells = append(cells, c)
+		}
+	}
 	rep := &Report{Target: opts.Target.Name, Cardholder: opts.Cardholder, Cells: make([]CellResult, len(cells))}
 	for i, c := range cells {
 		rep.Cells[i] = CellResult{Cell: c, Want: Expect(c, opts.Cardholder)}
