@@ -7,24 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 )
-
-// version is set at build time with -ldflags "-X main.version=…"; otherwise
-// it comes from the module's build info, or "dev".
-var version = ""
-
-func appVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
 
 func newRootCmd() *cobra.Command {
 	tuiOpts := &tuiOptions{}
@@ -40,10 +25,16 @@ credentials or network are needed.
 
 Without a command, walletsim opens its terminal UI on the sandbox (or on
 --profile). Without a terminal, use walletsim run.`,
-		Version:       appVersion(),
+		Version:       currentBuild().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Example: `  walletsim                        # the TUI on the embedded sandbox
+  walletsim --profile staging      # the TUI on a profile's endpoints
+  walletsim matrix                 # every test card's outcome, checked
+  walletsim run testdata/scenarios # scenarios, headless
+  walletsim info                   # what to paste into a bug report`,
+		Args:              rootArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runTUI(cmd, tuiOpts)
 		},
@@ -54,7 +45,12 @@ Without a command, walletsim opens its terminal UI on the sandbox (or on
 	f.StringVar(&tuiOpts.log, "log", "", "write diagnostics to this file (nothing is written to the terminal)")
 	f.BoolVar(&tuiOpts.noMouse, "no-mouse", false, "leave the mouse to the terminal (to select text); the TUI's wheel scrolling and clicks are off")
 	root.SetVersionTemplate("walletsim {{.Version}}\n")
-	root.AddCommand(newSandboxCmd(), newRunCmd(), newCheckCmd(), newProfilesCmd(), newMatrixCmd())
+	root.AddCommand(newSandboxCmd(), newRunCmd(), newCheckCmd(), newProfilesCmd(), newMatrixCmd(), newInfoCmd())
+	root.SetFlagErrorFunc(flagError)
+	root.SuggestionsMinimumDistance = 2
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(newCompletionCmd())
+	addCompletions(root)
 	return root
 }
 

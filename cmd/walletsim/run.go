@@ -47,7 +47,8 @@ ends; the exit status says how the run went:
 		Example: `  walletsim run testdata/scenarios
   walletsim run --parallel 8 --junit report.xml --transcript run.jsonl testdata/scenarios
   walletsim run --profile staging --json my-bug.yaml`,
-		Args: cobra.MinimumNArgs(1),
+		Args:              cobra.MinimumNArgs(1),
+		ValidArgsFunction: scenarioArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if parallel < 1 {
 				return &exitError{exitUsage, errors.New("--parallel must be at least 1")}
