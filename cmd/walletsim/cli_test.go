@@ -91,6 +91,7 @@ func TestCompletion(t *testing.T) {
 		{[]string{"matrix", "--channel", ""}, "browser decoupled", ":4"},
 		{[]string{"run", ""}, "yaml yml", ":8"}, // scenario files and directories
 		{[]string{"run", "--config", ""}, "yaml yml", ":8"},
+		{[]string{"man", "--dir", ""}, "", ":16"}, // directories only
 		{[]string{"sandbox", "--listen", ""}, "", ":4"},
 		{[]string{"mat"}, "matrix", ":4"},
 	} {
@@ -192,3 +193,22 @@ func TestInfoNamesSecretsNeverValues(t *testing.T) {
 	}
 }
 
+func TestMan(t *testing.T) {
+	out, code := runCLI(t, "man")
+	for _, want := range []string{`.TH "WALLETSIM" "1"`, ".SH EXAMPLE", "walletsim matrix", `\fBwalletsim-matrix(1)\fP`} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("man: exit %d, lacks %q", code, want)
+		}
+	}
+	dir := t.TempDir()
+	if out, code := runCLI(t, "man", "--dir", dir); code != 0 {
+		t.Fatalf("man --dir: %d %s", code, out)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "walletsim-matrix.1"))
+	if err != nil || !strings.Contains(string(page), "--cardholder") || !strings.Contains(string(page), "walletsim matrix --markdown") {
+		t.Errorf("walletsim-matrix.1: %v\n%.300s", err, page)
+	}
+	if _, code := runCLI(t, "man", "--dir", filepath.Join(dir, "none")); code != exitUsage {
+		t.Errorf("man --dir to nowhere: exit %d", code)
+	}
+}
