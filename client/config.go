@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/walletsim/walletsim/client/clock"
 )
 
 // Defaults applied by New when a Config field is left zero.
@@ -48,8 +49,11 @@ type Config struct {
 	// NewID generates request ids (x-request-id, walletOperationId).
 	// Tests inject a deterministic one; the default is a random UUID.
 	NewID func() string
-	// Now is the clock used to time exchanges.
-	Now func() time.Time
+	// Clock times exchanges and the waits between retries (default
+	// clock.Real). On a virtual clock (*clock.Manual) backoff takes no
+	// time and each attempt's Timeout is a deadline on that clock too, for
+	// a server in the same process that waits on it (the sandbox).
+	Clock clock.Clock
 	// Transport is the underlying round tripper (default: a clone of
 	// http.DefaultTransport).
 	Transport http.RoundTripper
@@ -87,8 +91,8 @@ func (c Config) withDefaults() Config {
 	if c.NewID == nil {
 		c.NewID = uuid.NewString
 	}
-	if c.Now == nil {
-		c.Now = time.Now
+	if c.Clock == nil {
+		c.Clock = clock.Real
 	}
 	if c.Transport == nil {
 		c.Transport = http.DefaultTransport.(*http.Transport).Clone()

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/go-resty/resty/v2"
+	"github.com/walletsim/walletsim/client/clock"
 )
 
 // Core is the resty client every API package is built on. It runs one
@@ -25,11 +28,8 @@ func New(cfg Config) *Core {
 	rc := resty.New().
 		SetBaseURL(strings.TrimRight(cfg.BaseURL, "/")).
 		SetTimeout(cfg.Timeout).
-		SetTransport(&recorder{next: cfg.Transport, observe: cfg.Observer, now: cfg.Now}).
+		SetTransport(&recorder{next: cfg.Transport, observe: cfg.Observer, now: cfg.Clock.Now}).
 		SetLogger(slogAdapter{cfg.Logger}).
-		SetRetryCount(cfg.Retries).
-		SetRetryWaitTime(cfg.RetryWait).
-		SetRetryMaxWaitTime(cfg.RetryMaxWait).
 		SetRedirectPolicy(resty.NoRedirectPolicy())
 	return &Core{cfg: cfg, http: rc}
 }
@@ -79,10 +79,49 @@ func (r *Reply) OK() bool { return r.Status >= 200 && r.Status < 300 }
 // reply is not an error here: the API package decodes it into its own error
 // type. The returned error is a *TransportError (network failure, timeout,
 // cancelled context) or a failure to encode the body.
+//
+// The retries are Core's own rather than resty's so that the backoff waits
+// on the configured clock: on a virtual one it takes no time.
 func (c *Core) Do(ctx context.Context, call Call) (*Reply, error) {
+	body := call.RawBody
+	if body == nil && call.Body != nil {
+		var err error
+		if body, err = json.Marshal(call.Body); err != nil {
+			return nil, fmt.Errorf("%s: encode body: %w", call.Op, err)
+		}
+	}
+	callCtx := withCall(ctx, call.Op)
+	for attempt := 0; ; attempt++ {
+		resp, err := c.attempt(callCtx, call, body)
+		if err == nil && ctx.Err() != nil {
+			// Cancelled during the attempt: the caller has given up on this
+			// call, so report that rather than the attempt's answer.
+			err = ctx.Err()
+		}
+		if attempt == c.cfg.Retries || !shouldRetry(ctx, resp, err) {
+			if err != nil {
+				return nil, &TransportError{Op: call.Op, Err: err}
+			}
+			return &Reply{Status: resp.StatusCode(), Header: resp.Header(), Body: resp.Body()}, nil
+		}
+		if err := clock.Sleep(ctx, c.cfg.Clock, c.backoff(attempt)); err != nil {
+			return nil, &TransportError{Op: call.Op, Err: err}
+		}
+	}
+}
+
+// attempt sends call once. Every attempt sends the same headers and the
+// same body bytes.
+func (c *Core) attempt(ctx context.Context, call Call, body []byte) (*resty.Response, error) {
+	if clock.IsVirtual(c.cfg.Clock) {
+		// The timeout is virtual too; resty's real one stays as a backstop
+		// for a server that does not share the clock.
+		var cancel context.CancelFunc
+		ctx, cancel = clock.WithTimeout(ctx, c.cfg.Clock, c.cfg.Timeout)
+		defer cancel()
+	}
 	req := c.http.R().
-		SetContext(withCall(ctx, call.Op)).
-		AddRetryCondition(func(r *resty.Response, err error) bool { return shouldRetry(ctx, r, err) }).
+		SetContext(ctx).
 		SetHeader("User-Agent", c.cfg.UserAgent()).
 		SetHeader("Accept", "application/json").
 		SetHeader("Content-Type", "application/json")
@@ -94,25 +133,30 @@ func (c *Core) Do(ctx context.Context, call Call) (*Reply, error) {
 	for _, h := range call.Header {
 		req.SetHeaderVerbatim(h[0], h[1])
 	}
-	if call.RawBody != nil {
-		req.SetBody(call.RawBody)
-	} else if call.Body != nil {
-		body, err := json.Marshal(call.Body)
-		if err != nil {
-			return nil, fmt.Errorf("%s: encode body: %w", call.Op, err)
-		}
+	if body != nil {
 		req.SetBody(body)
 	}
-	resp, err := req.Execute(call.Method, call.Path)
-	if err == nil && ctx.Err() != nil {
-		// Cancelled between attempts: the caller has given up on this call,
-		// so report that rather than the last attempt's answer.
-		err = ctx.Err()
+	return req.Execute(call.Method, call.Path)
+}
+
+// backoff is the wait before retry n+1: exponential from RetryWait, capped
+// at RetryMaxWait, with full jitter in its upper half on a real clock (to
+// spread a crowd of clients). A virtual clock has no crowd, and its runs
+// must be reproducible: there the wait is exact.
+func (c *Core) backoff(n int) time.Duration {
+	d := c.cfg.RetryWait
+	for range n {
+		if d >= c.cfg.RetryMaxWait {
+			break
+		}
+		d *= 2
 	}
-	if err != nil {
-		return nil, &TransportError{Op: call.Op, Err: err}
+	d = min(d, c.cfg.RetryMaxWait)
+	if clock.IsVirtual(c.cfg.Clock) || d < 2 {
+		return max(d, c.cfg.RetryWait)
 	}
-	return &Reply{Status: resp.StatusCode(), Header: resp.Header(), Body: resp.Body()}, nil
+	half := d / 2
+	return max(half+rand.N(half), c.cfg.RetryWait)
 }
 
 // shouldRetry retries what may succeed on a second try: network errors and

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/walletsim/walletsim/client"
+	"github.com/walletsim/walletsim/client/clock"
 	"github.com/walletsim/walletsim/client/internal/clienttest"
 )
 
@@ -159,6 +160,31 @@ func TestUserAgentAndAccept(t *testing.T) {
 		h := ex.Request.Header
 		if h.Get("User-Agent") != "walletsim/1.2.3" || h.Get("Accept") != "application/json" || h.Get("Content-Type") != "application/json" {
 			t.Errorf("attempt %d headers: %v", ex.Attempt, h)
+		}
+	}
+}
+
+// TestVirtualBackoff: on a virtual clock the backoff moves the clock by
+// exactly the exponential wait (no jitter, so runs are reproducible) and
+// takes no real time.
+func TestVirtualBackoff(t *testing.T) {
+	srv := clienttest.NewServer(t, clienttest.Reply{Status: 503, Body: []byte(`{}`)})
+	t0 := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	clk := clock.NewManual(t0)
+	var started []time.Time
+	cfg := client.Config{BaseURL: srv.URL, Retries: 4, RetryWait: 200 * time.Millisecond, RetryMaxWait: time.Second,
+		Clock: clk, Observer: func(ex client.Exchange) { started = append(started, ex.Started) }}
+	reply, err := client.New(cfg).Do(context.Background(), call())
+	if err != nil || reply.Status != 503 {
+		t.Fatalf("Do = %v, %v", reply, err)
+	}
+	want := []time.Duration{0, 200 * time.Millisecond, 600 * time.Millisecond, 1400 * time.Millisecond, 2400 * time.Millisecond}
+	if len(started) != len(want) {
+		t.Fatalf("%d attempts, want %d", len(started), len(want))
+	}
+	for i, at := range started {
+		if got := at.Sub(t0); got != want[i] {
+			t.Errorf("attempt %d started at +%v, want +%v", i+1, got, want[i])
 		}
 	}
 }

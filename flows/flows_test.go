@@ -3,6 +3,7 @@ package flows_test
 import (
 	"context"
 	"errors"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/walletsim/walletsim/client/issuing"
 	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
 	"github.com/walletsim/walletsim/flows"
@@ -39,35 +41,57 @@ func (r *recorder) kinds(flow, step string) []flows.Kind {
 	return out
 }
 
+// open opens a session on a sandbox behind an ordinary httptest server, as
+// it would on any target with URLs: flows needs no embedded sandbox. The
+// wallet's listener takes the sandbox's webhooks on a loopback port.
 func open(t *testing.T) (*flows.Session, *recorder) {
 	t.Helper()
 	rec := &recorder{}
-	s, err := flows.Open(context.Background(), flows.SandboxTarget(), flows.Options{Sink: rec.sink, Retries: -1})
+	sb := sandbox.New(sandbox.Config{})
+	srv := httptest.NewServer(sb.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		sb.Close()
+	})
+	sb.SetBaseURL(srv.URL)
+	target := flows.SandboxTarget()
+	target.IssuingURL, target.ThreeDSURL, target.WalletURL = srv.URL, srv.URL, srv.URL
+	s, err := flows.Open(context.Background(), target, flows.Options{Sink: rec.sink, Retries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Close)
+	sb.SetWebhook(s.WebhookURL(), []byte(target.HMACKey))
 	return s, rec
 }
 
-func testCard(t *testing.T, o sandbox.Outcome) (sandbox.TestCard, flows.Card) {
-	for _, c := range sandbox.TestCards {
-		if c.Scheme == sandbox.Visa && c.Outcome == o {
-			return c, flows.Card{CardholderID: sandbox.CardholderID, WalletID: sandbox.WalletID, CardID: c.CardID, CustomerID: sandbox.CustomerID}
+// TestOpenNeedsURLs: the embedded sandbox is started by flows/embedded;
+// flows alone refuses a target it cannot reach.
+func TestOpenNeedsURLs(t *testing.T) {
+	_, err := flows.Open(context.Background(), flows.SandboxTarget(), flows.Options{})
+	if !errors.Is(err, flows.ErrNoURLs) {
+		t.Fatalf("Open without URLs = %v", err)
+	}
+}
+
+func testCard(t *testing.T, o testcards.Outcome) (testcards.Card, flows.Card) {
+	for _, c := range testcards.All {
+		if c.Scheme == testcards.Visa && c.Outcome == o {
+			return c, flows.Card{CardholderID: testcards.CardholderID, WalletID: testcards.WalletID, CardID: c.CardID, CustomerID: testcards.CustomerID}
 		}
 	}
 	t.Fatal("no card")
-	return sandbox.TestCard{}, flows.Card{}
+	return testcards.Card{}, flows.Card{}
 }
 
-func purchaseOf(c sandbox.TestCard, ch threeds.Channel) flows.PurchaseInput {
+func purchaseOf(c testcards.Card, ch threeds.Channel) flows.PurchaseInput {
 	return flows.PurchaseInput{Amount: 4999, Currency: "SAR", Number: c.PAN, Month: 12, Year: 2030, Channel: ch}
 }
 
 func TestBrowserChallengeFlow(t *testing.T) {
 	ctx := context.Background()
 	s, rec := open(t)
-	tc, card := testCard(t, sandbox.Challenge)
+	tc, card := testCard(t, testcards.Challenge)
 	en := s.Enrollment(card)
 	if r := en.Enroll(ctx, issuing.SMS); !r.OK {
 		t.Fatal(r)
@@ -117,7 +141,7 @@ func equalKinds(a, b []flows.Kind) bool {
 func decoupled(t *testing.T, d flows.Decision) (flows.Result, flows.Result) {
 	ctx := context.Background()
 	s, _ := open(t)
-	tc, card := testCard(t, sandbox.Decoupled)
+	tc, card := testCard(t, testcards.Decoupled)
 	if r := s.Enrollment(card).Enroll(ctx, issuing.Email); !r.OK {
 		t.Fatal(r)
 	}
@@ -159,7 +183,7 @@ func TestDecoupledFailedExpired(t *testing.T) {
 func TestErrorsAreResults(t *testing.T) {
 	ctx := context.Background()
 	s, _ := open(t)
-	_, card := testCard(t, sandbox.Challenge)
+	_, card := testCard(t, testcards.Challenge)
 	r := s.Enrollment(card).Unenroll(ctx)
 	if r.OK || r.HTTPStatus != 400 || !strings.Contains(r.Summary, "Card is not enrolled in 3DS.") {
 		t.Fatalf("%+v", r)
@@ -169,7 +193,7 @@ func TestErrorsAreResults(t *testing.T) {
 	if r.OK || len(r.FieldErrors) != 2 || p.State() != flows.PurchaseFailed {
 		t.Fatalf("%+v", r)
 	}
-	tc, _ := testCard(t, sandbox.Fault503)
+	tc, _ := testCard(t, testcards.Fault503)
 	r = s.Purchase(purchaseOf(tc, threeds.Browser)).Start(ctx)
 	if r.HTTPStatus != 503 || !strings.Contains(r.Summary, "HTTP 503") {
 		t.Fatalf("%+v", r)

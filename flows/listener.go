@@ -3,7 +3,7 @@ package flows
 import (
 	"context"
 	"encoding/json"
-	"io"
+	"errors"
 	"net"
 	"net/http"
 	"sync"
@@ -13,33 +13,44 @@ import (
 	"github.com/walletsim/walletsim/client/wallet"
 )
 
-// Listener is the wallet backend's webhook endpoint: it receives the wallet
-// platform's ThreeDSecureEvents, refuses any whose Signature does not verify,
-// and hands the good ones to the wallet flow.
+// Listener is the wallet backend's webhook endpoint: it takes the wallet
+// platform's ThreeDSecureEvents through client/wallet's ReadEvent (which
+// refuses any whose Signature does not verify), and hands each good one to
+// the wallet flow once.
 type Listener struct {
 	key    []byte
-	srv    *http.Server
-	ln     net.Listener
 	queue  *requests
 	report func(client.Exchange, string)
 
 	mu   sync.Mutex
 	seen map[string]bool // event ids, so a redelivery is not shown twice
+
+	// Set by Listen: the port it serves.
+	srv  *http.Server
+	ln   net.Listener
 	done chan struct{}
 }
 
+// NewListener makes a listener that serves no port of its own: it is an
+// http.Handler, for a server that mounts it or a sandbox in the same
+// process that delivers to it. report is told of every delivery, accepted
+// or refused; a session given a listener without one reports to its sink.
+func NewListener(hmacKey []byte, report func(client.Exchange, string)) *Listener {
+	return &Listener{key: hmacKey, queue: newRequests(64), report: report, seen: map[string]bool{}}
+}
+
 // Listen starts a listener on addr ("127.0.0.1:0" for any free port).
-// report is told of every delivery, accepted or refused.
 func Listen(addr string, hmacKey []byte, report func(client.Exchange, string)) (*Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	l := &Listener{key: hmacKey, ln: ln, queue: newRequests(64), report: report,
-		seen: map[string]bool{}, done: make(chan struct{})}
+	l := NewListener(hmacKey, report)
+	l.ln, l.done = ln, make(chan struct{})
 	mux := http.NewServeMux()
-	mux.HandleFunc(wallet.EventPath, l.handle)
-	l.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	mux.Handle(wallet.EventPath, l)
+	l.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 	go func() {
 		defer close(l.done)
 		l.srv.Serve(ln)
@@ -47,8 +58,14 @@ func Listen(addr string, hmacKey []byte, report func(client.Exchange, string)) (
 	return l, nil
 }
 
-// URL is where the platform must send events.
-func (l *Listener) URL() string { return "http://" + l.ln.Addr().String() + wallet.EventPath }
+// URL is where the platform must send events ("" when the listener serves
+// no port).
+func (l *Listener) URL() string {
+	if l.ln == nil {
+		return ""
+	}
+	return "http://" + l.ln.Addr().String() + wallet.EventPath
+}
 
 // Take removes and returns the first verified event m matches, waiting
 // for one until ctx ends. Events nobody takes stay queued, each for its
@@ -61,55 +78,55 @@ func (l *Listener) Take(ctx context.Context, m Match) (wallet.Event, error) {
 // leaves out every event received before.
 func (l *Listener) Mark() uint64 { return l.queue.mark() }
 
-// Close stops the listener.
+// Close stops the listener's port, if it has one.
 func (l *Listener) Close() {
+	if l.srv == nil {
+		return
+	}
 	l.srv.Close()
 	<-l.done
 }
 
-func (l *Listener) handle(w http.ResponseWriter, r *http.Request) {
+// ServeHTTP takes one delivery.
+func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	started := time.Now()
-	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<10))
+	ev, body, err := wallet.ReadEvent(r, l.key)
 	// One delivery at a time: the report of a delivery always comes before
 	// the wallet can see its event, so that transcripts have a stable order.
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	status, note, ev := l.accept(r, body, err)
+	status, note, queue := l.accept(ev, err)
 	answer, _ := json.Marshal(map[string]string{"result": note})
 	w.Header().Set("Content-Type", "application/json")
-	l.report(client.Exchange{
-		Op: "webhook.ThreeDSecureEvent", Tag: FlowWallet + "/webhook", Attempt: 1, Started: started, Duration: time.Since(started),
-		Request:  client.Request{Method: r.Method, URL: "http://" + r.Host + r.URL.RequestURI(), Header: client.Redact(r.Header), Body: body},
-		Response: &client.Response{Status: status, Header: client.Redact(w.Header()), Body: answer},
-	}, note)
-	if ev != nil {
+	if l.report != nil {
+		l.report(client.Exchange{
+			Op: "webhook.ThreeDSecureEvent", Tag: FlowWallet + "/webhook", Attempt: 1, Started: started, Duration: time.Since(started),
+			Request:  client.Request{Method: r.Method, URL: "http://" + r.Host + r.URL.RequestURI(), Header: client.Redact(r.Header), Body: body},
+			Response: &client.Response{Status: status, Header: client.Redact(w.Header()), Body: answer},
+		}, note)
+	}
+	if queue {
 		l.seen[ev.ID] = true
-		l.queue.push(*ev) // room was checked in accept
+		l.queue.push(ev) // room was checked in accept
 	}
 	w.WriteHeader(status)
 	w.Write(answer)
 }
 
-// accept checks one delivery; it returns the status to answer, what
-// happened in words, and the event to queue. The caller holds l.mu.
-func (l *Listener) accept(r *http.Request, body []byte, readErr error) (int, string, *wallet.Event) {
+// accept decides on one delivery that ReadEvent checked: the status to
+// answer, what happened in words, and whether to queue the event. The
+// caller holds l.mu.
+func (l *Listener) accept(ev wallet.Event, err error) (int, string, bool) {
+	var refused *wallet.EventError
 	switch {
-	case r.Method != http.MethodPost:
-		return http.StatusMethodNotAllowed, "refused: method " + r.Method, nil
-	case readErr != nil:
-		return http.StatusBadRequest, "refused: " + readErr.Error(), nil
-	case !wallet.VerifySignature(l.key, body, r.Header.Get(wallet.SignatureHeader)):
-		return http.StatusUnauthorized, "refused: the Signature header does not match the body (wrong HMAC key, or tampered)", nil
-	}
-	ev, err := wallet.DecodeEvent(body)
-	if err != nil {
-		return http.StatusBadRequest, "refused: not a ThreeDSecureEvent the wallet can answer: " + err.Error(), nil
-	}
-	switch {
+	case errors.As(err, &refused):
+		return refused.Status, "refused: " + refused.Error(), false
+	case err != nil:
+		return http.StatusBadRequest, "refused: " + err.Error(), false
 	case ev.ID != "" && l.seen[ev.ID]:
-		return http.StatusOK, "accepted again: event " + ev.ID + " was already delivered", nil
+		return http.StatusOK, "accepted again: event " + ev.ID + " was already delivered", false
 	case l.queue.full():
-		return http.StatusServiceUnavailable, "refused: the wallet's queue is full; the platform will retry", nil
+		return http.StatusServiceUnavailable, "refused: the wallet's queue is full; the platform will retry", false
 	}
-	return http.StatusOK, "accepted: signature verified, 3DS request " + ev.Auth3dsID + " queued for the wallet", &ev
+	return http.StatusOK, "accepted: signature verified, 3DS request " + ev.Auth3dsID + " queued for the wallet", true
 }

@@ -12,7 +12,7 @@ import (
 
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/issuing"
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
 )
@@ -79,7 +79,7 @@ func (m Money) String() string {
 	if m == (Money{}) {
 		return ""
 	}
-	return sandbox.FormatAmount(m.Minor, m.Currency)
+	return testcards.FormatAmount(m.Minor, m.Currency)
 }
 
 // MaxMoney bounds what ParseMoney takes, in major units.
@@ -93,7 +93,7 @@ var errNotAmount = errors.New("Enter an amount such as 49.99.")
 // (where 49.9900000001 once passed as 4999). Its errors are sentences
 // for the person who typed it.
 func ParseMoney(s, currency string) (Money, error) {
-	decimals := sandbox.CurrencyDecimals(currency)
+	decimals := testcards.CurrencyDecimals(currency)
 	whole, frac, _ := strings.Cut(strings.TrimSpace(s), ".")
 	if whole+frac == "" || !digitsOnly(whole) || !digitsOnly(frac) {
 		return Money{}, errNotAmount

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/walletsim/walletsim/client/issuing"
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
 	"github.com/walletsim/walletsim/flows"
@@ -42,7 +42,7 @@ var typed = map[string]func(flows.Result) string{
 func TestTypedFieldsMatchDisplay(t *testing.T) {
 	ctx := context.Background()
 	s, rec := open(t)
-	tc, card := testCard(t, sandbox.Challenge)
+	tc, card := testCard(t, testcards.Challenge)
 	en := s.Enrollment(card)
 	en.Enroll(ctx, issuing.SMS)
 	en.View(ctx)
@@ -53,10 +53,10 @@ func TestTypedFieldsMatchDisplay(t *testing.T) {
 	p.CancelChallenge(ctx)
 	p.Result(ctx)
 
-	fc, _ := testCard(t, sandbox.Frictionless)
+	fc, _ := testCard(t, testcards.Frictionless)
 	s.Purchase(purchaseOf(fc, threeds.Browser)).Start(ctx)
 
-	dc, dcard := testCard(t, sandbox.Decoupled)
+	dc, dcard := testCard(t, testcards.Decoupled)
 	s.Enrollment(dcard).Enroll(ctx, issuing.Email)
 	d := s.Purchase(purchaseOf(dc, threeds.Decoupled))
 	d.Start(ctx)

@@ -9,134 +9,24 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/acs"
+	"github.com/walletsim/walletsim/client/clock"
 	"github.com/walletsim/walletsim/client/issuing"
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/fault"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
 )
-
-// Target is where a session sends its requests: the embedded sandbox, or a
-// profile's real endpoints with its credentials and ids.
-type Target struct {
-	Name    string // "sandbox" or the profile's name
-	Sandbox bool   // start the embedded sandbox and use it for all three APIs
-	// Extensions: the endpoints are a walletsim sandbox (embedded or
-	// standalone), so its extensions work: purchase amounts, the
-	// cardholder's inbox, looking up a wallet request by id.
-	Extensions bool
-
-	IssuingURL, ThreeDSURL, WalletURL string
-
-	// Credentials (secrets: never shown, never written).
-	APIKey, IssuingToken, ThreeDSKey, WalletToken string
-	HMACKey                                       string
-
-	// Ids the flows use by default.
-	ProductID, ClientID                        string
-	CardholderID, WalletID, CardID, CustomerID string
-	WebhookListen                              string // address of the wallet's webhook listener
-	// ReturnListen is where the merchant's return_url is served on a
-	// target without extensions (default 127.0.0.1:0): the ACS sends the
-	// cardholder's browser back there when a challenge is over.
-	ReturnListen  string
-	RequestExpiry time.Duration
-}
-
-// SandboxTarget is the built-in "sandbox" profile: the embedded sandbox,
-// its test cardholder, and made-up credentials that it accepts.
-func SandboxTarget() Target {
-	return Target{
-		Name: "sandbox", Sandbox: true, Extensions: true,
-		APIKey: "sandbox-api-key", IssuingToken: "sandbox-token", ThreeDSKey: "sk_test_sandbox",
-		WalletToken: "sandbox-wallet-token", HMACKey: "sandbox-hmac-key",
-		ProductID: "PRODUCT-SANDBOX", CardholderID: sandbox.CardholderID, WalletID: sandbox.WalletID,
-		CustomerID: sandbox.CustomerID, WebhookListen: "127.0.0.1:0", RequestExpiry: 5 * time.Minute,
-	}
-}
-
-// Clock is the time a session runs on. The runner gives the embedded sandbox
-// a virtual clock, so that waiting out an expiry takes no time.
-type Clock interface {
-	Now() time.Time
-}
-
-// Advancer is a Clock that a wait can move forward.
-type Advancer interface {
-	Clock
-	Advance(time.Duration)
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
-
-// ManualClock stands still until Advance moves it: the runner runs the
-// sandbox on one, so that an expiry is reached instantly and every run sees
-// the same times; tests use one to control time.
-type ManualClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// NewManualClock starts a clock at t.
-func NewManualClock(t time.Time) *ManualClock { return &ManualClock{now: t} }
-
-// Now is the clock's time.
-func (c *ManualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward by d.
-func (c *ManualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
-// ShiftClock is real time, moved forward on request: the TUI's test clock
-// on the embedded sandbox, so that a person sees what happens when a
-// request expires without waiting five minutes for it. The zero value is
-// real time.
-type ShiftClock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-// Now is real time plus how far the clock was moved.
-func (c *ShiftClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
-}
-
-// Advance moves the clock forward by d.
-func (c *ShiftClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.offset += d
-	c.mu.Unlock()
-}
-
-// SeededIDs makes UUID-shaped ids from a counter, the same every run:
-// 00000000-0000-4000-8000-000000000001, …0002, …
-func SeededIDs() func() string {
-	var n atomic.Int64
-	return func() string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n.Add(1)) }
-}
 
 // Options tune a session.
 type Options struct {
 	Sink  Sink          // receives every event; nil discards them
 	Clock Clock         // default: real time
 	NewID func() string // ids (x-request-id, authentication ids); default UUIDs
-	Rand  io.Reader     // the sandbox's one-time codes and CAVVs
+	Rand  io.Reader     // an embedded sandbox's one-time codes and CAVVs
 	// Client settings: retries and timeout of every call.
 	Retries int
 	Timeout time.Duration
@@ -144,14 +34,23 @@ type Options struct {
 	NoValidate bool
 	Logger     *slog.Logger
 	Version    string
-	// Sandbox tunes the embedded sandbox (the clock, ids and webhook are
-	// set by the session).
-	Sandbox sandbox.Config
+
+	// Transport carries the clients' requests (default: the session's own
+	// connections, closed with it). flows/embedded gives one that serves
+	// the embedded sandbox in memory.
+	Transport http.RoundTripper
+	// Listener, when set, is the wallet's webhook endpoint instead of one
+	// listening on Target.WebhookListen.
+	Listener *Listener
+	// Browsable, when set, turns a URL of the target into one a browser
+	// outside this process can open (see Session.Browsable).
+	Browsable func(url string) (string, error)
+	// OnClose runs when the session closes, after its own resources.
+	OnClose func()
 }
 
 // Session is one person's (or one scenario's) connection to a target: the
-// API clients, the event stream, the wallet's webhook listener and, for the
-// sandbox, the embedded sandbox itself.
+// API clients, the event stream and the wallet's webhook listener.
 type Session struct {
 	Target Target
 	opts   Options
@@ -161,24 +60,27 @@ type Session struct {
 	wallet  *wallet.Client
 	acs     *acs.Client
 
-	sandbox   *sandbox.Server
 	listener  *Listener
 	returns   *ReturnListener // nil on a walletsim sandbox
 	overrides Overrides
 	decisions decisions
-	// transport is shared by the session's clients, so that Close can
-	// close their idle connections.
-	transport *http.Transport
+	// ownTransport is the clients' transport when the session made it, so
+	// that Close can close its idle connections.
+	ownTransport *http.Transport
 
 	mu     sync.Mutex // guards closed
 	closed bool
 }
 
-// Open connects to t: it starts the embedded sandbox when t.Sandbox, and the
-// webhook listener when t has a listen address.
+// ErrNoURLs means a target lacks an API's address.
+var ErrNoURLs = errors.New("issuing, 3DS server and wallet platform URLs are all needed")
+
+// Open connects to t's URLs, and starts the webhook listener when t has a
+// listen address (or uses opts.Listener). The embedded sandbox has no URLs
+// until flows/embedded starts it: open it with embedded.Open.
 func Open(ctx context.Context, t Target, opts Options) (*Session, error) {
 	if opts.Clock == nil {
-		opts.Clock = realClock{}
+		opts.Clock = clock.Real
 	}
 	if opts.NewID == nil {
 		opts.NewID = uuid.NewString
@@ -186,15 +88,30 @@ func Open(ctx context.Context, t Target, opts Options) (*Session, error) {
 	if opts.Sink == nil {
 		opts.Sink = func(Event) {}
 	}
-	s := &Session{Target: t, opts: opts, transport: http.DefaultTransport.(*http.Transport).Clone()}
-	// Keep a connection per concurrent call (the runner's --parallel, the
-	// matrix's workers): with Go's default of 2 idle ones per host, the
-	// rest are closed after each call and redialled, and calls queue
-	// behind the dials — hundreds of milliseconds under load.
-	s.transport.MaxIdleConnsPerHost = 64
-	if t.WebhookListen != "" {
+	if t.IssuingURL == "" || t.ThreeDSURL == "" || t.WalletURL == "" {
+		return nil, fmt.Errorf("target %s: %w", t.Name, ErrNoURLs)
+	}
+	s := &Session{Target: t, opts: opts}
+	if opts.Transport == nil {
+		s.ownTransport = http.DefaultTransport.(*http.Transport).Clone()
+		// Keep a connection per concurrent call (the runner's --parallel,
+		// the matrix's workers): with Go's default of 2 idle ones per
+		// host, the rest are closed after each call and redialled, and
+		// calls queue behind the dials — hundreds of milliseconds under
+		// load.
+		s.ownTransport.MaxIdleConnsPerHost = 64
+		s.opts.Transport = s.ownTransport
+	}
+	switch {
+	case opts.Listener != nil:
+		s.listener = opts.Listener
+		if s.listener.report == nil {
+			s.listener.report = s.received
+		}
+	case t.WebhookListen != "":
 		l, err := Listen(t.WebhookListen, []byte(t.HMACKey), s.received)
 		if err != nil {
+			s.Close()
 			return nil, err
 		}
 		s.listener = l
@@ -210,28 +127,6 @@ func Open(ctx context.Context, t Target, opts Options) (*Session, error) {
 			return nil, err
 		}
 		s.returns = l
-	}
-	if t.Sandbox {
-		cfg := opts.Sandbox
-		cfg.Now, cfg.NewID, cfg.Rand = opts.Clock.Now, opts.NewID, opts.Rand
-		if cfg.Expiry == 0 {
-			cfg.Expiry = t.RequestExpiry
-		}
-		if s.listener != nil {
-			cfg.WebhookURL, cfg.HMACKey = s.listener.URL(), []byte(t.HMACKey)
-		}
-		srv, err := sandbox.Start("127.0.0.1:0", cfg)
-		if err != nil {
-			s.Close()
-			return nil, err
-		}
-		s.sandbox = srv
-		t.IssuingURL, t.ThreeDSURL, t.WalletURL = srv.URL, srv.URL, srv.URL
-		s.Target = t
-	}
-	if t.IssuingURL == "" || t.ThreeDSURL == "" || t.WalletURL == "" {
-		s.Close()
-		return nil, errors.New("target " + t.Name + ": issuing, 3DS server and wallet platform URLs are all needed")
 	}
 	s.buildClients()
 	return s, nil
@@ -262,7 +157,7 @@ func (s *Session) buildClients() {
 	o := s.overrides
 	var header http.Header
 	if o.Fault != "" && s.Target.Extensions {
-		header = http.Header{sandbox.FaultHeader: {o.Fault}}
+		header = http.Header{fault.Header: {o.Fault}}
 	}
 	timeout := s.opts.Timeout
 	if o.Timeout != 0 {
@@ -271,9 +166,9 @@ func (s *Session) buildClients() {
 	cfg := func(base string) client.Config {
 		return client.Config{
 			BaseURL: base, Retries: s.opts.Retries, Timeout: timeout, Version: s.opts.Version,
-			Observer: s.observe, Logger: s.opts.Logger, NewID: s.opts.NewID, Now: s.opts.Clock.Now,
+			Observer: s.observe, Logger: s.opts.Logger, NewID: s.opts.NewID, Clock: s.opts.Clock,
 			NoValidate: s.opts.NoValidate || o.NoValidate || o.Credentials != "", Header: header,
-			Transport: s.transport,
+			Transport: s.opts.Transport,
 		}
 	}
 	t := s.Target
@@ -291,7 +186,8 @@ func (s *Session) buildClients() {
 	s.acs = acs.New(cfg(t.ThreeDSURL))
 }
 
-// Close stops the listener and the embedded sandbox.
+// Close stops the listener and whatever the session was opened with
+// (OnClose: the embedded sandbox).
 func (s *Session) Close() {
 	s.mu.Lock()
 	if s.closed {
@@ -300,24 +196,33 @@ func (s *Session) Close() {
 	}
 	s.closed = true
 	s.mu.Unlock()
-	if s.sandbox != nil {
-		s.sandbox.Close()
-	}
 	if s.listener != nil {
 		s.listener.Close()
 	}
 	if s.returns != nil {
 		s.returns.Close()
 	}
-	s.transport.CloseIdleConnections()
+	if s.ownTransport != nil {
+		s.ownTransport.CloseIdleConnections()
+	}
+	if s.opts.OnClose != nil {
+		s.opts.OnClose()
+	}
 }
 
-// SandboxURL is the embedded sandbox's address ("" on a real target).
-func (s *Session) SandboxURL() string {
-	if s.sandbox == nil {
-		return ""
+// Transport is what the session's clients send their requests through:
+// for a tool or a test that talks to the same target as they do (on the
+// embedded sandbox, nothing else reaches it).
+func (s *Session) Transport() http.RoundTripper { return s.opts.Transport }
+
+// Browsable is url as a browser outside this process can open it: the same
+// URL for a real target; for the embedded sandbox, served in memory, the
+// sandbox opens a loopback port the first time and url is rewritten to it.
+func (s *Session) Browsable(url string) (string, error) {
+	if s.opts.Browsable == nil {
+		return url, nil
 	}
-	return s.sandbox.URL
+	return s.opts.Browsable(url)
 }
 
 // WebhookURL is where the wallet's listener takes events ("" without one).

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/wallet"
 )
 
@@ -36,7 +36,7 @@ func (p Pending) TimeLeft(now time.Time) time.Duration {
 }
 
 // Amount is the purchase amount, formatted with its currency.
-func (p Pending) Amount() string { return sandbox.FormatAmount(p.Event.Amount, p.Event.Currency) }
+func (p Pending) Amount() string { return testcards.FormatAmount(p.Event.Amount, p.Event.Currency) }
 
 // Decision is what the cardholder did in the wallet.
 type Decision struct {

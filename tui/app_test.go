@@ -21,8 +21,9 @@ import (
 
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/acs"
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/flows"
+	"github.com/walletsim/walletsim/flows/embedded"
 	"github.com/walletsim/walletsim/flows/runner"
 	"github.com/walletsim/walletsim/flows/scenario"
 	"github.com/walletsim/walletsim/tui"
@@ -94,12 +95,11 @@ func startWith(t *testing.T, w, h int, tune func(*flows.Options)) *harness {
 	sink, events := tui.Sink()
 	opts := flows.Options{
 		Sink: sink, Clock: clock, NewID: flows.SeededIDs(), Rand: rand.NewChaCha8([32]byte{7}), Retries: -1, Version: "test",
-		Sandbox: sandbox.Config{WebhookBackoff: 10 * time.Millisecond},
 	}
 	if tune != nil {
 		tune(&opts)
 	}
-	sess, err := flows.Open(context.Background(), flows.SandboxTarget(), opts)
+	sess, err := embedded.Open(context.Background(), flows.SandboxTarget(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +246,7 @@ func (h *harness) changed(before string) string {
 
 // inboxCode is the newest one-time code the cardholder received.
 func (h *harness) inboxCode() string {
-	msgs, err := acs.New(client.Config{BaseURL: h.sess.SandboxURL()}).Inbox(context.Background(), sandbox.CardholderID)
+	msgs, err := acs.New(client.Config{BaseURL: h.sess.Target.ThreeDSURL, Transport: h.sess.Transport()}).Inbox(context.Background(), testcards.CardholderID)
 	if err != nil || len(msgs) == 0 {
 		h.t.Fatalf("inbox: %v %v", msgs, err)
 	}

@@ -2,9 +2,32 @@ package tui
 
 import (
 	"errors"
+	"fmt"
 	"os/exec"
 	"runtime"
+
+	"github.com/walletsim/walletsim/flows"
 )
+
+// browserFor opens a session's URLs in the user's browser: the embedded
+// sandbox serves the session in memory, so its URLs are first made ones a
+// browser can reach.
+func browserFor(s *flows.Session) func(string) error {
+	return func(url string) error {
+		reachable := url
+		var err error
+		if s != nil {
+			reachable, err = s.Browsable(url)
+		}
+		if err != nil {
+			return fmt.Errorf("cannot serve %s to a browser: %v", url, err)
+		}
+		if err := openBrowser(reachable); err != nil {
+			return fmt.Errorf("open %s in a browser yourself (%v)", reachable, err)
+		}
+		return nil
+	}
+}
 
 // openBrowser opens url with the system's opener, without waiting for it
 // and without letting it write to the terminal.

@@ -1,7 +1,7 @@
 package tui
 
 import (
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/tui/common"
 	"github.com/walletsim/walletsim/tui/export"
@@ -35,7 +35,7 @@ func (o Options) withDefaults() Options {
 		o.SaveDir = "."
 	}
 	if o.OpenURL == nil {
-		o.OpenURL = openBrowser
+		o.OpenURL = browserFor(o.Session)
 	}
 	if o.Copy == nil {
 		o.Copy = export.FromEnv().Copy
@@ -50,7 +50,7 @@ func (o Options) card() common.Card {
 	}
 	t := o.Session.Target
 	if t.Extensions {
-		tc, _ := sandbox.Lookup("4000000000000036")
+		tc, _ := testcards.Lookup("4000000000000036")
 		return common.TestCard(tc)
 	}
 	return common.Card{Flows: flows.Card{CardholderID: t.CardholderID, WalletID: t.WalletID, CardID: t.CardID, CustomerID: t.CustomerID}}

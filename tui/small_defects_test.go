@@ -81,9 +81,11 @@ func TestScenarioPageGroupsAndEditsAgain(t *testing.T) {
 
 // TestTimeoutShowsAttempts: while a call that gets no answer is retried,
 // the checkout says which attempt it is on (it showed a bare spinner for
-// 50 s).
+// 50 s). The session runs on real time here, as the TUI's does (a
+// flows.ShiftClock): on the harness's virtual clock a timeout takes no
+// time, so there is no wait to show an attempt during.
 func TestTimeoutShowsAttempts(t *testing.T) {
-	h := startWith(t, 100, 30, func(o *flows.Options) { o.Retries, o.Timeout = 1, time.Second })
+	h := startWith(t, 100, 30, func(o *flows.Options) { o.Retries, o.Timeout, o.Clock = 1, time.Second, &flows.ShiftClock{} })
 	h.pay("3", 7) // from the challenge card down to the one that never answers
 	h.until("Attempt 1 got no answer; walletsim tries again (attempt 2)")
 	h.until("No answer in time")

@@ -5,14 +5,15 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"math"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/walletsim/walletsim/client/acs"
 	"github.com/walletsim/walletsim/client/issuing"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
 
 // MaxOTPAttempts is how many wrong codes end a challenge with N.
@@ -33,12 +34,12 @@ const maxInbox = 50
 
 // startChallenge creates the one-time code and sends it to the enrolled
 // destination. The caller holds s.mu.
-func (s *Sandbox) startChallenge(a *authn, card TestCard, method issuing.OTPMethod, now time.Time) {
+func (s *Sandbox) startChallenge(a *authn, card testcards.Card, method issuing.OTPMethod, now time.Time) {
 	a.challenge = &challengeState{
 		lastFour: card.LastFour(), otp: s.otp(), attemptsLeft: MaxOTPAttempts, method: method,
 		destination: maskedDestination(a.cardholder(), method),
 	}
-	amount := FormatAmount(a.amount, a.currency)
+	amount := testcards.FormatAmount(a.amount, a.currency)
 	body := fmt.Sprintf("%s is your code to approve %s at %s with your card ending %s. It expires in %s. Never share it.",
 		a.challenge.otp, amount, s.cfg.MerchantName, card.LastFour(), humanDuration(s.cfg.Expiry))
 	msg := acs.Message{
@@ -71,7 +72,7 @@ func (s *Sandbox) view(a *authn, message string) acs.Challenge {
 	c := a.challenge
 	v := acs.Challenge{
 		ACSTransID: a.acsTransID, AuthenticationID: a.id, Merchant: s.cfg.MerchantName,
-		Amount: a.amount, Currency: a.currency, AmountDisplay: FormatAmount(a.amount, a.currency),
+		Amount: a.amount, Currency: a.currency, AmountDisplay: testcards.FormatAmount(a.amount, a.currency),
 		CardLastFour: c.lastFour, Channel: string(c.method), Destination: c.destination,
 		AttemptsLeft: c.attemptsLeft, CodeLength: len(c.otp), ExpiresAt: a.expires, TransStatus: a.transStatus, Message: message,
 	}
@@ -115,7 +116,7 @@ func (s *Sandbox) challengeFor(acsTransID string, now time.Time) *authn {
 // challengePage serves GET /acs/challenge/{acsTransID}.
 func (s *Sandbox) challengePage(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	a := s.challengeFor(r.PathValue("acsTransID"), s.cfg.Now())
+	a := s.challengeFor(r.PathValue("acsTransID"), s.now())
 	var v acs.Challenge
 	if a != nil {
 		v = s.view(a, "")
@@ -132,7 +133,7 @@ func (s *Sandbox) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 		apiThreeDS.writeError(w, http.StatusBadRequest, "Malformed challenge form")
 		return
 	}
-	now := s.cfg.Now()
+	now := s.now()
 	s.mu.Lock()
 	a := s.challengeFor(r.PathValue("acsTransID"), now)
 	if a == nil {
@@ -204,7 +205,7 @@ func (s *Sandbox) answerChallenge(w http.ResponseWriter, r *http.Request, found 
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if !found {
 		w.WriteHeader(http.StatusNotFound)
-		challengeHTML.Execute(w, pageData{NotFound: true})
+		challengeHTML().Execute(w, pageData{NotFound: true})
 		return
 	}
 	if formErr != "" {
@@ -214,7 +215,7 @@ func (s *Sandbox) answerChallenge(w http.ResponseWriter, r *http.Request, found 
 		status = http.StatusOK
 	}
 	w.WriteHeader(status)
-	challengeHTML.Execute(w, pageData{Challenge: v, Pending: v.TransStatus == "C", Passed: v.TransStatus == "Y"})
+	challengeHTML().Execute(w, pageData{Challenge: v, Pending: v.TransStatus == "C", Passed: v.TransStatus == "Y"})
 }
 
 type pageData struct {
@@ -222,7 +223,15 @@ type pageData struct {
 	NotFound, Pending, Passed bool
 }
 
-var challengeHTML = template.Must(template.New("challenge").Parse(`<!doctype html>
+// challengeHTML is the challenge page's template, parsed the first time a
+// browser asks for the page rather than when walletsim starts: most runs
+// never show it, and parsing it was a tenth of start-up's package
+// initialisation.
+var challengeHTML = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("challenge").Parse(challengeTemplate))
+})
+
+const challengeTemplate = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>WalletsimBank — Verify your purchase</title>
 <style>
@@ -246,7 +255,7 @@ small{color:#667}
 {{if .ReturnURL}}<p><a href="{{.ReturnURL}}">Return to the merchant</a></p>{{end}}{{end}}
 <p><small>3-D Secure challenge simulated by walletsim's sandbox ACS · transaction {{.ACSTransID}}</small></p>{{end}}
 </main></body></html>
-`))
+`
 
 // inbox serves GET /sandbox/inbox/{cardholderId}: the cardholder's SMS and
 // emails, newest first.
@@ -259,33 +268,6 @@ func (s *Sandbox) inbox(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"messages": out})
-}
-
-// FormatAmount renders minor units with the currency's decimals:
-// "SAR 1.00", "JPY 500", "KWD 1.250".
-func FormatAmount(minor int64, currency string) string {
-	decimals := CurrencyDecimals(currency)
-	sign := ""
-	if minor < 0 {
-		sign, minor = "-", -minor
-	}
-	if decimals == 0 {
-		return fmt.Sprintf("%s %s%d", currency, sign, minor)
-	}
-	div := int64(math.Pow10(decimals))
-	return fmt.Sprintf("%s %s%d.%0*d", currency, sign, minor/div, decimals, minor%div)
-}
-
-// CurrencyDecimals is how many minor-unit digits a currency has (ISO 4217):
-// 2 for most, 0 for JPY and its kind, 3 for KWD and its kind.
-func CurrencyDecimals(currency string) int {
-	switch currency {
-	case "JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF":
-		return 0
-	case "KWD", "BHD", "OMR", "JOD", "TND", "LYD", "IQD":
-		return 3
-	}
-	return 2
 }
 
 func humanDuration(d time.Duration) string {

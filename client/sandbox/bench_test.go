@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -25,6 +26,7 @@ import (
 	"time"
 
 	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
 
 // benchBatch is how many requests are built per stop of the timer.
@@ -66,7 +68,7 @@ type bench struct {
 // unless zeroCodes is set, crypto/rand), no access log and no webhook.
 func newBench(b *testing.B, zeroCodes bool) *bench {
 	clk := &benchClock{}
-	cfg := sandbox.Config{Now: clk.Now}
+	cfg := sandbox.Config{Clock: clk}
 	if zeroCodes {
 		cfg.Rand = zeroRand{}
 	}
@@ -140,7 +142,7 @@ const issuingPath = "/issuing/api/v1/card/3DS"
 func issuingReq(method, cardID, requestID, body string) *http.Request {
 	r := newRequest(method, issuingPath, body,
 		"x-api-key", "bench-api-key", "x-product-id", "bench-product",
-		"x-cardholder-id", sandbox.CardholderID, "x-wallet-id", sandbox.WalletID,
+		"x-cardholder-id", testcards.CardholderID, "x-wallet-id", testcards.WalletID,
 		"x-card-id", cardID, "x-client-id", "bench-client", "x-request-id", requestID,
 		"Authorization", "Bearer bench-token")
 	if body == "" {
@@ -174,7 +176,7 @@ func BenchmarkIssuingEnroll(b *testing.B) {
 // BenchmarkIssuingGet: GET /issuing/api/v1/card/3DS of an enrolled card.
 func BenchmarkIssuingGet(b *testing.B) {
 	x := newBench(b, false)
-	c := card(b, sandbox.Visa, sandbox.Challenge)
+	c := card(b, testcards.Visa, testcards.Challenge)
 	x.enrollCard(c.CardID, "setup")
 	x.serve(http.StatusOK, nil, func(i int) *http.Request {
 		return issuingReq(http.MethodGet, c.CardID, "get-"+strconv.Itoa(i), "")
@@ -184,7 +186,7 @@ func BenchmarkIssuingGet(b *testing.B) {
 // BenchmarkIssuingUpdate: PATCH /issuing/api/v1/card/3DS, EMAIL and SMS in turn.
 func BenchmarkIssuingUpdate(b *testing.B) {
 	x := newBench(b, false)
-	c := card(b, sandbox.Visa, sandbox.Challenge)
+	c := card(b, testcards.Visa, testcards.Challenge)
 	x.enrollCard(c.CardID, "setup")
 	x.serve(http.StatusOK, nil, func(i int) *http.Request {
 		body := `{"otp_delivery_method":"SMS"}`
@@ -219,7 +221,7 @@ func authenticateReq(id, body string) *http.Request {
 // frictionless Visa card (Y at once), a new id each time.
 func BenchmarkAuthenticateFrictionless(b *testing.B) {
 	x := newBench(b, false)
-	body := benchBody(card(b, sandbox.Visa, sandbox.Frictionless).PAN, "browser")
+	body := benchBody(card(b, testcards.Visa, testcards.Frictionless).PAN, "browser")
 	x.serve(http.StatusOK, nil, func(i int) *http.Request {
 		return authenticateReq("bench-"+strconv.Itoa(i), body)
 	})
@@ -234,14 +236,14 @@ func BenchmarkAuthenticateFrictionless(b *testing.B) {
 // instead of piling up to MaxPending.
 func BenchmarkAuthenticateChallenge(b *testing.B) {
 	x := newBench(b, false)
-	c := card(b, sandbox.Visa, sandbox.Challenge)
+	c := card(b, testcards.Visa, testcards.Challenge)
 	x.enrollCard(c.CardID, "setup")
 	body := benchBody(c.PAN, "browser")
 	x.serve(http.StatusOK, func(from, n int) {
 		if from > 0 {
 			x.clock.Advance(6 * time.Minute)
 			// Any authentication sweeps: this one settles the expired batch.
-			x.do(authenticateReq("sweep-"+strconv.Itoa(from), benchBody(card(b, sandbox.Visa, sandbox.Frictionless).PAN, "browser")), http.StatusOK)
+			x.do(authenticateReq("sweep-"+strconv.Itoa(from), benchBody(card(b, testcards.Visa, testcards.Frictionless).PAN, "browser")), http.StatusOK)
 		}
 	}, func(i int) *http.Request {
 		return authenticateReq("bench-"+strconv.Itoa(i), body)
@@ -255,7 +257,7 @@ func BenchmarkAuthenticateChallenge(b *testing.B) {
 // code, as JSON. Each batch's challenges are started with the timer stopped.
 func BenchmarkChallengeSubmit(b *testing.B) {
 	x := newBench(b, true)
-	c := card(b, sandbox.Visa, sandbox.Challenge)
+	c := card(b, testcards.Visa, testcards.Challenge)
 	x.enrollCard(c.CardID, "setup")
 	body := benchBody(c.PAN, "browser")
 	acsIDs := make([]string, benchBatch)
@@ -280,7 +282,7 @@ func BenchmarkChallengeSubmit(b *testing.B) {
 // BenchmarkGetAuthentication: GET /v1/3ds/{id} of a finished authentication.
 func BenchmarkGetAuthentication(b *testing.B) {
 	x := newBench(b, false)
-	x.do(authenticateReq("bench-get", benchBody(card(b, sandbox.Visa, sandbox.Frictionless).PAN, "browser")), http.StatusOK)
+	x.do(authenticateReq("bench-get", benchBody(card(b, testcards.Visa, testcards.Frictionless).PAN, "browser")), http.StatusOK)
 	x.serve(http.StatusOK, nil, func(int) *http.Request {
 		r := newRequest(http.MethodGet, "/v1/3ds/bench-get", "")
 		r.SetBasicAuth("sk_test_x", "")
@@ -294,10 +296,10 @@ func BenchmarkGetAuthentication(b *testing.B) {
 // stopped.
 func BenchmarkWalletVerify(b *testing.B) {
 	x := newBench(b, false)
-	c := card(b, sandbox.Visa, sandbox.Decoupled)
+	c := card(b, testcards.Visa, testcards.Decoupled)
 	x.enrollCard(c.CardID, "setup")
 	body := benchBody(c.PAN, "decoupled")
-	base := "/customers/" + sandbox.CustomerID + "/prepaid/cards/" + c.CardID + "/3ds-authentications"
+	base := "/customers/" + testcards.CustomerID + "/prepaid/cards/" + c.CardID + "/3ds-authentications"
 	type pending struct {
 		Auth3dsID         string `json:"auth3dsId"`
 		WalletOperationID string `json:"walletOperationId"`
@@ -330,7 +332,7 @@ func BenchmarkWalletVerify(b *testing.B) {
 // serial benchmarks it builds each request in the timed loop.
 func BenchmarkAuthenticateParallel(b *testing.B) {
 	x := newBench(b, false)
-	body := benchBody(card(b, sandbox.Visa, sandbox.Frictionless).PAN, "browser")
+	body := benchBody(card(b, testcards.Visa, testcards.Frictionless).PAN, "browser")
 	var next atomic.Int64
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -343,4 +345,40 @@ func BenchmarkAuthenticateParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkRetained reports what the sandbox keeps per finished
+// authentication once it holds the most it keeps (MaxFinished, 4,096): the
+// live heap after a GC, divided by the count, for requests whose customer,
+// addresses and device repeat (test fixtures) and for requests where every
+// one differs (the sandbox's worst case).
+func BenchmarkRetained(b *testing.B) {
+	const n = 4096
+	for _, distinct := range []bool{false, true} {
+		b.Run("distinct="+strconv.FormatBool(distinct), func(b *testing.B) {
+			pan := card(b, testcards.Visa, testcards.Frictionless).PAN
+			for b.Loop() {
+				before := liveHeap()
+				x := newBench(b, true)
+				for i := range n {
+					body := benchBody(pan, "browser")
+					if distinct {
+						body = strings.ReplaceAll(body, "Riyadh", "Riyadh "+strconv.Itoa(i))
+						body = strings.ReplaceAll(body, "John Doe", "John Doe "+strconv.Itoa(i))
+						body = strings.Replace(body, "127.0.0.1", "10.0."+strconv.Itoa(i/256)+"."+strconv.Itoa(i%256), 1)
+					}
+					x.do(authenticateReq("kept-"+strconv.Itoa(i), body), http.StatusOK)
+				}
+				b.ReportMetric(float64(liveHeap()-before)/n, "B/kept")
+				runtime.KeepAlive(x)
+			}
+		})
+	}
+}
+
+func liveHeap() int64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return int64(ms.HeapAlloc)
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/acs"
 	"github.com/walletsim/walletsim/client/issuing"
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 )
 
@@ -18,7 +18,7 @@ import (
 // authentication that the ACS challenges.
 func (e *env) startChallenge(id string, m issuing.OTPMethod) (*threeds.Authentication, *acs.Client) {
 	e.t.Helper()
-	c := card(e.t, sandbox.Visa, sandbox.Challenge)
+	c := card(e.t, testcards.Visa, testcards.Challenge)
 	if _, err := e.issuing.Get(context.Background(), ref(c)); err != nil {
 		e.enroll(c, m)
 	}
@@ -32,7 +32,7 @@ func (e *env) startChallenge(id string, m issuing.OTPMethod) (*threeds.Authentic
 // code reads the newest one-time code from the sandbox cardholder's inbox.
 func (e *env) code(ac *acs.Client) acs.Message {
 	e.t.Helper()
-	msgs, err := ac.Inbox(context.Background(), sandbox.CardholderID)
+	msgs, err := ac.Inbox(context.Background(), testcards.CardholderID)
 	if err != nil || len(msgs) == 0 {
 		e.t.Fatalf("inbox: %v %v", msgs, err)
 	}
@@ -43,7 +43,7 @@ func TestChallengeRightCode(t *testing.T) {
 	e := newEnv(t)
 	a, ac := e.startChallenge("right", issuing.SMS)
 	msg := e.code(ac)
-	if msg.Channel != "SMS" || msg.To != sandbox.HolderPhone || !strings.Contains(msg.Body, msg.Code) || len(msg.Code) != 6 {
+	if msg.Channel != "SMS" || msg.To != testcards.HolderPhone || !strings.Contains(msg.Body, msg.Code) || len(msg.Code) != 6 {
 		t.Fatalf("unexpected SMS: %+v", msg)
 	}
 	page, err := ac.Challenge(context.Background(), *a.ChallengeURL)
@@ -72,7 +72,7 @@ func TestChallengeWrongCodes(t *testing.T) {
 	e := newEnv(t)
 	a, ac := e.startChallenge("wrong", issuing.Email)
 	msg := e.code(ac)
-	if msg.Channel != "EMAIL" || msg.To != sandbox.HolderEmail || msg.Subject == "" {
+	if msg.Channel != "EMAIL" || msg.To != testcards.HolderEmail || msg.Subject == "" {
 		t.Fatalf("unexpected email: %+v", msg)
 	}
 	wrong := "000000"

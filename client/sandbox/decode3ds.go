@@ -33,7 +33,7 @@ func (f *fieldReader) fail(field, msg string) {
 }
 
 func (f *fieldReader) str(obj jsonObject, key, field string) string {
-	v, ok := obj.get(key)
+	v, ok := obj[key]
 	if !ok || v == nil {
 		return ""
 	}
@@ -49,7 +49,7 @@ func (f *fieldReader) str(obj jsonObject, key, field string) string {
 }
 
 func (f *fieldReader) integer(obj jsonObject, key, field string) (int, bool) {
-	v, ok := obj.get(key)
+	v, ok := obj[key]
 	if !ok || v == nil {
 		return 0, false
 	}
@@ -67,7 +67,7 @@ func (f *fieldReader) integer(obj jsonObject, key, field string) (int, bool) {
 }
 
 func (f *fieldReader) boolean(obj jsonObject, key, field string) *bool {
-	v, ok := obj.get(key)
+	v, ok := obj[key]
 	if !ok || v == nil {
 		return nil
 	}
@@ -80,7 +80,7 @@ func (f *fieldReader) boolean(obj jsonObject, key, field string) *bool {
 }
 
 func (f *fieldReader) object(obj jsonObject, key string) jsonObject {
-	v, ok := obj.get(key)
+	v, ok := obj[key]
 	if !ok || v == nil {
 		return nil
 	}
@@ -91,9 +91,29 @@ func (f *fieldReader) object(obj jsonObject, key string) jsonObject {
 	return m
 }
 
-// decodeAuthenticate turns the body of POST /v1/3ds/{id}/authenticate into a
-// request and validates it with seed 004's rules. errs maps each bad field to
-// its messages, as the 422 answer shows them.
+// readAuthenticate turns the body of POST /v1/3ds/{id}/authenticate into a
+// request and validates it with seed 004's rules: errs maps each bad field
+// to its messages, as the 422 answer shows them; ok is false when the body
+// is not a JSON object at all. The request shares no memory with body.
+//
+// Most bodies take the fast way: decoded straight into typed fields. One it
+// cannot hold exactly — a value of the wrong type, a null, a month or year
+// of 0 (sent, or missing?), a number out of range — is read again field by
+// field, which names every problem.
+func readAuthenticate(body []byte) (req threeds.AuthenticateRequest, errs map[string][]string, ok bool) {
+	if req, empty, ok := decodeAuthenticateFast(body); ok {
+		return req, validateAuthenticate(req, nil, empty, true, true), true
+	}
+	obj, ok := decodeObject(body)
+	if !ok {
+		return req, nil, false
+	}
+	req, errs = decodeAuthenticate(obj)
+	return req, errs, true
+}
+
+// decodeAuthenticate reads an authenticate body field by field, noting
+// each value of the wrong type, then validates it.
 func decodeAuthenticate(obj jsonObject) (threeds.AuthenticateRequest, map[string][]string) {
 	var f fieldReader
 	var req threeds.AuthenticateRequest
@@ -102,15 +122,9 @@ func decodeAuthenticate(obj jsonObject) (threeds.AuthenticateRequest, map[string
 	year, yearSet := f.integer(obj, "year", "year")
 	req.Month, req.Year = month, year
 	req.Channel = threeds.Channel(f.str(obj, "channel", "channel"))
-	if req.Channel == "" {
-		req.Channel = threeds.Browser // the seed's default
-	}
 	req.ReturnURL = f.str(obj, "return_url", "return_url")
 	req.Name = f.str(obj, "name", "name")
 	req.ChallengePreference = threeds.ChallengePreference(f.str(obj, "challenge_preference", "challenge_preference"))
-	if req.ChallengePreference == "" {
-		req.ChallengePreference = threeds.NoPreference // the seed's default
-	}
 	if c := f.object(obj, "customer"); c != nil {
 		req.Customer = &threeds.Customer{
 			Name:   f.str(c, "name", "customer.name"),
@@ -135,10 +149,28 @@ func decodeAuthenticate(obj jsonObject) (threeds.AuthenticateRequest, map[string
 		dev.ScreenWidth, _ = f.integer(d, "screen_width", p+"screen_width")
 		req.CustomerDevice = dev
 	}
+	withDefaults(&req)
+	return req, validateAuthenticate(req, f.errs, f.empty, monthSet, yearSet)
+}
 
-	errs := f.errs
+// withDefaults fills in the seed's defaults of channel and challenge
+// preference.
+func withDefaults(req *threeds.AuthenticateRequest) {
+	if req.Channel == "" {
+		req.Channel = threeds.Browser
+	}
+	if req.ChallengePreference == "" {
+		req.ChallengePreference = threeds.NoPreference
+	}
+}
+
+// validateAuthenticate adds seed 004's rules to the type errors found while
+// decoding; empty names the string fields sent empty (or blank), monthSet
+// and yearSet say whether a month and a year were sent.
+func validateAuthenticate(req threeds.AuthenticateRequest, typeErrs map[string][]string, empty []string, monthSet, yearSet bool) map[string][]string {
+	errs := typeErrs
 	for _, fe := range threeds.Validate(req) {
-		if _, typeErr := f.errs[fe.Field]; typeErr {
+		if _, typeErr := typeErrs[fe.Field]; typeErr {
 			continue // a wrong type is reported once, not again as "missing"
 		}
 		msg := fe.Message
@@ -151,7 +183,7 @@ func decodeAuthenticate(obj jsonObject) (threeds.AuthenticateRequest, map[string
 		}
 		errs[fe.Field] = append(errs[fe.Field], msg)
 	}
-	for _, field := range f.empty {
+	for _, field := range empty {
 		msgs := threeds.EmptyMessages(field)
 		if _, already := errs[field]; len(msgs) == 0 || already {
 			continue // a required field "" is missing, and one with a default takes it
@@ -161,7 +193,7 @@ func decodeAuthenticate(obj jsonObject) (threeds.AuthenticateRequest, map[string
 		}
 		errs[field] = append(errs[field], msgs...)
 	}
-	return req, errs
+	return errs
 }
 
 func (f *fieldReader) address(obj jsonObject, key string) *threeds.Address {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/walletsim/walletsim/client/issuing"
 	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
 )
@@ -69,14 +70,14 @@ func startDecoupled(t *testing.T, id string, mutate ...func(*sandbox.Config)) (*
 	rcv := newReceiver(t, hmacKey)
 	mutate = append(mutate, func(c *sandbox.Config) { c.WebhookURL = rcv.URL + wallet.EventPath })
 	e := newEnv(t, mutate...)
-	c := card(t, sandbox.Visa, sandbox.Decoupled)
+	c := card(t, testcards.Visa, testcards.Decoupled)
 	e.enroll(c, issuing.SMS)
 	a := e.authenticate(id, purchase(c, threeds.Decoupled))
 	if a.AuthStatus != "D" || a.Status != "in_progress" || a.Meta.ARes.AuthenticationType != "04" {
 		t.Fatalf("want a decoupled authentication, got %s %s", a.AuthStatus, a.Status)
 	}
 	ev := rcv.next(t)
-	if ev.CardID != c.CardID || ev.CustomerID != sandbox.CustomerID || ev.Amount != 100 || ev.Currency != "SAR" ||
+	if ev.CardID != c.CardID || ev.CustomerID != testcards.CustomerID || ev.Amount != 100 || ev.Currency != "SAR" ||
 		ev.LastFourDigits != "0044" || ev.CardScheme != "VISA" || ev.MerchantName == "" || ev.WalletOperationID == "" {
 		t.Fatalf("event %+v", ev)
 	}
@@ -196,7 +197,7 @@ func TestWebhookRetried(t *testing.T) {
 	rcv := newReceiver(t, hmacKey)
 	rcv.failures.Store(2)
 	e := newEnv(t, func(c *sandbox.Config) { c.WebhookURL = rcv.URL + wallet.EventPath })
-	c := card(t, sandbox.Mastercard, sandbox.Decoupled)
+	c := card(t, testcards.Mastercard, testcards.Decoupled)
 	e.enroll(c, issuing.SMS)
 	e.authenticate("retry", purchase(c, threeds.Decoupled))
 	ev := rcv.next(t)
@@ -234,7 +235,7 @@ func TestWebhookSignature(t *testing.T) {
 	// End to end: a receiver with the wrong key refuses the sandbox's event.
 	rcv := newReceiver(t, "wrong-key")
 	e := newEnv(t, func(c *sandbox.Config) { c.WebhookURL = rcv.URL + wallet.EventPath; c.WebhookRetries = -1 })
-	c := card(t, sandbox.Visa, sandbox.Decoupled)
+	c := card(t, testcards.Visa, testcards.Decoupled)
 	e.enroll(c, issuing.SMS)
 	e.authenticate("badsig", purchase(c, threeds.Decoupled))
 	eventually(t, func() bool { return rcv.badSigs.Load() > 0 })
@@ -253,11 +254,11 @@ func eventually(t *testing.T, cond func() bool) {
 // TestPendingList: a wallet given no webhook lists and reads what waits.
 func TestPendingList(t *testing.T) {
 	e := newEnv(t)
-	c := card(t, sandbox.Mada, sandbox.Decoupled)
+	c := card(t, testcards.Mada, testcards.Decoupled)
 	e.enroll(c, issuing.Email)
 	e.authenticate("listed", purchase(c, threeds.Decoupled))
 	auth := http.Header{"Authorization": {"Bearer t"}}
-	status, body := e.do("GET", "/customers/"+sandbox.CustomerID+"/prepaid/cards/"+c.CardID+"/3ds-authentications", auth, "")
+	status, body := e.do("GET", "/customers/"+testcards.CustomerID+"/prepaid/cards/"+c.CardID+"/3ds-authentications", auth, "")
 	var list struct {
 		Authentications []wallet.Pending `json:"authentications"`
 	}
@@ -268,7 +269,7 @@ func TestPendingList(t *testing.T) {
 	if p.Status != "PENDING" || p.CardScheme != "VISA" || p.LastFourDigits != "0049" {
 		t.Fatalf("pending %+v", p)
 	}
-	status, body = e.do("GET", "/customers/"+sandbox.CustomerID+"/prepaid/cards/"+c.CardID+"/3ds-authentications/"+p.Auth3dsID, auth, "")
+	status, body = e.do("GET", "/customers/"+testcards.CustomerID+"/prepaid/cards/"+c.CardID+"/3ds-authentications/"+p.Auth3dsID, auth, "")
 	if status != 200 || !strings.Contains(body, `"status":"PENDING"`) {
 		t.Fatalf("get: %d %s", status, body)
 	}

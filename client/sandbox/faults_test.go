@@ -13,32 +13,10 @@ import (
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/issuing"
 	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/fault"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 )
-
-func TestParseFaults(t *testing.T) {
-	for spec, want := range map[string]sandbox.Faults{
-		"":                     {},
-		"latency=250ms":        {Latency: 250 * time.Millisecond},
-		"status=503, rate=0.5": {Status: 503, Rate: 0.5},
-		"drop":                 {Drop: true},
-		"timeout,latency=1s":   {Timeout: true, Latency: time.Second},
-	} {
-		got, err := sandbox.ParseFaults(spec)
-		if err != nil || got != want {
-			t.Errorf("ParseFaults(%q) = %#v, %v; want %#v", spec, got, err, want)
-		}
-		if again, err := sandbox.ParseFaults(got.String()); spec != "" && (err != nil || again != got) {
-			t.Errorf("String() of %q does not parse back: %q → %#v, %v", spec, got.String(), again, err)
-		}
-	}
-	for _, bad := range []string{"status=404", "latency=fast", "latency=-1s", "rate=2", "rate=0", "explode",
-		"rate=0.5", "drop=yes", "timeout=", "status=503,drop", "drop,timeout"} {
-		if _, err := sandbox.ParseFaults(bad); err == nil {
-			t.Errorf("ParseFaults(%q) accepted", bad)
-		}
-	}
-}
 
 // TestFaultsPerAPI: a forced 500/503 answers in each API's own error shape
 // (seed 002's bodies verbatim) and has no effect.
@@ -57,7 +35,7 @@ func TestFaultsPerAPI(t *testing.T) {
 		{"wallet 503", "/customers/c/prepaid/cards/k/3ds-authentications/a", http.Header{}, 503, `{"error":{"code":"DW-SERVICE-UNAVAILABLE","message":"Service Unavailable","details":["Service Unavailable"]}}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tc.h.Set(sandbox.FaultHeader, "status="+strconv.Itoa(tc.status))
+			tc.h.Set(fault.Header, "status="+strconv.Itoa(tc.status))
 			got, body := e.do("POST", tc.path, tc.h, `{"otp_delivery_method":"SMS"}`)
 			if got != tc.status || body != tc.want {
 				t.Fatalf("got %d %s\nwant %d %s", got, body, tc.status, tc.want)
@@ -74,10 +52,10 @@ func TestFaultsPerAPI(t *testing.T) {
 // sandbox that fails half its requests with 503, and its x-request-id keeps
 // the enrollment single.
 func TestClientRetriesThroughFaults(t *testing.T) {
-	e := newEnv(t, func(c *sandbox.Config) { c.Faults = sandbox.Faults{Status: 503, Rate: 0.5} })
+	e := newEnv(t, func(c *sandbox.Config) { c.Faults = fault.Spec{Status: 503, Rate: 0.5} })
 	cl := issuing.New(client.Config{BaseURL: e.srv.URL, Retries: 20, RetryWait: time.Millisecond, RetryMaxWait: time.Millisecond},
 		issuing.Credentials{APIKey: "k", ProductID: "p"})
-	c := card(t, sandbox.Visa, sandbox.Challenge)
+	c := card(t, testcards.Visa, testcards.Challenge)
 	if _, err := cl.Enroll(context.Background(), ref(c), issuing.EnrollRequest{OTPDeliveryMethod: issuing.SMS}); err != nil {
 		t.Fatal(err)
 	}
@@ -90,9 +68,9 @@ func TestDropAndTimeout(t *testing.T) {
 	for _, spec := range []string{"drop", "timeout", "latency=1s"} {
 		// The fault header rides on the client's transport.
 		cfg := client.Config{BaseURL: e.srv.URL, Retries: -1, Timeout: 100 * time.Millisecond,
-			Transport: headerTransport{sandbox.FaultHeader, spec}}
+			Transport: headerTransport{fault.Header, spec}}
 		cl := issuing.New(cfg, issuing.Credentials{APIKey: "k", ProductID: "p"})
-		_, err := cl.Get(context.Background(), ref(card(t, sandbox.Visa, sandbox.Frictionless)))
+		_, err := cl.Get(context.Background(), ref(card(t, testcards.Visa, testcards.Frictionless)))
 		var te *client.TransportError
 		if !errors.As(err, &te) {
 			t.Errorf("%s: want a transport error, got %v", spec, err)
@@ -116,13 +94,13 @@ func TestPurchaseAmount(t *testing.T) {
 	if err != nil || p.Status != "initiated" || p.Amount != 12345 {
 		t.Fatalf("create: %+v %v", p, err)
 	}
-	c := card(t, sandbox.Visa, sandbox.Challenge)
+	c := card(t, testcards.Visa, testcards.Challenge)
 	e.enroll(c, issuing.SMS)
 	a := e.authenticate(p.ID, purchase(c, threeds.Browser))
 	if a.Amount != 12345 || a.Currency != "KWD" || a.AuthStatus != "C" {
 		t.Fatalf("authenticate: %d %s %s", a.Amount, a.Currency, a.AuthStatus)
 	}
-	_, inbox := e.do("GET", "/sandbox/inbox/"+sandbox.CardholderID, nil, "")
+	_, inbox := e.do("GET", "/sandbox/inbox/"+testcards.CardholderID, nil, "")
 	if !strings.Contains(inbox, "KWD 12.345") {
 		t.Fatalf("inbox: %s", inbox)
 	}
@@ -148,7 +126,7 @@ func TestPurchaseAmount(t *testing.T) {
 // are capped: memory stays bounded.
 func TestEviction(t *testing.T) {
 	e := newEnv(t, func(c *sandbox.Config) { c.MaxFinished, c.MaxIdempotent = 10, 10 })
-	y := card(t, sandbox.Visa, sandbox.Frictionless)
+	y := card(t, testcards.Visa, testcards.Frictionless)
 	for i := 0; i < 100; i++ {
 		e.authenticate("ev-"+strconv.Itoa(i), purchase(y, threeds.Browser))
 		e.do("GET", enrollPath, issuingHeader("idem-"+strconv.Itoa(i)), "")
@@ -163,7 +141,7 @@ func TestEviction(t *testing.T) {
 	e.result("ev-99")
 
 	// Pending ones expire and then go the same way.
-	c := card(t, sandbox.Visa, sandbox.Challenge)
+	c := card(t, testcards.Visa, testcards.Challenge)
 	e.enroll(c, issuing.SMS)
 	for i := 0; i < 20; i++ {
 		e.authenticate("pend-"+strconv.Itoa(i), purchase(c, threeds.Browser))
@@ -182,7 +160,7 @@ func TestEviction(t *testing.T) {
 // sandbox's state stays consistent and every flow gets its own result.
 func TestConcurrentFlows(t *testing.T) {
 	e := newEnv(t)
-	c := card(t, sandbox.Visa, sandbox.Challenge)
+	c := card(t, testcards.Visa, testcards.Challenge)
 	e.enroll(c, issuing.SMS)
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
@@ -193,9 +171,9 @@ func TestConcurrentFlows(t *testing.T) {
 			id := "conc-" + strconv.Itoa(i)
 			card := c
 			if i%2 == 0 {
-				card = sandbox.TestCards[i%len(sandbox.TestCards)]
+				card = testcards.All[i%len(testcards.All)]
 			}
-			if card.Outcome == sandbox.FaultTimeout {
+			if card.Outcome == testcards.FaultTimeout {
 				return
 			}
 			_, err := e.tds.Authenticate(context.Background(), id, purchase(card, threeds.Browser))

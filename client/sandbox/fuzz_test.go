@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
 
 // fuzzRoutes are the endpoints whose request decoders are fuzzed, with the
@@ -21,7 +22,7 @@ var fuzzRoutes = []struct {
 	{"PATCH", "/issuing/api/v1/card/3DS", issuingHeader("fuzz")},
 	{"POST", "/v1/3ds/fuzz/authenticate", http.Header{"Authorization": {basicAuth("sk_test_fuzz")}, "Content-Type": {"application/json"}}},
 	{"POST", "/v1/3ds", http.Header{"Authorization": {basicAuth("sk_test_fuzz")}, "Content-Type": {"application/json"}}},
-	{"POST", "/customers/" + sandbox.CustomerID + "/prepaid/cards/c/3ds-authentications/a", http.Header{"Authorization": {"Bearer t"}, "Content-Type": {"application/json"}}},
+	{"POST", "/customers/" + testcards.CustomerID + "/prepaid/cards/c/3ds-authentications/a", http.Header{"Authorization": {"Bearer t"}, "Content-Type": {"application/json"}}},
 	{"POST", "/acs/challenge/x", http.Header{"Content-Type": {"application/json"}}},
 	{"POST", "/acs/challenge/x", http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}},
 	{"PUT", "/sandbox/webhook", http.Header{"Content-Type": {"application/json"}}},

@@ -15,25 +15,27 @@ import (
 	"github.com/walletsim/walletsim/client/internal/clienttest"
 	"github.com/walletsim/walletsim/client/issuing"
 	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
 )
 
-// clock is a manual clock for expiry tests.
-type clock struct {
+// testClock is a manual clock for expiry tests; it is not virtual (see
+// client/clock), so faults and timeouts take real time with it.
+type testClock struct {
 	mu  sync.Mutex
 	now time.Time
 }
 
-func newClock() *clock { return &clock{now: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)} }
+func newClock() *testClock { return &testClock{now: time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)} }
 
-func (c *clock) Now() time.Time {
+func (c *testClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
 }
 
-func (c *clock) Advance(d time.Duration) {
+func (c *testClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	c.now = c.now.Add(d)
 	c.mu.Unlock()
@@ -44,7 +46,7 @@ type env struct {
 	t       *testing.T
 	sb      *sandbox.Sandbox
 	srv     *httptest.Server
-	clock   *clock
+	clock   *testClock
 	issuing *issuing.Client
 	tds     *threeds.Client
 	wallet  *wallet.Client
@@ -57,7 +59,7 @@ func newEnv(t *testing.T, mutate ...func(*sandbox.Config)) *env {
 	t.Helper()
 	clk := newClock()
 	cfg := sandbox.Config{
-		Now: clk.Now, NewID: clienttest.IDs(), Rand: rand.NewChaCha8([32]byte{1}),
+		Clock: clk, NewID: clienttest.IDs(), Rand: rand.NewChaCha8([32]byte{1}),
 		HMACKey: []byte(hmacKey), WebhookBackoff: time.Millisecond,
 	}
 	for _, m := range mutate {
@@ -78,28 +80,28 @@ func newEnv(t *testing.T, mutate ...func(*sandbox.Config)) *env {
 }
 
 // card returns the test card of a scheme and outcome.
-func card(t testing.TB, s sandbox.Scheme, o sandbox.Outcome) sandbox.TestCard {
-	for _, c := range sandbox.TestCards {
+func card(t testing.TB, s testcards.Scheme, o testcards.Outcome) testcards.Card {
+	for _, c := range testcards.All {
 		if c.Scheme == s && c.Outcome == o {
 			return c
 		}
 	}
 	t.Fatalf("no test card %s %s", s, o)
-	return sandbox.TestCard{}
+	return testcards.Card{}
 }
 
-func ref(c sandbox.TestCard) issuing.Card {
-	return issuing.Card{CardholderID: sandbox.CardholderID, WalletID: sandbox.WalletID, CardID: c.CardID}
+func ref(c testcards.Card) issuing.Card {
+	return issuing.Card{CardholderID: testcards.CardholderID, WalletID: testcards.WalletID, CardID: c.CardID}
 }
 
-func (e *env) enroll(c sandbox.TestCard, m issuing.OTPMethod) {
+func (e *env) enroll(c testcards.Card, m issuing.OTPMethod) {
 	e.t.Helper()
 	if _, err := e.issuing.Enroll(context.Background(), ref(c), issuing.EnrollRequest{OTPDeliveryMethod: m}); err != nil {
 		e.t.Fatal(err)
 	}
 }
 
-func purchase(c sandbox.TestCard, ch threeds.Channel) threeds.AuthenticateRequest {
+func purchase(c testcards.Card, ch threeds.Channel) threeds.AuthenticateRequest {
 	return threeds.AuthenticateRequest{Number: c.PAN, Month: 12, Year: 2030, Channel: ch, ReturnURL: "https://shop.example/return"}
 }
 

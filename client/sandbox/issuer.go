@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/walletsim/walletsim/client/issuing"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
 
 // The seed's success messages, verbatim.
@@ -40,59 +41,84 @@ var issuingHeaders = []string{"x-product-id", "x-cardholder-id", "x-wallet-id", 
 // issuing serves /issuing/api/{version}/card/3DS: POST enrolls, GET reads,
 // PATCH updates, DELETE unenrolls.
 func (s *Sandbox) issuing(w http.ResponseWriter, r *http.Request) {
-	fail := func(status int, msg string) { apiIssuing.writeError(w, status, msg) }
-	if msg, ok := s.issuingAuth(r); !ok {
+	op, status, msg := s.checkIssuing(w, r)
+	var method issuing.OTPMethod
+	var body []byte
+	if status == 0 && (r.Method == http.MethodPost || r.Method == http.MethodPatch) {
+		body, method, status, msg = readOTPMethod(r)
+	}
+	if status == http.StatusUnauthorized {
 		for _, c := range s.issuingChallenges(r) {
 			w.Header().Add("WWW-Authenticate", c)
 		}
-		fail(http.StatusUnauthorized, msg)
+	}
+	if status != 0 {
+		apiIssuing.writeError(w, status, msg)
 		return
 	}
+	s.runIssuing(w, r, op, body, method)
+}
+
+// issuingOp is one of the four operations on an enrollment.
+type issuingOp func(k enrollKey, wallet string, m issuing.OTPMethod) (int, any)
+
+// checkIssuing checks the credentials, the seed's headers, the version and
+// the method, and returns the operation; a non-zero status is the error to
+// answer.
+func (s *Sandbox) checkIssuing(w http.ResponseWriter, r *http.Request) (issuingOp, int, string) {
+	if msg, ok := s.issuingAuth(r); !ok {
+		return nil, http.StatusUnauthorized, msg
+	}
+	if missing := missingHeaders(r); len(missing) > 0 {
+		return nil, http.StatusBadRequest, "Missing required header(s): " + strings.Join(missing, ", ") + "."
+	}
+	if v := r.PathValue("version"); v != issuing.DefaultVersion {
+		return nil, http.StatusBadRequest, "Unsupported API version '" + v + "'; use v1."
+	}
+	var op issuingOp
+	switch r.Method {
+	case http.MethodPost:
+		op = s.enroll
+	case http.MethodGet:
+		op = s.getEnrollment
+	case http.MethodPatch:
+		op = s.updateEnrollment
+	case http.MethodDelete:
+		op = s.unenroll
+	default:
+		w.Header().Set("Allow", "DELETE, GET, PATCH, POST")
+		return nil, http.StatusMethodNotAllowed, "Method " + r.Method + " is not allowed; use POST, GET, PATCH or DELETE."
+	}
+	return op, 0, ""
+}
+
+// missingHeaders are the seed's required headers the request lacks.
+func missingHeaders(r *http.Request) []string {
 	var missing []string
 	for _, h := range issuingHeaders {
 		if strings.TrimSpace(r.Header.Get(h)) == "" {
 			missing = append(missing, h)
 		}
 	}
-	if len(missing) > 0 {
-		fail(http.StatusBadRequest, "Missing required header(s): "+strings.Join(missing, ", ")+".")
-		return
-	}
-	if v := r.PathValue("version"); v != issuing.DefaultVersion {
-		fail(http.StatusBadRequest, "Unsupported API version '"+v+"'; use v1.")
-		return
-	}
-	op, ok := map[string]func(enrollKey, string, issuing.OTPMethod) (int, any){
-		http.MethodPost: s.enroll, http.MethodGet: s.getEnrollment,
-		http.MethodPatch: s.updateEnrollment, http.MethodDelete: s.unenroll,
-	}[r.Method]
-	if !ok {
-		w.Header().Set("Allow", "DELETE, GET, PATCH, POST")
-		fail(http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed; use POST, GET, PATCH or DELETE.")
-		return
-	}
-	var method issuing.OTPMethod
-	var body []byte
-	if r.Method == http.MethodPost || r.Method == http.MethodPatch {
-		var status int
-		var msg string
-		if body, method, status, msg = readOTPMethod(r); status != 0 {
-			fail(status, msg)
-			return
-		}
-	}
+	return missing
+}
+
+// runIssuing runs op once per x-request-id (seed 000's idempotency key,
+// scoped to the x-api-key): a repeat gets the first answer, marked
+// Idempotent-Replayed; the same id on a different request is refused.
+func (s *Sandbox) runIssuing(w http.ResponseWriter, r *http.Request, op issuingOp, body []byte, method issuing.OTPMethod) {
 	key := enrollKey{r.Header.Get("x-cardholder-id"), r.Header.Get("x-card-id")}
 	wallet := r.Header.Get("x-wallet-id")
 	idemKey := r.Header.Get("x-api-key") + "\x00" + r.Header.Get("x-request-id")
 	fp := fingerprint(body, r.Method, r.URL.Path, r.Header.Get("x-product-id"), key.cardholder, wallet, key.card)
-	res, outcome := s.idem.do(r.Context(), idemKey, fp, s.cfg.Now(), func() stored {
+	res, outcome := s.idem.do(r.Context(), idemKey, fp, s.now(), func() stored {
 		status, env := op(key, wallet, method)
 		b, _ := marshal(env)
 		return stored{status: status, body: s.shareAnswer(b)}
 	})
 	switch outcome {
 	case idemConflict:
-		fail(http.StatusBadRequest, "x-request-id '"+r.Header.Get("x-request-id")+"' was already used for a different request.")
+		apiIssuing.writeError(w, http.StatusBadRequest, "x-request-id '"+r.Header.Get("x-request-id")+"' was already used for a different request.")
 		return
 	case idemCancelled:
 		return
@@ -160,7 +186,7 @@ func readOTPMethod(r *http.Request) ([]byte, issuing.OTPMethod, int, string) {
 	if !ok {
 		return nil, "", http.StatusBadRequest, "Request body must be a JSON object."
 	}
-	v, present := obj.get("otp_delivery_method")
+	v, present := obj["otp_delivery_method"]
 	if !present || v == nil || v == "" {
 		return nil, "", http.StatusBadRequest, "otp_delivery_method is required."
 	}
@@ -240,11 +266,11 @@ func (s *Sandbox) enrolledMethod(cardholder, card string) issuing.OTPMethod {
 // contact is where a cardholder's codes go: the sandbox cardholder's own
 // address and phone, or ones derived from any other cardholder id.
 func contact(cardholder string, m issuing.OTPMethod) string {
-	if cardholder == CardholderID {
+	if cardholder == testcards.CardholderID {
 		if m == issuing.SMS {
-			return HolderPhone
+			return testcards.HolderPhone
 		}
-		return HolderEmail
+		return testcards.HolderEmail
 	}
 	h := fnv.New32a()
 	h.Write([]byte(cardholder))

@@ -9,111 +9,12 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/walletsim/walletsim/client/clock"
+	"github.com/walletsim/walletsim/client/sandbox/fault"
 )
-
-// FaultHeader asks the sandbox to misbehave on one request, e.g.
-// "latency=300ms", "status=503", "drop", "timeout", or several joined by
-// commas.
-const FaultHeader = "x-walletsim-fault"
-
-// Faults make the sandbox misbehave, for QA of clients' error paths.
-type Faults struct {
-	Latency time.Duration // added before answering
-	Status  int           // 500 or 503, answered instead, in the API's error shape
-	Drop    bool          // close the connection without an answer
-	Timeout bool          // never answer (until the client gives up)
-	// Rate is the fraction of requests Status, Drop and Timeout apply to
-	// (0 means all); Latency always applies.
-	Rate float64
-}
-
-// Active reports whether any fault is set.
-func (f Faults) Active() bool { return f.Latency > 0 || f.Status != 0 || f.Drop || f.Timeout }
-
-// ParseFaults reads a fault spec: comma-separated latency=DURATION,
-// status=500|503, drop, timeout, rate=FRACTION.
-func ParseFaults(spec string) (Faults, error) {
-	var f Faults
-	for _, item := range strings.Split(spec, ",") {
-		item = strings.TrimSpace(item)
-		if item == "" {
-			continue
-		}
-		key, val, _ := strings.Cut(item, "=")
-		var err error
-		switch strings.ToLower(key) {
-		case "latency":
-			f.Latency, err = time.ParseDuration(val)
-			if err == nil && (f.Latency < 0 || f.Latency > 5*time.Minute) {
-				err = errors.New("must be between 0 and 5m")
-			}
-		case "status":
-			f.Status, err = strconv.Atoi(val)
-			if err == nil && f.Status != 500 && f.Status != 503 {
-				err = errors.New("must be 500 or 503")
-			}
-		case "drop", "timeout":
-			if val != "" || strings.Contains(item, "=") {
-				err = errors.New("takes no value")
-				break
-			}
-			if key == "drop" {
-				f.Drop = true
-			} else {
-				f.Timeout = true
-			}
-		case "rate":
-			f.Rate, err = strconv.ParseFloat(val, 64)
-			if err == nil && (f.Rate <= 0 || f.Rate > 1) {
-				err = errors.New("must be a fraction in (0, 1]")
-			}
-		default:
-			return Faults{}, fmt.Errorf("unknown fault %q (want latency=, status=, drop, timeout, rate=)", key)
-		}
-		if err != nil {
-			return Faults{}, fmt.Errorf("fault %s: %v", key, err)
-		}
-	}
-	failures := 0
-	for _, on := range []bool{f.Status != 0, f.Drop, f.Timeout} {
-		if on {
-			failures++
-		}
-	}
-	switch {
-	case failures > 1:
-		return Faults{}, errors.New("choose one of status=, drop and timeout")
-	case f.Rate > 0 && failures == 0:
-		return Faults{}, errors.New("rate= needs status=, drop or timeout to apply to")
-	}
-	return f, nil
-}
-
-// String spells f the way ParseFaults reads it ("none" when empty).
-func (f Faults) String() string {
-	var parts []string
-	if f.Latency > 0 {
-		parts = append(parts, "latency="+f.Latency.String())
-	}
-	switch {
-	case f.Status != 0:
-		parts = append(parts, "status="+strconv.Itoa(f.Status))
-	case f.Drop:
-		parts = append(parts, "drop")
-	case f.Timeout:
-		parts = append(parts, "timeout")
-	}
-	if f.Rate > 0 {
-		parts = append(parts, "rate="+strconv.FormatFloat(f.Rate, 'g', -1, 64))
-	}
-	if len(parts) == 0 {
-		return "none"
-	}
-	return strings.Join(parts, ",")
-}
 
 // withFaults applies the global faults and the per-request header to the
 // three APIs (not to the sandbox's own endpoints). A fault answers before
@@ -121,40 +22,49 @@ func (f Faults) String() string {
 func (s *Sandbox) withFaults(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a := apiOf(r.URL.Path)
-		f := s.cfg.Faults
-		if spec := r.Header.Get(FaultHeader); spec != "" && a != apiSandbox {
-			var err error
-			if f, err = ParseFaults(spec); err != nil {
-				a.writeError(w, http.StatusBadRequest, "Invalid "+FaultHeader+" header: "+err.Error())
-				return
-			}
-		}
-		if a == apiSandbox || !f.Active() {
+		if a == apiSandbox {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if f.Latency > 0 {
-			select {
-			case <-time.After(f.Latency):
-			case <-r.Context().Done():
-				return // the client left: nobody to answer
-			}
-		}
-		if f.Rate > 0 && rand.Float64() >= f.Rate {
-			next.ServeHTTP(w, r)
+		f, err := s.faultsFor(r)
+		if err != nil {
+			a.writeError(w, http.StatusBadRequest, "Invalid "+fault.Header+" header: "+err.Error())
 			return
 		}
-		switch {
-		case f.Drop:
-			drop(w)
-		case f.Timeout:
-			s.hang(r)
-		case f.Status != 0:
-			a.writeError(w, f.Status, http.StatusText(f.Status))
-		default:
+		if f.Latency > 0 && clock.Sleep(r.Context(), s.cfg.Clock, f.Latency) != nil {
+			return // the client left: nobody to answer
+		}
+		if !s.misbehave(w, r, a, f) {
 			next.ServeHTTP(w, r)
 		}
 	})
+}
+
+// faultsFor is the request's fault header, or the sandbox's faults.
+func (s *Sandbox) faultsFor(r *http.Request) (fault.Spec, error) {
+	if spec := r.Header.Get(fault.Header); spec != "" {
+		return fault.Parse(spec)
+	}
+	return s.cfg.Faults, nil
+}
+
+// misbehave answers as f's status, drop or timeout say (on Rate of the
+// requests, when set), and reports whether it did.
+func (s *Sandbox) misbehave(w http.ResponseWriter, r *http.Request, a api, f fault.Spec) bool {
+	if f.Rate > 0 && rand.Float64() >= f.Rate {
+		return false
+	}
+	switch {
+	case f.Drop:
+		drop(w)
+	case f.Timeout:
+		s.hang(r)
+	case f.Status != 0:
+		a.writeError(w, f.Status, http.StatusText(f.Status))
+	default:
+		return false
+	}
+	return true
 }
 
 // drop closes the connection without answering.

@@ -9,30 +9,9 @@ import (
 
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/issuing"
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 )
-
-// TestTestCardTable: every PAN is Luhn-valid, unique, of the scheme its BIN
-// says, and has a unique card id.
-func TestTestCardTable(t *testing.T) {
-	pans, ids := map[string]bool{}, map[string]bool{}
-	for _, c := range sandbox.TestCards {
-		if !threeds.Luhn(c.PAN) {
-			t.Errorf("%s fails Luhn", c.PAN)
-		}
-		if got := sandbox.SchemeOf(c.PAN); got != c.Scheme {
-			t.Errorf("%s: SchemeOf = %s, want %s", c.PAN, got, c.Scheme)
-		}
-		if pans[c.PAN] || ids[c.CardID] {
-			t.Errorf("duplicate %s / %s", c.PAN, c.CardID)
-		}
-		pans[c.PAN], ids[c.CardID] = true, true
-	}
-	if len(sandbox.TestCards) != 30 {
-		t.Errorf("want 10 outcomes × 3 schemes, got %d cards", len(sandbox.TestCards))
-	}
-}
 
 // TestEveryCardOutcome authenticates every test card on the browser channel,
 // enrolled and not, and checks the ACS's answer.
@@ -44,40 +23,40 @@ func TestEveryCardOutcome(t *testing.T) {
 		httpStatus      int  // an error answer instead
 		timeout         bool
 	}
-	eci := func(s sandbox.Scheme, y bool) string {
+	eci := func(s testcards.Scheme, y bool) string {
 		switch {
-		case s == sandbox.Mastercard && y:
+		case s == testcards.Mastercard && y:
 			return "02"
-		case s == sandbox.Mastercard:
+		case s == testcards.Mastercard:
 			return "01"
 		case y:
 			return "05"
 		}
 		return "06"
 	}
-	expect := func(c sandbox.TestCard, enrolled bool) want {
+	expect := func(c testcards.Card, enrolled bool) want {
 		switch c.Outcome {
-		case sandbox.Frictionless:
+		case testcards.Frictionless:
 			return want{status: "authenticated", ts: "Y", eci: eci(c.Scheme, true), cavv: true}
-		case sandbox.Attempted:
+		case testcards.Attempted:
 			return want{status: "attempted", ts: "A", eci: eci(c.Scheme, false), cavv: true}
-		case sandbox.Challenge, sandbox.Decoupled:
+		case testcards.Challenge, testcards.Decoupled:
 			if !enrolled {
 				return want{status: "attempted", ts: "A", eci: eci(c.Scheme, false), cavv: true}
 			}
-			if c.Outcome == sandbox.Challenge {
+			if c.Outcome == testcards.Challenge {
 				return want{status: "in_progress", ts: "C", url: true}
 			}
 			return want{status: "in_progress", ts: "D"}
-		case sandbox.NotAuth:
+		case testcards.NotAuth:
 			return want{status: "failed", ts: "N", fail: true}
-		case sandbox.Rejected:
+		case testcards.Rejected:
 			return want{status: "rejected", ts: "R", fail: true}
-		case sandbox.Unavailable:
+		case testcards.Unavailable:
 			return want{status: "unavailable", ts: "U", fail: true}
-		case sandbox.Fault500:
+		case testcards.Fault500:
 			return want{httpStatus: 500}
-		case sandbox.Fault503:
+		case testcards.Fault503:
 			return want{httpStatus: 503}
 		}
 		return want{timeout: true}
@@ -85,7 +64,7 @@ func TestEveryCardOutcome(t *testing.T) {
 	for _, enrolled := range []bool{true, false} {
 		e := newEnv(t)
 		tds := threeds.New(client.Config{BaseURL: e.srv.URL, Retries: -1, Timeout: 200 * time.Millisecond}, threeds.Credentials{SecretKey: "sk_test_1"})
-		for _, c := range sandbox.TestCards {
+		for _, c := range testcards.All {
 			name := string(c.Scheme) + "/" + string(c.Outcome)
 			if enrolled {
 				name += "/enrolled"
@@ -147,7 +126,7 @@ func deref(s *string) string {
 // frictionless, with its scheme from the BIN.
 func TestUnknownCardIsFrictionless(t *testing.T) {
 	e := newEnv(t)
-	req := purchase(sandbox.TestCard{PAN: "5555555555554444"}, threeds.Decoupled)
+	req := purchase(testcards.Card{PAN: "5555555555554444"}, threeds.Decoupled)
 	a := e.authenticate("x", req)
 	if a.AuthStatus != "Y" || deref(a.ECI) != "02" || a.Scheme != "mastercard" {
 		t.Fatalf("got %s eci %s scheme %s", a.AuthStatus, deref(a.ECI), a.Scheme)
@@ -160,11 +139,11 @@ func TestUnknownCardIsFrictionless(t *testing.T) {
 // acsChallengeMandated comes with C and D only, as EMV 3DS 2.2.0 says.
 func TestChallengePreference(t *testing.T) {
 	e := newEnv(t)
-	y, c := card(t, sandbox.Visa, sandbox.Frictionless), card(t, sandbox.Visa, sandbox.Challenge)
+	y, c := card(t, testcards.Visa, testcards.Frictionless), card(t, testcards.Visa, testcards.Challenge)
 	e.enroll(y, issuing.SMS)
 	e.enroll(c, issuing.SMS)
 	for i, tc := range []struct {
-		card      sandbox.TestCard
+		card      testcards.Card
 		pref      threeds.ChallengePreference
 		ch        threeds.Channel
 		ts, manda string

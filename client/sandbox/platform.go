@@ -2,11 +2,13 @@ package sandbox
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"slices"
 	"time"
 
 	"github.com/walletsim/walletsim/client"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/wallet"
 )
 
@@ -29,11 +31,11 @@ type decoupledState struct {
 
 // startDecoupled creates the pending authentication on the wallet platform
 // and sends the wallet its ThreeDSecureEvent. The caller holds s.mu.
-func (s *Sandbox) startDecoupled(a *authn, card TestCard, now time.Time) {
+func (s *Sandbox) startDecoupled(a *authn, card testcards.Card, now time.Time) {
 	d := &decoupledState{auth3dsID: s.cfg.NewID()}
 	d.event = wallet.Event{
 		ID: s.cfg.NewID(), WalletOperationID: s.cfg.NewID(),
-		CardID: card.CardID, CustomerID: CustomerID, Auth3dsID: d.auth3dsID,
+		CardID: card.CardID, CustomerID: testcards.CustomerID, Auth3dsID: d.auth3dsID,
 		Amount: a.amount, Currency: a.currency, Timestamp: client.At(now),
 		MerchantName: s.cfg.MerchantName, LastFourDigits: card.LastFour(),
 		CardScheme: WebhookScheme(a.scheme), CardType: "VIRTUAL",
@@ -92,7 +94,7 @@ func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
 		fieldErrors(fieldErrs)
 		return
 	}
-	now := s.cfg.Now()
+	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.pendingFor(r)
@@ -151,6 +153,15 @@ func (s *Sandbox) verifyResult(a *authn, req wallet.VerifyRequest, now time.Time
 // decodeVerify reads the verification body; field errors follow the
 // platform's style ("must not be null").
 func decodeVerify(body []byte) (wallet.VerifyRequest, []walletFieldError) {
+	if req, ok := decodeVerifyFast(body); ok {
+		return req, verifyRuleErrors(req, nil)
+	}
+	return readVerifyFields(body)
+}
+
+// readVerifyFields reads a verify body field by field, naming each value of
+// the wrong type.
+func readVerifyFields(body []byte) (wallet.VerifyRequest, []walletFieldError) {
 	var req wallet.VerifyRequest
 	obj, ok := decodeObject(body)
 	if !ok {
@@ -158,7 +169,7 @@ func decodeVerify(body []byte) (wallet.VerifyRequest, []walletFieldError) {
 	}
 	var errs []walletFieldError
 	str := func(m jsonObject, key, field string) string {
-		v, present := m.get(key)
+		v, present := m[key]
 		if !present || v == nil {
 			return ""
 		}
@@ -171,7 +182,7 @@ func decodeVerify(body []byte) (wallet.VerifyRequest, []walletFieldError) {
 	req.WalletOperationID = str(obj, "walletOperationId", "walletOperationId")
 	req.Status = wallet.Status(str(obj, "status", "status"))
 	req.StatusReason = str(obj, "statusReason", "statusReason")
-	verification, _ := obj.get("verification")
+	verification, _ := obj["verification"]
 	switch v := verification.(type) {
 	case nil:
 		errs = append(errs, walletFieldError{"verification", "must not be null"})
@@ -183,10 +194,15 @@ func decodeVerify(body []byte) (wallet.VerifyRequest, []walletFieldError) {
 	if len(errs) > 0 {
 		return req, errs
 	}
+	return req, verifyRuleErrors(req, errs)
+}
+
+// verifyRuleErrors adds seed 002's rules to errs.
+func verifyRuleErrors(req wallet.VerifyRequest, errs []walletFieldError) []walletFieldError {
 	for _, fe := range wallet.Validate(req) {
 		errs = append(errs, walletFieldError{fe.Field, fe.Message})
 	}
-	return req, errs
+	return errs
 }
 
 func (s *Sandbox) pendingView(a *authn) wallet.Pending {
@@ -211,7 +227,7 @@ func (s *Sandbox) getPending(w http.ResponseWriter, r *http.Request) {
 	a := s.pendingFor(r)
 	var v wallet.Pending
 	if a != nil {
-		s.settle(a, s.cfg.Now())
+		s.settle(a, s.now())
 		v = s.pendingView(a)
 	}
 	s.mu.Unlock()
@@ -229,7 +245,7 @@ func (s *Sandbox) listPending(w http.ResponseWriter, r *http.Request) {
 		apiWallet.writeError(w, http.StatusUnauthorized, "")
 		return
 	}
-	now := s.cfg.Now()
+	now := s.now()
 	s.mu.Lock()
 	out := []wallet.Pending{}
 	for _, a := range s.byAuth3ds {
@@ -296,7 +312,7 @@ func (s *Sandbox) sendEvent(ev wallet.Event) {
 		for attempt := 1; attempt <= 1+s.cfg.WebhookRetries; attempt++ {
 			status, err := s.post(target.URL, body, sig)
 			s.mu.Lock()
-			rec.Attempts, rec.LastStatus, rec.UpdatedAt = attempt, status, s.cfg.Now()
+			rec.Attempts, rec.LastStatus, rec.UpdatedAt = attempt, status, s.now()
 			rec.LastError = ""
 			if err != nil {
 				rec.LastError = err.Error()
@@ -320,17 +336,20 @@ func (s *Sandbox) sendEvent(ev wallet.Event) {
 	}()
 }
 
-var webhookClient = &http.Client{Timeout: 10 * time.Second}
+// webhookTimeout bounds one delivery attempt.
+const webhookTimeout = 10 * time.Second
 
 func (s *Sandbox) post(url string, body []byte, sig string) (int, error) {
-	req, err := http.NewRequestWithContext(s.ctx, http.MethodPost, url, bytes.NewReader(body))
+	ctx, cancel := context.WithTimeout(s.ctx, webhookTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(wallet.SignatureHeader, sig)
 	req.Header.Set("User-Agent", "walletsim-sandbox")
-	resp, err := webhookClient.Do(req)
+	resp, err := (&http.Client{Transport: s.cfg.WebhookTransport}).Do(req)
 	if err != nil {
 		return 0, err
 	}

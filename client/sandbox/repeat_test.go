@@ -9,7 +9,7 @@ import (
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/acs"
 	"github.com/walletsim/walletsim/client/issuing"
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
 
 // TestAuthenticateRepeatEveryOutcome: a repeat of an authenticate gets the
@@ -20,8 +20,8 @@ func TestAuthenticateRepeatEveryOutcome(t *testing.T) {
 	e := newEnv(t)
 	h := http.Header{"Authorization": {basicAuth("sk_test_1")}, "Content-Type": {"application/json"}}
 	get := http.Header{"Authorization": {basicAuth("sk_test_1")}}
-	for _, o := range []sandbox.Outcome{sandbox.Frictionless, sandbox.Attempted, sandbox.NotAuth, sandbox.Rejected, sandbox.Unavailable} {
-		for _, s := range []sandbox.Scheme{sandbox.Visa, sandbox.Mastercard, sandbox.Mada} {
+	for _, o := range []testcards.Outcome{testcards.Frictionless, testcards.Attempted, testcards.NotAuth, testcards.Rejected, testcards.Unavailable} {
+		for _, s := range []testcards.Scheme{testcards.Visa, testcards.Mastercard, testcards.Mada} {
 			c := card(t, s, o)
 			id := "rep-" + c.PAN
 			body := `{"number":"` + c.PAN + `","month":6,"year":2030,"return_url":"https://x.example","customer":{"name":"Jo Doe"}}`
@@ -36,13 +36,13 @@ func TestAuthenticateRepeatEveryOutcome(t *testing.T) {
 	}
 
 	// A challenge: the repeat replays the "C" answer even once it is over.
-	c := card(t, sandbox.Visa, sandbox.Challenge)
+	c := card(t, testcards.Visa, testcards.Challenge)
 	e.enroll(c, issuing.SMS)
 	body := `{"number":"` + c.PAN + `","month":6,"year":2030,"return_url":"https://x.example"}`
 	s1, b1 := e.do("POST", "/v1/3ds/rep-c/authenticate", h, body)
 	a := e.result("rep-c")
 	ac, msg := acs.New(client.Config{BaseURL: e.srv.URL, Retries: -1}), ""
-	if msgs, err := ac.Inbox(context.Background(), sandbox.CardholderID); err == nil && len(msgs) > 0 {
+	if msgs, err := ac.Inbox(context.Background(), testcards.CardholderID); err == nil && len(msgs) > 0 {
 		msg = msgs[0].Code
 	}
 	if page, err := ac.Submit(context.Background(), *a.ChallengeURL, msg); err != nil || page.TransStatus != "Y" {

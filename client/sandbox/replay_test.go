@@ -14,6 +14,7 @@ import (
 
 	"github.com/walletsim/walletsim/client/internal/clienttest"
 	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/wallet"
 )
 
@@ -169,15 +170,15 @@ func keys(v any) []string {
 func TestSeedExamplesReplay(t *testing.T) {
 	rcv := newReceiver(t, hmacKey)
 	e := newEnv(t, func(c *sandbox.Config) { c.WebhookURL = rcv.URL + wallet.EventPath })
-	challenge, decoupled := card(t, sandbox.Visa, sandbox.Challenge), card(t, sandbox.Visa, sandbox.Decoupled)
+	challenge, decoupled := card(t, testcards.Visa, testcards.Challenge), card(t, testcards.Visa, testcards.Decoupled)
 	basic := func(k string) string { return base64.StdEncoding.EncodeToString([]byte(k + ":")) }
 	vars := map[string]string{
 		"{{baseUrl}}": e.srv.URL, ":version": "v1",
 		"{{Shared X-API key}}": "sandbox-api-key", "{{Shared ProductID}}": "PRODUCT-1",
-		"{{CardholderID}}": sandbox.CardholderID, "{{WalletID}}": sandbox.WalletID,
+		"{{CardholderID}}": testcards.CardholderID, "{{WalletID}}": testcards.WalletID,
 		"{{ClientID}}": "CLIENT-1", "{{AccessToken}}": "sandbox-token",
 		"{{SecretKeyBasic}}": basic("sk_test_sandbox"), "{{PublishableKeyBasic}}": basic("pk_test_sandbox"),
-		"{{CustomerID}}": sandbox.CustomerID, "{{WalletToken}}": "wallet-token",
+		"{{CustomerID}}": testcards.CustomerID, "{{WalletToken}}": "wallet-token",
 	}
 	steps := []struct {
 		file    string

@@ -3,6 +3,8 @@ package sandbox
 import (
 	"net/http"
 	"strings"
+
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
 
 // routes maps the seeds' paths and the sandbox's extensions.
@@ -65,20 +67,20 @@ func (s *Sandbox) index() Index {
 
 // CardView is a test card as GET /sandbox/cards lists it.
 type CardView struct {
-	PAN          string  `json:"number"`
-	Scheme       Scheme  `json:"scheme"`
-	Outcome      Outcome `json:"outcome"`
-	Description  string  `json:"description"`
-	CardID       string  `json:"card_id"`
-	CardholderID string  `json:"cardholder_id"`
-	WalletID     string  `json:"wallet_id"`
-	CustomerID   string  `json:"customer_id"`
+	PAN          string            `json:"number"`
+	Scheme       testcards.Scheme  `json:"scheme"`
+	Outcome      testcards.Outcome `json:"outcome"`
+	Description  string            `json:"description"`
+	CardID       string            `json:"card_id"`
+	CardholderID string            `json:"cardholder_id"`
+	WalletID     string            `json:"wallet_id"`
+	CustomerID   string            `json:"customer_id"`
 }
 
 func (s *Sandbox) cards(w http.ResponseWriter, r *http.Request) {
-	out := make([]CardView, len(TestCards))
-	for i, c := range TestCards {
-		out[i] = CardView{c.PAN, c.Scheme, c.Outcome, c.Outcome.Describe(), c.CardID, CardholderID, WalletID, CustomerID}
+	out := make([]CardView, len(testcards.All))
+	for i, c := range testcards.All {
+		out[i] = CardView{c.PAN, c.Scheme, c.Outcome, c.Outcome.Describe(), c.CardID, testcards.CardholderID, testcards.WalletID, testcards.CustomerID}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"cards": out})
 }

@@ -1,20 +1,20 @@
-// Package sandbox is the embedded simulator of the other side of walletsim's
-// three APIs: the issuer's 3DS enrollment (seed 000), the merchant's 3DS
-// server with the issuer's ACS behind it (seed 004), and the wallet platform
-// that asks the cardholder's wallet to approve decoupled authentications
-// (seed 002). It keeps state, decides outcomes as an ACS would, answers in
-// the seeds' shapes and messages, and can inject faults for QA.
+// Package sandbox is the other side of walletsim's three APIs, next to the
+// clients it answers as net/http/httptest sits next to net/http: the
+// issuer's 3DS enrollment (seed 000), the merchant's 3DS server with the
+// issuer's ACS behind it (seed 004), and the wallet platform that asks the
+// cardholder's wallet to approve decoupled authentications (seed 002). It
+// keeps state, decides outcomes as an ACS would, answers in the seeds'
+// shapes and messages, and can inject faults for QA.
 //
-// Where the seeds are silent the sandbox extends them (reading a final
-// result, the challenge page, the cardholder's inbox, …); the README lists
-// every extension.
+// It serves in memory (Transport) or on a port (Start). Where the seeds are
+// silent it extends them (reading a final result, the challenge page, the
+// cardholder's inbox, …); the README lists every extension. What other
+// packages need without a server lives in its leaf packages: testcards
+// (the cards, the sandbox cardholder, amounts) and fault (the fault spec).
 package sandbox
 
 import (
 	"context"
-	"crypto/rand"
-	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
@@ -23,112 +23,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/walletsim/walletsim/client/acs"
 )
-
-// Config tunes a Sandbox. Zero fields take the defaults below.
-type Config struct {
-	// Now is the clock; NewID makes ids; Rand feeds one-time codes and CAVVs.
-	// Tests inject deterministic ones.
-	Now   func() time.Time
-	NewID func() string
-	Rand  io.Reader
-
-	// Expiry is how long a challenge or decoupled authentication waits for
-	// the cardholder (default 5 minutes).
-	Expiry time.Duration
-	// Retention is how long a finished authentication stays readable
-	// (default 15 minutes); MaxFinished caps how many are kept (default
-	// 4096); MaxPending caps challenges and decoupled authentications
-	// waiting at once (default 10000).
-	Retention   time.Duration
-	MaxFinished int
-	MaxPending  int
-	// MaxIdempotent caps remembered x-request-ids (default 4096), kept for
-	// IdempotencyTTL (default 24 hours).
-	MaxIdempotent  int
-	IdempotencyTTL time.Duration
-	// MaxEnrollments caps enrollments (default 100000).
-	MaxEnrollments int
-
-	// Require, when a field is set, accepts only that credential; otherwise
-	// any non-empty one is accepted.
-	Require Credentials
-
-	// WebhookURL receives ThreeDSecureEvents, signed with HMACKey.
-	// Failed deliveries are retried WebhookRetries times (default 5; a
-	// negative number disables retries), waiting WebhookBackoff (default
-	// 1s) doubled each time.
-	WebhookURL     string
-	HMACKey        []byte
-	WebhookRetries int
-	WebhookBackoff time.Duration
-
-	// Faults apply to every API request (the x-walletsim-fault header
-	// applies them to one).
-	Faults Faults
-
-	// MerchantName appears on challenge pages, webhooks and inbox messages.
-	MerchantName string
-
-	// AccessLog, when set, gets one line per request (the sandbox
-	// serialises its writes).
-	AccessLog io.Writer
-	// Logger gets diagnostics (webhook deliveries); discarded when nil.
-	Logger *slog.Logger
-}
-
-// Credentials the sandbox can be told to require.
-type Credentials struct {
-	IssuingAPIKey string // x-api-key
-	IssuingToken  string // Authorization: Bearer, issuing
-	ThreeDSKey    string // Basic user name, 3DS server
-	WalletToken   string // Authorization: Bearer, wallet platform
-}
-
-func (c Config) withDefaults() Config {
-	if c.Now == nil {
-		c.Now = time.Now
-	}
-	if c.NewID == nil {
-		c.NewID = uuid.NewString
-	}
-	if c.Rand == nil {
-		c.Rand = rand.Reader
-	}
-	def := func(d *time.Duration, v time.Duration) {
-		if *d == 0 {
-			*d = v
-		}
-	}
-	defInt := func(n *int, v int) {
-		if *n == 0 {
-			*n = v
-		}
-	}
-	def(&c.Expiry, 5*time.Minute)
-	def(&c.Retention, 15*time.Minute)
-	def(&c.IdempotencyTTL, 24*time.Hour)
-	def(&c.WebhookBackoff, time.Second)
-	defInt(&c.MaxFinished, 4096)
-	defInt(&c.MaxPending, 10000)
-	defInt(&c.MaxIdempotent, 4096)
-	defInt(&c.MaxEnrollments, 100000)
-	switch {
-	case c.WebhookRetries == 0:
-		c.WebhookRetries = 5
-	case c.WebhookRetries < 0:
-		c.WebhookRetries = 0
-	}
-	if c.MerchantName == "" {
-		c.MerchantName = "walletsim demo shop"
-	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	return c
-}
 
 // Sandbox is the simulated issuer, 3DS server + ACS and wallet platform.
 type Sandbox struct {
@@ -177,6 +73,9 @@ func New(cfg Config) *Sandbox {
 	return s
 }
 
+// now is the sandbox's time.
+func (s *Sandbox) now() time.Time { return s.cfg.Clock.Now() }
+
 // Handler serves the three APIs and the sandbox's extensions.
 func (s *Sandbox) Handler() http.Handler { return s.handler }
 
@@ -211,7 +110,8 @@ type Server struct {
 }
 
 // Start listens on addr ("127.0.0.1:0" picks a free loopback port) and
-// serves the sandbox in the background.
+// serves the sandbox in the background. Its base URL (in challenge_url) is
+// cfg.PublicURL, or the address it listens on.
 func Start(addr string, cfg Config) (*Server, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -223,14 +123,26 @@ func Start(addr string, cfg Config) (*Server, error) {
 		URL:     "http://" + reachable(ln.Addr()),
 		ln:      ln,
 		done:    make(chan struct{}),
-		http:    &http.Server{Handler: sb.Handler(), ReadHeaderTimeout: 10 * time.Second},
+		http:    sb.HTTPServer(),
 	}
 	sb.SetBaseURL(srv.URL)
+	if cfg.PublicURL != "" {
+		sb.SetBaseURL(cfg.PublicURL)
+	}
 	go func() {
 		defer close(srv.done)
 		srv.http.Serve(ln)
 	}()
 	return srv, nil
+}
+
+// HTTPServer is an http.Server for the sandbox's handler with the limits a
+// server facing other people needs. It has no write timeout: a latency
+// fault may hold an answer for minutes, and a timeout fault until the
+// client gives up.
+func (s *Sandbox) HTTPServer() *http.Server {
+	return &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 }
 
 // reachable is a listener's address as a client on this machine dials it:

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/fault"
 )
 
 // TestShutdownIsGraceful: a request that is merely slow finishes during
@@ -20,12 +21,12 @@ func TestShutdownIsGraceful(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	send := func(fault string) chan error {
+	send := func(spec string) chan error {
 		done := make(chan error, 1)
 		go func() {
 			req, _ := http.NewRequest("GET", srv.URL+"/issuing/api/v1/card/3DS", nil)
-			req.Header = issuingHeader("shutdown-" + fault)
-			req.Header.Set(sandbox.FaultHeader, fault)
+			req.Header = issuingHeader("shutdown-" + spec)
+			req.Header.Set(fault.Header, spec)
 			resp, err := http.DefaultClient.Do(req)
 			if err == nil {
 				body, _ := io.ReadAll(resp.Body)

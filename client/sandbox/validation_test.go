@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
 
 // issuingHeader is a complete, valid set of seed 000 headers.
 func issuingHeader(requestID string) http.Header {
 	return http.Header{
-		"x-api-key": {"k"}, "x-product-id": {"p"}, "x-cardholder-id": {sandbox.CardholderID},
-		"x-wallet-id": {sandbox.WalletID}, "x-card-id": {"card-1"}, "x-request-id": {requestID},
+		"x-api-key": {"k"}, "x-product-id": {"p"}, "x-cardholder-id": {testcards.CardholderID},
+		"x-wallet-id": {testcards.WalletID}, "x-card-id": {"card-1"}, "x-request-id": {requestID},
 		"Content-Type": {"application/json"}, "Authorization": {"Bearer t"},
 	}
 }

@@ -101,7 +101,10 @@ func ipAddress(v string) string {
 }
 
 func colorDepth(v string) string {
-	return message(slices.Contains(ColorDepths, v), MsgIn(ColorDepths))
+	if slices.Contains(ColorDepths, v) {
+		return "" // the message is made only when needed
+	}
+	return MsgIn(ColorDepths)
 }
 
 // currency: three upper-case letters (ISO 4217's shape).

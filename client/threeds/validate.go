@@ -112,12 +112,19 @@ func validateAddress(fe *client.FieldErrors, prefix string, a *Address) {
 	if a == nil {
 		return
 	}
-	check(fe, prefix+".city", a.City, AddressTextRules)
-	check(fe, prefix+".country", a.Country, CountryRules)
-	check(fe, prefix+".line_1", a.Line1, AddressTextRules)
-	check(fe, prefix+".line_2", a.Line2, AddressTextRules)
-	check(fe, prefix+".postal_code", a.PostalCode, PostalCodeRules)
-	check(fe, prefix+".state", a.State, AddressTextRules)
+	// The field's dotted name is made only for a bad value: this runs on
+	// every authenticate the sandbox serves.
+	in := func(field, v string, rules Rules) {
+		for _, msg := range rules.Check(v) {
+			fe.Add(prefix+"."+field, msg)
+		}
+	}
+	in("city", a.City, AddressTextRules)
+	in("country", a.Country, CountryRules)
+	in("line_1", a.Line1, AddressTextRules)
+	in("line_2", a.Line2, AddressTextRules)
+	in("postal_code", a.PostalCode, PostalCodeRules)
+	in("state", a.State, AddressTextRules)
 }
 
 func validateDevice(fe *client.FieldErrors, d *Device) {
@@ -230,7 +237,15 @@ func ValidTimezone(s string) bool {
 
 // ValidCountry reports whether s is an ISO 3166-1 alpha-2 code.
 func ValidCountry(s string) bool {
-	return len(s) == 2 && strings.Contains(countryCodes, " "+s+" ")
+	if len(s) != 2 {
+		return false
+	}
+	for i := 1; i+2 <= len(countryCodes); i += 3 {
+		if countryCodes[i:i+2] == s {
+			return true
+		}
+	}
+	return false
 }
 
 // countryCodes are the ISO 3166-1 alpha-2 codes, space-separated.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/flows/conformance"
+	"github.com/walletsim/walletsim/flows/embedded"
 )
 
 func newCheckCmd() *cobra.Command {
@@ -58,15 +60,16 @@ no way to cancel.
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			var transport http.RoundTripper
 			if target.Sandbox {
-				// The embedded sandbox, on a card of its own.
+				// The embedded sandbox, in memory, on a card of its own.
 				target.WebhookListen = ""
-				s, err := flows.Open(ctx, target, flows.Options{Version: appVersion()})
+				s, err := embedded.Open(ctx, target, flows.Options{Version: appVersion()})
 				if err != nil {
 					return &exitError{exitCantRun, err}
 				}
 				defer s.Close()
-				target = s.Target
+				target, transport = s.Target, s.Transport()
 			}
 			if target.Extensions && cardID == "" {
 				// A walletsim sandbox takes any card: a fresh one keeps two
@@ -81,7 +84,7 @@ no way to cancel.
 			}
 			fmt.Fprintf(progress, "Checking %s against the seeds\n", target.Name)
 			rep := conformance.Run(ctx, target, conformance.Options{
-				PAN: pan, CardID: cardID, Timeout: timeout, Version: appVersion(),
+				PAN: pan, CardID: cardID, Timeout: timeout, Version: appVersion(), Transport: transport,
 				Progress: func(r conformance.Result) { fmt.Fprintln(progress, conformance.Line(r)) },
 			})
 			if asJSON {

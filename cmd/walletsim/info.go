@@ -120,7 +120,7 @@ func exists(path string) string {
 	return "present"
 }
 
-func modified(b build) string {
+func modified(b buildInfo) string {
 	if b.Modified {
 		return ", with uncommitted changes"
 	}

@@ -71,7 +71,7 @@ were; decoupled cells need the profile's webhook_listen.
 	f.BoolVar(&o.markdown, "markdown", false, "print the documented outcome table as Markdown (the README's) and run nothing")
 	f.IntVar(&o.parallel, "parallel", 32, "how many cells run at once")
 	f.DurationVar(&o.timeout, "timeout", 10*time.Second, "per-request timeout")
-	f.DurationVar(&o.noAnswer, "no-answer", 0, "how long to wait for the 3DS server's first answer before a cell counts as no answer (default 250ms on the embedded sandbox, else --timeout)")
+	f.DurationVar(&o.noAnswer, "no-answer", 0, "how long to wait for the 3DS server's first answer before a cell counts as no answer (default --timeout; on the embedded sandbox's virtual clock it takes no real time)")
 	return cmd
 }
 
@@ -104,17 +104,10 @@ func runMatrix(cmd *cobra.Command, o *matrixOptions) error {
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
-	noAnswer := o.noAnswer
-	if noAnswer == 0 {
-		noAnswer = o.timeout
-		if target.Sandbox {
-			noAnswer = 250 * time.Millisecond
-		}
-	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	rep, err := matrix.Run(ctx, matrix.Options{Target: target, Cardholder: ch, Channel: channel, Parallel: o.parallel,
-		Timeout: o.timeout, NoAnswer: noAnswer, OTP: otp, Version: appVersion()})
+		Timeout: o.timeout, NoAnswer: o.noAnswer, OTP: otp, Version: appVersion()})
 	if err != nil {
 		return &exitError{exitCantRun, err}
 	}

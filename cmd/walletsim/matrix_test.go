@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/wallet"
 )
 
@@ -79,8 +79,8 @@ func freePort(t *testing.T) string {
 func TestMatrixOnStandaloneSandbox(t *testing.T) {
 	listen := freePort(t)
 	r := startSandbox(t, "--quiet", "--webhook-url", "http://"+listen+wallet.EventPath)
-	card := sandbox.TestCards[2] // enrolled by EMAIL before the run
-	headers := map[string]string{"x-api-key": "k", "x-product-id": "P-1", "x-client-id": "C-1", "x-cardholder-id": sandbox.CardholderID, "x-wallet-id": sandbox.WalletID,
+	card := testcards.All[2] // enrolled by EMAIL before the run
+	headers := map[string]string{"x-api-key": "k", "x-product-id": "P-1", "x-client-id": "C-1", "x-cardholder-id": testcards.CardholderID, "x-wallet-id": testcards.WalletID,
 		"x-card-id": card.CardID, "x-request-id": "6f7d1c1e-5b1a-4f43-9a59-1d1d1d1d1d1d", "Content-Type": "application/json"}
 	if got := r.do(t, http.MethodPost, "/issuing/api/v1/card/3DS", headers, `{"otp_delivery_method":"EMAIL"}`); got != http.StatusOK {
 		t.Fatalf("enroll: %d", got)

@@ -2,12 +2,9 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -26,13 +23,16 @@ const (
 	exitCantRun = 3 // a scenario could not run (target unreachable, steps out of order)
 )
 
+// runOptions are walletsim run's flags.
+type runOptions struct {
+	profile, junit, transcript, config string
+	parallel                           int
+	asJSON                             bool
+	timeout                            time.Duration
+}
+
 func newRunCmd() *cobra.Command {
-	var (
-		profileName, junit, transcriptPath, configPath string
-		parallel                                       int
-		asJSON                                         bool
-		timeout                                        time.Duration
-	)
+	o := &runOptions{}
 	cmd := &cobra.Command{
 		Use:   "run FILE|DIR...",
 		Short: "Run scenarios headlessly and check their expectations",
@@ -49,76 +49,92 @@ ends; the exit status says how the run went:
   walletsim run --profile staging --json my-bug.yaml`,
 		Args:              cobra.MinimumNArgs(1),
 		ValidArgsFunction: scenarioArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if parallel < 1 {
-				return &exitError{exitUsage, errors.New("--parallel must be at least 1")}
-			}
-			if timeout <= 0 {
-				return &exitError{exitUsage, errors.New("--timeout must be positive")}
-			}
-			scs, err := scenario.Load(args...)
-			if err != nil {
-				return &exitError{exitUsage, err}
-			}
-			set, err := loadProfiles(configPath)
-			if err != nil {
-				return &exitError{exitUsage, err}
-			}
-			if profileName != "" {
-				if _, err := set.Target(profileName); err != nil {
-					return &exitError{exitUsage, err}
-				}
-			}
-			opts := runner.Options{Resolve: set.Target, Profile: profileName, Parallel: parallel, Timeout: timeout, Version: appVersion()}
-			var closeTranscript func() error
-			if transcriptPath != "" {
-				f, err := os.Create(transcriptPath)
-				if err != nil {
-					return &exitError{exitUsage, err}
-				}
-				opts.Transcript, closeTranscript = f, f.Close
-			}
-			out := cmd.OutOrStdout()
-			progressOut := out
-			if asJSON {
-				progressOut = cmd.ErrOrStderr()
-			}
-			pr := newProgress(progressOut, len(scs), !asJSON || isTerminal(progressOut))
-			opts.Progress = pr.update
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			rep := runner.Run(ctx, scs, opts)
-			pr.done()
-			if closeTranscript != nil {
-				if err := closeTranscript(); err != nil {
-					return &exitError{exitCantRun, err}
-				}
-			}
-			if asJSON {
-				runner.WriteJSON(out, rep)
-			} else {
-				runner.WriteSummary(out, rep)
-			}
-			if junit != "" {
-				if err := writeFile(junit, func(w io.Writer) error { return runner.WriteJUnit(w, rep) }); err != nil {
-					return &exitError{exitCantRun, err}
-				}
-			}
-			if code := rep.ExitCode(); code != 0 {
-				return &exitError{code: code, err: errors.New("")}
-			}
-			return nil
-		},
+		RunE:              func(cmd *cobra.Command, args []string) error { return o.run(cmd, args) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&profileName, "profile", "", "run on this profile's endpoints instead of each scenario's target")
-	f.IntVar(&parallel, "parallel", 1, "how many scenarios run at once")
-	f.BoolVar(&asJSON, "json", false, "print the results as JSON (progress goes to stderr)")
-	f.StringVar(&junit, "junit", "", "write a JUnit XML report to this file")
-	f.StringVar(&transcriptPath, "transcript", "", "write every HTTP exchange, redacted, as JSON lines to this file")
-	f.DurationVar(&timeout, "timeout", 10*time.Second, "per-attempt timeout of each call")
-	f.StringVar(&configPath, "config", "", "profiles file (default $XDG_CONFIG_HOME/walletsim/config.yaml)")
+	f.StringVar(&o.profile, "profile", "", "run on this profile's endpoints instead of each scenario's target")
+	f.IntVar(&o.parallel, "parallel", 1, "how many scenarios run at once")
+	f.BoolVar(&o.asJSON, "json", false, "print the results as JSON (progress goes to stderr)")
+	f.StringVar(&o.junit, "junit", "", "write a JUnit XML report to this file")
+	f.StringVar(&o.transcript, "transcript", "", "write every HTTP exchange, redacted, as JSON lines to this file")
+	f.DurationVar(&o.timeout, "timeout", 10*time.Second, "per-attempt timeout of each call")
+	f.StringVar(&o.config, "config", "", "profiles file (default $XDG_CONFIG_HOME/walletsim/config.yaml)")
 	return cmd
+}
+
+// run loads the scenarios, runs them and reports.
+func (o *runOptions) run(cmd *cobra.Command, args []string) error {
+	scs, opts, err := o.prepare(args)
+	if err != nil {
+		return &exitError{exitUsage, err}
+	}
+	var transcript *os.File
+	if o.transcript != "" {
+		if transcript, err = os.Create(o.transcript); err != nil {
+			return &exitError{exitUsage, err}
+		}
+		opts.Transcript = transcript
+	}
+	out, progressOut := cmd.OutOrStdout(), cmd.OutOrStdout()
+	if o.asJSON {
+		progressOut = cmd.ErrOrStderr()
+	}
+	pr := newProgress(progressOut, len(scs), !o.asJSON || isTerminal(progressOut))
+	opts.Progress = pr.update
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rep := runner.Run(ctx, scs, opts)
+	pr.done()
+	if transcript != nil {
+		if err := transcript.Close(); err != nil {
+			return &exitError{exitCantRun, err}
+		}
+	}
+	return o.report(out, rep)
+}
+
+// prepare checks the flags and loads the scenarios and profiles.
+func (o *runOptions) prepare(args []string) ([]scenario.Scenario, runner.Options, error) {
+	var opts runner.Options
+	switch {
+	case o.parallel < 1:
+		return nil, opts, errors.New("--parallel must be at least 1")
+	case o.timeout <= 0:
+		return nil, opts, errors.New("--timeout must be positive")
+	}
+	scs, err := scenario.Load(args...)
+	if err != nil {
+		return nil, opts, err
+	}
+	set, err := loadProfiles(o.config)
+	if err != nil {
+		return nil, opts, err
+	}
+	if o.profile != "" {
+		if _, err := set.Target(o.profile); err != nil {
+			return nil, opts, err
+		}
+	}
+	return scs, runner.Options{Resolve: set.Target, Profile: o.profile, Parallel: o.parallel, Timeout: o.timeout, Version: appVersion()}, nil
+}
+
+// report prints the results and writes the JUnit file; its error carries
+// the exit status.
+func (o *runOptions) report(out io.Writer, rep *runner.Report) error {
+	if o.asJSON {
+		runner.WriteJSON(out, rep)
+	} else {
+		runner.WriteSummary(out, rep)
+	}
+	if o.junit != "" {
+		if err := writeFile(o.junit, func(w io.Writer) error { return runner.WriteJUnit(w, rep) }); err != nil {
+			return &exitError{exitCantRun, err}
+		}
+	}
+	if code := rep.ExitCode(); code != 0 {
+		return &exitError{code: code, err: errors.New("")}
+	}
+	return nil
 }
 
 func loadProfiles(path string) (*profile.Set, error) {
@@ -148,78 +164,4 @@ func writeFile(path string, write func(io.Writer) error) error {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-// progress prints each step as it ends. On a terminal it keeps a status
-// line at the bottom ("[12/27] 11 passed, 1 failed") and colours the marks
-// (unless NO_COLOR is set); otherwise plain lines only.
-type progress struct {
-	mu       sync.Mutex
-	w        io.Writer
-	tty      bool
-	color    bool
-	total    int
-	finished int
-	counts   map[string]int
-	show     bool
-}
-
-func newProgress(w io.Writer, total int, show bool) *progress {
-	tty := isTerminal(w)
-	return &progress{w: w, tty: tty, color: tty && os.Getenv("NO_COLOR") == "", total: total, counts: map[string]int{}, show: show}
-}
-
-func (p *progress) update(ev runner.Progress) {
-	if !p.show {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.clear()
-	if ev.Step != nil {
-		line := runner.StepLine(ev.Step)
-		if p.color {
-			line = colorMark(line)
-		}
-		fmt.Fprintf(p.w, "%s › %s\n", ev.Scenario.Name, indentRest(line))
-	} else {
-		p.finished++
-		p.counts[ev.Scenario.Status]++
-	}
-	p.status()
-}
-
-func (p *progress) clear() {
-	if p.tty {
-		fmt.Fprint(p.w, "\r\033[K")
-	}
-}
-
-func (p *progress) status() {
-	if p.tty {
-		fmt.Fprintf(p.w, "[%d/%d] %d passed, %d failed, %d errors", p.finished, p.total,
-			p.counts[runner.Passed], p.counts[runner.Failed], p.counts[runner.Errored])
-	}
-}
-
-func (p *progress) done() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.show {
-		p.clear()
-	}
-}
-
-func indentRest(s string) string { return strings.ReplaceAll(s, "\n", "\n  ") }
-
-func colorMark(line string) string {
-	switch {
-	case strings.HasPrefix(line, "✓"):
-		return "\033[32m✓\033[0m" + strings.TrimPrefix(line, "✓")
-	case strings.HasPrefix(line, "✗"):
-		return "\033[31m✗\033[0m" + strings.TrimPrefix(line, "✗")
-	case strings.HasPrefix(line, "–"):
-		return "\033[33m–\033[0m" + strings.TrimPrefix(line, "–")
-	}
-	return line
 }

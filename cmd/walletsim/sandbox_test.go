@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
 
 // lockedBuffer is a bytes.Buffer safe to read while the sandbox writes it.
@@ -121,7 +121,7 @@ func TestSandboxStartRequestStop(t *testing.T) {
 		r.base + "/v1/3ds/{id}/authenticate",
 		r.base + "/customers/{customerId}/prepaid/cards/{cardId}/3ds-authentications/{auth3dsId}",
 		"GET " + r.base + "/sandbox/cards",
-		sandbox.CardholderID, sandbox.WalletID, sandbox.CustomerID,
+		testcards.CardholderID, testcards.WalletID, testcards.CustomerID,
 		"GET /sandbox/cards 200", // the access log
 	} {
 		if !strings.Contains(out, want) {
@@ -141,15 +141,12 @@ func TestSandboxPrintsTestCards(t *testing.T) {
 	if !regexp.MustCompile(`PAN +SCHEME +OUTCOME +DESCRIPTION +CARD ID`).MatchString(out) {
 		t.Errorf("no test-card table header:\n%s", out)
 	}
-	for _, c := range sandbox.TestCards {
-		row := regexp.QuoteMeta(groupPAN(c.PAN)) + ` +` + string(c.Scheme) + ` +` + regexp.QuoteMeta(string(c.Outcome)) +
+	for _, c := range testcards.All {
+		row := regexp.QuoteMeta(testcards.GroupPAN(c.PAN)) + ` +` + string(c.Scheme) + ` +` + regexp.QuoteMeta(string(c.Outcome)) +
 			` +` + regexp.QuoteMeta(c.Outcome.Describe()) + ` +` + c.CardID
 		if !regexp.MustCompile(row).MatchString(out) {
 			t.Errorf("no table row for %s", c.PAN)
 		}
-	}
-	if got := groupPAN("4000000000000010"); got != "4000 0000 0000 0010" {
-		t.Errorf("groupPAN = %q", got)
 	}
 }
 
@@ -171,7 +168,7 @@ func TestSandboxSecretsStayPrivate(t *testing.T) {
 
 	enroll := func(key, requestID string) int {
 		return r.do(t, http.MethodPost, "/issuing/api/v1/card/3DS", map[string]string{
-			"x-api-key": key, "x-product-id": "p", "x-cardholder-id": sandbox.CardholderID,
+			"x-api-key": key, "x-product-id": "p", "x-cardholder-id": testcards.CardholderID,
 			"x-wallet-id": "w", "x-card-id": "c", "x-request-id": requestID, "Content-Type": "application/json",
 		}, `{"otp_delivery_method":"EMAIL"}`)
 	}
@@ -181,7 +178,7 @@ func TestSandboxSecretsStayPrivate(t *testing.T) {
 	if got := enroll(apiKey, "r2"); got != http.StatusOK {
 		t.Errorf("enroll with the required key = %d, want 200", got)
 	}
-	list := "/customers/" + sandbox.CustomerID + "/prepaid/cards/c/3ds-authentications"
+	list := "/customers/" + testcards.CustomerID + "/prepaid/cards/c/3ds-authentications"
 	if got := r.do(t, http.MethodGet, list, map[string]string{"Authorization": "Bearer wrong"}, ""); got != http.StatusUnauthorized {
 		t.Errorf("wallet call with a wrong token = %d, want 401", got)
 	}
@@ -194,7 +191,9 @@ func TestSandboxSecretsStayPrivate(t *testing.T) {
 			t.Errorf("output contains the secret %q:\n%s", secret, out)
 		}
 	}
-	if !strings.Contains(out, "--require-api-key, --require-wallet-token") {
+	// The banner names the credentials as the APIs know them (it is the
+	// sandbox's, which knows no flags).
+	if !strings.Contains(out, "issuing x-api-key, wallet platform bearer token") {
 		t.Errorf("output does not say which credentials are required:\n%s", out)
 	}
 }

@@ -5,47 +5,170 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/creack/pty"
 )
 
+// Start-up is measured against yardsticks built and run in the same
+// benchmark, alternating, so that the ratios hold on a machine whose speed
+// varies: `walletsim --version` against a Go program that prints one line
+// (testdata/hello), the TUI's first frame against the smallest bubbletea
+// program (testdata/hellotea). Each reports the median milliseconds of
+// both, the median of the per-pair ratios, and the same for the CPU time
+// (user + system) the processes used, which other load disturbs less.
+
+// BenchmarkVersionVsHello: exec to exit, output to a pipe.
+func BenchmarkVersionVsHello(b *testing.B) {
+	ws, hello := build(b, "."), build(b, "./testdata/hello")
+	var pairs pairSamples
+	for i := 0; b.Loop(); i++ {
+		pairs.add(i, func() sample { return runToExit(b, ws, "--version") }, func() sample { return runToExit(b, hello) })
+	}
+	pairs.report(b, "hello")
+}
+
+// BenchmarkVersionVsHelloOnTerminal: exec to exit in an 80×24 pseudo-
+// terminal that answers the queries terminals answer. bubbletea v1 asks
+// the terminal for its background colour while its package initialises,
+// whatever the program then does: this is what a person at a terminal
+// waits for.
+func BenchmarkVersionVsHelloOnTerminal(b *testing.B) {
+	ws, hello := build(b, "."), build(b, "./testdata/hello")
+	var pairs pairSamples
+	for i := 0; b.Loop(); i++ {
+		pairs.add(i, func() sample { return runInTerminal(b, nil, ws, "--version") },
+			func() sample { return runInTerminal(b, nil, hello) })
+	}
+	pairs.report(b, "hello")
+}
+
 // BenchmarkStartupToFirstFrame measures what a person waits for: from
 // starting the walletsim binary in an 80×24 terminal to the home screen
-// being drawn (the embedded sandbox and the wallet's listener started, the
-// first frame written).
+// being drawn (the embedded sandbox started, the first frame written),
+// against the smallest bubbletea program drawing its one line.
 func BenchmarkStartupToFirstFrame(b *testing.B) {
+	ws, hello := build(b, "."), build(b, "./testdata/hellotea")
+	home := []byte("Walk through")
+	var pairs pairSamples
+	for i := 0; b.Loop(); i++ {
+		pairs.add(i, func() sample { return runInTerminal(b, home, ws) }, func() sample { return runInTerminal(b, home, hello) })
+	}
+	pairs.report(b, "hellotea")
+}
+
+// build compiles a package of this directory into a temporary binary.
+func build(b *testing.B, pkg string) string {
+	b.Helper()
 	bin := filepath.Join(b.TempDir(), "walletsim")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		b.Fatalf("build: %v\n%s", err, out)
+	if pkg != "." {
+		bin = filepath.Join(b.TempDir(), filepath.Base(pkg))
 	}
-	b.ResetTimer()
-	for b.Loop() {
-		cmd := exec.Command(bin)
-		cmd.Env = append(os.Environ(), "TERM=xterm-256color", "WALLETSIM_CONFIG="+filepath.Join(b.TempDir(), "none.yaml"))
-		f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 80})
-		if err != nil {
-			b.Fatal(err)
-		}
-		var seen bytes.Buffer
-		buf := make([]byte, 4096)
-		deadline := time.Now().Add(10 * time.Second)
-		for !bytes.Contains(seen.Bytes(), []byte("Walk through")) {
-			f.SetReadDeadline(deadline)
-			n, err := f.Read(buf)
-			if err != nil {
-				b.Fatalf("no first frame: %v\n%q", err, seen.String())
+	if out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
+		b.Fatalf("build %s: %v\n%s", pkg, err, out)
+	}
+	return bin
+}
+
+// sample is one run: wall time, and CPU time of the process.
+type sample struct{ wall, cpu time.Duration }
+
+// pairSamples are runs of walletsim and of its yardstick, made in turn.
+type pairSamples struct{ ws, yard []sample }
+
+// add runs both, alternating which goes first.
+func (p *pairSamples) add(i int, ws, yard func() sample) {
+	if i%2 == 0 {
+		p.ws, p.yard = append(p.ws, ws()), append(p.yard, yard())
+	} else {
+		p.yard, p.ws = append(p.yard, yard()), append(p.ws, ws())
+	}
+}
+
+func (p *pairSamples) report(b *testing.B, yard string) {
+	b.StopTimer()
+	wall := func(s sample) time.Duration { return s.wall }
+	cpu := func(s sample) time.Duration { return s.cpu }
+	for _, m := range []struct {
+		name string
+		of   func(sample) time.Duration
+	}{{"", wall}, {"cpu-", cpu}} {
+		var ratios []float64
+		for i := range p.ws {
+			if y := m.of(p.yard[i]); y > 0 {
+				ratios = append(ratios, float64(m.of(p.ws[i]))/float64(y))
 			}
-			seen.Write(buf[:n])
-			answer(f, buf[:n])
 		}
-		b.StopTimer()
-		f.Write([]byte("q"))
-		cmd.Wait()
-		f.Close()
-		b.StartTimer()
+		b.ReportMetric(median(p.ws, m.of), m.name+"ms-walletsim")
+		b.ReportMetric(median(p.yard, m.of), m.name+"ms-"+yard)
+		if len(ratios) > 0 {
+			slices.Sort(ratios)
+			b.ReportMetric(ratios[len(ratios)/2], m.name+"ratio")
+		}
 	}
+	b.ReportMetric(0, "ns/op")
+}
+
+func median(s []sample, of func(sample) time.Duration) float64 {
+	ds := make([]time.Duration, len(s))
+	for i, x := range s {
+		ds[i] = of(x)
+	}
+	slices.Sort(ds)
+	return float64(ds[len(ds)/2].Microseconds()) / 1000
+}
+
+// runToExit runs a command with its output to a pipe until it exits.
+func runToExit(b *testing.B, bin string, args ...string) sample {
+	cmd := exec.Command(bin, args...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		b.Fatalf("%s: %v\n%s", bin, err, out.Bytes())
+	}
+	return sample{time.Since(start), cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
+}
+
+// runInTerminal starts a command in an 80×24 pseudo-terminal and answers
+// its terminal queries. With until set it measures the time until that
+// text is drawn, then quits the program with q; otherwise until it exits.
+func runInTerminal(b *testing.B, until []byte, bin string, args ...string) sample {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "WALLETSIM_CONFIG="+filepath.Join(b.TempDir(), "none.yaml"))
+	start := time.Now()
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 80})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	var seen bytes.Buffer
+	buf := make([]byte, 4096)
+	deadline := time.Now().Add(10 * time.Second) // a liveness guard
+	var wall time.Duration
+	for until == nil || !bytes.Contains(seen.Bytes(), until) {
+		f.SetReadDeadline(deadline)
+		n, err := f.Read(buf)
+		if err != nil {
+			if until == nil {
+				break // the program exited and the terminal closed
+			}
+			b.Fatalf("%s drew no %q: %v\n%q", bin, until, err, seen.String())
+		}
+		seen.Write(buf[:n])
+		answer(f, buf[:n])
+	}
+	wall = time.Since(start)
+	if until != nil {
+		f.Write([]byte("q"))
+	}
+	cmd.Wait()
+	if until == nil {
+		wall = time.Since(start)
+	}
+	return sample{wall, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
 }
 
 // answer replies to the queries a terminal answers at start-up: the

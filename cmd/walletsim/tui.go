@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/walletsim/walletsim/flows"
+	"github.com/walletsim/walletsim/flows/embedded"
 	"github.com/walletsim/walletsim/tui"
 )
 
@@ -68,7 +69,7 @@ func runTUI(cmd *cobra.Command, o *tuiOptions) error {
 		clock := &flows.ShiftClock{}
 		opts.Clock, tuiOpts.Clock = clock, clock
 	}
-	sess, err := flows.Open(cmd.Context(), target, opts)
+	sess, err := embedded.Open(cmd.Context(), target, opts)
 	if err != nil {
 		return &exitError{exitCantRun, fmt.Errorf("cannot open %s: %w", target.Name, err)}
 	}

@@ -11,8 +11,8 @@ import (
 // release); otherwise it comes from the build info.
 var version = ""
 
-// build is what the binary knows of how it was built.
-type build struct {
+// buildInfo is what the binary knows of how it was built.
+type buildInfo struct {
 	Version  string // the module's version, or "(devel)"
 	Commit   string // vcs.revision, "" when built without version control
 	Time     string // vcs.time
@@ -24,8 +24,8 @@ type build struct {
 // readBuild reads the build info the Go toolchain embeds: `go build` and
 // `go install` in a checkout stamp the commit (and, since Go 1.24, a
 // version made from it); `go run` and -buildvcs=false do not.
-func readBuild(bi *debug.BuildInfo, ok bool) build {
-	b := build{Version: "(devel)", Go: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
+func readBuild(bi *debug.BuildInfo, ok bool) buildInfo {
+	b := buildInfo{Version: "(devel)", Go: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
 	if !ok {
 		return b
 	}
@@ -48,7 +48,7 @@ func readBuild(bi *debug.BuildInfo, ok bool) build {
 
 // short is the version in one word, for User-Agent and reports: the
 // release, the module version, or devel with the commit.
-func (b build) short() string {
+func (b buildInfo) short() string {
 	switch {
 	case version != "":
 		return version
@@ -65,7 +65,7 @@ func (b build) short() string {
 }
 
 // String is what --version prints after "walletsim ".
-func (b build) String() string {
+func (b buildInfo) String() string {
 	var s strings.Builder
 	s.WriteString(b.short())
 	switch {
@@ -84,7 +84,7 @@ func (b build) String() string {
 	return s.String()
 }
 
-func currentBuild() build { return readBuild(debug.ReadBuildInfo()) }
+func currentBuild() buildInfo { return readBuild(debug.ReadBuildInfo()) }
 
 // appVersion is the one-word version (User-Agent, transcripts).
 func appVersion() string { return currentBuild().short() }

@@ -22,6 +22,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/walletsim/walletsim/client"
+	"github.com/walletsim/walletsim/client/clock"
 	"github.com/walletsim/walletsim/flows"
 )
 
@@ -88,7 +89,7 @@ type Options struct {
 	Timeout   time.Duration // per request (default 15s)
 	Version   string
 	NewID     func() string // ids of the requests (default UUIDs)
-	Now       func() time.Time
+	Clock     clock.Clock   // default: real time
 	Transport http.RoundTripper
 	Observer  client.Observer // sees every exchange, secrets redacted
 	Progress  func(Result)    // told of each rule as it ends
@@ -117,12 +118,12 @@ func Run(ctx context.Context, t flows.Target, opts Options) *Report {
 	if opts.NewID == nil {
 		opts.NewID = uuid.NewString
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
+	if opts.Clock == nil {
+		opts.Clock = clock.Real
 	}
 	core := func(base string) *client.Core {
 		return client.New(client.Config{BaseURL: base, Timeout: opts.Timeout, Retries: -1, Version: opts.Version,
-			NewID: opts.NewID, Now: opts.Now, Transport: opts.Transport, Observer: opts.Observer, NoValidate: true})
+			NewID: opts.NewID, Clock: opts.Clock, Transport: opts.Transport, Observer: opts.Observer, NoValidate: true})
 	}
 	s := &suite{t: t, opts: opts, issuing: core(t.IssuingURL), tds: core(t.ThreeDSURL), walletAP: core(t.WalletURL),
 		rep: &Report{Target: t.Name}}

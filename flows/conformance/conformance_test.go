@@ -15,6 +15,7 @@ import (
 	"github.com/walletsim/walletsim/client/strictfake"
 	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/flows/conformance"
+	"github.com/walletsim/walletsim/flows/embedded"
 )
 
 // The rules that are skipped on any target: what the seeds do not let a
@@ -34,12 +35,12 @@ func outcome(rep *conformance.Report, s conformance.Status) []string {
 // TestTheEmbeddedSandboxConforms: every rule passes on the sandbox, but
 // those no target can be checked for.
 func TestTheEmbeddedSandboxConforms(t *testing.T) {
-	s, err := flows.Open(context.Background(), flows.SandboxTarget(), flows.Options{})
+	s, err := embedded.Open(context.Background(), flows.SandboxTarget(), flows.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	rep := conformance.Run(context.Background(), s.Target, conformance.Options{CardID: "check-" + uuid.NewString()})
+	rep := conformance.Run(context.Background(), s.Target, conformance.Options{CardID: "check-" + uuid.NewString(), Transport: s.Transport()})
 	if f := rep.Failures(); len(f) > 0 {
 		t.Errorf("failures on the sandbox:\n%s", strings.Join(f, "\n"))
 	}

@@ -79,7 +79,7 @@ func (s *suite) threeDSServer(ctx context.Context) {
 func (s *suite) authenticateBody() map[string]any {
 	addr := map[string]any{"city": "Riyadh", "country": "SA", "line_1": "Al Worod", "line_2": "Olaya", "postal_code": "51911", "state": "Riyadh"}
 	return map[string]any{
-		"number": s.opts.PAN, "month": 12, "year": s.opts.Now().Year() + 3, "channel": "browser",
+		"number": s.opts.PAN, "month": 12, "year": s.opts.Clock.Now().Year() + 3, "channel": "browser",
 		"return_url": "https://example.com", "challenge_preference": "no_challenge",
 		"customer":        map[string]any{"name": "John Doe", "email": "johndoe@example.com", "mobile": "0555555555"},
 		"billing_address": addr, "shipping_address": addr,

@@ -3,7 +3,6 @@ package matrix
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/walletsim/walletsim/flows"
 )
@@ -12,7 +11,7 @@ import (
 // as `walletsim matrix` runs it.
 func BenchmarkRun(b *testing.B) {
 	for b.Loop() {
-		rep, err := Run(context.Background(), Options{Target: flows.SandboxTarget(), NoAnswer: 250 * time.Millisecond})
+		rep, err := Run(context.Background(), Options{Target: flows.SandboxTarget()})
 		if err != nil {
 			b.Fatal(err)
 		}

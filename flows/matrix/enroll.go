@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/walletsim/walletsim/client/issuing"
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/flows"
 )
 
@@ -13,7 +13,7 @@ import (
 // when it is not enrolled.
 func enrollments(ctx context.Context, sess *flows.Session) (map[string]issuing.OTPMethod, error) {
 	got := map[string]issuing.OTPMethod{}
-	for _, tc := range sandbox.TestCards {
+	for _, tc := range testcards.All {
 		m, err := method(ctx, sess.Enrollment(cardOf(tc)))
 		if err != nil {
 			return nil, fmt.Errorf("card %s: %w", tc.PAN, err)
@@ -42,7 +42,7 @@ func setEnrollment(ctx context.Context, sess *flows.Session, enrolled bool, m is
 	if enrolled {
 		want = m
 	}
-	for _, tc := range sandbox.TestCards {
+	for _, tc := range testcards.All {
 		if err := enroll(ctx, sess.Enrollment(cardOf(tc)), want); err != nil {
 			return fmt.Errorf("card %s: %w", tc.PAN, err)
 		}
@@ -70,7 +70,7 @@ func enroll(ctx context.Context, e *flows.EnrollmentFlow, want issuing.OTPMethod
 
 // restore puts the cards' enrollments back as before.
 func restore(ctx context.Context, sess *flows.Session, before map[string]issuing.OTPMethod) error {
-	for _, tc := range sandbox.TestCards {
+	for _, tc := range testcards.All {
 		if err := enroll(ctx, sess.Enrollment(cardOf(tc)), before[tc.CardID]); err != nil {
 			return fmt.Errorf("restoring card %s: %w", tc.PAN, err)
 		}

@@ -3,7 +3,7 @@ package matrix
 import (
 	"slices"
 
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 )
 
@@ -35,7 +35,7 @@ func (e Enrollment) String() string {
 // (ARes) for the cells it covers. Rows never overlap (a test checks that
 // each cell matches exactly one). A nil list means any value.
 type Rule struct {
-	Cards       []sandbox.Outcome
+	Cards       []testcards.Outcome
 	Channels    []threeds.Channel
 	Preferences []threeds.ChallengePreference
 	Enrolled    Enrollment
@@ -64,7 +64,7 @@ var (
 	noChallenge     = []threeds.ChallengePreference{threeds.NoPreference, threeds.NoChallenge}
 	browser         = []threeds.Channel{threeds.Browser}
 	decoupled       = []threeds.Channel{threeds.Decoupled}
-	needCardholder  = []sandbox.Outcome{sandbox.Challenge, sandbox.Decoupled}
+	needCardholder  = []testcards.Outcome{testcards.Challenge, testcards.Decoupled}
 )
 
 // Rules is walletsim's documented outcome table, the one place it is
@@ -73,31 +73,31 @@ var (
 // deliberately not derived from the sandbox's code: a changed decision
 // rule there shows up as a red cell here.
 var Rules = []Rule{
-	{Cards: []sandbox.Outcome{sandbox.Frictionless}, Preferences: noChallenge, ARes: "Y",
+	{Cards: []testcards.Outcome{testcards.Frictionless}, Preferences: noChallenge, ARes: "Y",
 		Note: "frictionless: authenticated at once"},
-	{Cards: []sandbox.Outcome{sandbox.Frictionless}, Preferences: preferChallenge, Enrolled: Enrolled, Channels: browser, ARes: "C",
+	{Cards: []testcards.Outcome{testcards.Frictionless}, Preferences: preferChallenge, Enrolled: Enrolled, Channels: browser, ARes: "C",
 		Note: "the merchant asked for a challenge (`acsChallengeMandated: N`)"},
-	{Cards: []sandbox.Outcome{sandbox.Frictionless}, Preferences: preferChallenge, Enrolled: Enrolled, Channels: decoupled, ARes: "D",
+	{Cards: []testcards.Outcome{testcards.Frictionless}, Preferences: preferChallenge, Enrolled: Enrolled, Channels: decoupled, ARes: "D",
 		Note: "the merchant asked for a challenge, on the decoupled channel"},
-	{Cards: []sandbox.Outcome{sandbox.Frictionless}, Preferences: []threeds.ChallengePreference{threeds.Preferred}, Enrolled: NotEnrolled, ARes: "Y",
+	{Cards: []testcards.Outcome{testcards.Frictionless}, Preferences: []threeds.ChallengePreference{threeds.Preferred}, Enrolled: NotEnrolled, ARes: "Y",
 		Note: "a preference, not a mandate: nobody to challenge, so frictionless"},
-	{Cards: []sandbox.Outcome{sandbox.Frictionless}, Preferences: []threeds.ChallengePreference{threeds.Mandated}, Enrolled: NotEnrolled, ARes: "A",
+	{Cards: []testcards.Outcome{testcards.Frictionless}, Preferences: []threeds.ChallengePreference{threeds.Mandated}, Enrolled: NotEnrolled, ARes: "A",
 		Note: "a mandated challenge the issuer cannot do: attempts processing"},
-	{Cards: []sandbox.Outcome{sandbox.Attempted}, ARes: "A", Note: "attempts processing, proof of the attempt"},
-	{Cards: []sandbox.Outcome{sandbox.Challenge}, Enrolled: Enrolled, Channels: browser, ARes: "C",
+	{Cards: []testcards.Outcome{testcards.Attempted}, ARes: "A", Note: "attempts processing, proof of the attempt"},
+	{Cards: []testcards.Outcome{testcards.Challenge}, Enrolled: Enrolled, Channels: browser, ARes: "C",
 		Note: "the issuer wants a code (`acsChallengeMandated: Y`), even with `no_challenge`"},
-	{Cards: []sandbox.Outcome{sandbox.Challenge}, Enrolled: Enrolled, Channels: decoupled, ARes: "D",
+	{Cards: []testcards.Outcome{testcards.Challenge}, Enrolled: Enrolled, Channels: decoupled, ARes: "D",
 		Note: "the issuer wants the cardholder; the merchant chose decoupled"},
-	{Cards: []sandbox.Outcome{sandbox.Decoupled}, Enrolled: Enrolled, ARes: "D",
+	{Cards: []testcards.Outcome{testcards.Decoupled}, Enrolled: Enrolled, ARes: "D",
 		Note: "the issuer asks the wallet, on either channel"},
 	{Cards: needCardholder, Enrolled: NotEnrolled, ARes: "A",
 		Note: "card not enrolled in 3DS: attempts processing stands in"},
-	{Cards: []sandbox.Outcome{sandbox.NotAuth}, ARes: "N", Note: "not authenticated, a `failure_reason`"},
-	{Cards: []sandbox.Outcome{sandbox.Rejected}, ARes: "R", Note: "rejected by the issuer, a `failure_reason`"},
-	{Cards: []sandbox.Outcome{sandbox.Unavailable}, ARes: "U", Note: "authentication unavailable, a `failure_reason`"},
-	{Cards: []sandbox.Outcome{sandbox.Fault500}, Failure: HTTP500, Note: "the 3DS server fails"},
-	{Cards: []sandbox.Outcome{sandbox.Fault503}, Failure: HTTP503, Note: "the 3DS server is unavailable"},
-	{Cards: []sandbox.Outcome{sandbox.FaultTimeout}, Failure: NoAnswer, Note: "the 3DS server never answers"},
+	{Cards: []testcards.Outcome{testcards.NotAuth}, ARes: "N", Note: "not authenticated, a `failure_reason`"},
+	{Cards: []testcards.Outcome{testcards.Rejected}, ARes: "R", Note: "rejected by the issuer, a `failure_reason`"},
+	{Cards: []testcards.Outcome{testcards.Unavailable}, ARes: "U", Note: "authentication unavailable, a `failure_reason`"},
+	{Cards: []testcards.Outcome{testcards.Fault500}, Failure: HTTP500, Note: "the 3DS server fails"},
+	{Cards: []testcards.Outcome{testcards.Fault503}, Failure: HTTP503, Note: "the 3DS server is unavailable"},
+	{Cards: []testcards.Outcome{testcards.FaultTimeout}, Failure: NoAnswer, Note: "the 3DS server never answers"},
 }
 
 // matches reports whether r covers c.
@@ -145,9 +145,9 @@ var Endings = map[string]map[Cardholder]Ending{
 // ECIs is the Electronic Commerce Indicator of each final transStatus that
 // carries one, per scheme (Visa and mada 05/06, Mastercard 02/01). Only Y
 // and A carry an ECI and a CAVV.
-var ECIs = map[string]map[sandbox.Scheme]string{
-	"Y": {sandbox.Visa: "05", sandbox.Mada: "05", sandbox.Mastercard: "02"},
-	"A": {sandbox.Visa: "06", sandbox.Mada: "06", sandbox.Mastercard: "01"},
+var ECIs = map[string]map[testcards.Scheme]string{
+	"Y": {testcards.Visa: "05", testcards.Mada: "05", testcards.Mastercard: "02"},
+	"A": {testcards.Visa: "06", testcards.Mada: "06", testcards.Mastercard: "01"},
 }
 
 // Expect is the documented outcome of c when the cardholder behaves as ch.

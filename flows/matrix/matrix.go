@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 )
 
@@ -63,7 +63,7 @@ const (
 
 // Cell is one point of the outcome space.
 type Cell struct {
-	Card       sandbox.TestCard
+	Card       testcards.Card
 	Channel    threeds.Channel
 	Preference threeds.ChallengePreference
 	Enrolled   bool
@@ -82,7 +82,7 @@ func (c Cell) Name() string {
 // sandbox lists them), enrolled, channel, preference.
 func Cells() []Cell {
 	var cells []Cell
-	for _, card := range sandbox.TestCards {
+	for _, card := range testcards.All {
 		for _, enrolled := range []bool{true, false} {
 			for _, ch := range threeds.Channels {
 				for _, pref := range threeds.ChallengePreferences {

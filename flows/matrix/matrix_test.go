@@ -3,9 +3,8 @@ package matrix
 import (
 	"context"
 	"testing"
-	"time"
 
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/flows"
 )
@@ -28,7 +27,7 @@ func TestRulesCoverEachCellOnce(t *testing.T) {
 
 func TestCellsCoverEveryTestCard(t *testing.T) {
 	cells := Cells()
-	want := len(sandbox.TestCards) * len(threeds.Channels) * len(threeds.ChallengePreferences) * 2
+	want := len(testcards.All) * len(threeds.Channels) * len(threeds.ChallengePreferences) * 2
 	if len(cells) != want {
 		t.Fatalf("%d cells, want %d", len(cells), want)
 	}
@@ -36,15 +35,15 @@ func TestCellsCoverEveryTestCard(t *testing.T) {
 	for _, c := range cells {
 		seen[c.Card.PAN] = true
 	}
-	for _, tc := range sandbox.TestCards {
+	for _, tc := range testcards.All {
 		if !seen[tc.PAN] {
 			t.Errorf("card %s has no cell", tc.PAN)
 		}
 	}
 }
 
-func card(pan string) sandbox.TestCard {
-	tc, ok := sandbox.Lookup(pan)
+func card(pan string) testcards.Card {
+	tc, ok := testcards.Lookup(pan)
 	if !ok {
 		panic(pan)
 	}
@@ -87,7 +86,7 @@ func TestExpect(t *testing.T) {
 
 func run(t *testing.T, ch Cardholder) *Report {
 	t.Helper()
-	rep, err := Run(context.Background(), Options{Target: flows.SandboxTarget(), Cardholder: ch, NoAnswer: time.Second})
+	rep, err := Run(context.Background(), Options{Target: flows.SandboxTarget(), Cardholder: ch})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,22 +6,22 @@ import (
 	"io"
 	"strings"
 
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/flows/internal/junit"
 )
 
 // cardNames are the test cards' forced outcomes as the tables name them.
-var cardNames = map[sandbox.Outcome]string{
-	sandbox.Frictionless: "frictionless (Y)", sandbox.Attempted: "attempted (A)",
-	sandbox.Challenge: "challenge (C)", sandbox.Decoupled: "decoupled (D)",
-	sandbox.NotAuth: "not authenticated (N)", sandbox.Rejected: "rejected (R)",
-	sandbox.Unavailable: "unavailable (U)", sandbox.Fault500: "fault 500",
-	sandbox.Fault503: "fault 503", sandbox.FaultTimeout: "fault timeout",
+var cardNames = map[testcards.Outcome]string{
+	testcards.Frictionless: "frictionless (Y)", testcards.Attempted: "attempted (A)",
+	testcards.Challenge: "challenge (C)", testcards.Decoupled: "decoupled (D)",
+	testcards.NotAuth: "not authenticated (N)", testcards.Rejected: "rejected (R)",
+	testcards.Unavailable: "unavailable (U)", testcards.Fault500: "fault 500",
+	testcards.Fault503: "fault 503", testcards.FaultTimeout: "fault timeout",
 }
 
 // CardName names what a test card forces, in a few words.
-func CardName(o sandbox.Outcome) string {
+func CardName(o testcards.Outcome) string {
 	if n, ok := cardNames[o]; ok {
 		return n
 	}
@@ -93,7 +93,7 @@ func WriteSummary(w io.Writer, r *Report) {
 // Row is one line of the grid: a card on a channel, enrolled or not, and
 // its cells for each challenge preference (threeds.ChallengePreferences).
 type Row struct {
-	Card     sandbox.TestCard
+	Card     testcards.Card
 	Channel  threeds.Channel
 	Enrolled bool
 	Cells    []CellResult
@@ -145,7 +145,7 @@ func WriteMarkdown(w io.Writer) {
 	fmt.Fprintln(w, "|---|---|---|---|")
 	for _, ts := range []string{"Y", "A"} {
 		e := ECIs[ts]
-		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", ts, e[sandbox.Visa], e[sandbox.Mastercard], e[sandbox.Mada])
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", ts, e[testcards.Visa], e[testcards.Mastercard], e[testcards.Mada])
 	}
 }
 

@@ -12,11 +12,13 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/walletsim/walletsim/client/clock"
 	"github.com/walletsim/walletsim/client/issuing"
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
 	"github.com/walletsim/walletsim/flows"
+	"github.com/walletsim/walletsim/flows/embedded"
 )
 
 // Options tune a run.
@@ -33,8 +35,9 @@ type Options struct {
 	// Timeout bounds each call (default 10s).
 	Timeout time.Duration
 	// NoAnswer is how long a cell waits for the 3DS server's first answer
-	// before it counts as no answer (default 2s): the timeout cards hang
-	// until then.
+	// before it counts as no answer (default: Timeout): the timeout cards
+	// hang until then. On the embedded sandbox the wait is on the cell's
+	// virtual clock, and takes no real time.
 	NoAnswer time.Duration
 	// OTP is how enrolled cards receive their codes (default SMS).
 	OTP     issuing.OTPMethod
@@ -52,7 +55,7 @@ func (o *Options) defaults() {
 		o.Timeout = 10 * time.Second
 	}
 	if o.NoAnswer <= 0 {
-		o.NoAnswer = 2 * time.Second
+		o.NoAnswer = o.Timeout
 	}
 	if o.OTP == "" {
 		o.OTP = issuing.SMS
@@ -81,10 +84,12 @@ type Report struct {
 // knows the test cards and shows the cardholder's inbox.
 var ErrNotSandbox = errors.New("the matrix needs a walletsim sandbox (the embedded one, or a profile with sandbox_extensions: true): only it knows the test cards")
 
-// Run runs every cell and checks it. On the embedded sandbox, enrolled and
-// not-enrolled cards run at once on two sandboxes; on a standalone one they
-// run one after the other, and the cards' enrollments are put back as they
-// were.
+// Run runs every cell and checks it. On the embedded sandbox each cell
+// has a sandbox of its own, in memory, on its own virtual clock: the
+// timeout cards' hang and the expiries move only that cell's time, and
+// no cell sees another's enrollment. On a standalone sandbox the cells
+// share it: the not-enrolled half runs, then the enrolled half, and the
+// cards' enrollments are put back as they were.
 func Run(ctx context.Context, opts Options) (*Report, error) {
 	opts.defaults()
 	if !opts.Target.Extensions {
@@ -121,23 +126,46 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	return rep, nil
 }
 
-// runEmbedded runs each enrollment on its own embedded sandbox, at once.
+// runEmbedded runs each cell on its own embedded sandbox.
 func runEmbedded(ctx context.Context, opts Options, rep *Report) error {
-	errs := make([]error, 2)
-	var wg sync.WaitGroup
-	for i, enrolled := range []bool{true, false} {
-		wg.Go(func() {
-			sess, err := flows.Open(ctx, opts.Target, sessionOptions(opts, true))
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			defer sess.Close()
-			errs[i] = runPhase(ctx, sess, opts, rep, enrolled)
-		})
+	todo := make([]int, len(rep.Cells))
+	for i := range todo {
+		todo[i] = i
 	}
-	wg.Wait()
-	return errors.Join(errs...)
+	errs := make([]error, len(rep.Cells))
+	parallel(ctx, opts.Parallel, todo, func(i int) {
+		c := &rep.Cells[i]
+		errs[i] = runAlone(ctx, opts, c)
+	})
+	return errors.Join(append(errs, ctx.Err())...)
+}
+
+// runAlone runs one cell on a sandbox of its own: the card enrolled or
+// not, the purchase, the cardholder, the wait for expiry (virtual, so
+// instant), the result.
+func runAlone(ctx context.Context, opts Options, c *CellResult) error {
+	so := sessionOptions(opts, true)
+	sess, err := embedded.Open(ctx, opts.Target, so)
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+	if c.Enrolled {
+		if err := enroll(ctx, sess.Enrollment(cardOf(c.Card)), opts.OTP); err != nil {
+			return fmt.Errorf("card %s: %w", c.Card.PAN, err)
+		}
+	}
+	p, got := startCell(ctx, sess, so.Clock, opts, c.Cell, 1000)
+	if got.Step == Waited {
+		if err := sess.Wait(ctx, sess.Target.RequestExpiry+time.Second); err != nil {
+			return err
+		}
+	}
+	if p != nil {
+		finishCell(ctx, p, &got)
+	}
+	c.Got = got
+	return nil
 }
 
 // runShared runs both enrollments on one standalone sandbox, one after the
@@ -165,17 +193,15 @@ func sessionOptions(opts Options, embedded bool) flows.Options {
 		o.Clock = flows.NewManualClock(time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC))
 		o.NewID = flows.SeededIDs()
 		o.Rand = rand.NewChaCha8([32]byte{'m', 'a', 't', 'r', 'i', 'x'})
-		o.Sandbox = sandbox.Config{WebhookBackoff: 20 * time.Millisecond}
 	}
 	return o
 }
 
-// runPhase enrolls (or unenrolls) every test card, then runs the cells of
-// that enrollment, opts.Parallel at a time, in two passes: the purchase
-// and the cardholder's part, then — once the requests the cardholder left
-// unanswered have expired — the final result. One wait serves every cell:
-// on the virtual clock, one wait per cell would add up to hours and outlive
-// the other cells' authentications.
+// runPhase enrolls (or unenrolls) every test card of a shared sandbox,
+// then runs the cells of that enrollment, opts.Parallel at a time, in two
+// passes: the purchase and the cardholder's part, then — once the
+// requests the cardholder left unanswered have expired — the final
+// result. One wait serves every cell: one per cell would add up to hours.
 func runPhase(ctx context.Context, sess *flows.Session, opts Options, rep *Report, enrolled bool) error {
 	if err := setEnrollment(ctx, sess, enrolled, opts.OTP); err != nil {
 		return err
@@ -186,8 +212,8 @@ func runPhase(ctx context.Context, sess *flows.Session, opts Options, rep *Repor
 			todo = append(todo, i)
 		}
 	}
-	// The timeout cards' cells hold a worker for the whole NoAnswer wait:
-	// started first, that wait overlaps the other cells' work.
+	// On real time the timeout cards' cells hold a worker for the whole
+	// NoAnswer wait: started first, that wait overlaps the other cells'.
 	slices.SortStableFunc(todo, func(a, b int) int {
 		return cmp.Compare(hangs(rep.Cells[b].Card), hangs(rep.Cells[a].Card))
 	})
@@ -195,7 +221,7 @@ func runPhase(ctx context.Context, sess *flows.Session, opts Options, rep *Repor
 	var waited atomic.Bool
 	parallel(ctx, opts.Parallel, todo, func(i int) {
 		c := &rep.Cells[i]
-		purchases[i], c.Got = startCell(ctx, sess, opts, c.Cell, int64(1000+i))
+		purchases[i], c.Got = startCell(ctx, sess, clock.Real, opts, c.Cell, int64(1000+i))
 		if c.Got.Step == Waited {
 			waited.Store(true)
 		}
@@ -213,8 +239,8 @@ func runPhase(ctx context.Context, sess *flows.Session, opts Options, rep *Repor
 	return ctx.Err()
 }
 
-func hangs(tc sandbox.TestCard) int {
-	if tc.Outcome == sandbox.FaultTimeout {
+func hangs(tc testcards.Card) int {
+	if tc.Outcome == testcards.FaultTimeout {
 		return 1
 	}
 	return 0
@@ -239,21 +265,21 @@ func parallel(ctx context.Context, n int, todo []int, do func(int)) {
 }
 
 // cardOf is a test card as the issuer and the wallet platform know it.
-func cardOf(tc sandbox.TestCard) flows.Card {
-	return flows.Card{CardholderID: sandbox.CardholderID, WalletID: sandbox.WalletID, CardID: tc.CardID, CustomerID: sandbox.CustomerID}
+func cardOf(tc testcards.Card) flows.Card {
+	return flows.Card{CardholderID: testcards.CardholderID, WalletID: testcards.WalletID, CardID: tc.CardID, CustomerID: testcards.CustomerID}
 }
 
 // startCell authenticates one purchase of amount (minor units, unique in
 // the session, so that the wallet recognises its request) and plays the
 // cardholder. It returns the purchase to read the result of, or nil when
 // the cell has ended already.
-func startCell(ctx context.Context, sess *flows.Session, opts Options, c Cell, amount int64) (*flows.PurchaseFlow, Outcome) {
+func startCell(ctx context.Context, sess *flows.Session, clk clock.Clock, opts Options, c Cell, amount int64) (*flows.PurchaseFlow, Outcome) {
 	p := sess.Purchase(flows.PurchaseInput{
 		Amount: amount, Currency: "SAR", Description: "walletsim matrix",
-		Number: c.Card.PAN, Month: 12, Year: 2030, Name: sandbox.HolderName,
+		Number: c.Card.PAN, Month: 12, Year: 2030, Name: testcards.HolderName,
 		Channel: c.Channel, Preference: c.Preference,
 	})
-	actx, cancel := context.WithTimeout(ctx, opts.NoAnswer)
+	actx, cancel := clock.WithTimeout(ctx, clk, opts.NoAnswer)
 	r := p.Start(actx)
 	cancel()
 	if r.Err != nil {
@@ -314,7 +340,7 @@ func challenge(ctx context.Context, p *flows.PurchaseFlow, ch Cardholder) (Step,
 	case Reject:
 		return Cancelled, stepErr("cancel", p.CancelChallenge(ctx))
 	}
-	msg, r := p.CodeFromInbox(ctx, sandbox.CardholderID)
+	msg, r := p.CodeFromInbox(ctx, testcards.CardholderID)
 	if r.Err != nil {
 		return NoStep, fmt.Errorf("inbox: %s", r)
 	}

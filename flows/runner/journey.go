@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/flows/scenario"
@@ -24,8 +24,8 @@ type journey struct {
 
 func newJourney(s *flows.Session, sc scenario.Scenario, t flows.Target) *journey {
 	card := flows.Card{CardholderID: t.CardholderID, WalletID: t.WalletID, CardID: t.CardID, CustomerID: t.CustomerID}
-	if tc, ok := sandbox.Lookup(sc.Card.Number); ok && t.Extensions {
-		card = flows.Card{CardholderID: sandbox.CardholderID, WalletID: sandbox.WalletID, CardID: tc.CardID, CustomerID: sandbox.CustomerID}
+	if tc, ok := testcards.Lookup(sc.Card.Number); ok && t.Extensions {
+		card = flows.Card{CardholderID: testcards.CardholderID, WalletID: testcards.WalletID, CardID: tc.CardID, CustomerID: testcards.CustomerID}
 	}
 	override := func(dst *string, v string) {
 		if v != "" {

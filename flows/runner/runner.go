@@ -14,8 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/walletsim/walletsim/client/sandbox"
 	"github.com/walletsim/walletsim/flows"
+	"github.com/walletsim/walletsim/flows/embedded"
 	"github.com/walletsim/walletsim/flows/scenario"
 )
 
@@ -178,14 +178,14 @@ func runScenario(ctx context.Context, index int, sc scenario.Scenario, opts Opti
 		log = tw.scenario(index, sc.Name)
 		defer log.close()
 	}
-	sess, err := flows.Open(ctx, target, sessionOptions(sc, target, opts, log))
+	sess, err := embedded.Open(ctx, target, sessionOptions(sc, target, opts, log))
 	if err != nil {
 		res.Status, res.Error = Errored, "cannot open target "+target.Name+": "+err.Error()
 		return res
 	}
 	defer sess.Close()
 	if log != nil {
-		log.stable(sess.SandboxURL(), sess.WebhookURL())
+		log.stable(sess.WebhookURL())
 	}
 	j := newJourney(sess, sc, target)
 	j.log = log
@@ -201,7 +201,6 @@ func sessionOptions(sc scenario.Scenario, target flows.Target, opts Options, log
 		sopts.Clock = flows.NewManualClock(opts.Start)
 		sopts.NewID = flows.SeededIDs()
 		sopts.Rand = rand.NewChaCha8(seed(sc.Name))
-		sopts.Sandbox = sandbox.Config{WebhookBackoff: 20 * time.Millisecond}
 	}
 	return sopts
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/flows"
+	"github.com/walletsim/walletsim/flows/embedded"
 )
 
 // transcript writes every exchange of a run as JSON lines, secrets
@@ -86,21 +87,15 @@ type scenarioLog struct {
 	held   []flows.Event // webhooks, written when the wallet takes them
 }
 
-// stable replaces the embedded sandbox's and the listener's loopback
-// addresses (new ports every run) with fixed names.
-func (l *scenarioLog) stable(sandboxURL, webhookURL string) {
-	if l == nil {
+// stable replaces the address of a webhook listener on a port (a new one
+// every run) with a fixed name, the one the embedded sandbox's in-memory
+// listener has (the embedded sandbox is http://sandbox already).
+func (l *scenarioLog) stable(webhookURL string) {
+	if l == nil || webhookURL == "" {
 		return
 	}
-	var pairs []string
-	if sandboxURL != "" {
-		pairs = append(pairs, sandboxURL, "http://sandbox")
-	}
-	if webhookURL != "" {
-		u, _ := url.Parse(webhookURL)
-		pairs = append(pairs, "http://"+u.Host, "http://wallet")
-	}
-	l.hosts = strings.NewReplacer(pairs...)
+	u, _ := url.Parse(webhookURL)
+	l.hosts = strings.NewReplacer("http://"+u.Host, embedded.WalletURL)
 }
 
 func (l *scenarioLog) begin(step int, action string) {

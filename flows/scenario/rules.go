@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/walletsim/walletsim/client/issuing"
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/fault"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
 )
@@ -49,7 +49,7 @@ func (st *Step) finish(c *checker) {
 		c.fail("no action: want one of " + strings.Join(Actions, ", "))
 	}
 	oneOf(c, "credentials", st.Credentials, []string{"none", "publishable"})
-	if _, err := sandbox.ParseFaults(st.Fault); err != nil {
+	if _, err := fault.Parse(st.Fault); err != nil {
 		c.rule("fault", false, err.Error())
 	}
 }

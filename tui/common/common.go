@@ -12,7 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/tui/keymap"
 	"github.com/walletsim/walletsim/tui/recorder"
@@ -87,7 +87,7 @@ type Card struct {
 	Month, Year int
 	Flows       flows.Card
 	// Test is the sandbox test card it is, if any.
-	Test *sandbox.TestCard
+	Test *testcards.Card
 }
 
 // Label names the card for headers: "Visa •••• 0036 · forces C".
@@ -97,37 +97,37 @@ func (c Card) Label() string {
 	}
 	last4 := c.Number[max(0, len(c.Number)-4):]
 	if c.Test == nil {
-		return fmt.Sprintf("%s •••• %s", sandbox.SchemeOf(c.Number), last4)
+		return fmt.Sprintf("%s •••• %s", testcards.SchemeOf(c.Number), last4)
 	}
 	return fmt.Sprintf("%s •••• %s · forces %s", schemeName(c.Test.Scheme), last4, c.Test.Outcome)
 }
 
 // Forces is the outcome the card forces on the sandbox ("" for a card
 // that is no test card).
-func (c Card) Forces() sandbox.Outcome {
+func (c Card) Forces() testcards.Outcome {
 	if c.Test == nil {
 		return ""
 	}
 	return c.Test.Outcome
 }
 
-func schemeName(s sandbox.Scheme) string {
+func schemeName(s testcards.Scheme) string {
 	switch s {
-	case sandbox.Visa:
+	case testcards.Visa:
 		return "Visa"
-	case sandbox.Mastercard:
+	case testcards.Mastercard:
 		return "Mastercard"
-	case sandbox.Mada:
+	case testcards.Mada:
 		return "mada"
 	}
 	return string(s)
 }
 
 // TestCard makes the Card of a sandbox test card.
-func TestCard(tc sandbox.TestCard) Card {
+func TestCard(tc testcards.Card) Card {
 	return Card{
 		Number: tc.PAN, Month: 12, Year: time.Now().Year() + 3, Test: &tc,
-		Flows: flows.Card{CardholderID: sandbox.CardholderID, WalletID: sandbox.WalletID, CardID: tc.CardID, CustomerID: sandbox.CustomerID},
+		Flows: flows.Card{CardholderID: testcards.CardholderID, WalletID: testcards.WalletID, CardID: tc.CardID, CustomerID: testcards.CustomerID},
 	}
 }
 

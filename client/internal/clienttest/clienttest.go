@@ -108,6 +108,12 @@ func IDs() func() string {
 // Clock is a fixed test time.
 func Clock() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
 
+// fixedClock always says Clock(); it is not virtual, so retries wait
+// (RetryWait, a millisecond) for real.
+type fixedClock struct{}
+
+func (fixedClock) Now() time.Time { return Clock() }
+
 // Reply is one canned response of a Server.
 type Reply struct {
 	Status int
@@ -159,7 +165,7 @@ func (r *Recorder) Config(base string) client.Config {
 		Version:      "test",
 		Observer:     r.Observe,
 		NewID:        IDs(),
-		Now:          Clock,
+		Clock:        fixedClock{},
 		RetryWait:    time.Millisecond,
 		RetryMaxWait: 2 * time.Millisecond,
 	}

@@ -17,10 +17,11 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/walletsim/walletsim/client/issuing"
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
 	"github.com/walletsim/walletsim/flows"
+	"github.com/walletsim/walletsim/flows/embedded"
 	"github.com/walletsim/walletsim/tui/common"
 	"github.com/walletsim/walletsim/tui/components/explainer"
 	"github.com/walletsim/walletsim/tui/keymap"
@@ -52,7 +53,7 @@ func journey(t *testing.T, steps func(ctx context.Context, s *flows.Session)) []
 		events []flows.Event
 		n      atomic.Int64
 	)
-	s, err := flows.Open(context.Background(), flows.SandboxTarget(), flows.Options{
+	s, err := embedded.Open(context.Background(), flows.SandboxTarget(), flows.Options{
 		Sink: func(e flows.Event) {
 			mu.Lock()
 			events = append(events, e)
@@ -62,7 +63,6 @@ func journey(t *testing.T, steps func(ctx context.Context, s *flows.Session)) []
 		NewID:   func() string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n.Add(1)) },
 		Rand:    rand.NewChaCha8([32]byte{'w', 'a', 'l', 'l', 'e', 't', 's', 'i', 'm'}),
 		Retries: -1,
-		Sandbox: sandbox.Config{WebhookBackoff: 20 * time.Millisecond},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -74,18 +74,18 @@ func journey(t *testing.T, steps func(ctx context.Context, s *flows.Session)) []
 	return append([]flows.Event(nil), events...)
 }
 
-func visa(t *testing.T, o sandbox.Outcome) (sandbox.TestCard, flows.Card) {
+func visa(t *testing.T, o testcards.Outcome) (testcards.Card, flows.Card) {
 	t.Helper()
-	for _, c := range sandbox.TestCards {
-		if c.Scheme == sandbox.Visa && c.Outcome == o {
-			return c, flows.Card{CardholderID: sandbox.CardholderID, WalletID: sandbox.WalletID, CardID: c.CardID, CustomerID: sandbox.CustomerID}
+	for _, c := range testcards.All {
+		if c.Scheme == testcards.Visa && c.Outcome == o {
+			return c, flows.Card{CardholderID: testcards.CardholderID, WalletID: testcards.WalletID, CardID: c.CardID, CustomerID: testcards.CustomerID}
 		}
 	}
 	t.Fatalf("no Visa test card for %s", o)
-	return sandbox.TestCard{}, flows.Card{}
+	return testcards.Card{}, flows.Card{}
 }
 
-func purchase(tc sandbox.TestCard, ch threeds.Channel) flows.PurchaseInput {
+func purchase(tc testcards.Card, ch threeds.Channel) flows.PurchaseInput {
 	return flows.PurchaseInput{Amount: 4999, Currency: "SAR", Description: "Headphones", Number: tc.PAN, Month: 12, Year: 2030, Channel: ch}
 }
 
@@ -93,7 +93,7 @@ func purchase(tc sandbox.TestCard, ch threeds.Channel) flows.PurchaseInput {
 // (codes by SMS), the merchant starts 3DS (the ACS answers C) and opens
 // the challenge page.
 func challengeEvents(t *testing.T) []flows.Event {
-	tc, card := visa(t, sandbox.Challenge)
+	tc, card := visa(t, testcards.Challenge)
 	if tc.PAN != "4000000000000036" {
 		t.Fatalf("challenge card %s", tc.PAN)
 	}
@@ -114,7 +114,7 @@ func challengeEvents(t *testing.T) []flows.Event {
 // frictionlessEvents: a card is enrolled, the enrollment viewed, and a
 // purchase on the Visa frictionless card authenticated at once (Y).
 func frictionlessEvents(t *testing.T) []flows.Event {
-	tc, card := visa(t, sandbox.Frictionless)
+	tc, card := visa(t, testcards.Frictionless)
 	return journey(t, func(ctx context.Context, s *flows.Session) {
 		en := s.Enrollment(card)
 		if r := en.Enroll(ctx, issuing.Email); !r.OK {
@@ -131,7 +131,7 @@ func frictionlessEvents(t *testing.T) []flows.Event {
 
 // decoupledEvents: the wallet approves a decoupled purchase.
 func decoupledEvents(t *testing.T) []flows.Event {
-	tc, card := visa(t, sandbox.Decoupled)
+	tc, card := visa(t, testcards.Decoupled)
 	return journey(t, func(ctx context.Context, s *flows.Session) {
 		if r := s.Enrollment(card).Enroll(ctx, issuing.Email); !r.OK {
 			t.Fatal(r)

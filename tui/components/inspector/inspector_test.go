@@ -273,6 +273,11 @@ func TestScroll(t *testing.T) {
 	checkSize(t, m.View(), 80, 20)
 }
 
+// clockFunc is a client clock made of a function.
+type clockFunc func() time.Time
+
+func (f clockFunc) Now() time.Time { return f() }
+
 // recorded makes an exchange the way the client layer does, through
 // client.New, so that it carries the secrets a revealed export can show.
 func recorded(t *testing.T) client.Exchange {
@@ -283,7 +288,7 @@ func recorded(t *testing.T) client.Exchange {
 		BaseURL:  "https://issuer.example",
 		Retries:  -1,
 		Observer: func(ex client.Exchange) { got = append(got, ex) },
-		Now:      func() time.Time { now = now.Add(40 * time.Millisecond); return now },
+		Clock:    clockFunc(func() time.Time { now = now.Add(40 * time.Millisecond); return now }),
 		Transport: roundTrip(func(r *http.Request) (*http.Response, error) {
 			return &http.Response{
 				StatusCode: 200, Header: jsonHeader(), Request: r,

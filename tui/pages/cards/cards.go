@@ -12,7 +12,7 @@ import (
 	"github.com/charmbracelet/huh"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/tui/common"
@@ -25,7 +25,7 @@ const listTop = 2
 // Model picks the card in use.
 type Model struct {
 	c                   *common.Common
-	cursor              int // index into sandbox.TestCards
+	cursor              int // index into testcards.All
 	top                 int // first row shown
 	w, h                int
 	filter              *filter.Model
@@ -37,7 +37,7 @@ type Model struct {
 // New builds the picker, on the card in use.
 func New(c *common.Common) *Model {
 	m := &Model{c: c, filter: filter.New(c)}
-	for i, tc := range sandbox.TestCards {
+	for i, tc := range testcards.All {
 		if tc.PAN == c.Card.Number {
 			m.cursor = i
 		}
@@ -78,7 +78,7 @@ func (m *Model) ShortHelp() []key.Binding {
 // visible are the indexes of the cards the filter lets through.
 func (m *Model) visible() []int {
 	var out []int
-	for i, tc := range sandbox.TestCards {
+	for i, tc := range testcards.All {
 		if m.filter.Match(tc.PAN + " " + group(tc.PAN) + " " + string(tc.Scheme) + " " + tc.Outcome.Describe()) {
 			out = append(out, i)
 		}
@@ -117,7 +117,7 @@ func (m *Model) key(km tea.KeyMsg) tea.Cmd {
 		if len(m.visible()) == 0 {
 			return nil
 		}
-		card := common.TestCard(sandbox.TestCards[m.cursor])
+		card := common.TestCard(testcards.All[m.cursor])
 		return func() tea.Msg { return common.CardMsg{Card: card} }
 	case key.Matches(km, k.Filter):
 		return m.filter.Start()
@@ -171,7 +171,7 @@ func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
 			return nil
 		}
 		if m.cursor == vis[row] { // a second click takes it
-			card := common.TestCard(sandbox.TestCards[m.cursor])
+			card := common.TestCard(testcards.All[m.cursor])
 			return func() tea.Msg { return common.CardMsg{Card: card} }
 		}
 		m.cursor = vis[row]
@@ -245,7 +245,7 @@ func (m *Model) typedCard() tea.Cmd {
 	t := m.c.Session.Target
 	card := common.Card{Number: number, Month: month, Year: year,
 		Flows: flows.Card{CardholderID: t.CardholderID, WalletID: t.WalletID, CardID: t.CardID, CustomerID: t.CustomerID}}
-	if tc, ok := sandbox.Lookup(number); ok {
+	if tc, ok := testcards.Lookup(number); ok {
 		card = common.TestCard(tc)
 		card.Month, card.Year = month, year
 	}
@@ -285,7 +285,7 @@ func (m *Model) View() string {
 	}
 	start := m.start(vis)
 	for _, i := range vis[start:min(len(vis), start+m.rows())] {
-		tc := sandbox.TestCards[i]
+		tc := testcards.All[i]
 		line := fmt.Sprintf("%-19s %-10s %s", group(tc.PAN), tc.Scheme, tc.Outcome.Describe())
 		line = ansi.Truncate(line, max(m.w-2, 10), "…")
 		if i == m.cursor {
@@ -294,7 +294,7 @@ func (m *Model) View() string {
 			b.WriteString("  " + line + "\n")
 		}
 	}
-	if f := m.filter.View(len(vis), len(sandbox.TestCards)); f != "" {
+	if f := m.filter.View(len(vis), len(testcards.All)); f != "" {
 		b.WriteString(f)
 	}
 	return strings.TrimRight(b.String(), "\n")

@@ -13,7 +13,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/walletsim/walletsim/client/issuing"
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/flows/scenario"
 	"github.com/walletsim/walletsim/tui/common"
@@ -233,9 +233,9 @@ func (m *Model) hint() string {
 // nextPayment is the walkthrough that shows what an enrolled card does.
 func nextPayment(c common.Card) string {
 	switch c.Forces() {
-	case sandbox.Decoupled:
+	case testcards.Decoupled:
 		return "Pay online (decoupled): esc, then 4, to approve it in the wallet."
-	case sandbox.Challenge:
+	case testcards.Challenge:
 		return "Pay online (browser): esc, then 3, to see the challenge; 4 sends it to the wallet instead."
 	}
 	return "Pay online: esc, then 3 (browser) or 4 (decoupled)."

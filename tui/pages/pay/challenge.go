@@ -29,9 +29,10 @@ func (m *Model) challengeKey(km tea.KeyMsg) tea.Cmd {
 			return submittedMsg{step, flow.CancelChallenge(ctx)}
 		})
 	case key.Matches(km, k.OpenBrowser):
-		url := m.started.ChallengeURL
-		if err := m.c.OpenURL(url); err != nil {
-			return common.Notice("Open " + url + " in a browser")
+		if err := m.c.OpenURL(m.started.ChallengeURL); err != nil {
+			// The error names a URL a browser can reach: on the embedded
+			// sandbox, the port opened for it, not the in-memory address.
+			return common.Notice("No browser started: " + err.Error())
 		}
 		return common.Notice("Opened the challenge page in your browser")
 	case key.Matches(km, k.Clock) && m.c.Clock != nil:

@@ -6,7 +6,7 @@ import (
 
 	"github.com/charmbracelet/huh"
 
-	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/tui/common"
@@ -14,7 +14,7 @@ import (
 
 // fields are the form's values as typed, prefilled with sandbox test data.
 type fields struct {
-	card       int // index in sandbox.TestCards, or typed for the card in use
+	card       int // index in testcards.All, or typed for the card in use
 	number     string
 	amount     string // major units: "49.99"
 	currency   string
@@ -33,9 +33,9 @@ const typed = -1
 
 func defaults(c *common.Common) *fields {
 	f := &fields{card: typed, number: c.Card.Number, amount: "49.99", currency: "SAR", preference: threeds.NoPreference,
-		name: sandbox.HolderName, email: sandbox.HolderEmail, mobile: "0555555555",
+		name: testcards.HolderName, email: testcards.HolderEmail, mobile: "0555555555",
 		ip: "203.0.113.10", language: "en-GB", timezone: "-180"}
-	for i, tc := range sandbox.TestCards {
+	for i, tc := range testcards.All {
 		if tc.PAN == c.Card.Number {
 			f.card = i
 		}
@@ -54,7 +54,7 @@ func (f *fields) form(c *common.Common, width int) *huh.Form {
 			// The card the person typed is the card they pay with.
 			opts = append(opts, huh.NewOption(c.Card.Number+" the card you typed", typed))
 		}
-		for i, tc := range sandbox.TestCards {
+		for i, tc := range testcards.All {
 			opts = append(opts, huh.NewOption(fmt.Sprintf("%s %-4s %s", tc.PAN, schemeShort[tc.Scheme], short[tc.Outcome]), i))
 		}
 		card = huh.NewSelect[int]().Title("Test card").Description("each forces an outcome; C and D need the card enrolled (home, 1)").
@@ -88,8 +88,8 @@ func (f *fields) form(c *common.Common, width int) *huh.Form {
 // cardFor is the card the form chose: a test card from the picker, or the
 // card in use (with the number typed, on a real target).
 func (f *fields) cardFor(inUse common.Card) common.Card {
-	if f.card >= 0 && f.card < len(sandbox.TestCards) {
-		if tc := sandbox.TestCards[f.card]; tc.PAN != inUse.Number || inUse.Test == nil {
+	if f.card >= 0 && f.card < len(testcards.All) {
+		if tc := testcards.All[f.card]; tc.PAN != inUse.Number || inUse.Test == nil {
 			return common.TestCard(tc)
 		}
 		return inUse
@@ -115,14 +115,14 @@ func (f *fields) input(card common.Card, ch threeds.Channel) flows.PurchaseInput
 }
 
 // short names what a test card forces, to fit a picker row.
-var short = map[sandbox.Outcome]string{
-	sandbox.Frictionless: "Y frictionless", sandbox.Attempted: "A attempted", sandbox.Challenge: "C challenge",
-	sandbox.Decoupled: "D decoupled", sandbox.NotAuth: "N not authenticated", sandbox.Rejected: "R rejected",
-	sandbox.Unavailable: "U unavailable", sandbox.Fault500: "HTTP 500", sandbox.Fault503: "HTTP 503",
-	sandbox.FaultTimeout: "no answer",
+var short = map[testcards.Outcome]string{
+	testcards.Frictionless: "Y frictionless", testcards.Attempted: "A attempted", testcards.Challenge: "C challenge",
+	testcards.Decoupled: "D decoupled", testcards.NotAuth: "N not authenticated", testcards.Rejected: "R rejected",
+	testcards.Unavailable: "U unavailable", testcards.Fault500: "HTTP 500", testcards.Fault503: "HTTP 503",
+	testcards.FaultTimeout: "no answer",
 }
 
-var schemeShort = map[sandbox.Scheme]string{sandbox.Visa: "visa", sandbox.Mastercard: "mc", sandbox.Mada: "mada"}
+var schemeShort = map[testcards.Scheme]string{testcards.Visa: "visa", testcards.Mastercard: "mc", testcards.Mada: "mada"}
 
 // minor converts "49.99" to minor units of the currency (4999).
 func (f *fields) minor(s string) (int64, error) {

@@ -1,0 +1,244 @@
+package sandbox
+
+import (
+	"crypto/rand"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/walletsim/walletsim/client/clock"
+	"github.com/walletsim/walletsim/client/sandbox/fault"
+)
+
+// Config tunes a Sandbox. Zero fields take the defaults below.
+type Config struct {
+	// Clock is the time; NewID makes ids; Rand feeds one-time codes and
+	// CAVVs. Tests inject deterministic ones. On a virtual clock
+	// (*clock.Manual) a latency fault moves the clock, and a request held
+	// until its client gives up (the timeout fault and cards) ends at the
+	// client's deadline on that clock, at once.
+	Clock clock.Clock
+	NewID func() string
+	Rand  io.Reader
+
+	// Expiry is how long a challenge or decoupled authentication waits for
+	// the cardholder (default 5 minutes).
+	Expiry time.Duration
+	// Retention is how long a finished authentication stays readable
+	// (default 15 minutes); MaxFinished caps how many are kept (default
+	// 4096); MaxPending caps challenges and decoupled authentications
+	// waiting at once (default 10000).
+	Retention   time.Duration
+	MaxFinished int
+	MaxPending  int
+	// MaxIdempotent caps remembered x-request-ids (default 4096), kept for
+	// IdempotencyTTL (default 24 hours).
+	MaxIdempotent  int
+	IdempotencyTTL time.Duration
+	// MaxEnrollments caps enrollments (default 100000).
+	MaxEnrollments int
+
+	// Require, when a field is set, accepts only that credential; otherwise
+	// any non-empty one is accepted.
+	Require Credentials
+
+	// WebhookURL receives ThreeDSecureEvents, signed with HMACKey, through
+	// WebhookTransport (default: over the network; HandlerTransport
+	// delivers to a wallet in the same process).
+	// Failed deliveries are retried WebhookRetries times (default 5; a
+	// negative number disables retries), waiting WebhookBackoff (default
+	// 1s) doubled each time.
+	WebhookURL       string
+	HMACKey          []byte
+	WebhookTransport http.RoundTripper
+	WebhookRetries   int
+	WebhookBackoff   time.Duration
+
+	// Faults apply to every API request (the x-walletsim-fault header
+	// applies them to one).
+	Faults fault.Spec
+
+	// MerchantName appears on challenge pages, webhooks and inbox messages
+	// (default "walletsim demo shop").
+	MerchantName string
+	// PublicURL is the address other machines reach the sandbox at, used
+	// in challenge_url (default: the address Start listens on).
+	PublicURL string
+
+	// AccessLog, when set, gets one line per request (the sandbox
+	// serialises its writes).
+	AccessLog io.Writer
+	// Logger gets diagnostics (webhook deliveries); discarded when nil.
+	Logger *slog.Logger
+}
+
+// Credentials the sandbox can be told to require.
+type Credentials struct {
+	IssuingAPIKey string // x-api-key
+	IssuingToken  string // Authorization: Bearer, issuing
+	ThreeDSKey    string // Basic user name, 3DS server
+	WalletToken   string // Authorization: Bearer, wallet platform
+}
+
+func (c Config) withDefaults() Config {
+	if c.Clock == nil {
+		c.Clock = clock.Real
+	}
+	if c.NewID == nil {
+		c.NewID = uuid.NewString
+	}
+	if c.Rand == nil {
+		c.Rand = rand.Reader
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	defInt := func(n *int, v int) {
+		if *n == 0 {
+			*n = v
+		}
+	}
+	def(&c.Expiry, 5*time.Minute)
+	def(&c.Retention, 15*time.Minute)
+	def(&c.IdempotencyTTL, 24*time.Hour)
+	def(&c.WebhookBackoff, time.Second)
+	defInt(&c.MaxFinished, 4096)
+	defInt(&c.MaxPending, 10000)
+	defInt(&c.MaxIdempotent, 4096)
+	defInt(&c.MaxEnrollments, 100000)
+	switch {
+	case c.WebhookRetries == 0:
+		c.WebhookRetries = 5
+	case c.WebhookRetries < 0:
+		c.WebhookRetries = 0
+	}
+	if c.MerchantName == "" {
+		c.MerchantName = "walletsim demo shop"
+	}
+	if c.WebhookTransport == nil {
+		c.WebhookTransport = http.DefaultTransport
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return c
+}
+
+// ConfigError is one field of a Config that the sandbox cannot run with.
+// Its message never quotes a secret.
+type ConfigError struct {
+	Field string // "Expiry", "WebhookURL", "Require.ThreeDSKey", …
+	Err   error
+}
+
+func (e *ConfigError) Error() string { return e.Field + ": " + e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// Validate checks a Config that people wrote (flags, environment, files):
+// every field it cannot run with is a *ConfigError, joined with
+// errors.Join. Zero values are fine: they mean the defaults.
+func (c Config) Validate() error {
+	var errs []error
+	check := func(field string, err error) {
+		if err != nil {
+			errs = append(errs, &ConfigError{Field: field, Err: err})
+		}
+	}
+	if c.Expiry < 0 {
+		check("Expiry", errors.New("must be positive"))
+	}
+	check("WebhookURL", checkHTTPURL(c.WebhookURL))
+	check("PublicURL", checkHTTPURL(c.PublicURL))
+	check("MerchantName", checkMerchant(c.MerchantName))
+	if c.WebhookURL != "" && len(c.HMACKey) == 0 {
+		check("HMACKey", errors.New("must not be empty: webhook events are signed with it"))
+	}
+	for _, r := range c.Require.fields() {
+		if r.value != "" {
+			check("Require."+r.name, r.check(r.value))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkHTTPURL accepts "" (none) or an absolute http(s) URL.
+func checkHTTPURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return errors.New("not a URL")
+	case u.Scheme != "http" && u.Scheme != "https":
+		return errors.New("must be an http or https URL")
+	case u.Host == "":
+		return errors.New("has no host")
+	}
+	return nil
+}
+
+// checkMerchant: "" is the default; anything else is shown to
+// cardholders, so it must be a short, printable name.
+func checkMerchant(name string) error {
+	switch {
+	case name != "" && strings.TrimSpace(name) == "":
+		return errors.New("must not be blank")
+	case utf8.RuneCountInString(name) > 100:
+		return errors.New("must be at most 100 characters")
+	case strings.ContainsFunc(name, func(r rune) bool { return r < ' ' || r == 0x7f }):
+		return errors.New("must not contain control characters")
+	}
+	return nil
+}
+
+// credential is one of Credentials' fields, with its rules.
+type credential struct {
+	name  string // the field's name
+	value string
+	check func(string) error
+}
+
+func (c Credentials) fields() []credential {
+	return []credential{
+		{"IssuingAPIKey", c.IssuingAPIKey, checkSecret},
+		{"IssuingToken", c.IssuingToken, checkSecret},
+		{"ThreeDSKey", c.ThreeDSKey, check3DSKey},
+		{"WalletToken", c.WalletToken, checkSecret},
+	}
+}
+
+// checkSecret accepts what can travel in a header and survive a server's
+// trimming of header values: printable ASCII, no surrounding spaces.
+func checkSecret(v string) error {
+	if strings.TrimSpace(v) != v {
+		return errors.New("must not start or end with spaces")
+	}
+	if strings.ContainsFunc(v, func(r rune) bool { return r < ' ' || r > '~' }) {
+		return errors.New("must be printable ASCII")
+	}
+	return nil
+}
+
+// check3DSKey refuses keys the sandbox could never accept: it refuses
+// publishable "pk_" keys, and a Basic user name ends at the first colon.
+func check3DSKey(v string) error {
+	if err := checkSecret(v); err != nil {
+		return err
+	}
+	if strings.HasPrefix(v, "pk_") {
+		return errors.New(`must not be a publishable "pk_" key (the 3DS server refuses those)`)
+	}
+	if strings.Contains(v, ":") {
+		return errors.New("must not contain a colon (it is an HTTP Basic user name)")
+	}
+	return nil
+}

@@ -1,0 +1,84 @@
+package sandbox
+
+import (
+	"encoding/base64"
+	"io"
+	"time"
+)
+
+// track registers a new authentication, pending until it finishes. The
+// caller holds s.mu.
+func (s *Sandbox) track(a *authn) {
+	s.auths[a.id] = a
+	s.pending++
+	s.waiting.push(a)
+}
+
+// finish records a final transStatus, with ECI and CAVV for Y and A. The
+// caller holds s.mu.
+func (s *Sandbox) finish(a *authn, transStatus, failure string, now time.Time) {
+	a.transStatus, a.final, a.failure, a.updated = transStatus, true, failure, now
+	if ECI(a.scheme, transStatus) != "" {
+		a.cavv = s.cavv()
+	}
+	s.pending--
+	s.finished.push(a)
+}
+
+// cavv makes a 28-character authentication value (20 bytes, base64).
+func (s *Sandbox) cavv() string {
+	b := make([]byte, 20)
+	io.ReadFull(s.cfg.Rand, b)
+	b[0], b[1] = 0x00, 0x02
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// settle finishes a challenge or decoupled authentication whose time is up.
+// The caller holds s.mu.
+func (s *Sandbox) settle(a *authn, now time.Time) {
+	if a.final || now.Before(a.expires) {
+		return
+	}
+	switch {
+	case !a.started:
+		s.finish(a, "", "The purchase was never authenticated.", now)
+	case a.challenge != nil:
+		s.finish(a, "U", "Challenge expired before the cardholder completed it.", now)
+	case a.dec != nil:
+		s.expireDecoupled(a, now)
+	}
+}
+
+// sweep settles what has expired and evicts finished authentications past
+// their retention or beyond MaxFinished, so memory stays bounded however
+// long the sandbox runs. Both queues are in creation order, so each call
+// does O(1) amortised work. The caller holds s.mu.
+func (s *Sandbox) sweep(now time.Time) {
+	for s.waiting.len() > 0 {
+		a := s.waiting.peek()
+		if !a.final && now.Before(a.expires) {
+			break
+		}
+		s.waiting.pop()
+		s.settle(a, now)
+	}
+	for s.finished.len() > 0 {
+		a := s.finished.peek()
+		if s.finished.len() <= s.cfg.MaxFinished && now.Sub(a.updated) < s.cfg.Retention {
+			break
+		}
+		s.finished.pop()
+		s.forget(a)
+	}
+}
+
+// forget removes every index entry of a. The caller holds s.mu.
+func (s *Sandbox) forget(a *authn) {
+	if s.auths[a.id] == a {
+		delete(s.auths, a.id)
+	}
+	delete(s.byACS, a.acsTransID)
+	if a.dec != nil {
+		delete(s.byAuth3ds, a.dec.auth3dsID)
+	}
+}
