@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/walletsim/walletsim/client/issuing"
 	"github.com/walletsim/walletsim/client/threeds"
@@ -116,7 +117,7 @@ func runMatrix(cmd *cobra.Command, o *matrixOptions) error {
 			return &exitError{exitCantRun, err}
 		}
 	} else {
-		fmt.Fprintln(out, matrixTable(rep, colorOn(out)))
+		fmt.Fprintln(out, matrixTable(rep, colorOn(out), termWidth(out)))
 		matrix.WriteSummary(out, rep)
 	}
 	if o.junit != "" {
@@ -128,6 +129,16 @@ func runMatrix(cmd *cobra.Command, o *matrixOptions) error {
 		return &exitError{exitFailed, errors.New("")}
 	}
 	return nil
+}
+
+// termWidth is w's width when it is a terminal, else 0.
+func termWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok && isTerminal(w) {
+		if width, _, err := term.GetSize(int(f.Fd())); err == nil {
+			return width
+		}
+	}
+	return 0
 }
 
 // colorOn reports whether w gets colours: a terminal, without NO_COLOR.

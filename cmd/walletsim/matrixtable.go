@@ -11,8 +11,9 @@ import (
 
 // matrixTable draws the grid: a row per card, channel and enrollment, a
 // column per challenge preference. A cell that differs from the table is
-// marked ✗ (and red, in colour) and shows what came instead.
-func matrixTable(rep *matrix.Report, color bool) string {
+// marked ✗ (and red, in colour) and shows what came instead. A width
+// above 0 is the terminal's: a wider table wraps its cells to fit.
+func matrixTable(rep *matrix.Report, color bool, width int) string {
 	r := lipgloss.NewRenderer(nil)
 	r.SetColorProfile(termenv.Ascii)
 	if color {
@@ -71,5 +72,8 @@ func matrixTable(rep *matrix.Report, color bool) string {
 			}
 			return base
 		})
+	if width > 0 && lipgloss.Width(t.Render()) > width {
+		t.Width(width) // wrap the cells rather than the terminal the lines
+	}
 	return t.Render()
 }
