@@ -32,11 +32,11 @@ func TestREADMEImagesShowTheirGoldens(t *testing.T) {
 			image := filepath.Join("..", "testdata", "readme", s.name+".svg")
 			shown, err := svgLines(image)
 			if err != nil {
-				t.Fatalf("%s: %v (run: sh testdata/readme/generate.sh)", image, err)
+				t.Fatalf("%s: %v (run: go generate ./tui)", image, err)
 			}
 			want := lines(string(golden))
 			if strings.Join(shown, "\n") != strings.Join(want, "\n") {
-				t.Errorf("testdata/readme/%s.svg does not show %s as it is now: run\n  sh testdata/readme/generate.sh\nand commit the images", s.name, s.golden)
+				t.Errorf("testdata/readme/%s.svg does not show %s as it is now: run\n  go generate ./tui\nand commit the images", s.name, s.golden)
 			}
 			if !strings.Contains(string(readme), "testdata/readme/"+s.name+".svg") {
 				t.Errorf("README.md does not show testdata/readme/%s.svg", s.name)

@@ -3,7 +3,7 @@
 # with charmbracelet/freeze, pinned. Run it after `go test ./tui -update`
 # changes a golden the README shows; tui/readme_images_test.go says when.
 #
-#   sh testdata/readme/generate.sh
+#   go generate ./tui      (or: sh testdata/readme/generate.sh)
 #
 # The images are SVG with the text kept as text and no font embedded
 # (about 12 KB each rather than 380 KB): the viewer's monospace font draws
