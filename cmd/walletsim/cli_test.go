@@ -89,6 +89,7 @@ func TestCompletion(t *testing.T) {
 		{[]string{"matrix", "--cardholder", ""}, "approve reject wrong-code expire", ":4"},
 		{[]string{"matrix", "--otp", ""}, "EMAIL SMS", ":4"},
 		{[]string{"matrix", "--channel", ""}, "browser decoupled", ":4"},
+		{[]string{"matrix", "--forces", "C,"}, "C,Y C,A C,C C,D C,N C,R C,U C,500 C,503 C,timeout", ":6"},
 		{[]string{"run", ""}, "yaml yml", ":8"}, // scenario files and directories
 		{[]string{"run", "--config", ""}, "yaml yml", ":8"},
 		{[]string{"man", "--dir", ""}, "", ":16"}, // directories only

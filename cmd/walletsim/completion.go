@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/walletsim/walletsim/client/issuing"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/flows/matrix"
 )
@@ -19,6 +20,19 @@ import (
 // fish and powershell).
 func values(vs ...string) cobra.CompletionFunc {
 	return cobra.FixedCompletions(vs, cobra.ShellCompDirectiveNoFileComp)
+}
+
+// commaList completes one more value of a comma-separated list: after
+// "C,", the candidates are "C,Y", "C,A", …
+func commaList(vs []string) cobra.CompletionFunc {
+	return func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		done := toComplete[:strings.LastIndex(toComplete, ",")+1]
+		out := make([]string, len(vs))
+		for i, v := range vs {
+			out[i] = done + v
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	}
 }
 
 func files(exts ...string) cobra.CompletionFunc {
@@ -73,6 +87,7 @@ var flagCompletions = map[string]cobra.CompletionFunc{
 	"cardholder": values(described(matrix.Cardholders, describeCardholder)...),
 	"otp":        values(described(issuing.OTPMethods, func(m issuing.OTPMethod) string { return "one-time codes by " + strings.ToLower(string(m)) })...),
 	"channel":    values(described(threeds.Channels, describeChannel)...),
+	"forces":     commaList(described(matrix.Outcomes(), testcards.Outcome.Describe)),
 	// Values a person makes up: nothing to offer.
 	"parallel": freeForm, "timeout": freeForm, "no-answer": freeForm, "card": freeForm, "card-id": freeForm,
 	"listen": freeForm, "expiry": freeForm, "webhook-url": freeForm, "hmac-key": freeForm, "faults": freeForm,

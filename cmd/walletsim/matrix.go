@@ -14,15 +14,16 @@ import (
 	"golang.org/x/term"
 
 	"github.com/walletsim/walletsim/client/issuing"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/flows/matrix"
 )
 
 type matrixOptions struct {
-	profile, config, junit, cardholder, otp, channel string
-	asJSON, markdown                                 bool
-	parallel                                         int
-	timeout, noAnswer                                time.Duration
+	profile, config, junit, cardholder, otp, channel, forces string
+	asJSON, markdown                                         bool
+	parallel                                                 int
+	timeout, noAnswer                                        time.Duration
 }
 
 func newMatrixCmd() *cobra.Command {
@@ -54,6 +55,7 @@ were; decoupled cells need the profile's webhook_listen.
 		Example: `  walletsim matrix
   walletsim matrix --cardholder reject
   walletsim matrix --channel decoupled --cardholder expire
+  walletsim matrix --forces C,D --cardholder wrong-code
   walletsim matrix --json > outcomes.json
   walletsim matrix --junit matrix.xml --cardholder expire
   walletsim matrix --markdown         # the README's outcome table
@@ -66,6 +68,7 @@ were; decoupled cells need the profile's webhook_listen.
 	f.StringVar(&o.config, "config", "", "profiles file (default $XDG_CONFIG_HOME/walletsim/config.yaml)")
 	f.StringVar(&o.cardholder, "cardholder", string(matrix.Approve), "what the cardholder does when asked: approve, reject, wrong-code, expire")
 	f.StringVar(&o.channel, "channel", "", "run only this channel's cells: browser or decoupled (default both)")
+	f.StringVar(&o.forces, "forces", "", "run only the cards that force these outcomes, e.g. C,D (Y A C D N R U 500 503 timeout)")
 	f.StringVar(&o.otp, "otp", string(issuing.SMS), "how enrolled cards receive codes: SMS or EMAIL")
 	f.BoolVar(&o.asJSON, "json", false, "print every cell as JSON")
 	f.StringVar(&o.junit, "junit", "", "write a JUnit XML report (a test case per cell) to this file")
@@ -94,6 +97,12 @@ func runMatrix(cmd *cobra.Command, o *matrixOptions) error {
 	if channel != "" && !slices.Contains(threeds.Channels, channel) {
 		return &exitError{exitUsage, fmt.Errorf("invalid --channel %q: use browser or decoupled", o.channel)}
 	}
+	var forces []testcards.Outcome
+	if o.forces != "" {
+		if forces, err = matrix.ParseForces(o.forces); err != nil {
+			return &exitError{exitUsage, fmt.Errorf("invalid --forces: %w", err)}
+		}
+	}
 	if o.parallel < 1 || o.timeout <= 0 || o.noAnswer < 0 {
 		return &exitError{exitUsage, errors.New("--parallel, --timeout and --no-answer must be positive")}
 	}
@@ -107,7 +116,7 @@ func runMatrix(cmd *cobra.Command, o *matrixOptions) error {
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	rep, err := matrix.Run(ctx, matrix.Options{Target: target, Cardholder: ch, Channel: channel, Parallel: o.parallel,
+	rep, err := matrix.Run(ctx, matrix.Options{Target: target, Cardholder: ch, Channel: channel, Forces: forces, Parallel: o.parallel,
 		Timeout: o.timeout, NoAnswer: o.noAnswer, OTP: otp, Version: appVersion()})
 	if err != nil {
 		return &exitError{exitCantRun, err}

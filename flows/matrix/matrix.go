@@ -7,6 +7,7 @@ package matrix
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
@@ -44,6 +45,35 @@ func ParseCardholder(s string) (Cardholder, error) {
 		names[i] = string(c)
 	}
 	return "", fmt.Errorf("%q is not a cardholder behaviour: use one of %s", s, strings.Join(names, ", "))
+}
+
+// Outcomes are what the test cards force, in the cards' order.
+func Outcomes() []testcards.Outcome {
+	var out []testcards.Outcome
+	for _, c := range testcards.All {
+		if !slices.Contains(out, c.Outcome) {
+			out = append(out, c.Outcome)
+		}
+	}
+	return out
+}
+
+// ParseForces reads a --forces list: outcomes separated by commas.
+func ParseForces(s string) ([]testcards.Outcome, error) {
+	var out []testcards.Outcome
+	known := Outcomes()
+	for f := range strings.SplitSeq(s, ",") {
+		o := testcards.Outcome(strings.TrimSpace(f))
+		if !slices.Contains(known, o) {
+			names := make([]string, len(known))
+			for i, k := range known {
+				names[i] = string(k)
+			}
+			return nil, fmt.Errorf("%q is not an outcome a test card forces: use %s", f, strings.Join(names, ", "))
+		}
+		out = append(out, o)
+	}
+	return out, nil
 }
 
 // Step is what the cardholder did.

@@ -30,6 +30,9 @@ type Options struct {
 	Cardholder Cardholder // default Approve
 	// Channel, when set, runs only that channel's cells.
 	Channel threeds.Channel
+	// Forces, when set, runs only the cells of the cards that force one
+	// of these outcomes.
+	Forces []testcards.Outcome
 	// Parallel is how many cells run at once (default 32).
 	Parallel int
 	// Timeout bounds each call (default 10s).
@@ -98,7 +101,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	started := time.Now()
 	var cells []Cell
 	for _, c := range Cells() {
-		if opts.Channel == "" || c.Channel == opts.Channel {
+		if (opts.Channel == "" || c.Channel == opts.Channel) && (opts.Forces == nil || slices.Contains(opts.Forces, c.Card.Outcome)) {
 			cells = append(cells, c)
 		}
 	}
