@@ -14,7 +14,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/walletsim/walletsim/client/issuing"
-	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/flows/matrix"
 )
@@ -85,39 +84,13 @@ func runMatrix(cmd *cobra.Command, o *matrixOptions) error {
 		matrix.WriteMarkdown(out)
 		return nil
 	}
-	ch, err := matrix.ParseCardholder(o.cardholder)
-	if err != nil {
-		return &exitError{exitUsage, fmt.Errorf("invalid --cardholder: %w", err)}
-	}
-	otp := issuing.OTPMethod(o.otp)
-	if !otp.Valid() {
-		return &exitError{exitUsage, fmt.Errorf("invalid --otp %q: use SMS or EMAIL", o.otp)}
-	}
-	channel := threeds.Channel(o.channel)
-	if channel != "" && !slices.Contains(threeds.Channels, channel) {
-		return &exitError{exitUsage, fmt.Errorf("invalid --channel %q: use browser or decoupled", o.channel)}
-	}
-	var forces []testcards.Outcome
-	if o.forces != "" {
-		if forces, err = matrix.ParseForces(o.forces); err != nil {
-			return &exitError{exitUsage, fmt.Errorf("invalid --forces: %w", err)}
-		}
-	}
-	if o.parallel < 1 || o.timeout <= 0 || o.noAnswer < 0 {
-		return &exitError{exitUsage, errors.New("--parallel, --timeout and --no-answer must be positive")}
-	}
-	set, err := loadProfiles(o.config)
-	if err != nil {
-		return &exitError{exitUsage, err}
-	}
-	target, err := set.Target(o.profile)
+	opts, err := o.options()
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	rep, err := matrix.Run(ctx, matrix.Options{Target: target, Cardholder: ch, Channel: channel, Forces: forces, Parallel: o.parallel,
-		Timeout: o.timeout, NoAnswer: o.noAnswer, OTP: otp, Version: appVersion()})
+	rep, err := matrix.Run(ctx, opts)
 	if err != nil {
 		return &exitError{exitCantRun, err}
 	}
@@ -138,6 +111,36 @@ func runMatrix(cmd *cobra.Command, o *matrixOptions) error {
 		return &exitError{exitFailed, errors.New("")}
 	}
 	return nil
+}
+
+// options checks the flags, each error naming its flag and what it takes.
+func (o *matrixOptions) options() (matrix.Options, error) {
+	opts := matrix.Options{Parallel: o.parallel, Timeout: o.timeout, NoAnswer: o.noAnswer, Version: appVersion(),
+		OTP: issuing.OTPMethod(o.otp), Channel: threeds.Channel(o.channel)}
+	var err error
+	if opts.Cardholder, err = matrix.ParseCardholder(o.cardholder); err != nil {
+		return opts, fmt.Errorf("invalid --cardholder: %w", err)
+	}
+	if !opts.OTP.Valid() {
+		return opts, fmt.Errorf("invalid --otp %q: use SMS or EMAIL", o.otp)
+	}
+	if opts.Channel != "" && !slices.Contains(threeds.Channels, opts.Channel) {
+		return opts, fmt.Errorf("invalid --channel %q: use browser or decoupled", o.channel)
+	}
+	if o.forces != "" {
+		if opts.Forces, err = matrix.ParseForces(o.forces); err != nil {
+			return opts, fmt.Errorf("invalid --forces: %w", err)
+		}
+	}
+	if o.parallel < 1 || o.timeout <= 0 || o.noAnswer < 0 {
+		return opts, errors.New("--parallel, --timeout and --no-answer must be positive")
+	}
+	set, err := loadProfiles(o.config)
+	if err != nil {
+		return opts, err
+	}
+	opts.Target, err = set.Target(o.profile)
+	return opts, err
 }
 
 // termWidth is w's width when it is a terminal, else 0.
