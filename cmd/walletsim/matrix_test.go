@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
+	"github.com/walletsim/walletsim/client/strictfake"
 	"github.com/walletsim/walletsim/client/wallet"
 )
 
@@ -139,5 +140,17 @@ func TestMatrixOnStandaloneSandbox(t *testing.T) {
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil || len(env.Data) != 1 || env.Data[0].OTPDeliveryMethod != "EMAIL" {
 		t.Errorf("after the matrix, card %s: %d %v %+v, want still enrolled by EMAIL", card.PAN, resp.StatusCode, err, env)
+	}
+}
+
+// A server that is not a walletsim sandbox has no test cards: the matrix
+// says so and runs nothing.
+func TestMatrixRefusesOtherTargets(t *testing.T) {
+	fake := strictfake.New(strictfake.Config{})
+	defer fake.Close()
+	config := profileFile(t, fake)
+	out, code := runCLI(t, "matrix", "--config", config, "--profile", "strict")
+	if code != exitCantRun || !strings.Contains(out, "the matrix needs a walletsim sandbox") || len(fake.Requests()) != 0 {
+		t.Errorf("exit %d, %d requests\n%s", code, len(fake.Requests()), out)
 	}
 }
