@@ -32,7 +32,10 @@ func TestREADMEScreens(t *testing.T) {
 		h := start(t, 100, 30)
 		h.enroll()
 		h.pay("3", 0)
-		h.golden("challenge", h.untilShown("Verify it's you", "is your code to"))
+		// The code field's cursor blinks (in real time): wait for it
+		// to be drawn, as reverse video, so that the screen is the same
+		// on every run.
+		h.golden("challenge", h.untilRaw(cursorOn, "Verify it's you", "is your code to"))
 		h.key(h.inboxCode(), "enter")
 		h.untilShown("Final result", "Authenticated (Y). ECI 05.")
 		h.key("x")
@@ -51,10 +54,21 @@ func TestREADMEScreens(t *testing.T) {
 // its style changes).
 func (h *harness) untilShown(texts ...string) string {
 	h.t.Helper()
+	return h.untilRaw("", texts...)
+}
+
+// cursorOn is how a text field's cursor is drawn while it is on: the
+// character under it in reverse video.
+const cursorOn = "\x1b[7m"
+
+// untilRaw is untilShown that also waits for raw in the screen as drawn,
+// escapes and all.
+func (h *harness) untilRaw(raw string, texts ...string) string {
+	h.t.Helper()
 	deadline := time.Now().Add(30 * time.Second) // a liveness guard, not a timing claim
 	for {
 		s := h.screen()
-		shown, all := ansi.Strip(s), true
+		shown, all := ansi.Strip(s), strings.Contains(s, raw)
 		for _, text := range texts {
 			all = all && strings.Contains(shown, text)
 		}
