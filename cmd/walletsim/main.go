@@ -11,6 +11,20 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// rootVersion is what --version prints after "walletsim ": the version,
+// the commit and the Go version (version.go), through cobra and through
+// versionOnly's short cut alike.
+func rootVersion() string { return currentBuild().String() }
+
+// versionOnly reports whether the arguments ask only for the version, as
+// cobra's version flag (--version, -v) would answer it: main answers that
+// before building the command tree, every command's flags and completions,
+// which was most of what walletsim itself added to the start-up of
+// `walletsim --version` (TestVersionShortCut keeps both answers the same).
+func versionOnly(args []string) bool {
+	return len(args) == 1 && (args[0] == "--version" || args[0] == "-v")
+}
+
 func newRootCmd() *cobra.Command {
 	tuiOpts := &tuiOptions{}
 	root := &cobra.Command{
@@ -25,7 +39,7 @@ credentials or network are needed.
 
 Without a command, walletsim opens its terminal UI on the sandbox (or on
 --profile). Without a terminal, use walletsim run.`,
-		Version:       currentBuild().String(),
+		Version:       rootVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Example: `  walletsim                        # the TUI on the embedded sandbox
@@ -64,6 +78,10 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 
 func main() {
+	if versionOnly(os.Args[1:]) {
+		fmt.Printf("walletsim %s\n", rootVersion())
+		return
+	}
 	err := newRootCmd().Execute()
 	if err == nil {
 		return
