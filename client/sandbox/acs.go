@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -53,7 +54,12 @@ func (s *Sandbox) startChallenge(a *authn, card testcards.Card, method issuing.O
 		msg.Subject = "Your one-time code for " + s.cfg.MerchantName
 	}
 	box := append(s.inboxes[a.cardholder()], msg)
+	s.inboxKept += messageBytes(msg) // reserved by startAuthentication
 	if len(box) > maxInbox {
+		for _, old := range box[:len(box)-maxInbox] {
+			s.inboxKept -= messageBytes(old)
+			s.stored.Release(messageBytes(old))
+		}
 		box = box[len(box)-maxInbox:]
 	}
 	s.inboxes[a.cardholder()] = box
@@ -128,9 +134,13 @@ func (s *Sandbox) challengePage(w http.ResponseWriter, r *http.Request) {
 // challengeSubmit serves POST /acs/challenge/{acsTransID}: the code typed
 // (form field or JSON "otp"), or "action": "cancel".
 func (s *Sandbox) challengeSubmit(w http.ResponseWriter, r *http.Request) {
-	otp, action, ok := readChallengeForm(r)
-	if !ok {
-		apiThreeDS.writeError(w, http.StatusBadRequest, "Malformed challenge form")
+	otp, action, status := readChallengeForm(r)
+	switch status {
+	case http.StatusRequestEntityTooLarge:
+		apiThreeDS.writeError(w, status, "Request body is too large")
+		return
+	case http.StatusBadRequest:
+		apiThreeDS.writeError(w, status, "Malformed challenge form")
 		return
 	}
 	now := s.now()
@@ -167,26 +177,34 @@ func (s *Sandbox) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	s.answerChallenge(w, r, true, status, v, formErr)
 }
 
-// readChallengeForm reads otp and action from a form or a JSON body.
-func readChallengeForm(r *http.Request) (otp, action string, ok bool) {
+// readChallengeForm reads otp and action from a form or a JSON body; a
+// non-zero status is the error to answer (413 too large, 400 malformed).
+func readChallengeForm(r *http.Request) (otp, action string, status int) {
 	if isJSON(r) {
 		body, err := readBody(r)
 		if err != nil {
-			return "", "", false
+			return "", "", http.StatusRequestEntityTooLarge
 		}
 		obj, ok := decodeObject(body)
 		if !ok {
-			return "", "", false
+			return "", "", http.StatusBadRequest
 		}
 		var f fieldReader
 		otp, action = f.str(obj, "otp", "otp"), f.str(obj, "action", "action")
-		return otp, action, f.errs == nil
+		if f.errs != nil {
+			return "", "", http.StatusBadRequest
+		}
+		return otp, action, 0
 	}
 	r.Body = http.MaxBytesReader(nil, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
-		return "", "", false
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return "", "", http.StatusRequestEntityTooLarge
+		}
+		return "", "", http.StatusBadRequest
 	}
-	return strings.TrimSpace(r.PostForm.Get("otp")), r.PostForm.Get("action"), true
+	return strings.TrimSpace(r.PostForm.Get("otp")), r.PostForm.Get("action"), 0
 }
 
 // answerChallenge writes the challenge as JSON or as the HTML page.

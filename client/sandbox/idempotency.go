@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -87,6 +88,9 @@ func (m *idempotency) do(ctx context.Context, key string, fp [32]byte, now time.
 	e.res, e.running = res, false
 	if e.done != nil {
 		close(e.done)
+	}
+	if res.status == http.StatusTooManyRequests && m.entries[e.key] == e {
+		delete(m.entries, e.key) // refused for room, not done: a retry may run
 	}
 	m.mu.Unlock()
 	return res, idemFresh

@@ -217,6 +217,9 @@ func (s *Sandbox) enroll(k enrollKey, wallet string, m issuing.OTPMethod) (int, 
 	if len(s.enrollments) >= s.cfg.MaxEnrollments {
 		return http.StatusBadRequest, bad("Sandbox enrollment limit reached; unenroll cards or restart the sandbox.")
 	}
+	if err := s.stored.Reserve(enrollmentBytes(k, wallet)); err != nil {
+		return http.StatusTooManyRequests, issuingError{Code: http.StatusTooManyRequests, Message: s.fullMessage(err), Status: "error"}
+	}
 	s.enrollments[k] = &enrollment{method: m, wallet: wallet}
 	return http.StatusOK, ok(msgEnrolled)
 }
@@ -247,9 +250,11 @@ func (s *Sandbox) updateEnrollment(k enrollKey, _ string, m issuing.OTPMethod) (
 func (s *Sandbox) unenroll(k enrollKey, _ string, _ issuing.OTPMethod) (int, any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, found := s.enrollments[k]; !found {
+	e, found := s.enrollments[k]
+	if !found {
 		return http.StatusBadRequest, bad(msgNotEnrolled)
 	}
+	s.stored.Release(enrollmentBytes(k, e.wallet))
 	delete(s.enrollments, k)
 	return http.StatusOK, ok(msgUnenrolled)
 }

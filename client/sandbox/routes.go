@@ -32,7 +32,7 @@ func (s *Sandbox) routes() http.Handler {
 	mux.HandleFunc("PUT /sandbox/webhook", s.putWebhook)
 	mux.HandleFunc("GET /sandbox/webhook/deliveries", s.deliveriesHandler)
 	mux.HandleFunc("/", s.notFound)
-	return s.logged(s.withFaults(mux))
+	return s.logged(s.withLimits(s.withFaults(mux)))
 }
 
 // notFound answers unknown paths in the shape of the API they look like.
@@ -110,6 +110,10 @@ func (s *Sandbox) putWebhook(w http.ResponseWriter, r *http.Request) {
 		apiSandbox.writeError(w, http.StatusBadRequest, "url and hmac_key must be strings")
 	case url != "" && !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://"):
 		apiSandbox.writeError(w, http.StatusBadRequest, "url must be an http(s) URL")
+	case len(url) > MaxWebhookURL:
+		apiSandbox.writeError(w, http.StatusBadRequest, tooLarge("url", len(url), MaxWebhookURL))
+	case len(key) > MaxHMACKey:
+		apiSandbox.writeError(w, http.StatusBadRequest, tooLarge("hmac_key", len(key), MaxHMACKey))
 	default:
 		s.SetWebhook(url, []byte(key))
 		writeJSON(w, http.StatusOK, map[string]string{"url": url})

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/walletsim/walletsim/client/acs"
+	"github.com/walletsim/walletsim/client/sandbox/budget"
 )
 
 // Sandbox is the simulated issuer, 3DS server + ACS and wallet platform.
@@ -44,6 +45,9 @@ type Sandbox struct {
 	webhook     webhookTarget
 	deliveries  []*Delivery // newest last, capped
 	last        lastRequest // the previous authenticate's, to share values with
+
+	stored    *budget.Budget // what the state keeps, in bytes (accounting.go)
+	inboxKept int64          // of which the inboxes'; guarded by mu
 
 	idem       *idempotency
 	lastAnswer atomic.Pointer[[]byte] // see shareAnswer
@@ -66,6 +70,7 @@ func New(cfg Config) *Sandbox {
 		inboxes:     map[string][]acs.Message{},
 		webhook:     webhookTarget{URL: cfg.WebhookURL, Key: cfg.HMACKey},
 		idem:        newIdempotency(cfg.MaxIdempotent, cfg.IdempotencyTTL),
+		stored:      budget.New(cfg.MaxStoredBytes),
 		ctx:         ctx,
 		cancel:      cancel,
 	}
@@ -103,10 +108,11 @@ func (s *Sandbox) Close() {
 // Server is a Sandbox listening on a port.
 type Server struct {
 	*Sandbox
-	URL  string
-	http *http.Server
-	ln   net.Listener
-	done chan struct{}
+	URL   string
+	http  *http.Server
+	ln    net.Listener
+	conns *connCap
+	done  chan struct{}
 }
 
 // Start listens on addr ("127.0.0.1:0" picks a free loopback port) and
@@ -124,26 +130,35 @@ func Start(addr string, cfg Config) (*Server, error) {
 		ln:      ln,
 		done:    make(chan struct{}),
 		http:    sb.HTTPServer(),
+		conns:   newConnCap(sb.cfg.MaxConns),
 	}
+	srv.http.Handler = srv.conns.handled(srv.http.Handler)
+	srv.http.ConnState = srv.conns.connState
+	srv.http.ConnContext = srv.conns.connContext
 	sb.SetBaseURL(srv.URL)
 	if cfg.PublicURL != "" {
 		sb.SetBaseURL(cfg.PublicURL)
 	}
 	go func() {
 		defer close(srv.done)
-		srv.http.Serve(ln)
+		srv.http.Serve(srv.conns.listener(ln))
 	}()
 	return srv, nil
 }
 
 // HTTPServer is an http.Server for the sandbox's handler with the limits a
-// server facing other people needs. It has no write timeout: a latency
-// fault may hold an answer for minutes, and a timeout fault until the
-// client gives up.
+// server facing other people needs, from the Config: how long a client may
+// take to send a request and to read its answer, how long an idle
+// connection is kept, how large a request's headers may be. A latency
+// fault moves its request's write deadline by its delay. Start adds the
+// connection cap (MaxConns).
 func (s *Sandbox) HTTPServer() *http.Server {
-	return &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	return &http.Server{Handler: s.handler, ReadHeaderTimeout: s.cfg.ReadHeaderTimeout, ReadTimeout: s.cfg.ReadTimeout,
+		WriteTimeout: s.cfg.WriteTimeout, IdleTimeout: s.cfg.IdleTimeout, MaxHeaderBytes: s.cfg.MaxHeaderBytes}
 }
+
+// Conns reports what the connection cap did.
+func (s *Server) Conns() ConnStats { return s.conns.stats() }
 
 // reachable is a listener's address as a client on this machine dials it:
 // an unspecified address (0.0.0.0, or [::], which Go's dual-stack listener
@@ -185,6 +200,7 @@ type Stats struct {
 	Pending         int // waiting for a challenge code or the wallet
 	Enrollments     int
 	IdempotencyKeys int
+	StoredBytes     int64 // counted against Config.MaxStoredBytes
 }
 
 // Stats reports what the sandbox holds now.
@@ -193,6 +209,7 @@ func (s *Sandbox) Stats() Stats {
 	st := Stats{Authentications: len(s.auths), Pending: s.pending, Enrollments: len(s.enrollments)}
 	s.mu.Unlock()
 	st.IdempotencyKeys = s.idem.size()
+	st.StoredBytes = s.stored.Used()
 	return st
 }
 

@@ -200,13 +200,18 @@ func (s *Sandbox) startAuthentication(id, user string, req threeds.AuthenticateR
 	if a != nil && a.started {
 		return s.repeated(a, fp, buf)
 	}
+	if a == nil && s.pending >= s.cfg.MaxPending {
+		return http.StatusServiceUnavailable, []byte("Sandbox busy: too many authentications in progress")
+	}
+	reserved := startBound(id, &req)
+	if err := s.stored.Reserve(reserved); err != nil {
+		return http.StatusTooManyRequests, []byte(s.fullMessage(err))
+	}
 	if a == nil {
-		if s.pending >= s.cfg.MaxPending {
-			return http.StatusServiceUnavailable, []byte("Sandbox busy: too many authentications in progress")
-		}
 		a = &authn{id: id, amount: defaultAmount, currency: defaultCurrency, created: now, expires: now.Add(s.cfg.Expiry)}
 		s.track(a)
 	}
+	inbox := s.inboxKept
 	s.begin(a, user, req, card, fp, now)
 	*buf, _ = s.appendRenderJSON((*buf)[:0], a)
 	switch {
@@ -215,6 +220,7 @@ func (s *Sandbox) startAuthentication(id, user string, req threeds.AuthenticateR
 	case a.dec != nil:
 		a.dec.first = bytes.Clone(*buf)
 	}
+	s.kept(a, reserved-(s.inboxKept-inbox))
 	s.sweep(now)
 	return http.StatusOK, *buf
 }
@@ -332,6 +338,12 @@ func (s *Sandbox) createPurchase(w http.ResponseWriter, r *http.Request) {
 	}
 	a := &authn{id: s.cfg.NewID(), amount: int64(amount), currency: currency, description: desc,
 		created: now, updated: now, expires: now.Add(s.cfg.Expiry), merchID: merchantID(user)}
+	if err := s.stored.Reserve(authnBytes(a)); err != nil {
+		s.mu.Unlock()
+		apiThreeDS.writeError(w, http.StatusTooManyRequests, s.fullMessage(err))
+		return
+	}
+	a.kept = authnBytes(a)
 	s.track(a)
 	s.sweep(now)
 	resp, _ := s.renderJSON(a)

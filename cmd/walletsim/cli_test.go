@@ -121,6 +121,7 @@ func TestFlagErrorsSayWhatWouldWork(t *testing.T) {
 		{[]string{"run", "--parallel", "two", "x"}, `invalid --parallel "two": want a whole number, e.g. --parallel 8 (see walletsim run --help)`},
 		{[]string{"matrix", "--timeout", "5"}, `invalid --timeout "5": want a duration such as 250ms, 10s or 5m`},
 		{[]string{"matrix", "--no-answer"}, "--no-answer needs a value: a duration such as 250ms, 10s or 5m"},
+		{[]string{"sandbox", "--max-stored-bytes", "huge"}, `invalid --max-stored-bytes "huge": want a size such as 4096, 32KiB, 16MiB or 1GiB`},
 		{[]string{"matrx"}, `unknown command "matrx": did you mean matrix? (see walletsim --help)`},
 		{[]string{"matrix", "--frobnicate"}, "unknown flag: --frobnicate (see walletsim matrix --help)"},
 	} {

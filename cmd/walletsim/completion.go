@@ -92,6 +92,8 @@ var flagCompletions = map[string]cobra.CompletionFunc{
 	"parallel": freeForm, "timeout": freeForm, "no-answer": freeForm, "card": freeForm, "card-id": freeForm,
 	"listen": freeForm, "expiry": freeForm, "webhook-url": freeForm, "hmac-key": freeForm, "faults": freeForm,
 	"merchant-name": freeForm, "public-url": freeForm,
+	"read-header-timeout": freeForm, "read-timeout": freeForm, "write-timeout": freeForm, "idle-timeout": freeForm,
+	"max-header-bytes": freeForm, "max-stored-bytes": freeForm, "max-conns": freeForm,
 	"require-api-key": freeForm, "require-issuing-token": freeForm, "require-3ds-key": freeForm, "require-wallet-token": freeForm,
 }
 

@@ -41,6 +41,8 @@ func valueKind(f *pflag.Flag) string {
 		return "a whole number, e.g. --" + f.Name + " 8"
 	case "duration":
 		return "a duration such as 250ms, 10s or 5m"
+	case "size":
+		return "a size such as 4096, 32KiB, 16MiB or 1GiB"
 	case "bool":
 		return "true or false (or the flag alone)"
 	}
