@@ -82,6 +82,7 @@ var flagCompletions = map[string]cobra.CompletionFunc{
 	"config":     files("yaml", "yml"),
 	"log":        anyFile,
 	"dir":        cobra.FixedCompletions(nil, cobra.ShellCompDirectiveFilterDirs),
+	"lessons":    cobra.FixedCompletions(nil, cobra.ShellCompDirectiveFilterDirs),
 	"junit":      files("xml"),
 	"transcript": files("jsonl"),
 	"cardholder": values(described(matrix.Cardholders, describeCardholder)...),
