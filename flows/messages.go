@@ -18,8 +18,9 @@ func (m threeDSMessages) Messages(ctx context.Context, id string) ([]emv.Step, e
 // UseThreeDSMessages makes the 3DS server's GET /v1/3ds/{id}/messages the
 // session's MessageReader when it has none and the target is walletsim's
 // (a target without the extensions cannot say; a strict one is never
-// asked). It reports whether the session now reads messages. Call it
-// before the session is shared.
+// asked). It reports whether the session now reads messages. Open calls
+// it, so every session on a walletsim sandbox reads them; calling it again
+// changes nothing.
 func (s *Session) UseThreeDSMessages() bool {
 	if s.opts.Messages == nil && s.Target.Extensions {
 		s.opts.Messages = threeDSMessages{s}
