@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
 
@@ -85,7 +86,8 @@ func (s *Sandbox) cards(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"cards": out})
 }
 
-// putWebhook serves PUT /sandbox/webhook {"url": "...", "hmac_key": "..."}.
+// putWebhook serves PUT /sandbox/webhook {"url": "...", "hmac_key": "..."},
+// with "previous_key_overlap": "10m" to rotate the key (see setWebhook).
 // When the sandbox requires a wallet token, so does this: whoever can
 // repoint the webhooks can read every wallet request.
 func (s *Sandbox) putWebhook(w http.ResponseWriter, r *http.Request) {
@@ -105,18 +107,21 @@ func (s *Sandbox) putWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	var f fieldReader
 	url, key := f.str(obj, "url", "url"), f.str(obj, "hmac_key", "hmac_key")
+	overlap, overlapErr := readOverlap(&f, obj)
 	switch {
 	case f.errs != nil:
-		apiSandbox.writeError(w, http.StatusBadRequest, "url and hmac_key must be strings")
+		apiSandbox.writeError(w, http.StatusBadRequest, "url, hmac_key and previous_key_overlap must be strings")
 	case url != "" && !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://"):
 		apiSandbox.writeError(w, http.StatusBadRequest, "url must be an http(s) URL")
 	case len(url) > MaxWebhookURL:
 		apiSandbox.writeError(w, http.StatusBadRequest, tooLarge("url", len(url), MaxWebhookURL))
 	case len(key) > MaxHMACKey:
 		apiSandbox.writeError(w, http.StatusBadRequest, tooLarge("hmac_key", len(key), MaxHMACKey))
+	case overlapErr != "":
+		apiSandbox.writeError(w, http.StatusBadRequest, overlapErr)
 	default:
-		s.SetWebhook(url, []byte(key))
-		writeJSON(w, http.StatusOK, map[string]string{"url": url})
+		s.setWebhook(url, []byte(key), overlap)
+		writeJSON(w, http.StatusOK, map[string]string{"url": client.RedactURL(url)})
 	}
 }
 

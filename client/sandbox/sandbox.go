@@ -44,6 +44,8 @@ type Sandbox struct {
 	inboxes     map[string][]acs.Message // by cardholder id, newest last
 	webhook     webhookTarget
 	deliveries  []*Delivery // newest last, capped
+	held        []*delivery // events held back by the reorder fault, oldest first
+	outbox      []func()    // deliveries to make before the answer, on a virtual clock
 	last        lastRequest // the previous authenticate's, to share values with
 
 	stored    *budget.Budget // what the state keeps, in bytes (accounting.go)
