@@ -13,6 +13,7 @@ import (
 
 	"github.com/walletsim/walletsim/client/acs"
 	"github.com/walletsim/walletsim/client/issuing"
+	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
 
@@ -34,7 +35,7 @@ const maxInbox = 50
 
 // startChallenge creates the one-time code and sends it to the enrolled
 // destination. The caller holds s.mu.
-func (s *Sandbox) startChallenge(a *authn, card testcards.Card, method issuing.OTPMethod, now time.Time) {
+func (s *space) startChallenge(a *authn, card testcards.Card, method issuing.OTPMethod, now time.Time) {
 	a.challenge = &challengeState{
 		lastFour: card.LastFour(), otp: s.otp(), attemptsLeft: MaxOTPAttempts, method: method,
 		destination: maskedDestination(a.cardholder(), method),
@@ -52,11 +53,21 @@ func (s *Sandbox) startChallenge(a *authn, card testcards.Card, method issuing.O
 		msg.From = "3dsecure@walletsim-bank.example"
 		msg.Subject = "Your one-time code for " + s.cfg.MerchantName
 	}
-	box := append(s.inboxes[a.cardholder()], msg)
-	if len(box) > maxInbox {
-		box = box[len(box)-maxInbox:]
+	if err := s.store.Deliver(s.bg(), s.id, a.cardholder(), storedMessage(msg), maxInbox); err != nil {
+		s.cfg.Logger.Error("store: inbox", "err", err)
 	}
-	s.inboxes[a.cardholder()] = box
+}
+
+// storedMessage and inboxMessage convert an inbox message to the store's
+// record and back.
+func storedMessage(m acs.Message) store.Message {
+	return store.Message{ID: m.ID, Channel: m.Channel, From: m.From, To: m.To, Subject: m.Subject, Body: m.Body,
+		Code: m.Code, AuthenticationID: m.AuthenticationID, SentAt: m.SentAt}
+}
+
+func inboxMessage(m store.Message) acs.Message {
+	return acs.Message{ID: m.ID, Channel: m.Channel, From: m.From, To: m.To, Subject: m.Subject, Body: m.Body,
+		Code: m.Code, AuthenticationID: m.AuthenticationID, SentAt: m.SentAt}
 }
 
 // otp is a six-digit one-time code.
@@ -68,7 +79,7 @@ func (s *Sandbox) otp() string {
 }
 
 // view renders a challenge. The caller holds s.mu.
-func (s *Sandbox) view(a *authn, message string) acs.Challenge {
+func (s *space) view(a *authn, message string) acs.Challenge {
 	c := a.challenge
 	v := acs.Challenge{
 		ACSTransID: a.acsTransID, AuthenticationID: a.id, Merchant: s.cfg.MerchantName,
@@ -104,7 +115,7 @@ func returnURL(a *authn) string {
 }
 
 // challengeFor finds and settles a challenge. The caller holds s.mu.
-func (s *Sandbox) challengeFor(acsTransID string, now time.Time) *authn {
+func (s *space) challengeFor(acsTransID string, now time.Time) *authn {
 	a := s.byACS[acsTransID]
 	if a == nil || a.challenge == nil {
 		return nil
@@ -114,7 +125,7 @@ func (s *Sandbox) challengeFor(acsTransID string, now time.Time) *authn {
 }
 
 // challengePage serves GET /acs/challenge/{acsTransID}.
-func (s *Sandbox) challengePage(w http.ResponseWriter, r *http.Request) {
+func (s *space) challengePage(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	a := s.challengeFor(r.PathValue("acsTransID"), s.now())
 	var v acs.Challenge
@@ -127,7 +138,7 @@ func (s *Sandbox) challengePage(w http.ResponseWriter, r *http.Request) {
 
 // challengeSubmit serves POST /acs/challenge/{acsTransID}: the code typed
 // (form field or JSON "otp"), or "action": "cancel".
-func (s *Sandbox) challengeSubmit(w http.ResponseWriter, r *http.Request) {
+func (s *space) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	otp, action, ok := readChallengeForm(r)
 	if !ok {
 		apiThreeDS.writeError(w, http.StatusBadRequest, "Malformed challenge form")
@@ -258,15 +269,20 @@ small{color:#667}
 `
 
 // inbox serves GET /sandbox/inbox/{cardholderId}: the cardholder's SMS and
-// emails, newest first.
-func (s *Sandbox) inbox(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	box := s.inboxes[r.PathValue("cardholderId")]
+// emails in the workspace of the request's credentials, newest first.
+func (s *space) inbox(w http.ResponseWriter, r *http.Request) {
+	if !s.readAuth(w, r) {
+		return
+	}
+	box, err := s.store.Inbox(s.bg(), s.id, r.PathValue("cardholderId"))
+	if err != nil {
+		s.storeFailed(w, r, err)
+		return
+	}
 	out := make([]acs.Message, len(box))
 	for i, m := range box {
-		out[len(box)-1-i] = m
+		out[len(box)-1-i] = inboxMessage(m)
 	}
-	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"messages": out})
 }
 
