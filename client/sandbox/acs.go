@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -138,31 +139,103 @@ func (s *space) challengePage(w http.ResponseWriter, r *http.Request) {
 
 // challengeSubmit serves POST /acs/challenge/{acsTransID}: the code typed
 // (form field or JSON "otp"), or "action": "cancel".
+//
+// A submission is idempotent per attempt, so that a retry after a lost
+// answer never uses a second attempt: a JSON one with an Idempotency-Key
+// gets the first answer to that key replayed; the page's form carries the
+// attempt it was shown for, and submitting an attempt already used changes
+// nothing.
 func (s *space) challengeSubmit(w http.ResponseWriter, r *http.Request) {
-	otp, action, ok := readChallengeForm(r)
+	f, ok := readChallengeForm(r)
 	if !ok {
 		apiThreeDS.writeError(w, http.StatusBadRequest, "Malformed challenge form")
 		return
 	}
+	id := r.PathValue("acsTransID")
+	key := r.Header.Get(IdempotencyKeyHeader)
+	if key == "" || !wantsJSON(r) {
+		ans := s.submit(id, f)
+		s.answerChallenge(w, r, ans.found, ans.status, ans.v, ans.formErr)
+		return
+	}
+	if len(key) > maxIdempotencyKey {
+		writeJSON(w, http.StatusBadRequest, threeDSError{Message: "Data validation failed",
+			Errors: map[string][]string{IdempotencyKeyHeader: {"must be at most 255 characters"}}})
+		return
+	}
+	res, outcome := s.once(r.Context(), "acs\x00"+id+"\x00"+key, fingerprint(nil, f.otp, f.action), func() stored {
+		return s.submit(id, f).json()
+	})
+	switch outcome {
+	case idemConflict:
+		writeJSON(w, http.StatusBadRequest, threeDSError{Message: "Data validation failed",
+			Errors: map[string][]string{IdempotencyKeyHeader: {"was already used for a different submission"}}})
+		return
+	case idemBusy:
+		apiThreeDS.writeError(w, http.StatusConflict, "A submission with this "+IdempotencyKeyHeader+" is still in progress; retry it later")
+		return
+	case idemFailed:
+		apiThreeDS.writeError(w, http.StatusServiceUnavailable, "Sandbox state is unavailable; try again")
+		return
+	case idemCancelled:
+		return
+	case idemReplayed:
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeBody(w, res.status, res.body)
+}
+
+// challengeForm is what a challenge submission says.
+type challengeForm struct {
+	otp, action string
+	attempt     int // the attempt the page was shown for; -1 when not sent
+}
+
+// challengeAnswer is the outcome of a submission, before it is written as
+// JSON or HTML.
+type challengeAnswer struct {
+	found   bool
+	status  int
+	v       acs.Challenge
+	formErr string
+}
+
+// json is the answer as the JSON API writes it.
+func (a challengeAnswer) json() stored {
+	var body any = a.v
+	status := a.status
+	switch {
+	case !a.found:
+		status, body = http.StatusNotFound, threeDSError{Message: "Challenge not found"}
+	case a.formErr != "":
+		body = threeDSError{Message: "Data validation failed", Errors: map[string][]string{"otp": {a.formErr}}}
+	}
+	b, _ := marshal(body)
+	return stored{status: status, body: b}
+}
+
+// submit applies a submission to the challenge.
+func (s *space) submit(acsTransID string, f challengeForm) challengeAnswer {
 	now := s.now()
 	s.mu.Lock()
-	a := s.challengeFor(r.PathValue("acsTransID"), now)
+	defer s.mu.Unlock()
+	a := s.challengeFor(acsTransID, now)
 	if a == nil {
-		s.mu.Unlock()
-		s.answerChallenge(w, r, false, 0, acs.Challenge{}, "")
-		return
+		return challengeAnswer{}
 	}
 	status, msg, formErr := http.StatusOK, "", ""
 	c := a.challenge
 	switch {
 	case a.final:
 		status, msg = http.StatusConflict, "This challenge is already over: "+messageOf(a)+"."
-	case action == "cancel":
+	case f.action == "cancel":
 		c.cancelled = true
 		s.finish(a, "N", "Cardholder cancelled the challenge.", now)
-	case otp == "":
+	case f.otp == "":
 		status, formErr = http.StatusUnprocessableEntity, "This field is missing."
-	case subtle.ConstantTimeCompare([]byte(otp), []byte(c.otp)) == 1:
+	case f.attempt >= 0 && f.attempt != MaxOTPAttempts-c.attemptsLeft:
+		msg = "That attempt was already submitted; enter the code again."
+	case subtle.ConstantTimeCompare([]byte(f.otp), []byte(c.otp)) == 1:
 		s.finish(a, "Y", "", now)
 	default:
 		c.attemptsLeft--
@@ -174,30 +247,35 @@ func (s *space) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.view(a, msg)
 	s.sweep(now)
-	s.mu.Unlock()
-	s.answerChallenge(w, r, true, status, v, formErr)
+	return challengeAnswer{found: true, status: status, v: v, formErr: formErr}
 }
 
-// readChallengeForm reads otp and action from a form or a JSON body.
-func readChallengeForm(r *http.Request) (otp, action string, ok bool) {
+// readChallengeForm reads otp and action from a form or a JSON body, and
+// the page's attempt from a form.
+func readChallengeForm(r *http.Request) (challengeForm, bool) {
+	f := challengeForm{attempt: -1}
 	if isJSON(r) {
 		body, err := readBody(r)
 		if err != nil {
-			return "", "", false
+			return f, false
 		}
 		obj, ok := decodeObject(body)
 		if !ok {
-			return "", "", false
+			return f, false
 		}
-		var f fieldReader
-		otp, action = f.str(obj, "otp", "otp"), f.str(obj, "action", "action")
-		return otp, action, f.errs == nil
+		var fr fieldReader
+		f.otp, f.action = fr.str(obj, "otp", "otp"), fr.str(obj, "action", "action")
+		return f, fr.errs == nil
 	}
 	r.Body = http.MaxBytesReader(nil, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
-		return "", "", false
+		return f, false
 	}
-	return strings.TrimSpace(r.PostForm.Get("otp")), r.PostForm.Get("action"), true
+	f.otp, f.action = strings.TrimSpace(r.PostForm.Get("otp")), r.PostForm.Get("action")
+	if n, err := strconv.Atoi(r.PostForm.Get("attempt")); err == nil && n >= 0 && n <= MaxOTPAttempts {
+		f.attempt = n
+	}
+	return f, true
 }
 
 // answerChallenge writes the challenge as JSON or as the HTML page.
@@ -234,6 +312,9 @@ type pageData struct {
 	NotFound, Pending, Passed bool
 }
 
+// AttemptsUsed is the attempt the page's form submits (see challengeSubmit).
+func (p pageData) AttemptsUsed() int { return MaxOTPAttempts - p.AttemptsLeft }
+
 // challengeHTML is the challenge page's template, parsed the first time a
 // browser asks for the page rather than when walletsim starts: most runs
 // never show it, and parsing it was a tenth of start-up's package
@@ -259,6 +340,7 @@ small{color:#667}
 <dl><dt>Merchant</dt><dd>{{.Merchant}}</dd><dt>Amount</dt><dd>{{.AmountDisplay}}</dd><dt>Card</dt><dd>•••• {{.CardLastFour}}</dd></dl>
 {{if .Pending}}<p class="msg">{{.Message}}</p>
 <form method="post"><label for="otp">One-time code</label>
+<input type="hidden" name="attempt" value="{{.AttemptsUsed}}">
 <input id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" maxlength="6" autofocus>
 <button type="submit">Verify</button> <button class="secondary" type="submit" name="action" value="cancel">Cancel</button></form>
 <p><small>{{.AttemptsLeft}} attempt(s) left · expires {{.ExpiresAt.Format "15:04:05 MST"}}</small></p>

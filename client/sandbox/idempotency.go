@@ -70,10 +70,16 @@ func (sp *space) claimAndRun(key string, fp [32]byte, fn func() stored) (res sto
 		}
 	}()
 	res = fn()
+	completed = true
+	if res.status >= 500 {
+		// The server failed and had no effect: a retry must run afresh,
+		// not replay the failure for a day.
+		sp.store.ReleaseKey(sp.bg(), sp.id, key)
+		return res, idemFresh
+	}
 	if err := sp.store.CompleteKey(sp.bg(), sp.id, key, res.status, res.body); err != nil {
 		sp.cfg.Logger.Error("store: idempotency", "err", err)
 	}
-	completed = true
 	return res, idemFresh
 }
 

@@ -323,19 +323,61 @@ func (s *space) createPurchase(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnprocessableEntity, threeDSError{Message: "Data validation failed", Errors: f.errs})
 		return
 	}
-	now := s.now()
 	user, _, _ := r.BasicAuth()
-	s.mu.Lock()
-	if s.pending >= s.cfg.MaxPending {
-		s.mu.Unlock()
-		apiThreeDS.writeError(w, http.StatusServiceUnavailable, "Sandbox busy: too many authentications in progress")
+	create := func() stored { return s.newPurchase(user, int64(amount), currency, desc) }
+	key := r.Header.Get(IdempotencyKeyHeader)
+	if key == "" {
+		res := create()
+		writeBody(w, res.status, res.body)
 		return
 	}
-	a := &authn{id: s.cfg.NewID(), amount: int64(amount), currency: currency, description: desc,
+	if len(key) > maxIdempotencyKey {
+		writeJSON(w, http.StatusBadRequest, threeDSError{Message: "Data validation failed",
+			Errors: map[string][]string{IdempotencyKeyHeader: {"must be at most 255 characters"}}})
+		return
+	}
+	res, outcome := s.once(r.Context(), "3ds\x00"+user+"\x00"+key, fingerprint(body, "POST /v1/3ds"), create)
+	switch outcome {
+	case idemConflict:
+		writeJSON(w, http.StatusBadRequest, threeDSError{Message: "Data validation failed",
+			Errors: map[string][]string{IdempotencyKeyHeader: {"was already used for a different request"}}})
+		return
+	case idemBusy:
+		apiThreeDS.writeError(w, http.StatusConflict, "A request with this "+IdempotencyKeyHeader+" is still in progress; retry it later")
+		return
+	case idemFailed:
+		apiThreeDS.writeError(w, http.StatusServiceUnavailable, "Sandbox state is unavailable; try again")
+		return
+	case idemCancelled:
+		return
+	case idemReplayed:
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeBody(w, res.status, res.body)
+}
+
+// IdempotencyKeyHeader makes POST /v1/3ds (and an ACS code submission)
+// idempotent, as Stripe's API does: the first answer to a key is replayed,
+// with no second effect, for the store's TTL (24 hours).
+const IdempotencyKeyHeader = "Idempotency-Key"
+
+// maxIdempotencyKey is the longest Idempotency-Key accepted (Stripe's limit).
+const maxIdempotencyKey = 255
+
+// newPurchase creates a purchase and returns the 201 (or 503 when the
+// workspace has too many authentications in progress).
+func (s *space) newPurchase(user string, amount int64, currency, desc string) stored {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pending >= s.cfg.MaxPending {
+		b, _ := marshal(threeDSError{Message: "Sandbox busy: too many authentications in progress"})
+		return stored{status: http.StatusServiceUnavailable, body: b}
+	}
+	a := &authn{id: s.cfg.NewID(), amount: amount, currency: currency, description: desc,
 		created: now, updated: now, expires: now.Add(s.cfg.Expiry), merchID: merchantID(user)}
 	s.track(a)
 	s.sweep(now)
 	resp, _ := s.renderJSON(a)
-	s.mu.Unlock()
-	writeBody(w, http.StatusCreated, resp)
+	return stored{status: http.StatusCreated, body: resp}
 }
