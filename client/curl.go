@@ -25,7 +25,7 @@ func Curl(ex Exchange, opts CurlOptions) string {
 	}
 	var b strings.Builder
 	b.WriteString("curl --location --request " + ex.Request.Method + " \\\n")
-	b.WriteString("--url " + shellQuote(ex.Request.URL))
+	b.WriteString("--url " + shellQuote(RedactURL(ex.Request.URL)))
 	for _, name := range SortedNames(h) {
 		for _, v := range h[name] {
 			b.WriteString(" \\\n--header " + shellQuote(name+": "+v))

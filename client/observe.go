@@ -105,7 +105,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	raw := req.Header.Clone()
-	ex.Request = Request{Method: req.Method, URL: req.URL.String(), Header: Redact(raw), Body: body}
+	ex.Request = Request{Method: req.Method, URL: RedactURL(req.URL.String()), Header: Redact(raw), Body: body}
 	ex.revealed = func() http.Header { return raw.Clone() }
 
 	resp, err := r.next.RoundTrip(req)

@@ -4,26 +4,27 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/walletsim/walletsim/client"
+	"github.com/walletsim/walletsim/client/clock"
 	"github.com/walletsim/walletsim/client/wallet"
 )
 
 // Listener is the wallet backend's webhook endpoint: it takes the wallet
 // platform's ThreeDSecureEvents through client/wallet's ReadEvent (which
-// refuses any whose Signature does not verify), and hands each good one to
-// the wallet flow once.
+// refuses any whose Signature does not verify, or whose timestamp is out of
+// the window), and hands each good one to the wallet flow once.
 type Listener struct {
-	key    []byte
-	queue  *requests
-	report func(client.Exchange, string)
+	cfg   ListenerConfig
+	queue *requests
 
 	mu   sync.Mutex
-	seen map[string]bool // event ids, so a redelivery is not shown twice
+	seen map[string]time.Time // event ids acted on, with when they arrived
 
 	// Set by Listen: the port it serves.
 	srv  *http.Server
@@ -31,21 +32,56 @@ type Listener struct {
 	done chan struct{}
 }
 
+// ListenerConfig configures a Listener.
+type ListenerConfig struct {
+	// HMACKey verifies the events' signatures; it must not be empty.
+	HMACKey []byte
+	// Tolerance is how far an event's timestamp may be from Clock's time
+	// (default wallet.DefaultTolerance).
+	Tolerance time.Duration
+	// Clock is the listener's time (default real time): the session's, so
+	// that a virtual clock judges the sandbox's timestamps.
+	Clock Clock
+	// Report is told of every delivery, accepted or refused; a session
+	// given a listener without one reports to its sink.
+	Report func(client.Exchange, string)
+	// Shared: the listener serves several sessions (scenarios run in
+	// parallel on one webhook_listen address). An accepted delivery is then
+	// reported by the session whose purchase takes the event, so that each
+	// transcript has its own; Report gets the refused ones.
+	Shared bool
+}
+
+// ErrNoHMACKey means a listener was asked for without a key to verify
+// events with: it would accept forgeries, so it does not start.
+var ErrNoHMACKey = errors.New("the webhook listener needs an HMAC key: without one it cannot tell the platform's events from forgeries")
+
 // NewListener makes a listener that serves no port of its own: it is an
 // http.Handler, for a server that mounts it or a sandbox in the same
-// process that delivers to it. report is told of every delivery, accepted
-// or refused; a session given a listener without one reports to its sink.
-func NewListener(hmacKey []byte, report func(client.Exchange, string)) *Listener {
-	return &Listener{key: hmacKey, queue: newRequests(64), report: report, seen: map[string]bool{}}
+// process that delivers to it.
+func NewListener(cfg ListenerConfig) (*Listener, error) {
+	if len(cfg.HMACKey) == 0 {
+		return nil, ErrNoHMACKey
+	}
+	if cfg.Tolerance <= 0 {
+		cfg.Tolerance = wallet.DefaultTolerance
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real
+	}
+	return &Listener{cfg: cfg, queue: newRequests(64), seen: map[string]time.Time{}}, nil
 }
 
 // Listen starts a listener on addr ("127.0.0.1:0" for any free port).
-func Listen(addr string, hmacKey []byte, report func(client.Exchange, string)) (*Listener, error) {
+func Listen(addr string, cfg ListenerConfig) (*Listener, error) {
+	l, err := NewListener(cfg)
+	if err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	l := NewListener(hmacKey, report)
 	l.ln, l.done = ln, make(chan struct{})
 	mux := http.NewServeMux()
 	mux.Handle(wallet.EventPath, l)
@@ -56,6 +92,21 @@ func Listen(addr string, hmacKey []byte, report func(client.Exchange, string)) (
 		l.srv.Serve(ln)
 	}()
 	return l, nil
+}
+
+// ListenWarning is what to tell the user about a webhook_listen address
+// that takes connections from beyond this machine ("" for a loopback
+// one), as `walletsim sandbox` warns about its own.
+func ListenWarning(addr string) string {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return ""
+	}
+	if ip := net.ParseIP(host); host == "localhost" || ip != nil && ip.IsLoopback() {
+		return ""
+	}
+	return fmt.Sprintf("the wallet's webhook listener (webhook_listen %s) takes connections from beyond this machine: "+
+		"only events signed with the HMAC key are acted on, but anyone who can reach it can try", addr)
 }
 
 // URL is where the platform must send events ("" when the listener serves
@@ -71,7 +122,8 @@ func (l *Listener) URL() string {
 // for one until ctx ends. Events nobody takes stay queued, each for its
 // own purchase.
 func (l *Listener) Take(ctx context.Context, m Match) (wallet.Event, error) {
-	return l.queue.take(ctx, m)
+	r, err := l.queue.take(ctx, m)
+	return r.ev, err
 }
 
 // Mark is the number of events queued so far: a Match with After set to it
@@ -90,7 +142,7 @@ func (l *Listener) Close() {
 // ServeHTTP takes one delivery.
 func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	started := time.Now()
-	ev, body, err := wallet.ReadEvent(r, l.key)
+	ev, body, err := wallet.ReadEventWithOptions(r, l.cfg.HMACKey, wallet.EventOptions{Tolerance: l.cfg.Tolerance, Now: l.cfg.Clock.Now})
 	// One delivery at a time: the report of a delivery always comes before
 	// the wallet can see its event, so that transcripts have a stable order.
 	l.mu.Lock()
@@ -98,16 +150,20 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	status, note, queue := l.accept(ev, err)
 	answer, _ := json.Marshal(map[string]string{"result": note})
 	w.Header().Set("Content-Type", "application/json")
-	if l.report != nil {
-		l.report(client.Exchange{
-			Op: "webhook.ThreeDSecureEvent", Tag: FlowWallet + "/webhook", Attempt: 1, Started: started, Duration: time.Since(started),
-			Request:  client.Request{Method: r.Method, URL: "http://" + r.Host + r.URL.RequestURI(), Header: client.Redact(r.Header), Body: body},
-			Response: &client.Response{Status: status, Header: client.Redact(w.Header()), Body: answer},
-		}, note)
+	ex := client.Exchange{
+		Op: "webhook.ThreeDSecureEvent", Tag: FlowWallet + "/webhook", Attempt: 1, Started: started, Duration: time.Since(started),
+		Request:  client.Request{Method: r.Method, URL: client.RedactURL("http://" + r.Host + r.URL.RequestURI()), Header: client.Redact(r.Header), Body: body},
+		Response: &client.Response{Status: status, Header: client.Redact(w.Header()), Body: answer},
+	}
+	switch {
+	case queue && l.cfg.Shared:
+		// Reported by whoever takes it (see ListenerConfig.Shared).
+	case l.cfg.Report != nil:
+		l.cfg.Report(ex, note)
 	}
 	if queue {
-		l.seen[ev.ID] = true
-		l.queue.push(ev) // room was checked in accept
+		l.remember(ev.ID)
+		l.queue.push(queuedRequest{ev: ev, exchange: ex, note: note}) // room was checked in accept
 	}
 	w.WriteHeader(status)
 	w.Write(answer)
@@ -123,10 +179,38 @@ func (l *Listener) accept(ev wallet.Event, err error) (int, string, bool) {
 		return refused.Status, "refused: " + refused.Error(), false
 	case err != nil:
 		return http.StatusBadRequest, "refused: " + err.Error(), false
-	case ev.ID != "" && l.seen[ev.ID]:
-		return http.StatusOK, "accepted again: event " + ev.ID + " was already delivered", false
+	case l.wasSeen(ev.ID):
+		// Acknowledged, so that the platform stops redelivering, and not
+		// acted on again: the wallet already has it.
+		return http.StatusOK, "accepted again: event " + ev.ID + " was already delivered; not acted on twice", false
 	case l.queue.full():
 		return http.StatusServiceUnavailable, "refused: the wallet's queue is full; the platform will retry", false
 	}
-	return http.StatusOK, "accepted: signature verified, 3DS request " + ev.Auth3dsID + " queued for the wallet", true
+	note := "accepted: signature verified, 3DS request " + ev.Auth3dsID + " queued for the wallet"
+	if ev.Timestamp.IsZero() {
+		note += " (its timestamp could not be read, so its age was not checked)"
+	}
+	return http.StatusOK, note, true
+}
+
+// wasSeen reports whether event id was already acted on. The caller holds
+// l.mu.
+func (l *Listener) wasSeen(id string) bool {
+	_, ok := l.seen[id]
+	return id != "" && ok
+}
+
+// remember records that event id was acted on, and forgets the ids older
+// than twice the tolerance: a redelivery of one of those carries a
+// timestamp the window refuses anyway (the signature binds it to the
+// body), so memory stays bounded by the event rate. The caller holds
+// l.mu.
+func (l *Listener) remember(id string) {
+	now := l.cfg.Clock.Now()
+	for old, at := range l.seen {
+		if now.Sub(at) > 2*l.cfg.Tolerance {
+			delete(l.seen, old)
+		}
+	}
+	l.seen[id] = now
 }

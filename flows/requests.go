@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 
+	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/wallet"
 )
 
@@ -55,6 +56,10 @@ type requests struct {
 type queuedRequest struct {
 	seq uint64
 	ev  wallet.Event
+	// The delivery that brought it, for a shared listener's taker to
+	// report (see ListenerConfig.Shared).
+	exchange client.Exchange
+	note     string
 }
 
 func newRequests(limit int) *requests {
@@ -69,12 +74,13 @@ func (q *requests) full() bool {
 	return len(q.queued) >= q.limit
 }
 
-// push queues ev and wakes the waiters.
-func (q *requests) push(ev wallet.Event) {
+// push queues r and wakes the waiters.
+func (q *requests) push(r queuedRequest) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.seq++
-	q.queued = append(q.queued, queuedRequest{q.seq, ev})
+	r.seq = q.seq
+	q.queued = append(q.queued, r)
 	close(q.arrived)
 	q.arrived = make(chan struct{})
 }
@@ -88,14 +94,14 @@ func (q *requests) mark() uint64 {
 
 // take removes and returns the first queued request m matches, waiting for
 // one until ctx ends.
-func (q *requests) take(ctx context.Context, m Match) (wallet.Event, error) {
+func (q *requests) take(ctx context.Context, m Match) (queuedRequest, error) {
 	for {
 		q.mu.Lock()
 		for i, r := range q.queued {
 			if m.matches(r.seq, r.ev) {
 				q.queued = append(q.queued[:i:i], q.queued[i+1:]...)
 				q.mu.Unlock()
-				return r.ev, nil
+				return r, nil
 			}
 		}
 		arrived := q.arrived
@@ -103,7 +109,7 @@ func (q *requests) take(ctx context.Context, m Match) (wallet.Event, error) {
 		select {
 		case <-arrived:
 		case <-ctx.Done():
-			return wallet.Event{}, ctx.Err()
+			return queuedRequest{}, ctx.Err()
 		}
 	}
 }

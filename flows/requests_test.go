@@ -36,27 +36,27 @@ func TestMatch(t *testing.T) {
 // others stay queued, in order, for theirs.
 func TestRequestsStayForTheirPurchase(t *testing.T) {
 	q := newRequests(8)
-	q.push(wallet.Event{Auth3dsID: "first", Amount: 1000})
-	q.push(wallet.Event{Auth3dsID: "second", Amount: 2000})
+	q.push(queuedRequest{ev: wallet.Event{Auth3dsID: "first", Amount: 1000}})
+	q.push(queuedRequest{ev: wallet.Event{Auth3dsID: "second", Amount: 2000}})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second) // liveness guard
 	defer cancel()
 	for _, want := range []struct {
 		m  Match
 		id string
 	}{{Match{Amount: 2000}, "second"}, {Match{}, "first"}} {
-		ev, err := q.take(ctx, want.m)
-		if err != nil || ev.Auth3dsID != want.id {
-			t.Fatalf("took %q (%v), want %q", ev.Auth3dsID, err, want.id)
+		r, err := q.take(ctx, want.m)
+		if err != nil || r.ev.Auth3dsID != want.id {
+			t.Fatalf("took %q (%v), want %q", r.ev.Auth3dsID, err, want.id)
 		}
 	}
 	// A waiter whose request has not arrived yet gets it when it does.
 	got := make(chan string)
 	go func() {
-		ev, _ := q.take(ctx, Match{Auth3dsID: "third"})
-		got <- ev.Auth3dsID
+		r, _ := q.take(ctx, Match{Auth3dsID: "third"})
+		got <- r.ev.Auth3dsID
 	}()
-	q.push(wallet.Event{Auth3dsID: "other"})
-	q.push(wallet.Event{Auth3dsID: "third"})
+	q.push(queuedRequest{ev: wallet.Event{Auth3dsID: "other"}})
+	q.push(queuedRequest{ev: wallet.Event{Auth3dsID: "third"}})
 	if id := <-got; id != "third" || q.mark() != 4 || len(q.queued) != 1 {
 		t.Fatalf("%q, mark %d, %d queued", id, q.mark(), len(q.queued))
 	}

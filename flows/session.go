@@ -68,6 +68,7 @@ type Session struct {
 	acs     *acs.Client
 
 	listener  *Listener
+	ownListen bool            // the session started the listener, and stops it
 	returns   *ReturnListener // nil on a walletsim sandbox
 	overrides Overrides
 	decisions decisions
@@ -101,6 +102,11 @@ func Open(ctx context.Context, t Target, opts Options) (*Session, error) {
 	if t.IssuingURL == "" || t.ThreeDSURL == "" || t.WalletURL == "" {
 		return nil, fmt.Errorf("target %s: %w", t.Name, ErrNoURLs)
 	}
+	if opts.Listener == nil {
+		if err := t.CheckWebhook(); err != nil {
+			return nil, err
+		}
+	}
 	s := &Session{Target: t, opts: opts, learn: &learner{j: opts.Journal}}
 	if opts.Transport == nil {
 		s.ownTransport = http.DefaultTransport.(*http.Transport).Clone()
@@ -120,16 +126,18 @@ func Open(ctx context.Context, t Target, opts Options) (*Session, error) {
 	switch {
 	case opts.Listener != nil:
 		s.listener = opts.Listener
-		if s.listener.report == nil {
-			s.listener.report = s.received
+		s.listener.mu.Lock()
+		if s.listener.cfg.Report == nil && !s.listener.cfg.Shared {
+			s.listener.cfg.Report = s.received
 		}
+		s.listener.mu.Unlock()
 	case t.WebhookListen != "":
-		l, err := Listen(t.WebhookListen, []byte(t.HMACKey), s.received)
+		l, err := Listen(t.WebhookListen, t.ListenerConfig(opts.Clock, s.received))
 		if err != nil {
 			s.Close()
-			return nil, err
+			return nil, fmt.Errorf("webhook_listen %s: %w", t.WebhookListen, err)
 		}
-		s.listener = l
+		s.listener, s.ownListen = l, true
 	}
 	if !t.Extensions || t.ReturnListen != "" {
 		addr := t.ReturnListen
@@ -144,7 +152,13 @@ func Open(ctx context.Context, t Target, opts Options) (*Session, error) {
 		s.returns = l
 	}
 	if t.Workspace != "" && s.listener != nil && s.listener.URL() != "" {
-		if err := pointWebhook(ctx, t, s.opts.Transport, s.listener.URL()); err != nil {
+		point := t
+		if !s.ownListen {
+			// A listener shared with other sessions (--parallel) checks its
+			// own key: the workspace must sign its events with that one.
+			point.HMACKey = string(s.listener.cfg.HMACKey)
+		}
+		if err := pointWebhook(ctx, point, s.opts.Transport, s.listener.URL()); err != nil {
 			s.Close()
 			return nil, err
 		}
@@ -223,8 +237,8 @@ func basicAuth(user string) string {
 	return r.Header.Get("Authorization")
 }
 
-// Close stops the listener and whatever the session was opened with
-// (OnClose: the embedded sandbox).
+// Close stops the listener it started (not one given in Options) and
+// whatever the session was opened with (OnClose: the embedded sandbox).
 func (s *Session) Close() {
 	s.mu.Lock()
 	if s.closed {
@@ -233,7 +247,7 @@ func (s *Session) Close() {
 	}
 	s.closed = true
 	s.mu.Unlock()
-	if s.listener != nil {
+	if s.ownListen {
 		s.listener.Close()
 	}
 	if s.ownWorkspace {

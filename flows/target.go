@@ -1,8 +1,10 @@
 package flows
 
 import (
+	"fmt"
 	"time"
 
+	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
 
@@ -27,11 +29,17 @@ type Target struct {
 	// Credentials (secrets: never shown, never written).
 	APIKey, IssuingToken, ThreeDSKey, WalletToken string
 	HMACKey                                       string
+	// HMACKeyVar is the environment variable a profile reads HMACKey from,
+	// for an error that says what to set.
+	HMACKeyVar string
 
 	// Ids the flows use by default.
 	ProductID, ClientID                        string
 	CardholderID, WalletID, CardID, CustomerID string
 	WebhookListen                              string // address of the wallet's webhook listener
+	// WebhookTolerance is how far an event's timestamp may be from the
+	// session's clock (default wallet.DefaultTolerance).
+	WebhookTolerance time.Duration
 	// ReturnListen is where the merchant's return_url is served on a
 	// target without extensions (default 127.0.0.1:0): the ACS sends the
 	// cardholder's browser back there when a challenge is over.
@@ -48,5 +56,25 @@ func SandboxTarget() Target {
 		WalletToken: "sandbox-wallet-token", HMACKey: "sandbox-hmac-key",
 		ProductID: "PRODUCT-SANDBOX", CardholderID: testcards.CardholderID, WalletID: testcards.WalletID,
 		CustomerID: testcards.CustomerID, WebhookListen: "127.0.0.1:0", RequestExpiry: 5 * time.Minute,
+	}
+}
+
+// ListenerConfig is the configuration of t's webhook listener on clock c,
+// reporting to report.
+func (t Target) ListenerConfig(c Clock, report func(client.Exchange, string)) ListenerConfig {
+	return ListenerConfig{HMACKey: []byte(t.HMACKey), Tolerance: t.WebhookTolerance, Clock: c, Report: report}
+}
+
+// CheckWebhook refuses a target whose webhook listener would start without
+// an HMAC key, naming the profile and the variable to set.
+func (t Target) CheckWebhook() error {
+	if t.WebhookListen == "" || t.HMACKey != "" {
+		return nil
+	}
+	switch t.HMACKeyVar {
+	case "":
+		return fmt.Errorf("profile %s: webhook_listen is set but secrets.hmac_key names no environment variable: %w", t.Name, ErrNoHMACKey)
+	default:
+		return fmt.Errorf("profile %s: webhook_listen is set but $%s (secrets.hmac_key) is empty or unset: %w", t.Name, t.HMACKeyVar, ErrNoHMACKey)
 	}
 }

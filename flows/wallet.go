@@ -80,10 +80,14 @@ func (w *WalletFlow) For(ctx context.Context, m Match) (Pending, Result) {
 	if w.s.listener == nil {
 		return Pending{}, failure(ErrNoListener)
 	}
-	ev, err := w.s.listener.Take(ctx, m)
+	q, err := w.s.listener.queue.take(ctx, m)
 	if err != nil {
 		return Pending{}, failure(err)
 	}
+	if w.s.listener.cfg.Shared { // the delivery is this session's to report
+		w.s.received(q.exchange, q.note)
+	}
+	ev := q.ev
 	since := ev.Timestamp.Time
 	if since.IsZero() { // absent, or in a format walletsim cannot read
 		since = w.s.Now()

@@ -407,6 +407,20 @@ func TestDecoupledExpire(t *testing.T) {
 	h.golden("expired", h.until("Final result", "Could not be performed (U).", "Time ran out", "n new purchase"))
 }
 
+// TestDecoupledExpiredIsTheCardholdersToAnswer: when a request expires the
+// phone sends nothing by itself (no automatic FAILED); it says so, and the
+// person may still answer it late and see what the platform says.
+func TestDecoupledExpiredIsTheCardholdersToAnswer(t *testing.T) {
+	h := decoupled(t)
+	h.clock.Advance(5*time.Minute + time.Second)
+	screen := h.until("Time ran out", "still answer it")
+	if strings.Contains(screen, "recorded FAILED") {
+		t.Fatalf("the phone answered for the cardholder:\n%s", screen)
+	}
+	h.key("r")
+	h.until("The platform recorded", "FAILED: 3DS") // late: the seed's expired answer
+}
+
 func TestWalletInbox(t *testing.T) {
 	h := decoupled(t)
 	h.key("esc") // the merchant stops waiting

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"net/url"
 	"slices"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/sandbox/budget"
 	"github.com/walletsim/walletsim/client/sandbox/fault"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
@@ -69,7 +69,7 @@ func extensionRows(base string, idx Index) [][]string {
 		rows = append(rows, []string{name, strings.Join(full, ", ")})
 	}
 	slices.SortFunc(rows, func(a, b []string) int { return strings.Compare(a[0], b[0]) })
-	return append(rows, []string{"per-request faults", "header " + fault.Header + ": latency=300ms | status=503 | drop | timeout"})
+	return append(rows, []string{"per-request faults", "header " + fault.Header + ": latency=300ms | status=503 | drop | timeout | webhook=duplicate|delay:30s|reorder|drop|corrupt|rotate"})
 }
 
 // requiredNames name the credentials as the APIs know them.
@@ -94,8 +94,8 @@ func settingsRows(cfg Config) [][]string {
 		creds = "only the configured " + strings.Join(required, ", ") + "; any non-empty otherwise"
 	}
 	webhook := "none (wallets can list pending authentications)"
-	if u, err := url.Parse(cfg.WebhookURL); err == nil && cfg.WebhookURL != "" {
-		webhook = u.Redacted() + " (signed with the HMAC key)"
+	if cfg.WebhookURL != "" {
+		webhook = client.RedactURL(cfg.WebhookURL) + " (signed with the HMAC key)"
 	}
 	return [][]string{
 		{"credentials", creds},

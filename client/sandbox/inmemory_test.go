@@ -128,3 +128,20 @@ func TestInMemoryCancel(t *testing.T) {
 		t.Fatalf("RoundTrip = %v, want context.Canceled", err)
 	}
 }
+
+// TestInMemoryClockMovedByOthers: an answer the handler gave without
+// waiting on the clock is in time, even when someone else moved the
+// virtual clock past the attempt's deadline meanwhile (a test jumping past
+// an expiry while the merchant polls: it was seen as a timeout).
+func TestInMemoryClockMovedByOthers(t *testing.T) {
+	clk := clock.NewManual(time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC))
+	moved := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		clk.Advance(5 * time.Minute) // another goroutine's jump, inside the request
+		w.Write([]byte(`{}`))
+	})
+	cfg := client.Config{BaseURL: "http://sandbox", Transport: sandbox.HandlerTransport(moved), Clock: clk,
+		Retries: -1, Timeout: time.Second}
+	if _, err := client.New(cfg).Do(context.Background(), client.Call{Op: "test.Get", Method: http.MethodGet, Path: "/x"}); err != nil {
+		t.Fatalf("an answer given at once was called late: %v", err)
+	}
+}

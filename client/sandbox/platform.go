@@ -2,12 +2,12 @@ package sandbox
 
 import (
 	"bytes"
-	"context"
 	"net/http"
 	"slices"
 	"time"
 
 	"github.com/walletsim/walletsim/client"
+	"github.com/walletsim/walletsim/client/sandbox/fault"
 	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/wallet"
@@ -32,7 +32,7 @@ type decoupledState struct {
 
 // startDecoupled creates the pending authentication on the wallet platform
 // and sends the wallet its ThreeDSecureEvent. The caller holds s.mu.
-func (s *space) startDecoupled(a *authn, card testcards.Card, now time.Time) {
+func (s *space) startDecoupled(a *authn, card testcards.Card, now time.Time, wf fault.Webhook) {
 	d := &decoupledState{auth3dsID: s.cfg.NewID()}
 	d.event = wallet.Event{
 		ID: s.cfg.NewID(), WalletOperationID: s.cfg.NewID(),
@@ -51,7 +51,7 @@ func (s *space) startDecoupled(a *authn, card testcards.Card, now time.Time) {
 	if err != nil {
 		s.cfg.Logger.Error("store: pending request", "err", err)
 	}
-	s.sendEvent(d.event)
+	s.sendEvent(d.event, wf)
 }
 
 // expireDecoupled fails an authentication nobody answered in time. The
@@ -278,108 +278,4 @@ func (s *space) listPending(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	slices.SortFunc(out, func(a, b wallet.Pending) int { return a.Timestamp.Compare(b.Timestamp.Time) })
 	writeJSON(w, http.StatusOK, map[string]any{"authentications": out})
-}
-
-// webhookTarget is where events go.
-type webhookTarget struct {
-	URL string
-	Key []byte
-}
-
-// Delivery is one webhook event's delivery record (sandbox extension
-// GET /sandbox/webhook/deliveries).
-type Delivery struct {
-	EventID    string    `json:"event_id"`
-	Auth3dsID  string    `json:"auth3dsId"`
-	URL        string    `json:"url"`
-	Attempts   int       `json:"attempts"`
-	LastStatus int       `json:"last_status,omitempty"`
-	LastError  string    `json:"last_error,omitempty"`
-	Delivered  bool      `json:"delivered"`
-	UpdatedAt  time.Time `json:"updated_at"`
-}
-
-const maxDeliveries = 100
-
-// SetWebhook points the default workspace's event delivery at url, signed
-// with key (the embedded sandbox's wallet listens there).
-func (s *Sandbox) SetWebhook(url string, key []byte) {
-	s.store.SetWebhook(context.Background(), store.DefaultWorkspace, store.Webhook{URL: url, Key: key})
-}
-
-// sendEvent delivers ev in the background, retrying failures with doubling
-// backoff, and records how each attempt went. The caller holds s.mu.
-func (s *space) sendEvent(ev wallet.Event) {
-	target, err := s.store.Webhook(s.bg(), s.id)
-	if err != nil {
-		s.cfg.Logger.Error("store: webhook", "err", err)
-	}
-	rec := store.Delivery{EventID: ev.ID, Auth3dsID: ev.Auth3dsID, URL: target.URL, UpdatedAt: ev.Timestamp.Time}
-	if target.URL == "" {
-		rec.LastError = "no webhook URL configured; the wallet can list pending authentications instead"
-		s.store.RecordDelivery(s.bg(), s.id, rec, maxDeliveries)
-		return
-	}
-	s.store.RecordDelivery(s.bg(), s.id, rec, maxDeliveries)
-	body, _ := marshal(ev)
-	sig := wallet.Sign(target.Key, body)
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		wait := s.cfg.WebhookBackoff
-		for attempt := 1; attempt <= 1+s.cfg.WebhookRetries; attempt++ {
-			status, err := s.post(target.URL, body, sig)
-			rec.Attempts, rec.LastStatus, rec.UpdatedAt = attempt, status, s.now()
-			rec.LastError = ""
-			if err != nil {
-				rec.LastError = err.Error()
-			}
-			rec.Delivered = err == nil && status >= 200 && status < 300
-			s.store.RecordDelivery(s.bg(), s.id, rec, maxDeliveries)
-			if rec.Delivered {
-				return
-			}
-			s.cfg.Logger.Warn("webhook delivery failed", "event", ev.ID, "attempt", attempt, "status", status, "err", err)
-			if attempt > s.cfg.WebhookRetries {
-				return
-			}
-			select {
-			case <-time.After(wait):
-				wait *= 2
-			case <-s.Sandbox.ctx.Done():
-				return
-			}
-		}
-	}()
-}
-
-// webhookTimeout bounds one delivery attempt.
-const webhookTimeout = 10 * time.Second
-
-func (s *Sandbox) post(url string, body []byte, sig string) (int, error) {
-	ctx, cancel := context.WithTimeout(s.ctx, webhookTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(wallet.SignatureHeader, sig)
-	req.Header.Set("User-Agent", "walletsim-sandbox")
-	resp, err := (&http.Client{Transport: s.cfg.WebhookTransport}).Do(req)
-	if err != nil {
-		return 0, err
-	}
-	resp.Body.Close()
-	return resp.StatusCode, nil
-}
-
-// deliveryLog is the workspace's recent deliveries, newest first.
-func (s *space) deliveryLog() ([]Delivery, error) {
-	recs, err := s.store.Deliveries(s.bg(), s.id)
-	out := make([]Delivery, len(recs))
-	for i, d := range recs {
-		out[len(out)-1-i] = Delivery(d)
-	}
-	return out, err
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
@@ -96,7 +97,8 @@ func (s *Sandbox) cards(w http.ResponseWriter, r *http.Request) {
 }
 
 // putWebhook serves PUT /sandbox/webhook {"url": "...", "hmac_key": "..."}:
-// the workspace's webhook. A created workspace signs with its own
+// the workspace's webhook, with "previous_key_overlap": "10m" to rotate
+// the key (see setWebhook). A created workspace signs with its own
 // webhook_hmac_key when hmac_key is left out. On the default workspace,
 // when the sandbox requires a wallet token, so does this: whoever can
 // repoint the webhooks can read every wallet request.
@@ -119,21 +121,24 @@ func (s *space) putWebhook(w http.ResponseWriter, r *http.Request) {
 	if key == "" {
 		key = s.creds.WebhookHMACKey
 	}
+	overlap, overlapErr := readOverlap(&f, obj)
 	switch {
 	case f.errs != nil:
-		apiSandbox.writeError(w, http.StatusBadRequest, "url and hmac_key must be strings")
+		apiSandbox.writeError(w, http.StatusBadRequest, "url, hmac_key and previous_key_overlap must be strings")
 	case url != "" && !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://"):
 		apiSandbox.writeError(w, http.StatusBadRequest, "url must be an http(s) URL")
 	case len(url) > MaxWebhookURL:
 		apiSandbox.writeError(w, http.StatusBadRequest, tooLarge("url", len(url), MaxWebhookURL))
 	case len(key) > MaxHMACKey:
 		apiSandbox.writeError(w, http.StatusBadRequest, tooLarge("hmac_key", len(key), MaxHMACKey))
+	case overlapErr != "":
+		apiSandbox.writeError(w, http.StatusBadRequest, overlapErr)
 	default:
-		if err := s.store.SetWebhook(s.bg(), s.id, store.Webhook{URL: url, Key: []byte(key)}); err != nil {
+		if err := s.setWebhook(url, []byte(key), overlap); err != nil {
 			s.storeFailed(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]string{"url": url})
+		writeJSON(w, http.StatusOK, map[string]string{"url": client.RedactURL(url)})
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/walletsim/walletsim/client/clock"
+	"github.com/walletsim/walletsim/client/sandbox/fault"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 )
@@ -79,7 +80,8 @@ func (s *space) authenticate(w http.ResponseWriter, r *http.Request) {
 	if s.forcedByCard(w, r, card) {
 		return
 	}
-	status, resp := s.startAuthentication(id, user, req, card, fingerprint(sc.body, id), &sc.answer)
+	status, resp := s.startAuthentication(id, user, req, card, fingerprint(sc.body, id), &sc.answer, s.webhookFaultFor(r))
+	s.flushWebhooks()
 	if status != http.StatusOK {
 		apiThreeDS.writeError(w, status, string(resp))
 		return
@@ -191,8 +193,9 @@ func (s *Sandbox) hang(r *http.Request) {
 // startAuthentication runs the ACS's decision for a new authentication, or
 // replays the first answer to a repeat of the same request. It returns the
 // status and either the response body or, for an error, its message. A
-// body the sandbox does not keep is encoded into *buf.
-func (s *space) startAuthentication(id, user string, req threeds.AuthenticateRequest, card testcards.Card, fp [32]byte, buf *[]byte) (int, []byte) {
+// body the sandbox does not keep is encoded into *buf. wf makes the
+// delivery of a decoupled request's event misbehave.
+func (s *space) startAuthentication(id, user string, req threeds.AuthenticateRequest, card testcards.Card, fp [32]byte, buf *[]byte, wf fault.Webhook) (int, []byte) {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -211,7 +214,7 @@ func (s *space) startAuthentication(id, user string, req threeds.AuthenticateReq
 		a = &authn{id: id, amount: defaultAmount, currency: defaultCurrency, created: now, expires: now.Add(s.cfg.Expiry)}
 		s.track(a)
 	}
-	s.begin(a, user, req, card, fp, now)
+	s.begin(a, user, req, card, fp, now, wf)
 	*buf, _ = s.appendRenderJSON((*buf)[:0], a)
 	switch {
 	case a.challenge != nil:
@@ -241,7 +244,7 @@ func (s *space) repeated(a *authn, fp [32]byte, buf *[]byte) (int, []byte) {
 // begin records the request, runs the ACS's decision and starts what it
 // calls for: a challenge, a decoupled step, or the final result at once.
 // The caller holds s.mu.
-func (s *space) begin(a *authn, user string, req threeds.AuthenticateRequest, card testcards.Card, fp [32]byte, now time.Time) {
+func (s *space) begin(a *authn, user string, req threeds.AuthenticateRequest, card testcards.Card, fp [32]byte, now time.Time, wf fault.Webhook) {
 	a.started, a.req, a.fp, a.updated = true, s.shareWithLast(req, user), fp, now
 	a.merchID = s.last.merchID
 	a.scheme = testcards.SchemeOf(req.Number)
@@ -263,7 +266,7 @@ func (s *space) begin(a *authn, user string, req threeds.AuthenticateRequest, ca
 		s.startChallenge(a, card, method, now)
 	case "D":
 		a.expires = now.Add(s.cfg.Expiry)
-		s.startDecoupled(a, card, now)
+		s.startDecoupled(a, card, now, wf)
 	default:
 		s.finish(a, d.transStatus, frictionlessFailure[d.transStatus], now)
 	}

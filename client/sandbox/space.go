@@ -32,6 +32,8 @@ type space struct {
 	finished  fifo[*authn]      // finished auths, oldest first, for eviction
 	pending   int               // unfinished auths
 	last      lastRequest       // the previous authenticate's, to share values with
+	held      []*delivery       // events held back by the reorder fault, oldest first
+	outbox    []func()          // deliveries to make before the answer, on a virtual clock
 
 	flights sync.Map // idempotency key → chan struct{}, closed when its request ends
 

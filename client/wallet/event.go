@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"strings"
 	"time"
 
 	"github.com/walletsim/walletsim/client"
@@ -13,7 +14,10 @@ import (
 // backend.
 const EventPath = "/prepaid/card/threedsecure/events"
 
-// SignatureHeader carries base64(HMAC-SHA256(hmacKey, raw body)).
+// SignatureHeader carries base64(HMAC-SHA256(hmacKey, raw body)). While
+// the platform rotates its key it carries one signature per key, separated
+// by commas (as Stripe-Signature carries several v1 entries): the receiver
+// accepts the event when any of them verifies.
 const SignatureHeader = "Signature"
 
 // Event is the ThreeDSecureEvent the platform sends the wallet when a card's
@@ -74,16 +78,44 @@ func Sign(hmacKey, body []byte) string {
 	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }
 
-// VerifySignature reports whether signature is body's signature under
-// hmacKey, in constant time.
+// SignAll returns the Signature header value for body under several keys
+// (a rotation's overlap: the new key first).
+func SignAll(body []byte, hmacKeys ...[]byte) string {
+	sigs := make([]string, len(hmacKeys))
+	for i, k := range hmacKeys {
+		sigs[i] = Sign(k, body)
+	}
+	return strings.Join(sigs, ",")
+}
+
+// maxSignatures bounds the signatures one header may carry, so that a
+// forged header cannot make the receiver compute HMACs without end.
+const maxSignatures = 8
+
+// VerifySignature reports whether signature — one base64 signature, or
+// several separated by commas — holds body's signature under hmacKey. Each
+// comparison is constant-time, and every entry is compared, so the time
+// taken says nothing about which one matched. An empty key verifies
+// nothing.
 func VerifySignature(hmacKey, body []byte, signature string) bool {
-	got, err := base64.StdEncoding.DecodeString(signature)
-	if err != nil {
+	if len(hmacKey) == 0 {
 		return false
 	}
 	mac := hmac.New(sha256.New, hmacKey)
 	mac.Write(body)
-	return hmac.Equal(got, mac.Sum(nil))
+	want := mac.Sum(nil)
+	entries := strings.Split(signature, ",")
+	if len(entries) > maxSignatures {
+		return false
+	}
+	ok := false
+	for _, e := range entries {
+		got, err := base64.StdEncoding.DecodeString(strings.TrimSpace(e))
+		if err == nil && hmac.Equal(got, want) {
+			ok = true
+		}
+	}
+	return ok
 }
 
 // Pending is a 3DS authentication waiting for the wallet, as walletsim's

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/walletsim/walletsim/client/wallet"
 )
@@ -73,5 +74,84 @@ func TestConstructEventErrorText(t *testing.T) {
 	var ee *wallet.EventError
 	if !errors.As(err, &ee) || ee.Status != http.StatusUnauthorized {
 		t.Fatalf("error = %#v", err)
+	}
+}
+
+// TestNoKeyVerifiesNothing: HMAC("", body) is computable by anyone, so an
+// empty key must refuse every event — even one signed with it.
+func TestNoKeyVerifiesNothing(t *testing.T) {
+	event := []byte(`{"id":"ev-1","walletOperationId":"op","customerId":"cu","cardId":"ca","auth3dsId":"a-1","amount":100}`)
+	for _, key := range [][]byte{nil, {}} {
+		if wallet.VerifySignature(key, event, wallet.Sign(key, event)) {
+			t.Fatalf("key %q verified a signature", key)
+		}
+		_, err := wallet.ConstructEvent(event, wallet.Sign(key, event), key)
+		if !errors.Is(err, wallet.ErrNoKey) {
+			t.Fatalf("key %q: %v, want ErrNoKey", key, err)
+		}
+	}
+}
+
+// TestSeveralSignatures: during a key rotation the header carries one
+// signature per key; any that verifies is enough, none is not.
+func TestSeveralSignatures(t *testing.T) {
+	oldKey, newKey, other := []byte("old-key"), []byte("new-key"), []byte("other")
+	body := []byte(`{"id":"ev-1"}`)
+	for _, tc := range []struct {
+		name string
+		sig  string
+		ok   bool
+	}{
+		{"new then old", wallet.SignAll(body, newKey, oldKey), true},
+		{"old then new", wallet.SignAll(body, oldKey, newKey), true},
+		{"with spaces", wallet.Sign(newKey, body) + ", " + wallet.Sign(oldKey, body), true},
+		{"neither", wallet.SignAll(body, newKey, other), false},
+		{"garbage then good", "%%%," + wallet.Sign(oldKey, body), true},
+		{"empty entries", ",,", false},
+		{"too many", strings.Repeat("x,", 8) + wallet.Sign(oldKey, body), false},
+	} {
+		if got := wallet.VerifySignature(oldKey, body, tc.sig); got != tc.ok {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.ok)
+		}
+	}
+}
+
+// TestTimestampWindow: an event is refused when its timestamp is more than
+// the tolerance away from the receiver's (injected) clock, either way.
+func TestTimestampWindow(t *testing.T) {
+	key := []byte("the-hmac-key")
+	now := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	at := func(ts string) []byte {
+		return []byte(`{"id":"ev-1","walletOperationId":"op","customerId":"cu","cardId":"ca","auth3dsId":"a-1","amount":100,"timestamp":"` + ts + `"}`)
+	}
+	for _, tc := range []struct {
+		name      string
+		body      []byte
+		tolerance time.Duration
+		stale     bool
+	}{
+		{"now", at("2026-01-01T09:00:00Z"), 0, false},
+		{"4m59s old", at("2026-01-01T08:55:01Z"), 0, false},
+		{"5m01s old", at("2026-01-01T08:54:59Z"), 0, true},
+		{"an hour old", at("2026-01-01T08:00:00Z"), 0, true},
+		{"from the future", at("2026-01-01T09:06:00Z"), 0, true},
+		{"an hour old, window 2h", at("2026-01-01T08:00:00Z"), 2 * time.Hour, false},
+		{"30s old, window 10s", at("2026-01-01T08:59:30Z"), 10 * time.Second, true},
+		{"unreadable: let through", at("yesterday"), 0, false},
+		{"absent: let through", []byte(`{"id":"ev-1","walletOperationId":"op","customerId":"cu","cardId":"ca","auth3dsId":"a-1","amount":100}`), 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := wallet.ConstructEventWithOptions(tc.body, wallet.Sign(key, tc.body), key,
+				wallet.EventOptions{Tolerance: tc.tolerance, Now: func() time.Time { return now }})
+			var ee *wallet.EventError
+			switch {
+			case tc.stale && (!errors.Is(err, wallet.ErrStale) || !errors.As(err, &ee) || ee.Status != 400):
+				t.Fatalf("%v, want a 400 ErrStale", err)
+			case tc.stale && !strings.Contains(err.Error(), "window"):
+				t.Fatalf("the reason does not say why: %v", err)
+			case !tc.stale && err != nil:
+				t.Fatalf("refused: %v", err)
+			}
+		})
 	}
 }

@@ -65,6 +65,7 @@ Without a command, walletsim opens its terminal UI on the sandbox (or on
 	f.StringVar(&tuiOpts.profile, "profile", "sandbox", "target profile (see walletsim profiles)")
 	f.StringVar(&tuiOpts.config, "config", "", "profiles file (default $XDG_CONFIG_HOME/walletsim/config.yaml)")
 	f.StringVar(&tuiOpts.log, "log", "", "write diagnostics to this file (nothing is written to the terminal)")
+	f.DurationVar(&tuiOpts.webhookTolerance, "webhook-tolerance", 0, webhookToleranceUsage)
 	f.BoolVar(&tuiOpts.noMouse, "no-mouse", false, "leave the mouse to the terminal (to select text); the TUI's wheel scrolling and clicks are off")
 	root.SetVersionTemplate("walletsim {{.Version}}\n")
 	root.AddCommand(newSandboxCmd(), newRunCmd(), newCheckCmd(), newProfilesCmd(), newLearnCmd())

@@ -5,6 +5,9 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/walletsim/walletsim/client"
+	"github.com/walletsim/walletsim/flows"
 )
 
 func newProfilesCmd() *cobra.Command {
@@ -35,12 +38,17 @@ whether it is set.`,
 				if listen == "" {
 					listen = "none (enter auth3dsIds by hand)"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", name, p.ThreeDSURL, listen)
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", name, client.RedactURL(p.ThreeDSURL), listen)
 			}
 			tw.Flush()
 			for _, name := range set.Names()[1:] {
 				p := set.Profiles[name]
-				fmt.Fprintf(out, "\n%s:\n  issuing   %s\n  3ds       %s\n  wallet    %s\n", name, p.IssuingURL, p.ThreeDSURL, p.WalletURL)
+				// A URL's password is a secret like the others.
+				fmt.Fprintf(out, "\n%s:\n  issuing   %s\n  3ds       %s\n  wallet    %s\n", name,
+					client.RedactURL(p.IssuingURL), client.RedactURL(p.ThreeDSURL), client.RedactURL(p.WalletURL))
+				if w := flows.ListenWarning(p.WebhookListen); w != "" {
+					fmt.Fprintf(out, "  warning   %s\n", w)
+				}
 				for _, s := range p.SecretStatus() {
 					fmt.Fprintf(out, "  secret    %s\n", s)
 				}

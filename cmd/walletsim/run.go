@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/flows/profile"
 	"github.com/walletsim/walletsim/flows/runner"
 	"github.com/walletsim/walletsim/flows/scenario"
@@ -28,7 +29,7 @@ type runOptions struct {
 	profile, junit, transcript, config string
 	parallel                           int
 	asJSON                             bool
-	timeout                            time.Duration
+	timeout, webhookTolerance          time.Duration
 }
 
 func newRunCmd() *cobra.Command {
@@ -58,12 +59,13 @@ ends; the exit status says how the run went:
 	f.StringVar(&o.transcript, "transcript", "", "write every HTTP exchange, redacted, as JSON lines to this file")
 	f.DurationVar(&o.timeout, "timeout", 10*time.Second, "per-attempt timeout of each call")
 	f.StringVar(&o.config, "config", "", "profiles file (default $XDG_CONFIG_HOME/walletsim/config.yaml)")
+	f.DurationVar(&o.webhookTolerance, "webhook-tolerance", 0, webhookToleranceUsage)
 	return cmd
 }
 
 // run loads the scenarios, runs them and reports.
 func (o *runOptions) run(cmd *cobra.Command, args []string) error {
-	scs, opts, err := o.prepare(args)
+	scs, opts, err := o.prepare(args, cmd.ErrOrStderr())
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
@@ -93,13 +95,16 @@ func (o *runOptions) run(cmd *cobra.Command, args []string) error {
 }
 
 // prepare checks the flags and loads the scenarios and profiles.
-func (o *runOptions) prepare(args []string) ([]scenario.Scenario, runner.Options, error) {
+// Warnings (a webhook listener open beyond this machine) go to stderr.
+func (o *runOptions) prepare(args []string, stderr io.Writer) ([]scenario.Scenario, runner.Options, error) {
 	var opts runner.Options
 	switch {
 	case o.parallel < 1:
 		return nil, opts, errors.New("--parallel must be at least 1")
 	case o.timeout <= 0:
 		return nil, opts, errors.New("--timeout must be positive")
+	case o.webhookTolerance < 0:
+		return nil, opts, errors.New("--webhook-tolerance must be positive")
 	}
 	scs, err := scenario.Load(args...)
 	if err != nil {
@@ -109,12 +114,21 @@ func (o *runOptions) prepare(args []string) ([]scenario.Scenario, runner.Options
 	if err != nil {
 		return nil, opts, err
 	}
-	if o.profile != "" {
-		if _, err := set.Target(o.profile); err != nil {
+	resolve := resolver(set, o.webhookTolerance)
+	var targets []flows.Target
+	for _, sc := range scs {
+		name := sc.Target
+		if o.profile != "" {
+			name = o.profile
+		}
+		t, err := resolve(name)
+		if err != nil && o.profile != "" {
 			return nil, opts, err
 		}
+		targets = append(targets, t)
 	}
-	return scs, runner.Options{Resolve: set.Target, Profile: o.profile, Parallel: o.parallel, Timeout: o.timeout, Version: appVersion()}, nil
+	warnListen(stderr, targets...)
+	return scs, runner.Options{Resolve: resolve, Profile: o.profile, Parallel: o.parallel, Timeout: o.timeout, Version: appVersion()}, nil
 }
 
 // report prints the results and writes the JUnit file; its error carries

@@ -101,6 +101,31 @@ func TestProfilesList(t *testing.T) {
 	}
 }
 
+// TestProfilesRedactURLPasswords: a password in a profile's URL is shown
+// as *** and a webhook_listen open beyond this machine is warned about.
+func TestProfilesRedactURLPasswords(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	os.WriteFile(cfg, []byte("profiles:\n  staging:\n    issuing_url: https://qa:PASS1@i.example\n    threeds_url: https://qa:PASS2@t.example/v1\n    wallet_url: https://qa:PASS3@w.example\n    webhook_listen: \":8787\"\n"), 0o600)
+	out, code := runCLI(t, "profiles", "--config", cfg)
+	if code != 0 || strings.Contains(out, "PASS") || !strings.Contains(out, "https://qa:***@t.example/v1") || !strings.Contains(out, "beyond this machine") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+// TestRunWarnsOfAnOpenListener: walletsim run warns of a webhook_listen
+// beyond this machine, and refuses to start it without an HMAC key,
+// naming the profile and the variable.
+func TestRunWarnsOfAnOpenListener(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	os.WriteFile(cfg, []byte("profiles:\n  staging:\n    issuing_url: https://i.example\n    threeds_url: https://t.example\n    wallet_url: https://w.example\n    webhook_listen: \"0.0.0.0:0\"\n    secrets: {hmac_key: STAGING_HMAC}\n"), 0o600)
+	t.Setenv("STAGING_HMAC", "")
+	sc := scenarioFile(t, "name: x\ncard: {number: \"4000 0000 0000 0002\", month: 12, year: 2030}\nsteps:\n  - enroll: {otp: SMS}\n")
+	out, code := runCLI(t, "run", "--config", cfg, "--profile", "staging", sc)
+	if code != exitCantRun || !strings.Contains(out, "warning: profile staging") || !strings.Contains(out, "$STAGING_HMAC") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
 // TestNoTTY: without a terminal, walletsim explains how to run headlessly
 // instead of failing obscurely.
 func TestNoTTY(t *testing.T) {

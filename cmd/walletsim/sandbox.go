@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/url"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -20,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/sandbox"
 	"github.com/walletsim/walletsim/client/sandbox/fault"
 )
@@ -176,8 +176,8 @@ func (o *sandboxOptions) flagErrors(err error, sources map[string]string) error 
 	}
 	flags := map[string]struct{ flag, value string }{
 		"Expiry":       {"--expiry", o.expiry.String()},
-		"WebhookURL":   {"--webhook-url", redactURL(o.webhookURL)},
-		"PublicURL":    {"--public-url", redactURL(o.publicURL)},
+		"WebhookURL":   {"--webhook-url", client.RedactURL(o.webhookURL)},
+		"PublicURL":    {"--public-url", client.RedactURL(o.publicURL)},
 		"MerchantName": {"--merchant-name", o.merchant},
 		"HMACKey":      {"--hmac-key", ""},
 	}
@@ -210,14 +210,6 @@ func unjoin(err error) []error {
 		return j.Unwrap()
 	}
 	return []error{err}
-}
-
-// redactURL hides a URL's password, if it has one.
-func redactURL(s string) string {
-	if u, err := url.Parse(s); err == nil {
-		return u.Redacted()
-	}
-	return s
 }
 
 // checkListen accepts host:port with a numeric port; the host is left to

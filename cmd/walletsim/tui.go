@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
@@ -20,6 +21,7 @@ import (
 type tuiOptions struct {
 	profile, config, log string
 	noMouse              bool
+	webhookTolerance     time.Duration
 
 	// The course: walletsim learn's lessons and progress store, and the
 	// page to start on (the shipped lessons and home by default).
@@ -59,10 +61,15 @@ func runTUI(cmd *cobra.Command, o *tuiOptions) error {
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
-	target, err := set.Target(o.profile)
+	if o.webhookTolerance < 0 {
+		return &exitError{exitUsage, errors.New("--webhook-tolerance must be positive")}
+	}
+	resolve := resolver(set, o.webhookTolerance)
+	target, err := resolve(o.profile)
 	if err != nil {
 		return &exitError{exitUsage, err}
 	}
+	warnListen(cmd.ErrOrStderr(), target)
 	logger, closeLog, err := openLog(o.log)
 	if err != nil {
 		return &exitError{exitUsage, err}
@@ -72,7 +79,7 @@ func runTUI(cmd *cobra.Command, o *tuiOptions) error {
 	journal := &course.Journal{}
 	learn := learning(o, journal)
 	opts := flows.Options{Sink: sink, Logger: logger, Version: appVersion(), Journal: journal}
-	tuiOpts := tui.Options{Events: events, Resolve: set.Target, Learn: learn, Start: o.start}
+	tuiOpts := tui.Options{Events: events, Resolve: resolve, Learn: learn, Start: o.start}
 	if target.Sandbox {
 		// The embedded sandbox runs on a test clock the person can move
 		// forward, to see an expiry without waiting for it.

@@ -46,7 +46,13 @@ func Open(ctx context.Context, t flows.Target, opts flows.Options) (*flows.Sessi
 	if !t.Sandbox {
 		return flows.Open(ctx, t, opts)
 	}
-	listener := flows.NewListener([]byte(t.HMACKey), nil)
+	if opts.Clock == nil {
+		opts.Clock = clock.Real
+	}
+	listener, err := flows.NewListener(t.ListenerConfig(opts.Clock, nil))
+	if err != nil {
+		return nil, err
+	}
 	sb := sandbox.New(sandbox.Config{
 		Clock: opts.Clock, NewID: opts.NewID, Rand: opts.Rand, Expiry: t.RequestExpiry,
 		WebhookURL: WalletURL + wallet.EventPath, HMACKey: []byte(t.HMACKey),
@@ -61,9 +67,6 @@ func Open(ctx context.Context, t flows.Target, opts flows.Options) (*flows.Sessi
 	opts.OnClose = func() {
 		port.close()
 		sb.Close()
-	}
-	if opts.Clock == nil {
-		opts.Clock = clock.Real
 	}
 	sess, err := flows.Open(ctx, t, opts)
 	if err != nil {

@@ -43,17 +43,20 @@ type Profile struct {
 	Extensions bool   `yaml:"sandbox_extensions"` // the endpoints are a standalone walletsim sandbox
 	// Workspace is a workspace of that sandbox to use, with the secrets
 	// being its credentials; without one each run makes its own.
-	Workspace     string        `yaml:"workspace"`
-	ProductID     string        `yaml:"product_id"`
-	ClientID      string        `yaml:"client_id"`
-	CardholderID  string        `yaml:"cardholder_id"`
-	WalletID      string        `yaml:"wallet_id"`
-	CardID        string        `yaml:"card_id"`
-	CustomerID    string        `yaml:"customer_id"`
-	WebhookListen string        `yaml:"webhook_listen"`
-	ReturnListen  string        `yaml:"return_listen"` // the merchant's return_url (default 127.0.0.1:0)
-	RequestExpiry time.Duration `yaml:"request_expiry"`
-	Secrets       Secrets       `yaml:"secrets"`
+	Workspace     string `yaml:"workspace"`
+	ProductID     string `yaml:"product_id"`
+	ClientID      string `yaml:"client_id"`
+	CardholderID  string `yaml:"cardholder_id"`
+	WalletID      string `yaml:"wallet_id"`
+	CardID        string `yaml:"card_id"`
+	CustomerID    string `yaml:"customer_id"`
+	WebhookListen string `yaml:"webhook_listen"`
+	// WebhookTolerance is how old (or how far ahead) an event's timestamp
+	// may be before the listener refuses it (default 5m).
+	WebhookTolerance time.Duration `yaml:"webhook_tolerance"`
+	ReturnListen     string        `yaml:"return_listen"` // the merchant's return_url (default 127.0.0.1:0)
+	RequestExpiry    time.Duration `yaml:"request_expiry"`
+	Secrets          Secrets       `yaml:"secrets"`
 }
 
 // Secrets names the environment variables that hold each secret.
@@ -148,6 +151,9 @@ func (p *Profile) check() []string {
 	if p.RequestExpiry < 0 {
 		bad("request_expiry", "must be positive")
 	}
+	if p.WebhookTolerance < 0 {
+		bad("webhook_tolerance", "must be positive")
+	}
 	for _, s := range p.Secrets.each() {
 		if s[1] != "" && strings.ContainsAny(s[1], " =$") {
 			bad("secrets."+s[0], "must be the name of an environment variable, not the secret itself")
@@ -182,7 +188,7 @@ func (s *Set) Target(name string) (flows.Target, error) {
 		IssuingURL: p.IssuingURL, ThreeDSURL: p.ThreeDSURL, WalletURL: p.WalletURL,
 		ProductID: p.ProductID, ClientID: p.ClientID, CardholderID: p.CardholderID, WalletID: p.WalletID,
 		CardID: p.CardID, CustomerID: p.CustomerID, WebhookListen: p.WebhookListen, ReturnListen: p.ReturnListen,
-		RequestExpiry: p.RequestExpiry,
+		RequestExpiry: p.RequestExpiry, WebhookTolerance: p.WebhookTolerance, HMACKeyVar: p.Secrets.HMACKey,
 	}
 	if t.RequestExpiry == 0 {
 		t.RequestExpiry = 5 * time.Minute

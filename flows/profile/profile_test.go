@@ -31,9 +31,11 @@ func TestLoadAndResolve(t *testing.T) {
     webhook_listen: 127.0.0.1:8787
     return_listen: 127.0.0.1:8788
     request_expiry: 10m
+    webhook_tolerance: 90s
     secrets:
       api_key: STAGING_API_KEY
       wallet_token: STAGING_WALLET_TOKEN
+      hmac_key: STAGING_HMAC_KEY
 `)
 	set, err := profile.Load(path)
 	if err != nil {
@@ -43,7 +45,8 @@ func TestLoadAndResolve(t *testing.T) {
 		t.Fatal(got)
 	}
 	tg, err := set.Target("staging")
-	if err != nil || tg.APIKey != "the-key" || tg.WalletToken != "" || tg.RequestExpiry != 10*time.Minute || tg.Sandbox || tg.CardID != "CARD-1" || tg.ReturnListen != "127.0.0.1:8788" {
+	if err != nil || tg.APIKey != "the-key" || tg.WalletToken != "" || tg.RequestExpiry != 10*time.Minute || tg.Sandbox || tg.CardID != "CARD-1" || tg.ReturnListen != "127.0.0.1:8788" ||
+		tg.WebhookTolerance != 90*time.Second || tg.HMACKeyVar != "STAGING_HMAC_KEY" {
 		t.Fatalf("%+v %v", tg, err)
 	}
 	status := strings.Join(set.Profiles["staging"].SecretStatus(), "; ")
@@ -74,6 +77,7 @@ func TestBadProfiles(t *testing.T) {
 		"sandbox name":                 {"profiles:\n  sandbox:\n    issuing_url: https://a\n    threeds_url: https://b\n    wallet_url: https://c\n", "the name is built in"},
 		"bad listen":                   {"profiles:\n  x:\n    issuing_url: https://a\n    threeds_url: https://b\n    wallet_url: https://c\n    webhook_listen: 8787\n", "webhook_listen: must be host:port"},
 		"workspace without extensions": {"profiles:\n  x:\n    issuing_url: https://a\n    threeds_url: https://b\n    wallet_url: https://c\n    workspace: ws_1\n", "profile x: workspace: needs sandbox_extensions: true"},
+		"bad tolerance":                {"profiles:\n  x:\n    issuing_url: https://a\n    threeds_url: https://b\n    wallet_url: https://c\n    webhook_tolerance: -1m\n", "webhook_tolerance: must be positive"},
 		"bad return":                   {"profiles:\n  x:\n    issuing_url: https://a\n    threeds_url: https://b\n    wallet_url: https://c\n    return_listen: here\n", "return_listen: must be host:port"},
 	} {
 		t.Run(name, func(t *testing.T) {

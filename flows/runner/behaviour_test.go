@@ -237,3 +237,45 @@ func requirePass(t *testing.T, sc scenario.Scenario) {
 		t.Fatalf("exit %d:\n%s", rep.ExitCode(), out.String())
 	}
 }
+
+// TestWalletPurchaseOutOfRange: a wallet step naming a purchase that was
+// never authenticated cannot run, and says why.
+func TestWalletPurchaseOutOfRange(t *testing.T) {
+	sc := parse(t, `name: purchase 2 of 1
+card: {number: "4000 0000 0000 0044", month: 12, year: 2030}
+steps:
+  - enroll: {otp: SMS}
+  - authenticate: {channel: decoupled}
+  - wallet: {decision: VERIFIED, purchase: 2}
+`)
+	rep := runner.Run(context.Background(), []scenario.Scenario{sc}, runner.Options{Resolve: sandboxOnly})
+	if s := rep.Scenarios[0]; s.Status != runner.Errored || !strings.Contains(s.Error, "purchase 2: only 1 purchases") {
+		t.Fatalf("%s: %s", s.Status, s.Error)
+	}
+}
+
+// TestChaosTranscriptsAreStable: the webhook fault scenarios, whose
+// duplicates and redeliveries once landed anywhere in the transcript, give
+// the same transcript on every run.
+func TestChaosTranscriptsAreStable(t *testing.T) {
+	scs, err := scenario.Load(filepath.Join(root(t), "testdata", "scenarios", "webhooks"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first string
+	for i := range 8 {
+		var tr bytes.Buffer
+		rep := runner.Run(context.Background(), scs, runner.Options{Resolve: sandboxOnly, Parallel: 4, Transcript: &tr})
+		if rep.ExitCode() != 0 {
+			t.Fatalf("run %d: exit %d", i, rep.ExitCode())
+		}
+		if i == 0 {
+			first = tr.String()
+			if !strings.Contains(first, "accepted again") || !strings.Contains(first, `"status":401`) {
+				t.Fatalf("the duplicate or the corrupt delivery is missing:\n%s", first)
+			}
+		} else if tr.String() != first {
+			t.Fatalf("run %d's transcript differs from the first", i)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
@@ -16,9 +17,11 @@ type journey struct {
 	sc       scenario.Scenario
 	card     flows.Card
 	enroll   *flows.EnrollmentFlow
-	purchase *flows.PurchaseFlow
+	purchase *flows.PurchaseFlow   // the latest
+	bought   []*flows.PurchaseFlow // every purchase, in order
 	wallet   *flows.WalletFlow
-	pending  *flows.Pending
+	pending  *flows.Pending      // the request the wallet took last…
+	pendFor  *flows.PurchaseFlow // …for this purchase
 	log      *scenarioLog
 }
 
@@ -88,6 +91,7 @@ func (j *journey) do(ctx context.Context, st scenario.Step) (flows.Result, error
 	case st.Authenticate != nil:
 		// A new purchase: the wallet steps that follow answer its request.
 		j.purchase, j.pending = j.s.Purchase(j.input(st.Authenticate)), nil
+		j.bought = append(j.bought, j.purchase)
 		return j.purchase.Start(ctx), nil
 	case st.Challenge != nil:
 		return j.challenge(ctx, st.Challenge)
@@ -155,6 +159,16 @@ func wrongCode(right string) string {
 }
 
 func (j *journey) walletStep(ctx context.Context, in *scenario.WalletInput) (flows.Result, error) {
+	purchase := j.purchase
+	if in.Purchase > 0 {
+		if in.Purchase > len(j.bought) {
+			return flows.Result{}, errStep{"wallet: purchase " + strconv.Itoa(in.Purchase) + ": only " + strconv.Itoa(len(j.bought)) + " purchases were authenticated before"}
+		}
+		purchase = j.bought[in.Purchase-1]
+	}
+	if purchase != j.pendFor {
+		j.pending, j.pendFor = nil, purchase
+	}
 	if j.pending == nil || in.Auth3dsID != "" {
 		var p flows.Pending
 		var r flows.Result
@@ -164,8 +178,8 @@ func (j *journey) walletStep(ctx context.Context, in *scenario.WalletInput) (flo
 			// The request of this scenario's purchase, never simply the
 			// first to arrive: another purchase's stays queued for it.
 			var m flows.Match
-			if j.purchase != nil {
-				m = j.purchase.Match()
+			if purchase != nil {
+				m = purchase.Match()
 			}
 			wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 			p, r = j.wallet.For(wctx, m)

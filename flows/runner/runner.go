@@ -112,6 +112,7 @@ func Run(ctx context.Context, scenarios []scenario.Scenario, opts Options) *Repo
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	shared := &listeners{tw: tw, after: len(scenarios)}
 	for range min(opts.Parallel, len(scenarios)) {
 		wg.Add(1)
 		go func() {
@@ -121,11 +122,12 @@ func Run(ctx context.Context, scenarios []scenario.Scenario, opts Options) *Repo
 				if i >= len(scenarios) {
 					return
 				}
-				rep.Scenarios[i] = runScenario(ctx, i, scenarios[i], opts, tw)
+				rep.Scenarios[i] = runScenario(ctx, i, scenarios[i], opts, tw, shared)
 			}
 		}()
 	}
 	wg.Wait()
+	shared.close()
 	rep.count()
 	if tw != nil {
 		tw.flushAll()
@@ -156,7 +158,7 @@ func seed(name string) [32]byte {
 	return s
 }
 
-func runScenario(ctx context.Context, index int, sc scenario.Scenario, opts Options, tw *transcript) *ScenarioResult {
+func runScenario(ctx context.Context, index int, sc scenario.Scenario, opts Options, tw *transcript, shared *listeners) *ScenarioResult {
 	res := &ScenarioResult{Name: sc.Name, File: sc.File, Target: sc.Target, Status: Passed}
 	started := time.Now()
 	defer func() {
@@ -178,7 +180,14 @@ func runScenario(ctx context.Context, index int, sc scenario.Scenario, opts Opti
 		log = tw.scenario(index, sc.Name)
 		defer log.close()
 	}
-	sess, err := embedded.Open(ctx, target, sessionOptions(sc, target, opts, log))
+	sopts := sessionOptions(sc, target, opts, log)
+	if opts.Parallel > 1 && sharable(target) {
+		if sopts.Listener, err = shared.get(target); err != nil {
+			res.Status, res.Error = Errored, "cannot open target "+target.Name+": "+err.Error()
+			return res
+		}
+	}
+	sess, err := embedded.Open(ctx, target, sopts)
 	if err != nil {
 		res.Status, res.Error = Errored, "cannot open target "+target.Name+": "+err.Error()
 		return res

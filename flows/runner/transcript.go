@@ -142,7 +142,7 @@ func (l *scenarioLog) close() {
 func (l *scenarioLog) write(e flows.Event, kind string) {
 	ex := e.Exchange
 	line := Line{Scenario: l.name, Step: l.step, Action: l.action, Kind: kind, Op: ex.Op, Attempt: ex.Attempt,
-		Request: message{Method: ex.Request.Method, URL: l.replace(ex.Request.URL), Header: headers(ex.Request.Header), Body: l.body(ex.Request.Body)},
+		Request: message{Method: ex.Request.Method, URL: l.replace(client.RedactURL(ex.Request.URL)), Header: headers(ex.Request.Header), Body: l.body(ex.Request.Body)},
 		Error:   ex.Error}
 	if r := ex.Response; r != nil {
 		line.Response = &message{Status: r.Status, Header: headers(r.Header), Body: l.body(r.Body)}

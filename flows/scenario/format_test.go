@@ -42,7 +42,7 @@ steps:
   - challenge: {code: wrong}
     expect: {attempts_left: 2, eci: "", cavv: absent}
   - challenge: {cancel: true}
-  - wallet: {decision: FAILED, reason: sensor error, omit_method: true, auth3ds_id: a-1}
+  - wallet: {decision: FAILED, reason: sensor error, omit_method: true, auth3ds_id: a-1, purchase: 1}
     expect: {fields: {status: FAILED, statusReason: sensor error}}
   - wait: 6m
   - result: {}

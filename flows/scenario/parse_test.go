@@ -64,6 +64,7 @@ func TestParseErrors(t *testing.T) {
 		{"amount a string", "name: x\ncard: {number: '4'}\nsteps:\n  - authenticate: {amount: ten}\n", []string{"bad.yaml:4: steps[0].authenticate.amount: must be an integer"}},
 		{"authenticate without card", "name: x\nsteps:\n  - authenticate: {}\n", []string{"bad.yaml:1: card.number: required: step at line 3 authenticates a card"}},
 		{"bad decision", "name: x\nsteps:\n  - wallet: {decision: MAYBE}\n", []string{`bad.yaml:3: steps[0].wallet.decision: "MAYBE" is not one of: VERIFIED, REJECTED, FAILED`}},
+		{"purchase below 1", "name: x\nsteps:\n  - wallet: {decision: VERIFIED, purchase: -1}\n", []string{"steps[0].wallet.purchase: must be 1 or more"}},
 		{"reason too long", "name: x\nsteps:\n  - wallet: {decision: FAILED, reason: " + strings.Repeat("x", 101) + "}\n", []string{"steps[0].wallet.reason: at most 100 characters"}},
 		{"bad code", "name: x\nsteps:\n  - challenge: {code: abc}\n", []string{`bad.yaml:3: steps[0].challenge.code: must be "inbox", "wrong", "browser" or the digits to type`}},
 		{"code and cancel", "name: x\nsteps:\n  - challenge: {code: inbox, cancel: true}\n", []string{"steps[0].challenge: give either code or cancel: true"}},

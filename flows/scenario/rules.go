@@ -92,6 +92,7 @@ func (in *WalletInput) finish(c *checker) {
 	oneOf(c, "decision", in.Decision, wallet.Statuses)
 	c.rule("reason", len([]rune(in.Reason)) <= wallet.MaxStatusReason,
 		fmt.Sprintf("at most %d characters (seed 002's limit)", wallet.MaxStatusReason))
+	c.rule("purchase", in.Purchase >= 0, "must be 1 or more: the Nth authenticate step's purchase")
 }
 
 var (

@@ -183,6 +183,9 @@ type WalletInput struct {
 	OmitMethod bool          `yaml:"omit_method,omitempty"`
 	// Auth3dsID takes the request by hand instead of from the webhook.
 	Auth3dsID string `yaml:"auth3ds_id,omitempty"`
+	// Purchase is which purchase's request to answer: the Nth authenticate
+	// step's, from 1 (default: the latest purchase).
+	Purchase int `yaml:"purchase,omitempty"`
 }
 
 // Expect is what must hold after a step. Unset fields are not checked;

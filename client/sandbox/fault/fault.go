@@ -1,6 +1,9 @@
 // Package fault is the sandbox's fault spec for QA: what "latency=300ms",
-// "status=503", "drop", "timeout" and "rate=0.2" mean, how a spec is
-// parsed and written back, and the header that carries one. It holds no
+// "status=503", "drop", "timeout" and "rate=0.2" mean for an API request,
+// what "webhook=duplicate", "webhook=delay:30s", "webhook=reorder",
+// "webhook=drop", "webhook=corrupt" and "webhook=rotate" mean for the
+// webhook event a request makes the platform send (see Webhook), how a
+// spec is parsed and written back, and the header that carries one. It holds no
 // HTTP, so that scenario files and flows can check a spec without
 // importing the sandbox server.
 package fault
@@ -30,14 +33,18 @@ type Spec struct {
 	// Rate is the fraction of requests Status, Drop and Timeout apply to
 	// (0 means all); Latency always applies.
 	Rate float64
+	// Webhook makes the deliveries of the events the request causes
+	// misbehave; it does not change the request's own answer.
+	Webhook Webhook
 }
 
-// Active reports whether any fault is set.
+// Active reports whether any fault on the request's own answer is set
+// (webhook faults apply to deliveries, not to the answer).
 func (f Spec) Active() bool { return f.Latency > 0 || f.Status != 0 || f.Drop || f.Timeout }
 
 // Parse reads a spec: comma-separated latency=DURATION, status=500|503,
-// drop, timeout, rate=FRACTION. At most one of status=, drop and timeout;
-// rate= only with one of them.
+// drop, timeout, rate=FRACTION, and webhook=KIND items (see Webhook). At
+// most one of status=, drop and timeout; rate= only with one of them.
 func Parse(spec string) (Spec, error) {
 	var f Spec
 	for item := range strings.SplitSeq(spec, ",") {
@@ -69,8 +76,10 @@ func (f *Spec) set(item string) error {
 		f.Timeout, err = true, noValue(hasVal)
 	case "rate":
 		f.Rate, err = parseRate(val)
+	case "webhook":
+		err = f.Webhook.set(val)
 	default:
-		return fmt.Errorf("unknown fault %q (want latency=, status=, drop, timeout, rate=)", key)
+		return fmt.Errorf("unknown fault %q (want latency=, status=, drop, timeout, rate=, webhook=)", key)
 	}
 	if err != nil {
 		return fmt.Errorf("fault %s: %v", key, err)
@@ -143,6 +152,7 @@ func (f Spec) String() string {
 	if f.Rate > 0 {
 		parts = append(parts, "rate="+strconv.FormatFloat(f.Rate, 'g', -1, 64))
 	}
+	parts = append(parts, f.Webhook.items()...)
 	if len(parts) == 0 {
 		return "none"
 	}

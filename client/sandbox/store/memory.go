@@ -246,14 +246,15 @@ func (m *Memory) Inbox(_ context.Context, ws, cardholder string) ([]Message, err
 }
 
 func (m *Memory) SetWebhook(_ context.Context, ws string, w Webhook) error {
-	w.Key = bytes.Clone(w.Key)
+	w.Key, w.OldKey = bytes.Clone(w.Key), bytes.Clone(w.OldKey)
 	return m.with(ws, func(sp *memSpace) error { sp.webhook = w; return nil })
 }
 
 func (m *Memory) Webhook(_ context.Context, ws string) (Webhook, error) {
 	var w Webhook
 	err := m.with(ws, func(sp *memSpace) error {
-		w = Webhook{URL: sp.webhook.URL, Key: bytes.Clone(sp.webhook.Key)}
+		w = sp.webhook
+		w.Key, w.OldKey = bytes.Clone(w.Key), bytes.Clone(w.OldKey)
 		return nil
 	})
 	return w, err

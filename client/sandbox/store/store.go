@@ -120,10 +120,13 @@ type Message struct {
 }
 
 // Webhook is where a workspace's wallet events go, and the key that signs
-// them.
+// them. OldKey still signs beside Key until OldUntil (on the workspace's
+// clock): a key rotation's overlap.
 type Webhook struct {
-	URL string
-	Key []byte
+	URL      string
+	Key      []byte
+	OldKey   []byte
+	OldUntil time.Time
 }
 
 // Delivery is one webhook event's delivery record, keyed by EventID.
@@ -131,10 +134,12 @@ type Delivery struct {
 	EventID    string
 	Auth3dsID  string
 	URL        string
+	Fault      string // the webhook fault that made it misbehave, if any
 	Attempts   int
 	LastStatus int
 	LastError  string
 	Delivered  bool
+	Duplicates int // extra deliveries a duplicate fault made
 	UpdatedAt  time.Time
 }
 

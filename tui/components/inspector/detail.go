@@ -116,7 +116,7 @@ func (m *Model) detailContent(ex client.Exchange, width int) string {
 	} else {
 		add(sub("Request"), nil)
 	}
-	add(s.Value.Render(clean(ex.Request.Method))+" "+clean(ex.Request.URL), nil)
+	add(s.Value.Render(clean(ex.Request.Method))+" "+clean(client.RedactURL(ex.Request.URL)), nil)
 	headers(ex.Request.Header)
 	lines = append(lines, "")
 	body(ex.Request.Body)

@@ -140,7 +140,7 @@ const maxValues = 200
 // its URL, its headers, and every value of its JSON bodies, by path
 // ("response.auth_value"). Secrets stay redacted, as shown.
 func values(ex client.Exchange) []flows.Field {
-	out := []flows.Field{{Label: "url", Value: clean(ex.Request.URL)}}
+	out := []flows.Field{{Label: "url", Value: clean(client.RedactURL(ex.Request.URL))}}
 	for _, name := range client.SortedNames(ex.Request.Header) {
 		out = append(out, flows.Field{Label: "request header " + clean(name), Value: clean(strings.Join(ex.Request.Header[name], ", "))})
 	}

@@ -543,3 +543,20 @@ func TestFollowsNewestUntilMoved(t *testing.T) {
 		t.Fatalf("the selection left its exchange:\n%s", m.View())
 	}
 }
+
+// TestURLPasswordRedacted: a URL's password never shows in the detail or
+// in a copied cURL, even in an exchange recorded without the client's
+// redaction (a webhook's, or one from another source).
+func TestURLPasswordRedacted(t *testing.T) {
+	ex := fixtures()[0]
+	ex.Request.URL = "https://qa:S3CRET-PASS@issuer.example/issuing/api/v1/card/3DS"
+	m, cb := newModel(t, 160, 50, ex)
+	m = press(m, "enter")
+	if view := m.View(); strings.Contains(view, "S3CRET-PASS") || !strings.Contains(view, "qa:***@issuer.example") {
+		t.Errorf("the detail shows the URL's password:\n%s", view)
+	}
+	m = press(m, "y")
+	if len(cb.got) != 1 || strings.Contains(cb.got[0], "S3CRET-PASS") || !strings.Contains(cb.got[0], "qa:***@") {
+		t.Errorf("copied cURL: %q", cb.got)
+	}
+}

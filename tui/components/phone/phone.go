@@ -40,7 +40,8 @@ func (s State) String() string {
 	return [...]string{"waiting", "scanning", "confirming", "sending", "approved", "rejected", "failed", "expired"}[s]
 }
 
-// Open reports whether the cardholder can still act on a request in s.
+// Open reports whether the request in s is still waiting for the
+// cardholder.
 func (s State) Open() bool { return s == Waiting || s == Scanning || s == Confirming }
 
 // Request is a 3DS request on the phone.
@@ -142,6 +143,23 @@ func (m *Model) Active() *Request {
 	return newest
 }
 
+// target is the request the cardholder's keys act on: the active one, or
+// the shown one when it has expired — walletsim never answers for the
+// cardholder, so the person decides whether to answer it late (and see
+// what the platform says) or to leave it.
+func (m *Model) target() *Request {
+	if a := m.Active(); a != nil {
+		if a.State.Open() {
+			return a
+		}
+		return nil
+	}
+	if r := m.shown(); r != nil && r.State == Expired {
+		return r
+	}
+	return nil
+}
+
 // shown is the request the phone draws: the active one, else the newest.
 func (m *Model) shown() *Request {
 	if a := m.Active(); a != nil {
@@ -171,8 +189,8 @@ func (m *Model) Wants(km tea.KeyMsg) bool {
 
 // ShortHelp is the phone's keys while a request waits.
 func (m *Model) ShortHelp() []key.Binding {
-	a := m.Active()
-	if a == nil || !a.State.Open() {
+	a := m.target()
+	if a == nil {
 		return nil
 	}
 	k := m.c.Keys
@@ -275,9 +293,15 @@ func idle() tea.Cmd {
 	return tea.Tick(wait, func(time.Time) tea.Msg { return idleMsg{} })
 }
 
-// onTick moves the scan and the countdown on; when time runs out the
-// request has expired (the platform gives up on it by itself: there is
-// nothing for the wallet to send).
+// expiredNote is what the phone says of a request whose time ran out.
+const expiredNote = "Time ran out: the request expired unanswered. The merchant will be told U. " +
+	"You may still answer it, and see what the platform says."
+
+// onTick moves the scan and the countdown on; when time runs out while
+// the request waits, it has expired: the platform gives up on it by
+// itself, and the phone sends nothing for the cardholder (issue 10: it
+// must not report FAILED on its own). A scan or a confirmation under way
+// is left to finish.
 func (m *Model) onTick() tea.Cmd {
 	open := false
 	now := m.c.Now()
@@ -285,8 +309,8 @@ func (m *Model) onTick() tea.Cmd {
 		if !r.State.Open() {
 			continue
 		}
-		if r.Pending.TimeLeft(now) <= 0 {
-			r.State, r.Note = Expired, "Time ran out: the request expired unanswered. The merchant will be told U."
+		if r.State == Waiting && r.Pending.TimeLeft(now) <= 0 {
+			r.State, r.Note = Expired, expiredNote
 			continue
 		}
 		open = true
@@ -301,8 +325,8 @@ func (m *Model) onTick() tea.Cmd {
 }
 
 func (m *Model) key(km tea.KeyMsg) tea.Cmd {
-	a := m.Active()
-	if a == nil || !a.State.Open() {
+	a := m.target()
+	if a == nil {
 		return nil
 	}
 	k := m.c.Keys
@@ -312,6 +336,7 @@ func (m *Model) key(km tea.KeyMsg) tea.Cmd {
 		return m.decide(a, flows.Decision{Status: wallet.Verified}, "Approving…")
 	case a.State == Confirming && key.Matches(km, k.Back):
 		a.State, a.Note = Waiting, waitingNote
+		return m.tick() // it may have expired meanwhile
 	case a.State == Confirming:
 	case key.Matches(km, k.Scan):
 		if m.scanPress(a, now) {
@@ -355,6 +380,6 @@ func (m *Model) decided(msg DecidedMsg) {
 	case r.Status == string(wallet.Rejected):
 		a.State, a.Note = Rejected, "Rejected. The merchant will be told: not authenticated."
 	default:
-		a.State, a.Note = Failed, "Reported FAILED: "+r.StatusReason
+		a.State, a.Note = Failed, "The platform recorded FAILED: "+r.StatusReason
 	}
 }

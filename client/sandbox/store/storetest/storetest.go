@@ -254,16 +254,22 @@ func testWebhook(t *testing.T, newStore NewStore) {
 	must(t, s.SetWebhook(ctx, "a", store.Webhook{URL: "http://x", Key: []byte("k1")}))
 	h, err := s.Webhook(ctx, "a")
 	must(t, err)
-	if h.URL != "http://x" || string(h.Key) != "k1" {
+	if h.URL != "http://x" || string(h.Key) != "k1" || len(h.OldKey) != 0 || !h.OldUntil.IsZero() {
 		t.Fatalf("webhook %+v", h)
+	}
+	// A rotation's overlap is kept with the webhook.
+	must(t, s.SetWebhook(ctx, "a", store.Webhook{URL: "http://x", Key: []byte("k2"), OldKey: []byte("k1"), OldUntil: t0.Add(time.Hour)}))
+	if h, _ = s.Webhook(ctx, "a"); string(h.Key) != "k2" || string(h.OldKey) != "k1" || !h.OldUntil.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("rotated webhook %+v", h)
 	}
 	for i := range 4 {
 		must(t, s.RecordDelivery(ctx, "a", store.Delivery{EventID: fmt.Sprint(i), Attempts: 1}, 3))
 	}
-	must(t, s.RecordDelivery(ctx, "a", store.Delivery{EventID: "2", Attempts: 2, Delivered: true}, 3))
+	must(t, s.RecordDelivery(ctx, "a", store.Delivery{EventID: "2", Attempts: 2, Delivered: true, Fault: "webhook=duplicate", Duplicates: 1}, 3))
 	d, err := s.Deliveries(ctx, "a")
 	must(t, err)
-	if len(d) != 3 || d[0].EventID != "1" || d[1].EventID != "2" || d[1].Attempts != 2 || !d[1].Delivered {
+	if len(d) != 3 || d[0].EventID != "1" || d[1].EventID != "2" || d[1].Attempts != 2 || !d[1].Delivered ||
+		d[1].Fault != "webhook=duplicate" || d[1].Duplicates != 1 {
 		t.Fatalf("deliveries %+v", d)
 	}
 }

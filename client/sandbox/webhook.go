@@ -1,0 +1,336 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/walletsim/walletsim/client"
+	"github.com/walletsim/walletsim/client/clock"
+	"github.com/walletsim/walletsim/client/sandbox/fault"
+	"github.com/walletsim/walletsim/client/sandbox/store"
+	"github.com/walletsim/walletsim/client/wallet"
+)
+
+// The wallet platform's webhook: each ThreeDSecureEvent is delivered in
+// the background, signed, retried with doubling backoff on the sandbox's
+// clock (so that on a virtual clock no delivery sleeps), and made to
+// misbehave as its fault.Webhook says.
+
+// keys are the keys that sign at now, the newest first: during a key
+// rotation's overlap the old key signs too, so that a wallet with either
+// key accepts the events.
+func keys(t store.Webhook, now time.Time) [][]byte {
+	if len(t.OldKey) > 0 && now.Before(t.OldUntil) {
+		return [][]byte{t.Key, t.OldKey}
+	}
+	return [][]byte{t.Key}
+}
+
+// Delivery is one webhook event's delivery record (sandbox extension
+// GET /sandbox/webhook/deliveries).
+type Delivery struct {
+	EventID    string    `json:"event_id"`
+	Auth3dsID  string    `json:"auth3dsId"`
+	URL        string    `json:"url"` // its password, if any, redacted
+	Fault      string    `json:"fault,omitempty"`
+	Attempts   int       `json:"attempts"`
+	LastStatus int       `json:"last_status,omitempty"`
+	LastError  string    `json:"last_error,omitempty"`
+	Delivered  bool      `json:"delivered"`
+	Duplicates int       `json:"duplicates,omitempty"` // extra deliveries a duplicate fault made
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+const maxDeliveries = 100
+
+// SetWebhook points the default workspace's event delivery at url, signed
+// with key (the embedded sandbox's wallet listens there).
+func (s *Sandbox) SetWebhook(url string, key []byte) {
+	if err := s.store.SetWebhook(context.Background(), store.DefaultWorkspace, store.Webhook{URL: url, Key: key}); err != nil {
+		s.cfg.Logger.Error("store: webhook", "err", err)
+	}
+}
+
+// setWebhook points the workspace's event delivery at url, signed with
+// key; with an overlap, a key different from the current one is a
+// rotation (see rotateKey).
+func (s *space) setWebhook(url string, key []byte, overlap time.Duration) error {
+	s.mu.Lock() // one webhook change at a time: a rotation reads the key it replaces
+	defer s.mu.Unlock()
+	t := store.Webhook{URL: url, Key: key}
+	if overlap > 0 {
+		old, err := s.store.Webhook(s.bg(), s.id)
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(old.Key, key) {
+			t.OldKey, t.OldUntil = old.Key, s.now().Add(overlap)
+		}
+	}
+	return s.store.SetWebhook(s.bg(), s.id, t)
+}
+
+// readOverlap reads PUT /sandbox/webhook's optional previous_key_overlap,
+// a duration of at most a week; it returns a message for a bad one.
+func readOverlap(f *fieldReader, obj jsonObject) (time.Duration, string) {
+	v := f.str(obj, "previous_key_overlap", "previous_key_overlap")
+	if v == "" {
+		return 0, ""
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 || d > 7*24*time.Hour {
+		return 0, "previous_key_overlap must be a duration such as 10m, at most 168h"
+	}
+	return d, ""
+}
+
+// RotateWebhookKey makes key the default workspace's signing key; the
+// previous one keeps signing beside it for overlap (on the workspace's
+// clock), so that wallets can move to the new key without missing an
+// event.
+func (s *Sandbox) RotateWebhookKey(key []byte, overlap time.Duration) {
+	sp, err := s.space(s.ctx, store.DefaultWorkspace)
+	if err == nil {
+		err = sp.rotateKey(key, overlap)
+	}
+	if err != nil {
+		s.cfg.Logger.Error("store: webhook", "err", err)
+	}
+}
+
+// rotateKey makes key the workspace's signing key, the previous one
+// signing too for overlap.
+func (s *space) rotateKey(key []byte, overlap time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.store.Webhook(s.bg(), s.id)
+	if err != nil {
+		return err
+	}
+	t.OldKey, t.OldUntil, t.Key = t.Key, s.now().Add(overlap), bytes.Clone(key)
+	return s.store.SetWebhook(s.bg(), s.id, t)
+}
+
+// webhookFaultFor is how the event an API request causes is delivered:
+// as the request's fault header says, else as the sandbox's faults say.
+func (s *Sandbox) webhookFaultFor(r *http.Request) fault.Webhook {
+	f, err := s.faultsFor(r)
+	if err != nil { // withFaults refused the request already
+		return fault.Webhook{}
+	}
+	return f.Webhook
+}
+
+// delivery is one event on its way.
+type delivery struct {
+	rec   store.Delivery // only whoever runs the delivery changes it
+	url   string
+	body  []byte
+	sig   string // the Signature header: correct, whatever the fault
+	fault fault.Webhook
+}
+
+// errLost is a delivery attempt the drop fault lost on the way.
+var errLost = errors.New("lost on the way (fault webhook=drop); the platform will redeliver")
+
+// sendEvent delivers ev to the workspace's webhook, signed with its
+// key(s), as wf says: in the background, or on a virtual clock before the
+// request that caused it answers (see flushWebhooks). The caller holds
+// s.mu.
+func (s *space) sendEvent(ev wallet.Event, wf fault.Webhook) {
+	target, err := s.store.Webhook(s.bg(), s.id)
+	if err != nil {
+		s.cfg.Logger.Error("store: webhook", "err", err)
+	}
+	d := &delivery{url: target.URL, fault: wf,
+		rec: store.Delivery{EventID: ev.ID, Auth3dsID: ev.Auth3dsID, URL: client.RedactURL(target.URL), UpdatedAt: ev.Timestamp.Time}}
+	if wf.Active() {
+		d.rec.Fault = wf.String()
+	}
+	if target.URL == "" {
+		d.rec.LastError = "no webhook URL configured; the wallet can list pending authentications instead"
+	}
+	s.saveDelivery(d.rec)
+	if target.URL == "" {
+		return
+	}
+	d.body, _ = marshal(ev)
+	keys := keys(target, ev.Timestamp.Time)
+	if wf.Rotate {
+		keys = append([][]byte{rotatedKey(target.Key)}, keys...)
+	}
+	d.sig = wallet.SignAll(d.body, keys...)
+	if wf.Reorder {
+		s.hold(d)
+		return
+	}
+	// Events held back for reordering go right after this one.
+	after := s.held
+	s.held = nil
+	run := func() {
+		s.deliver(d)
+		for _, h := range after {
+			s.deliver(h)
+		}
+	}
+	if clock.IsVirtual(s.cfg.Clock) {
+		s.outbox = append(s.outbox, run)
+		return
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		run()
+	}()
+}
+
+// saveDelivery stores a delivery record.
+func (s *space) saveDelivery(rec store.Delivery) {
+	// A workspace deleted meanwhile keeps no records: that is no failure.
+	if err := s.store.RecordDelivery(s.bg(), s.id, rec, maxDeliveries); err != nil && !errors.Is(err, store.ErrNoWorkspace) {
+		s.cfg.Logger.Error("store: delivery", "err", err)
+	}
+}
+
+// flushWebhooks makes the deliveries sendEvent left for the request that
+// caused them, before it answers. On a virtual clock every wait of a
+// delivery (delay, backoff) takes no time, so it can be made at once; made
+// in the background it would race the client's next steps, and a
+// duplicate's second delivery, a redelivery, would land anywhere in a
+// transcript. On a real clock deliveries run in the background. The
+// caller does not hold s.mu.
+func (s *space) flushWebhooks() {
+	s.mu.Lock()
+	out := s.outbox
+	s.outbox = nil
+	s.mu.Unlock()
+	for _, run := range out {
+		run()
+	}
+}
+
+// rotatedKey is the "new" key of the rotate fault: one the wallet has not
+// been given, so that only the current key's signature can verify.
+func rotatedKey(key []byte) []byte {
+	sum := sha256.Sum256(append([]byte("walletsim rotated key:"), key...))
+	return sum[:]
+}
+
+// hold keeps d back until the workspace's next event is sent. On a real
+// clock it goes after fault.ReorderHold if none comes; on a virtual clock
+// nothing but the next event releases it (waiting would move the clock at
+// once). The caller holds s.mu.
+func (s *space) hold(d *delivery) {
+	s.held = append(s.held, d)
+	if clock.IsVirtual(s.cfg.Clock) {
+		return
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if clock.Sleep(s.Sandbox.ctx, s.cfg.Clock, fault.ReorderHold) != nil {
+			return
+		}
+		s.mu.Lock()
+		i := slices.Index(s.held, d)
+		if i >= 0 {
+			s.held = slices.Delete(s.held, i, i+1)
+		}
+		s.mu.Unlock()
+		if i >= 0 {
+			s.deliver(d)
+		}
+	}()
+}
+
+// deliver runs d's attempts until one is acknowledged or the retries run
+// out, each wait on the sandbox's clock.
+func (s *space) deliver(d *delivery) {
+	ctx := s.Sandbox.ctx
+	if d.fault.Delay > 0 && clock.Sleep(ctx, s.cfg.Clock, d.fault.Delay) != nil {
+		return
+	}
+	wait := s.cfg.WebhookBackoff
+	for attempt := 1; attempt <= 1+s.cfg.WebhookRetries; attempt++ {
+		status, err := s.attempt(d, attempt)
+		if s.record(d, attempt, status, err) {
+			if d.fault.Duplicate {
+				status, err := s.post(d.url, d.body, d.sig)
+				d.rec.Duplicates++
+				s.saveDelivery(d.rec)
+				s.cfg.Logger.Info("webhook delivered twice (fault webhook=duplicate)", "event", d.rec.EventID, "status", status, "err", err)
+			}
+			return
+		}
+		s.cfg.Logger.Warn("webhook delivery failed", "event", d.rec.EventID, "url", d.rec.URL, "attempt", attempt, "status", status,
+			"err", client.RedactURL(errText(err)))
+		if attempt > s.cfg.WebhookRetries || clock.Sleep(ctx, s.cfg.Clock, wait) != nil {
+			return
+		}
+		wait *= 2
+	}
+}
+
+// attempt makes one delivery attempt, as the fault says for the first.
+func (s *space) attempt(d *delivery, n int) (int, error) {
+	switch {
+	case n == 1 && d.fault.Drop:
+		return 0, errLost
+	case n == 1 && d.fault.Corrupt:
+		return s.post(d.url, d.body, wallet.Sign([]byte("not the HMAC key"), d.body))
+	}
+	return s.post(d.url, d.body, d.sig)
+}
+
+// record notes an attempt's outcome and reports whether it was delivered.
+func (s *space) record(d *delivery, attempt, status int, err error) bool {
+	rec := &d.rec
+	rec.Attempts, rec.LastStatus, rec.UpdatedAt = attempt, status, s.now()
+	rec.LastError = client.RedactURL(errText(err))
+	rec.Delivered = err == nil && status >= 200 && status < 300
+	s.saveDelivery(*rec)
+	return rec.Delivered
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// webhookTimeout bounds one delivery attempt.
+const webhookTimeout = 10 * time.Second
+
+func (s *Sandbox) post(url string, body []byte, sig string) (int, error) {
+	ctx, cancel := context.WithTimeout(s.ctx, webhookTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(wallet.SignatureHeader, sig)
+	req.Header.Set("User-Agent", "walletsim-sandbox")
+	resp, err := (&http.Client{Transport: s.cfg.WebhookTransport}).Do(req)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// deliveryLog is the workspace's recent deliveries, newest first.
+func (s *space) deliveryLog() ([]Delivery, error) {
+	recs, err := s.store.Deliveries(s.bg(), s.id)
+	out := make([]Delivery, len(recs))
+	for i, d := range recs {
+		out[len(out)-1-i] = Delivery(d)
+	}
+	return out, err
+}
