@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/walletsim/walletsim/client"
+	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/wallet"
 )
@@ -31,7 +32,7 @@ type decoupledState struct {
 
 // startDecoupled creates the pending authentication on the wallet platform
 // and sends the wallet its ThreeDSecureEvent. The caller holds s.mu.
-func (s *Sandbox) startDecoupled(a *authn, card testcards.Card, now time.Time) {
+func (s *space) startDecoupled(a *authn, card testcards.Card, now time.Time) {
 	d := &decoupledState{auth3dsID: s.cfg.NewID()}
 	d.event = wallet.Event{
 		ID: s.cfg.NewID(), WalletOperationID: s.cfg.NewID(),
@@ -42,12 +43,21 @@ func (s *Sandbox) startDecoupled(a *authn, card testcards.Card, now time.Time) {
 	}
 	a.dec = d
 	s.byAuth3ds[d.auth3dsID] = a
+	event, _ := marshal(d.event)
+	err := s.store.PutPending(s.bg(), s.id, store.PendingRequest{
+		Auth3dsID: d.auth3dsID, AuthenticationID: a.id, CustomerID: d.event.CustomerID, CardID: d.event.CardID,
+		WalletOperationID: d.event.WalletOperationID, Event: event, Expires: a.expires, Status: store.Pending,
+	})
+	if err != nil {
+		s.cfg.Logger.Error("store: pending request", "err", err)
+	}
 	s.sendEvent(d.event)
 }
 
 // expireDecoupled fails an authentication nobody answered in time. The
 // caller holds s.mu.
-func (s *Sandbox) expireDecoupled(a *authn, now time.Time) {
+func (s *space) expireDecoupled(a *authn, now time.Time) {
+	s.store.ExpirePending(s.bg(), s.id, a.dec.auth3dsID)
 	s.finish(a, "U", msgExpired, now)
 }
 
@@ -66,15 +76,15 @@ func resultOf(req wallet.VerifyRequest) (transStatus, failure string) {
 }
 
 // walletAuth checks the wallet's bearer token.
-func (s *Sandbox) walletAuth(r *http.Request) bool {
+func (s *space) walletAuth(r *http.Request) bool {
 	token, ok := bearerToken(r.Header.Get("Authorization"))
-	return ok && (s.cfg.Require.WalletToken == "" || token == s.cfg.Require.WalletToken)
+	return ok && (s.required().WalletToken == "" || token == s.required().WalletToken)
 }
 
 // verify serves POST /customers/{customerId}/prepaid/cards/{cardId}/3ds-authentications/{auth3dsId}
 // in the seed's order: credentials, then the body (so that the seed's 400
 // example comes with any ids), then the ids.
-func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
+func (s *space) verify(w http.ResponseWriter, r *http.Request) {
 	if !s.walletAuth(r) {
 		apiWallet.writeError(w, http.StatusUnauthorized, "")
 		return
@@ -108,14 +118,23 @@ func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
 	}
 	s.settle(a, now)
 	d := a.dec
+	// The store decides who answers: only the first answer to a request
+	// still pending is taken, even with several replicas.
+	answer, _ := marshal(req)
+	answerBody, _ := marshal(s.verifyResult(a, req, now))
+	p, taken, err := s.store.TakePending(s.bg(), s.id, d.auth3dsID, answer, answerBody, now)
 	switch {
-	case d.answer != nil && *d.answer == req:
-		writeBody(w, http.StatusCreated, d.answerBody) // a retry: same answer, no second effect
+	case err != nil:
+		s.storeFailed(w, r, err)
 		return
-	case d.answer != nil:
-		apiWallet.writeError(w, http.StatusConflict, "The 3DS authentication was already answered "+string(d.answer.Status)+".")
+	case !taken && p.Status == store.Answered && bytes.Equal(p.Answer, answer):
+		writeBody(w, http.StatusCreated, p.AnswerBody) // a retry: same answer, no second effect
 		return
-	case a.final:
+	case !taken && p.Status == store.Answered:
+		first, _ := decodeVerify(p.Answer)
+		apiWallet.writeError(w, http.StatusConflict, "The 3DS authentication was already answered "+string(first.Status)+".")
+		return
+	case !taken:
 		// Too late: the platform answers as its seed example does, FAILED
 		// with the expiry reason, and the decision is not applied.
 		late := req
@@ -123,8 +142,7 @@ func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusCreated, s.verifyResult(a, late, now))
 		return
 	}
-	d.answer, d.answeredAt = &req, now
-	d.answerBody, _ = marshal(s.verifyResult(a, req, now))
+	d.answer, d.answeredAt, d.answerBody = &req, now, p.AnswerBody
 	ts, failure := resultOf(req)
 	s.finish(a, ts, failure, now)
 	s.sweep(now)
@@ -133,7 +151,7 @@ func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
 
 // pendingFor finds the authentication of the path's ids. The caller holds
 // s.mu.
-func (s *Sandbox) pendingFor(r *http.Request) *authn {
+func (s *space) pendingFor(r *http.Request) *authn {
 	a := s.byAuth3ds[r.PathValue("auth3dsId")]
 	if a == nil || a.dec.event.CustomerID != r.PathValue("customerId") || a.dec.event.CardID != r.PathValue("cardId") {
 		return nil
@@ -141,7 +159,7 @@ func (s *Sandbox) pendingFor(r *http.Request) *authn {
 	return a
 }
 
-func (s *Sandbox) verifyResult(a *authn, req wallet.VerifyRequest, now time.Time) wallet.VerifyResult {
+func (s *space) verifyResult(a *authn, req wallet.VerifyRequest, now time.Time) wallet.VerifyResult {
 	return wallet.VerifyResult{
 		WalletOperationID: req.WalletOperationID, Verification: req.Verification,
 		Status: req.Status, StatusReason: req.StatusReason,
@@ -205,7 +223,7 @@ func verifyRuleErrors(req wallet.VerifyRequest, errs []walletFieldError) []walle
 	return errs
 }
 
-func (s *Sandbox) pendingView(a *authn) wallet.Pending {
+func (s *space) pendingView(a *authn) wallet.Pending {
 	v := wallet.Pending{Event: a.dec.event, Status: "PENDING", ExpiresAt: a.expires}
 	switch {
 	case a.dec.answer != nil:
@@ -218,7 +236,7 @@ func (s *Sandbox) pendingView(a *authn) wallet.Pending {
 
 // getPending serves GET …/3ds-authentications/{auth3dsId} (sandbox
 // extension), for a wallet that was given the id by hand.
-func (s *Sandbox) getPending(w http.ResponseWriter, r *http.Request) {
+func (s *space) getPending(w http.ResponseWriter, r *http.Request) {
 	if !s.walletAuth(r) {
 		apiWallet.writeError(w, http.StatusUnauthorized, "")
 		return
@@ -240,7 +258,7 @@ func (s *Sandbox) getPending(w http.ResponseWriter, r *http.Request) {
 
 // listPending serves GET …/cards/{cardId}/3ds-authentications (sandbox
 // extension): the card's authentications still waiting for the wallet.
-func (s *Sandbox) listPending(w http.ResponseWriter, r *http.Request) {
+func (s *space) listPending(w http.ResponseWriter, r *http.Request) {
 	if !s.walletAuth(r) {
 		apiWallet.writeError(w, http.StatusUnauthorized, "")
 		return
@@ -283,26 +301,26 @@ type Delivery struct {
 
 const maxDeliveries = 100
 
-// SetWebhook points event delivery at url, signed with key.
+// SetWebhook points the default workspace's event delivery at url, signed
+// with key (the embedded sandbox's wallet listens there).
 func (s *Sandbox) SetWebhook(url string, key []byte) {
-	s.mu.Lock()
-	s.webhook = webhookTarget{URL: url, Key: append([]byte(nil), key...)}
-	s.mu.Unlock()
+	s.store.SetWebhook(context.Background(), store.DefaultWorkspace, store.Webhook{URL: url, Key: key})
 }
 
 // sendEvent delivers ev in the background, retrying failures with doubling
-// backoff. The caller holds s.mu.
-func (s *Sandbox) sendEvent(ev wallet.Event) {
-	target := s.webhook
-	rec := &Delivery{EventID: ev.ID, Auth3dsID: ev.Auth3dsID, URL: target.URL, UpdatedAt: ev.Timestamp.Time}
-	s.deliveries = append(s.deliveries, rec)
-	if len(s.deliveries) > maxDeliveries {
-		s.deliveries = s.deliveries[len(s.deliveries)-maxDeliveries:]
+// backoff, and records how each attempt went. The caller holds s.mu.
+func (s *space) sendEvent(ev wallet.Event) {
+	target, err := s.store.Webhook(s.bg(), s.id)
+	if err != nil {
+		s.cfg.Logger.Error("store: webhook", "err", err)
 	}
+	rec := store.Delivery{EventID: ev.ID, Auth3dsID: ev.Auth3dsID, URL: target.URL, UpdatedAt: ev.Timestamp.Time}
 	if target.URL == "" {
 		rec.LastError = "no webhook URL configured; the wallet can list pending authentications instead"
+		s.store.RecordDelivery(s.bg(), s.id, rec, maxDeliveries)
 		return
 	}
+	s.store.RecordDelivery(s.bg(), s.id, rec, maxDeliveries)
 	body, _ := marshal(ev)
 	sig := wallet.Sign(target.Key, body)
 	s.wg.Add(1)
@@ -311,14 +329,13 @@ func (s *Sandbox) sendEvent(ev wallet.Event) {
 		wait := s.cfg.WebhookBackoff
 		for attempt := 1; attempt <= 1+s.cfg.WebhookRetries; attempt++ {
 			status, err := s.post(target.URL, body, sig)
-			s.mu.Lock()
 			rec.Attempts, rec.LastStatus, rec.UpdatedAt = attempt, status, s.now()
 			rec.LastError = ""
 			if err != nil {
 				rec.LastError = err.Error()
 			}
 			rec.Delivered = err == nil && status >= 200 && status < 300
-			s.mu.Unlock()
+			s.store.RecordDelivery(s.bg(), s.id, rec, maxDeliveries)
 			if rec.Delivered {
 				return
 			}
@@ -329,7 +346,7 @@ func (s *Sandbox) sendEvent(ev wallet.Event) {
 			select {
 			case <-time.After(wait):
 				wait *= 2
-			case <-s.ctx.Done():
+			case <-s.Sandbox.ctx.Done():
 				return
 			}
 		}
@@ -357,13 +374,12 @@ func (s *Sandbox) post(url string, body []byte, sig string) (int, error) {
 	return resp.StatusCode, nil
 }
 
-// deliveryLog is a copy of the recent deliveries, newest first.
-func (s *Sandbox) deliveryLog() []Delivery {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Delivery, len(s.deliveries))
-	for i, d := range s.deliveries {
-		out[len(out)-1-i] = *d
+// deliveryLog is the workspace's recent deliveries, newest first.
+func (s *space) deliveryLog() ([]Delivery, error) {
+	recs, err := s.store.Deliveries(s.bg(), s.id)
+	out := make([]Delivery, len(recs))
+	for i, d := range recs {
+		out[len(out)-1-i] = Delivery(d)
 	}
-	return out
+	return out, err
 }
