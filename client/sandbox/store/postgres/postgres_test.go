@@ -179,3 +179,11 @@ func TestTwoStores(t *testing.T) {
 		t.Fatalf("answer at the deadline: %+v %v %v", p, ok, err)
 	}
 }
+
+func TestOutbox(t *testing.T) {
+	testDSN(t)
+	storetest.RunOutbox(t, func(t *testing.T) (store.Store, store.Outbox) {
+		s := open(t, schema(t), store.Limits{})
+		return s, s
+	})
+}

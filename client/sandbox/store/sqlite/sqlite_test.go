@@ -129,3 +129,10 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+func TestOutbox(t *testing.T) {
+	storetest.RunOutbox(t, func(t *testing.T) (store.Store, store.Outbox) {
+		s := open(t, filepath.Join(t.TempDir(), "outbox.db"), store.Limits{})
+		return s, s
+	})
+}
