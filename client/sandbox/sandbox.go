@@ -32,7 +32,7 @@ type Sandbox struct {
 	store   store.Store
 	handler http.Handler
 
-	mu         sync.Mutex // guards everything below
+	mu         sync.RWMutex // guards everything below
 	baseURL    string
 	spaces     map[string]*space // the workspaces this process has served, by id
 	challenges map[string]*space // challenge pages' workspaces, by acsTransID
@@ -91,8 +91,8 @@ func (s *Sandbox) SetBaseURL(u string) {
 
 // BaseURL is the externally visible address.
 func (s *Sandbox) BaseURL() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	return s.baseURL
 }
 

@@ -71,47 +71,37 @@ func (sp *space) required() Credentials {
 // default workspace's.
 func (s *Sandbox) spaceOf(r *http.Request) (*space, error) {
 	ctx := context.WithoutCancel(r.Context())
-	try := func(k store.CredentialKind, v string) (*space, error) {
-		w, err := s.store.WorkspaceByCredential(ctx, k, v)
-		if err != nil {
-			return nil, err
+	// found reports whether credential v of kind k is a workspace's.
+	var sp *space
+	var err error
+	found := func(k store.CredentialKind, v string) bool {
+		if v = strings.TrimSpace(v); v == "" {
+			return false
 		}
-		return s.spaceFor(w)
-	}
-	var cands []struct {
-		k store.CredentialKind
-		v string
-	}
-	add := func(k store.CredentialKind, v string) {
-		if v = strings.TrimSpace(v); v != "" {
-			cands = append(cands, struct {
-				k store.CredentialKind
-				v string
-			}{k, v})
+		var w store.Workspace
+		if w, err = s.store.WorkspaceByCredential(ctx, k, v); err != nil {
+			return !errors.Is(err, store.ErrNoWorkspace) // a failing store ends the search
 		}
+		sp, err = s.spaceFor(w)
+		return true
 	}
-	add(store.IssuingAPIKey, r.Header.Get("x-api-key"))
-	if tok, ok := bearerToken(r.Header.Get("Authorization")); ok {
-		add(store.WalletToken, tok)
-		add(store.IssuingToken, tok)
+	if found(store.IssuingAPIKey, r.Header.Get("x-api-key")) {
+		return sp, err
 	}
-	if user, _, ok := r.BasicAuth(); ok {
-		add(store.ThreeDSKey, user)
+	if tok, ok := bearerToken(r.Header.Get("Authorization")); ok && (found(store.WalletToken, tok) || found(store.IssuingToken, tok)) {
+		return sp, err
 	}
-	for _, c := range cands {
-		sp, err := try(c.k, c.v)
-		if !errors.Is(err, store.ErrNoWorkspace) {
-			return sp, err
-		}
+	if user, _, ok := r.BasicAuth(); ok && found(store.ThreeDSKey, user) {
+		return sp, err
 	}
 	return s.space(ctx, store.DefaultWorkspace)
 }
 
 // space is the workspace with id, or ErrNoWorkspace.
 func (s *Sandbox) space(ctx context.Context, id string) (*space, error) {
-	s.mu.Lock()
+	s.mu.RLock()
 	sp := s.spaces[id]
-	s.mu.Unlock()
+	s.mu.RUnlock()
 	if sp != nil {
 		return sp, nil
 	}
@@ -125,12 +115,18 @@ func (s *Sandbox) space(ctx context.Context, id string) (*space, error) {
 // spaceFor is the in-process side of a stored workspace, made the first
 // time a request uses it.
 func (s *Sandbox) spaceFor(w store.Workspace) (*space, error) {
+	s.mu.RLock()
+	sp := s.spaces[w.ID]
+	s.mu.RUnlock()
+	if sp != nil {
+		return sp, nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if sp := s.spaces[w.ID]; sp != nil {
 		return sp, nil
 	}
-	sp := newSpace(s, w)
+	sp = newSpace(s, w)
 	s.spaces[w.ID] = sp
 	return sp, nil
 }
@@ -158,9 +154,9 @@ func (s *Sandbox) storeFailed(w http.ResponseWriter, r *http.Request, err error)
 // browser brings no credentials, only the acsTransID.
 func (s *Sandbox) challengeSpace(fn func(sp *space, w http.ResponseWriter, r *http.Request)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
+		s.mu.RLock()
 		sp := s.challenges[r.PathValue("acsTransID")]
-		s.mu.Unlock()
+		s.mu.RUnlock()
 		if sp == nil {
 			var err error
 			if sp, err = s.space(r.Context(), store.DefaultWorkspace); err != nil {

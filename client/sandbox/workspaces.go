@@ -111,6 +111,11 @@ func (s *space) resetWorkspace(w http.ResponseWriter, r *http.Request) {
 		s.storeFailed(w, r, err)
 		return
 	}
+	if s.id == store.DefaultWorkspace && s.cfg.WebhookURL != "" {
+		// The default workspace's webhook is the sandbox's configuration
+		// (--webhook-url), not something a tester set: it stays.
+		s.store.SetWebhook(s.bg(), s.id, store.Webhook{URL: s.cfg.WebhookURL, Key: s.cfg.HMACKey})
+	}
 	s.drop()
 	ws, err := s.store.Workspace(s.bg(), s.id)
 	if err != nil {

@@ -227,3 +227,24 @@ func TestWorkspaceWebhook(t *testing.T) {
 		t.Fatalf("deliveries: a's %s; default's %s", mine, theirs)
 	}
 }
+
+// TestResetDefaultKeepsConfiguredWebhook: resetting the default workspace
+// empties it but keeps the webhook the sandbox was started with.
+func TestResetDefaultKeepsConfiguredWebhook(t *testing.T) {
+	e := newEnv(t, func(c *sandbox.Config) { c.WebhookURL = "http://127.0.0.1:1/hook" })
+	ctx := context.Background()
+	fr := card(t, testcards.Visa, testcards.Frictionless)
+	e.enroll(fr, issuing.SMS)
+	if status, body := e.do("POST", "/sandbox/workspaces/default/reset", nil, ""); status != 200 {
+		t.Fatalf("reset default: %d %s", status, body)
+	}
+	if _, err := e.issuing.Get(ctx, ref(fr)); err == nil {
+		t.Fatal("the default workspace's enrollment survived its reset")
+	}
+	dec := card(t, testcards.Visa, testcards.Decoupled)
+	e.enroll(dec, issuing.SMS)
+	e.authenticate("d1", purchase(dec, threeds.Decoupled))
+	if _, body := e.do("GET", "/sandbox/webhook/deliveries", nil, ""); !strings.Contains(body, "127.0.0.1:1/hook") {
+		t.Fatalf("the configured webhook did not survive the reset: %s", body)
+	}
+}

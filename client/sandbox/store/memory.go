@@ -229,7 +229,10 @@ func (m *Memory) Deliver(_ context.Context, ws, cardholder string, msg Message, 
 	return m.with(ws, func(sp *memSpace) error {
 		box := append(sp.inboxes[cardholder], msg)
 		if keep > 0 && len(box) > keep {
-			box = slices.Clone(box[len(box)-keep:])
+			// Reslice, not copy: append reallocates (copying only the
+			// kept messages) once the capacity left runs out.
+			box[len(box)-keep-1] = Message{}
+			box = box[len(box)-keep:]
 		}
 		sp.inboxes[cardholder] = box
 		return nil
@@ -266,7 +269,8 @@ func (m *Memory) RecordDelivery(_ context.Context, ws string, d Delivery, keep i
 		}
 		sp.deliveries = append(sp.deliveries, d)
 		if keep > 0 && len(sp.deliveries) > keep {
-			sp.deliveries = slices.Clone(sp.deliveries[len(sp.deliveries)-keep:])
+			sp.deliveries[len(sp.deliveries)-keep-1] = Delivery{}
+			sp.deliveries = sp.deliveries[len(sp.deliveries)-keep:]
 		}
 		return nil
 	})
