@@ -17,7 +17,7 @@ const sweep = 32
 func (s *Store) ClaimKey(ctx context.Context, ws, key string, fp [32]byte, now time.Time) (store.IdemRecord, store.IdemState, error) {
 	var rec store.IdemRecord
 	var state store.IdemState
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *wtx) error {
 		if err := exists(ctx, tx, ws); err != nil {
 			return err
 		}
@@ -71,7 +71,7 @@ func (s *Store) ClaimKey(ctx context.Context, ws, key string, fp [32]byte, now t
 
 // forget deletes the idempotency records whose seq the query selects and
 // takes them off the workspace's usage.
-func forget(ctx context.Context, tx *sql.Tx, ws, selectSeqs string, args ...any) error {
+func forget(ctx context.Context, tx *wtx, ws, selectSeqs string, args ...any) error {
 	var n, bytes int64
 	err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(size), 0) FROM idempotency WHERE seq IN (`+selectSeqs+`)`, args...).Scan(&n, &bytes)
 	if err != nil || n == 0 {
@@ -85,7 +85,7 @@ func forget(ctx context.Context, tx *sql.Tx, ws, selectSeqs string, args ...any)
 }
 
 func (s *Store) CompleteKey(ctx context.Context, ws, key string, status int, body []byte) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *wtx) error {
 		if body == nil {
 			body = []byte{}
 		}
@@ -118,7 +118,7 @@ func (s *Store) CompleteKey(ctx context.Context, ws, key string, status int, bod
 }
 
 func (s *Store) ReleaseKey(ctx context.Context, ws, key string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *wtx) error {
 		var seq int64
 		err := tx.QueryRowContext(ctx, `SELECT seq FROM idempotency WHERE ws = ? AND key = ? AND done = 0`, ws, key).Scan(&seq)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"time"
 
@@ -16,7 +15,7 @@ func (s *Store) Enqueue(ctx context.Context, m store.OutboxMessage) error {
 	if body == nil {
 		body = []byte{}
 	}
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *wtx) error {
 		if err := exists(ctx, tx, m.Workspace); err != nil {
 			return err
 		}
@@ -29,7 +28,7 @@ func (s *Store) Enqueue(ctx context.Context, m store.OutboxMessage) error {
 // Claim runs in the writer, so claims never overlap.
 func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, n int) ([]store.OutboxMessage, error) {
 	var out []store.OutboxMessage
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *wtx) error {
 		out = out[:0]
 		rows, err := tx.QueryContext(ctx, `SELECT seq, ws, id, url, body, attempts, last_error FROM outbox
 			WHERE due_ns <= ? ORDER BY due_ns, seq LIMIT ?`, now.UnixNano(), n)
@@ -66,14 +65,14 @@ func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease ti
 }
 
 func (s *Store) Done(ctx context.Context, owner, ws, id string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *wtx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE ws = ? AND id = ? AND owner = ?`, ws, id, owner)
 		return affected(res, err, store.ErrNotFound)
 	})
 }
 
 func (s *Store) Retry(ctx context.Context, owner, ws, id string, due time.Time, lastErr string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *wtx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE outbox SET owner = NULL, due_ns = ?, last_error = ?
 			WHERE ws = ? AND id = ? AND owner = ?`, due.UnixNano(), lastErr, ws, id, owner)
 		return affected(res, err, store.ErrNotFound)

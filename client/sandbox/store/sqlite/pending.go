@@ -13,7 +13,7 @@ func (s *Store) PutPending(ctx context.Context, ws string, p store.PendingReques
 	if p.Status == "" {
 		p.Status = store.Pending
 	}
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *wtx) error {
 		if err := exists(ctx, tx, ws); err != nil {
 			return err
 		}
@@ -56,7 +56,7 @@ func (s *Store) PendingRequest(ctx context.Context, ws, id string) (store.Pendin
 func (s *Store) TakePending(ctx context.Context, ws, id string, answer, body []byte, now time.Time) (store.PendingRequest, bool, error) {
 	var p store.PendingRequest
 	taken := false
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *wtx) error {
 		var err error
 		if p, err = readPending(ctx, tx, ws, id); err != nil {
 			return err
@@ -93,7 +93,7 @@ func clone(b []byte) []byte {
 
 func (s *Store) ExpirePending(ctx context.Context, ws, id string) (bool, error) {
 	did := false
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *wtx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE pending SET status = ? WHERE ws = ? AND auth3ds_id = ? AND status = ?`,
 			string(store.Expired), ws, id, string(store.Pending))
 		if err := affected(res, err, store.ErrNotFound); err == nil {
@@ -128,7 +128,7 @@ func (s *Store) ListPending(ctx context.Context, ws, customer, card string, now 
 }
 
 func (s *Store) ForgetPending(ctx context.Context, ws, id string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *wtx) error {
 		if err := exists(ctx, tx, ws); err != nil {
 			return err
 		}

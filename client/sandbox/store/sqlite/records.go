@@ -9,7 +9,7 @@ import (
 )
 
 func (s *Store) Enroll(ctx context.Context, ws string, e store.Enrollment) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *wtx) error {
 		if err := exists(ctx, tx, ws); err != nil {
 			return err
 		}
@@ -33,7 +33,7 @@ func (s *Store) Enrollment(ctx context.Context, ws, cardholder, card string) (st
 }
 
 func (s *Store) UpdateEnrollment(ctx context.Context, ws, cardholder, card, method string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *wtx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE enrollments SET method = ? WHERE ws = ? AND cardholder = ? AND card = ?`,
 			method, ws, cardholder, card)
 		return notFound(ctx, tx, ws, affected(res, err, store.ErrNotFound))
@@ -41,7 +41,7 @@ func (s *Store) UpdateEnrollment(ctx context.Context, ws, cardholder, card, meth
 }
 
 func (s *Store) Unenroll(ctx context.Context, ws, cardholder, card string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *wtx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM enrollments WHERE ws = ? AND cardholder = ? AND card = ?`, ws, cardholder, card)
 		return notFound(ctx, tx, ws, affected(res, err, store.ErrNotFound))
 	})
@@ -65,7 +65,7 @@ func (s *Store) Enrollments(ctx context.Context, ws string) (int, error) {
 }
 
 func (s *Store) Deliver(ctx context.Context, ws, cardholder string, m store.Message, keep int) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *wtx) error {
 		if err := exists(ctx, tx, ws); err != nil {
 			return err
 		}
@@ -106,7 +106,7 @@ func (s *Store) Inbox(ctx context.Context, ws, cardholder string) ([]store.Messa
 }
 
 func (s *Store) SetWebhook(ctx context.Context, ws string, w store.Webhook) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *wtx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE workspaces SET webhook_url = ?, webhook_key = ? WHERE id = ?`, w.URL, w.Key, ws)
 		return affected(res, err, store.ErrNoWorkspace)
 	})
@@ -122,7 +122,7 @@ func (s *Store) Webhook(ctx context.Context, ws string) (store.Webhook, error) {
 }
 
 func (s *Store) RecordDelivery(ctx context.Context, ws string, d store.Delivery, keep int) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *wtx) error {
 		if err := exists(ctx, tx, ws); err != nil {
 			return err
 		}

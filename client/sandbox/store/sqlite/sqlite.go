@@ -49,7 +49,13 @@ const maxBatch = 256
 // Store is a store.Store in a SQLite file.
 type Store struct {
 	limits store.Limits
-	r, w   *sql.DB // r: read-only pool; w: the writer's one connection
+	r      *reader   // the read-only pool
+	w      *sql.DB   // the writer's one connection
+	conn   *sql.Conn // w's connection, held by the writer
+	// prepared are the writer's statements, prepared once on conn: SQLite
+	// parsing each statement again was most of a write's time. Only the
+	// writer goroutine touches it.
+	prepared map[string]*sql.Stmt
 
 	ops  chan *op
 	quit chan struct{} // closed by Close, under mu
@@ -64,7 +70,7 @@ var _ store.Store = (*Store)(nil)
 // op is one write waiting for the writer.
 type op struct {
 	ctx context.Context
-	fn  func(tx *sql.Tx) error
+	fn  func(tx *wtx) error
 	err chan error
 }
 
@@ -84,7 +90,7 @@ func Open(path string, l store.Limits) (*Store, error) {
 		return u.String() + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
 			"&_pragma=foreign_keys(1)" + extra
 	}
-	w, err := sql.Open("sqlite", dsn("&_txlock=immediate"))
+	w, err := sql.Open("sqlite", dsn("&_txlock=immediate")) // for the migrations
 	if err != nil {
 		return nil, err
 	}
@@ -95,14 +101,21 @@ func Open(path string, l store.Limits) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlite store %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", dsn("&_pragma=query_only(1)"))
+	rdb, err := sql.Open("sqlite", dsn("&_pragma=query_only(1)"))
 	if err != nil {
 		w.Close()
 		return nil, err
 	}
-	r.SetMaxOpenConns(8)
-	r.SetMaxIdleConns(8)
-	s := &Store{limits: l.WithDefaults(), r: r, w: w,
+	rdb.SetMaxOpenConns(8)
+	rdb.SetMaxIdleConns(8)
+	r := &reader{db: rdb}
+	conn, err := w.Conn(context.Background())
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, err
+	}
+	s := &Store{limits: l.WithDefaults(), r: r, w: w, conn: conn, prepared: map[string]*sql.Stmt{},
 		ops: make(chan *op, maxBatch), quit: make(chan struct{}), done: make(chan struct{})}
 	go s.writer()
 	return s, nil
@@ -152,13 +165,22 @@ func (s *Store) Close() error {
 	}
 	s.mu.Unlock()
 	<-s.done
-	return errors.Join(s.w.Close(), s.r.Close())
+	var errs []error
+	for _, st := range s.prepared {
+		errs = append(errs, st.Close())
+	}
+	s.prepared = map[string]*sql.Stmt{}
+	errs = append(errs, s.conn.Close(), s.w.Close(), s.r.Close())
+	if err := errors.Join(errs...); err != nil && !errors.Is(err, sql.ErrConnDone) {
+		return err
+	}
+	return nil
 }
 
 // write runs fn in the writer's transaction and waits until it is
 // committed (or failed). fn sees its own savepoint: returning an error
 // undoes what it did, and nothing else.
-func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *Store) write(ctx context.Context, fn func(tx *wtx) error) error {
 	o := &op{ctx: ctx, fn: fn, err: make(chan error, 1)}
 	// The read lock keeps Close from finishing between the check and the
 	// send, so the writer drains every op that was queued.
@@ -219,10 +241,16 @@ func (s *Store) commit(batch []*op) {
 		}
 	}
 	ctx := context.Background()
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
+	tx := &wtx{s: s}
+	// BEGIN IMMEDIATE takes the write lock now, waiting (busy_timeout) for
+	// another process's writer rather than failing later.
+	if _, err := tx.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		fail(err)
 		return
+	}
+	rollback := func(err error) {
+		tx.ExecContext(ctx, "ROLLBACK") // fails if SQLite already rolled back: nothing to undo
+		fail(err)
 	}
 	for i, o := range batch {
 		if err := o.ctx.Err(); err != nil {
@@ -230,30 +258,119 @@ func (s *Store) commit(batch []*op) {
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, "SAVEPOINT op"); err != nil {
-			tx.Rollback()
-			fail(err)
+			rollback(err)
 			return
 		}
 		if errs[i] = o.fn(tx); errs[i] != nil {
 			if _, err := tx.ExecContext(ctx, "ROLLBACK TO op"); err != nil {
-				tx.Rollback() // SQLite already rolled the transaction back
-				fail(errors.Join(errs[i], err))
+				rollback(errors.Join(errs[i], err))
 				return
 			}
 		}
 		if _, err := tx.ExecContext(ctx, "RELEASE op"); err != nil {
-			tx.Rollback()
-			fail(err)
+			rollback(err)
 			return
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		fail(err)
+	if _, err := tx.ExecContext(ctx, "COMMIT"); err != nil {
+		rollback(err)
 		return
 	}
 	for i, o := range batch {
 		o.err <- errs[i]
 	}
+}
+
+// reader runs reads on the pool, each statement prepared once (the pool
+// prepares it again on each of its connections as needed).
+type reader struct {
+	db    *sql.DB
+	stmts sync.Map // query → *sql.Stmt
+}
+
+func (r *reader) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := r.stmts.Load(q); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := r.db.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := r.stmts.LoadOrStore(q, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+func (r *reader) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := r.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (r *reader) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	st, err := r.stmt(ctx, q)
+	if err != nil {
+		return r.db.QueryRowContext(ctx, q, args...) // reports the same error from Scan
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// ExecContext is never used on the read-only pool; it is here so that
+// reader is a querier.
+func (r *reader) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return r.db.ExecContext(ctx, q, args...)
+}
+
+func (r *reader) Close() error {
+	var errs []error
+	r.stmts.Range(func(_, st any) bool { errs = append(errs, st.(*sql.Stmt).Close()); return true })
+	return errors.Join(append(errs, r.db.Close())...)
+}
+
+// wtx is the writer's transaction: its statements run on the writer's
+// connection, each prepared the first time it is used.
+type wtx struct{ s *Store }
+
+func (t *wtx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st := t.s.prepared[q]; st != nil {
+		return st, nil
+	}
+	st, err := t.s.conn.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	t.s.prepared[q] = st
+	return st, nil
+}
+
+func (t *wtx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	st, err := t.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (t *wtx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := t.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// QueryRowContext is sql.Stmt's; a failed prepare shows in Scan, as with
+// sql.DB's.
+func (t *wtx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	st, err := t.stmt(ctx, q)
+	if err != nil {
+		return t.s.conn.QueryRowContext(ctx, q, args...) // reports the same error from Scan
+	}
+	return st.QueryRowContext(ctx, args...)
 }
 
 // ns and fromNS store times as Unix nanoseconds, the zero time as NULL.
@@ -281,7 +398,7 @@ func exists(ctx context.Context, q querier, ws string) error {
 	return err
 }
 
-// querier is a *sql.DB or a *sql.Tx.
+// querier is the read pool or the writer's transaction.
 type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
