@@ -56,6 +56,7 @@ type Store struct {
 	// parsing each statement again was most of a write's time. Only the
 	// writer goroutine touches it.
 	prepared map[string]*sql.Stmt
+	creds    credCache
 
 	ops  chan *op
 	quit chan struct{} // closed by Close, under mu

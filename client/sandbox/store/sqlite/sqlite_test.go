@@ -136,3 +136,31 @@ func TestOutbox(t *testing.T) {
 		return s, s
 	})
 }
+
+// TestCredentialCache: WorkspaceByCredential's remembered answers follow
+// the writes that change them.
+func TestCredentialCache(t *testing.T) {
+	s := open(t, filepath.Join(t.TempDir(), "cache.db"), store.Limits{})
+	if _, err := s.WorkspaceByCredential(ctx, store.WalletToken, "tok"); !errors.Is(err, store.ErrNoWorkspace) {
+		t.Fatalf("before create: %v", err)
+	}
+	must(t, s.CreateWorkspace(ctx, store.Workspace{ID: "w", Credentials: store.Credentials{WalletToken: "tok"}}))
+	w, err := s.WorkspaceByCredential(ctx, store.WalletToken, "tok")
+	if err != nil || w.ID != "w" {
+		t.Fatalf("after create: %+v %v", w, err)
+	}
+	if _, err := s.AdvanceClock(ctx, "w", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if w, _ = s.WorkspaceByCredential(ctx, store.WalletToken, "tok"); w.ClockOffset != time.Minute {
+		t.Fatalf("after moving the clock: %v", w.ClockOffset)
+	}
+	must(t, s.ResetWorkspace(ctx, "w"))
+	if w, _ = s.WorkspaceByCredential(ctx, store.WalletToken, "tok"); w.ClockOffset != 0 {
+		t.Fatalf("after reset: %v", w.ClockOffset)
+	}
+	must(t, s.DeleteWorkspace(ctx, "w"))
+	if _, err := s.WorkspaceByCredential(ctx, store.WalletToken, "tok"); !errors.Is(err, store.ErrNoWorkspace) {
+		t.Fatalf("after delete: %v", err)
+	}
+}

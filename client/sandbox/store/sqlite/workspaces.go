@@ -15,7 +15,7 @@ var lookedUp = []store.CredentialKind{store.IssuingAPIKey, store.IssuingToken, s
 
 func (s *Store) CreateWorkspace(ctx context.Context, w store.Workspace) error {
 	c := w.Credentials
-	return s.write(ctx, func(tx *wtx) error {
+	return s.changed(ctx, func(tx *wtx) error {
 		if err := exists(ctx, tx, w.ID); err == nil {
 			return store.ErrExists
 		} else if !errors.Is(err, store.ErrNoWorkspace) {
@@ -72,19 +72,41 @@ func (s *Store) WorkspaceByCredential(ctx context.Context, k store.CredentialKin
 	if value == "" {
 		return store.Workspace{}, store.ErrNoWorkspace
 	}
-	return scanWorkspace(s.r.QueryRowContext(ctx, `SELECT `+workspaceCols+` FROM workspaces
+	key := credKey{k, value}
+	c, gen, ok := s.creds.get(key)
+	if ok {
+		if !c.found {
+			return store.Workspace{}, store.ErrNoWorkspace
+		}
+		return c.w, nil
+	}
+	w, err := scanWorkspace(s.r.QueryRowContext(ctx, `SELECT `+workspaceCols+` FROM workspaces
 		WHERE id = (SELECT ws FROM credentials WHERE kind = ? AND value = ?)`, int(k), value))
+	switch {
+	case err == nil:
+		s.creds.put(key, cached{w: w, found: true}, gen)
+	case errors.Is(err, store.ErrNoWorkspace):
+		s.creds.put(key, cached{}, gen)
+	}
+	return w, err
+}
+
+// changed runs a write that changes workspaces, then clears the
+// credential cache (also when the write failed: it may have committed).
+func (s *Store) changed(ctx context.Context, fn func(tx *wtx) error) error {
+	defer s.creds.clear()
+	return s.write(ctx, fn)
 }
 
 func (s *Store) DeleteWorkspace(ctx context.Context, id string) error {
-	return s.write(ctx, func(tx *wtx) error {
+	return s.changed(ctx, func(tx *wtx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM workspaces WHERE id = ?`, id) // the rest cascades
 		return affected(res, err, store.ErrNoWorkspace)
 	})
 }
 
 func (s *Store) ResetWorkspace(ctx context.Context, id string) error {
-	return s.write(ctx, func(tx *wtx) error {
+	return s.changed(ctx, func(tx *wtx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE workspaces SET clock_offset_ns = 0, webhook_url = '', webhook_key = NULL,
 			idem_count = 0, idem_bytes = 0 WHERE id = ?`, id)
 		if err := affected(res, err, store.ErrNoWorkspace); err != nil {
@@ -101,7 +123,7 @@ func (s *Store) ResetWorkspace(ctx context.Context, id string) error {
 
 func (s *Store) AdvanceClock(ctx context.Context, id string, d time.Duration) (store.Workspace, error) {
 	var w store.Workspace
-	err := s.write(ctx, func(tx *wtx) error {
+	err := s.changed(ctx, func(tx *wtx) error {
 		var err error
 		if d > 0 {
 			res, err := tx.ExecContext(ctx, `UPDATE workspaces SET clock_offset_ns = clock_offset_ns + ? WHERE id = ?`, int64(d), id)
