@@ -128,7 +128,7 @@ func (l *ReturnListener) handle(w http.ResponseWriter, r *http.Request) {
 	// The browser gets its whole page before the flow hears of it: the
 	// flow may end its session, and this listener, at once.
 	var out bytes.Buffer
-	page.Execute(&out, map[string]any{"OK": status == http.StatusOK, "ID": id, "Note": note})
+	page().Execute(&out, map[string]any{"OK": status == http.StatusOK, "ID": id, "Note": note})
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(out.Len()))
 	w.WriteHeader(status)
@@ -168,8 +168,12 @@ func (l *ReturnListener) arrive(ret Return) {
 	close(ch)
 }
 
-var page = template.Must(template.New("return").Parse(`<!doctype html><html lang="en"><head><meta charset="utf-8">
+// page is parsed when a browser first comes back, not while every binary
+// that links flows starts (walletsim --version among them).
+var page = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("return").Parse(`<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>walletsim</title></head><body style="font-family:system-ui,sans-serif;margin:2rem">
 {{if .OK}}<h1>Challenge over</h1><p>walletsim saw you come back for authentication <code>{{.ID}}</code>.
 You can close this window and return to walletsim.</p>{{else}}<h1>walletsim</h1><p>{{.Note}}</p>{{end}}
 </body></html>`))
+})

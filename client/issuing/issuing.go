@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"sync"
 
 	"github.com/walletsim/walletsim/client"
 )
@@ -120,7 +121,9 @@ func (c *Client) Unenroll(ctx context.Context, card Card) (*Envelope, error) {
 	return c.do(ctx, "issuing.Unenroll", http.MethodDelete, card, "", false)
 }
 
-var versionRE = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+// versionRE is compiled when first needed, not while every binary that
+// links the client starts.
+var versionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._-]+$`) })
 
 // do runs one operation: the four share path, headers and shapes, and differ
 // in method and whether a body carries the OTP method.
@@ -133,7 +136,7 @@ func (c *Client) do(ctx context.Context, op, method string, card Card, otp OTPMe
 		}
 	}
 	client.CheckHeaderValues(&fe, headers)
-	if !versionRE.MatchString(c.creds.Version) {
+	if !versionRE().MatchString(c.creds.Version) {
 		fe.Add("version", "must be a path segment such as v1")
 	}
 	var body any

@@ -26,6 +26,19 @@ func appVersion() string {
 	return "dev"
 }
 
+// rootVersion is what --version prints after "walletsim ", through cobra
+// and through versionOnly's short cut alike.
+func rootVersion() string { return appVersion() }
+
+// versionOnly reports whether the arguments ask only for the version, as
+// cobra's version flag (--version, -v) would answer it: main answers that
+// before building the command tree, every command's flags and completions,
+// which was most of what walletsim itself added to the start-up of
+// `walletsim --version` (TestVersionShortCut keeps both answers the same).
+func versionOnly(args []string) bool {
+	return len(args) == 1 && (args[0] == "--version" || args[0] == "-v")
+}
+
 func newRootCmd() *cobra.Command {
 	tuiOpts := &tuiOptions{}
 	root := &cobra.Command{
@@ -40,7 +53,7 @@ credentials or network are needed.
 
 Without a command, walletsim opens its terminal UI on the sandbox (or on
 --profile). Without a terminal, use walletsim run.`,
-		Version:       appVersion(),
+		Version:       rootVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
@@ -68,6 +81,10 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 
 func main() {
+	if versionOnly(os.Args[1:]) {
+		fmt.Printf("walletsim %s\n", rootVersion())
+		return
+	}
 	err := newRootCmd().Execute()
 	if err == nil {
 		return

@@ -30,3 +30,21 @@ func TestHelp(t *testing.T) {
 		t.Errorf("--help printed %q", got)
 	}
 }
+
+// TestVersionShortCut: main answers a lone --version (or -v) before
+// building the command tree; what it prints is what cobra prints.
+func TestVersionShortCut(t *testing.T) {
+	for _, arg := range []string{"--version", "-v"} {
+		if !versionOnly([]string{arg}) {
+			t.Errorf("versionOnly(%q) = false", arg)
+		}
+		if got, want := "walletsim "+rootVersion()+"\n", run(t, arg); got != want {
+			t.Errorf("walletsim %s: the short cut prints %q, cobra %q", arg, got, want)
+		}
+	}
+	for _, args := range [][]string{nil, {"--version", "--profile", "x"}, {"run", "--version"}, {"--versions"}, {"version"}} {
+		if versionOnly(args) {
+			t.Errorf("versionOnly(%q) = true: cobra answers that", args)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,13 +20,21 @@ import (
 // program (testdata/hellotea). Each reports the median milliseconds of
 // both, the median of the per-pair ratios, and the same for the CPU time
 // (user + system) the processes used, which other load disturbs less.
+//
+// A third binary runs in the same turns: testdata/hellodeps, which links
+// and initialises every package walletsim links but then does only what
+// the yardstick does. deps-ratio is hellodeps over the yardstick (what
+// the dependencies cost before main runs, out of walletsim's hands but by
+// choosing what it links), own-ratio walletsim over hellodeps (what
+// walletsim's main adds).
 
 // BenchmarkVersionVsHello: exec to exit, output to a pipe.
 func BenchmarkVersionVsHello(b *testing.B) {
-	ws, hello := build(b, "."), build(b, "./testdata/hello")
+	ws, hello, deps := build(b, "."), build(b, "./testdata/hello"), build(b, "./testdata/hellodeps")
 	var pairs pairSamples
 	for i := 0; b.Loop(); i++ {
-		pairs.add(i, func() sample { return runToExit(b, ws, "--version") }, func() sample { return runToExit(b, hello) })
+		pairs.add(i, func() sample { return runToExit(b, ws, "--version") }, func() sample { return runToExit(b, hello) },
+			func() sample { return runToExit(b, deps, "--version") })
 	}
 	pairs.report(b, "hello")
 }
@@ -36,11 +45,11 @@ func BenchmarkVersionVsHello(b *testing.B) {
 // whatever the program then does: this is what a person at a terminal
 // waits for.
 func BenchmarkVersionVsHelloOnTerminal(b *testing.B) {
-	ws, hello := build(b, "."), build(b, "./testdata/hello")
+	ws, hello, deps := build(b, "."), build(b, "./testdata/hello"), build(b, "./testdata/hellodeps")
 	var pairs pairSamples
 	for i := 0; b.Loop(); i++ {
 		pairs.add(i, func() sample { return runInTerminal(b, nil, ws, "--version") },
-			func() sample { return runInTerminal(b, nil, hello) })
+			func() sample { return runInTerminal(b, nil, hello) }, func() sample { return runInTerminal(b, nil, deps, "--version") })
 	}
 	pairs.report(b, "hello")
 }
@@ -50,11 +59,12 @@ func BenchmarkVersionVsHelloOnTerminal(b *testing.B) {
 // being drawn (the embedded sandbox started, the first frame written),
 // against the smallest bubbletea program drawing its one line.
 func BenchmarkStartupToFirstFrame(b *testing.B) {
-	ws, hello := build(b, "."), build(b, "./testdata/hellotea")
+	ws, hello, deps := build(b, "."), build(b, "./testdata/hellotea"), build(b, "./testdata/hellodeps")
 	home := []byte("Walk through")
 	var pairs pairSamples
 	for i := 0; b.Loop(); i++ {
-		pairs.add(i, func() sample { return runInTerminal(b, home, ws) }, func() sample { return runInTerminal(b, home, hello) })
+		pairs.add(i, func() sample { return runInTerminal(b, home, ws) }, func() sample { return runInTerminal(b, home, hello) },
+			func() sample { return runInTerminal(b, home, deps) })
 	}
 	pairs.report(b, "hellotea")
 }
@@ -75,15 +85,19 @@ func build(b *testing.B, pkg string) string {
 // sample is one run: wall time, and CPU time of the process.
 type sample struct{ wall, cpu time.Duration }
 
-// pairSamples are runs of walletsim and of its yardstick, made in turn.
-type pairSamples struct{ ws, yard []sample }
+// pairSamples are runs of walletsim, of its yardstick and of hellodeps,
+// made in turn.
+type pairSamples struct{ ws, yard, deps []sample }
 
-// add runs both, alternating which goes first.
-func (p *pairSamples) add(i int, ws, yard func() sample) {
-	if i%2 == 0 {
-		p.ws, p.yard = append(p.ws, ws()), append(p.yard, yard())
-	} else {
-		p.yard, p.ws = append(p.yard, yard()), append(p.ws, ws())
+// add runs the three, rotating which goes first.
+func (p *pairSamples) add(i int, ws, yard, deps func() sample) {
+	runs := []func(){
+		func() { p.ws = append(p.ws, ws()) },
+		func() { p.yard = append(p.yard, yard()) },
+		func() { p.deps = append(p.deps, deps()) },
+	}
+	for k := range runs {
+		runs[(i+k)%len(runs)]()
 	}
 }
 
@@ -95,20 +109,34 @@ func (p *pairSamples) report(b *testing.B, yard string) {
 		name string
 		of   func(sample) time.Duration
 	}{{"", wall}, {"cpu-", cpu}} {
-		var ratios []float64
-		for i := range p.ws {
-			if y := m.of(p.yard[i]); y > 0 {
-				ratios = append(ratios, float64(m.of(p.ws[i]))/float64(y))
-			}
-		}
 		b.ReportMetric(median(p.ws, m.of), m.name+"ms-walletsim")
 		b.ReportMetric(median(p.yard, m.of), m.name+"ms-"+yard)
-		if len(ratios) > 0 {
-			slices.Sort(ratios)
-			b.ReportMetric(ratios[len(ratios)/2], m.name+"ratio")
+		b.ReportMetric(median(p.deps, m.of), m.name+"ms-hellodeps")
+		for _, r := range []struct {
+			name     string
+			num, den []sample
+		}{{"ratio", p.ws, p.yard}, {"deps-ratio", p.deps, p.yard}, {"own-ratio", p.ws, p.deps}} {
+			if q, ok := medianRatio(r.num, r.den, m.of); ok {
+				b.ReportMetric(q, m.name+r.name)
+			}
 		}
 	}
 	b.ReportMetric(0, "ns/op")
+}
+
+// medianRatio is the median of num[i]/den[i], runs made in the same turn.
+func medianRatio(num, den []sample, of func(sample) time.Duration) (float64, bool) {
+	var ratios []float64
+	for i := range num {
+		if d := of(den[i]); d > 0 {
+			ratios = append(ratios, float64(of(num[i]))/float64(d))
+		}
+	}
+	if len(ratios) == 0 {
+		return 0, false
+	}
+	slices.Sort(ratios)
+	return ratios[len(ratios)/2], true
 }
 
 func median(s []sample, of func(sample) time.Duration) float64 {
@@ -183,5 +211,30 @@ func answer(f *os.File, out []byte) {
 	}
 	if bytes.Contains(out, []byte("\x1b[6n")) {
 		f.Write([]byte("\x1b[1;1R"))
+	}
+}
+
+// TestHelloDepsLinksWhatWalletsimLinks keeps the hellodeps yardstick
+// honest: every package walletsim links, it links too.
+func TestHelloDepsLinksWhatWalletsimLinks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	deps := func(pkg string) map[string]bool {
+		out, err := exec.Command("go", "list", "-deps", pkg).Output()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v", pkg, err)
+		}
+		m := map[string]bool{}
+		for _, p := range strings.Fields(string(out)) {
+			m[p] = true
+		}
+		return m
+	}
+	ws, yard := deps("."), deps("./testdata/hellodeps")
+	for p := range ws {
+		if !yard[p] && p != "github.com/walletsim/walletsim/cmd/walletsim" {
+			t.Errorf("testdata/hellodeps does not link %s, which walletsim links: import it there", p)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -108,7 +109,9 @@ func scenarioFiles(paths []string) ([]string, error) {
 	return files, nil
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+)`)
+// yamlLine is compiled when first needed, not while every binary that
+// links scenarios starts (walletsim --version among them).
+var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`line (\d+)`) })
 
 // Parse reads one scenario.
 func Parse(file string, data []byte) (Scenario, error) {
@@ -117,7 +120,7 @@ func Parse(file string, data []byte) (Scenario, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		line := 1
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		if m := yamlLine().FindStringSubmatch(err.Error()); m != nil {
 			line, _ = strconv.Atoi(m[1])
 		}
 		d.fail(&yaml.Node{Line: line}, "(file)", "not valid YAML: "+strings.TrimPrefix(err.Error(), "yaml: "))

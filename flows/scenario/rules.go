@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/walletsim/walletsim/client/issuing"
 	"github.com/walletsim/walletsim/client/sandbox/fault"
@@ -77,10 +78,10 @@ func (a *AuthInput) finish(c *checker) {
 	oneOf(c, "challenge_preference", a.ChallengePreference, threeds.ChallengePreferences)
 }
 
-var digits = regexp.MustCompile(`^[0-9]{1,12}$`)
+var digits = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{1,12}$`) })
 
 func (in *ChallengeInput) finish(c *checker) {
-	c.rule("code", in.Code == CodeInbox || in.Code == CodeWrong || in.Code == CodeBrowser || digits.MatchString(in.Code),
+	c.rule("code", in.Code == CodeInbox || in.Code == CodeWrong || in.Code == CodeBrowser || digits().MatchString(in.Code),
 		`must be "inbox", "wrong", "browser" or the digits to type`)
 	if (in.Code == "") == !in.Cancel {
 		c.fail("give either code or cancel: true")
@@ -95,14 +96,14 @@ func (in *WalletInput) finish(c *checker) {
 
 var (
 	transStatuses = []TransStatus{"Y", "A", "C", "D", "N", "R", "U", "I"}
-	eciRE         = regexp.MustCompile(`^[0-9]{2}$`)
+	eciRE         = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{2}$`) })
 )
 
 func (e *Expect) finish(c *checker) {
 	e.Line = c.n.Line
 	c.rule("status", e.Status >= 100 && e.Status <= 599, "must be an HTTP status (100–599)")
 	oneOf(c, "trans_status", e.TransStatus, transStatuses)
-	c.rule("eci", e.ECI == nil || *e.ECI == "" || eciRE.MatchString(*e.ECI),
+	c.rule("eci", e.ECI == nil || *e.ECI == "" || eciRE().MatchString(*e.ECI),
 		`must be two digits, such as "05" (quote it), or "" for none`)
 	c.rule("cavv", e.CAVV == "present" || e.CAVV == "absent" || len(e.CAVV) == 28,
 		`must be "present", "absent" or a 28-character value`)

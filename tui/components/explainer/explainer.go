@@ -239,8 +239,8 @@ func (m *Model) View() string {
 // changed; a new step scrolls back to the top.
 func (m *Model) refresh() {
 	version := m.version
-	if m.rendered.version == version && m.rendered.w == m.w && m.rendered.h == m.h || m.w == 0 {
-		return
+	if m.rendered.version == version && m.rendered.w == m.w && m.rendered.h == m.h || m.w == 0 || m.h == 0 {
+		return // unchanged, or hidden (no room): rendered when given room
 	}
 	content := m.content(m.w)
 
@@ -267,7 +267,7 @@ func (m *Model) PreferredHeight(w int) int {
 // ShortHelp lists the scrolling keys, enabled when there is something to
 // scroll.
 func (m *Model) ShortHelp() []key.Binding {
-	scrollable := m.lines > m.h
+	scrollable := m.h > 0 && m.lines > m.h
 	scroll, page := m.scroll, m.page // copies: asking changes nothing
 	scroll.SetEnabled(scrollable)
 	page.SetEnabled(scrollable)

@@ -35,6 +35,7 @@ type Model struct {
 	scroll key.Binding
 	page   key.Binding
 	filter *filter.Model
+	stale  bool // the size changed since the terms were laid out
 }
 
 // New returns the glossary.
@@ -57,11 +58,21 @@ func (m *Model) SetSize(w, h int) {
 		return
 	}
 	m.w, m.h = w, h
-	m.layout()
+	m.stale = true
+}
+
+// fresh lays the terms out if the size changed since they were. The app
+// sizes every overlay on each resize while at most one is shown: laying
+// the whole glossary out then was a tenth of the TUI's start-up.
+func (m *Model) fresh() {
+	if m.stale {
+		m.layout()
+	}
 }
 
 // layout lays the terms that pass the filter out again.
 func (m *Model) layout() {
+	m.stale = false
 	w := m.w
 	content := m.content(w)
 	m.lines = strings.Count(content, "\n") + 1
@@ -104,6 +115,7 @@ func (m *Model) Owns(km tea.KeyMsg) bool { return m.filter.Owns(km) }
 
 // Update scrolls: up/down, pgup/pgdown, the mouse wheel; / filters.
 func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
+	m.fresh()
 	if km, ok := msg.(tea.KeyMsg); ok && m.filter.Owns(km) {
 		changed, cmd := m.filter.Update(km)
 		if changed {
@@ -129,6 +141,7 @@ func (m *Model) View() string {
 	if m.w == 0 || m.h == 0 {
 		return ""
 	}
+	m.fresh()
 	var rows []string
 	if m.chrome() > 0 {
 		rows = append(rows, m.header()...)
@@ -148,6 +161,7 @@ func (m *Model) View() string {
 
 // ShortHelp lists the glossary's keys that work now.
 func (m *Model) ShortHelp() []key.Binding {
+	m.fresh()
 	if m.filter.Typing() {
 		return m.filter.Help()
 	}

@@ -142,3 +142,22 @@ func TestACSIsNotTheThreeDSServer(t *testing.T) {
 		}
 	}
 }
+
+// TestResizedWhileShown: the glossary is laid out when shown, not when
+// sized; a resize while it is shown, and a scroll after one, draw what a
+// glossary made at the new size draws.
+func TestResizedWhileShown(t *testing.T) {
+	m := newModel(80, 20)
+	m.View()
+	m.SetSize(50, 12)
+	if got, want := m.View(), newModel(50, 12).View(); got != want {
+		t.Errorf("after a resize:\n%s\nwant:\n%s", got, want)
+	}
+	m.SetSize(120, 30)
+	m.Update(tea.KeyMsg{Type: tea.KeyDown})
+	fresh := newModel(120, 30)
+	fresh.Update(tea.KeyMsg{Type: tea.KeyDown})
+	if got, want := m.View(), fresh.View(); got != want {
+		t.Errorf("scrolled after a resize:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -24,6 +24,7 @@ type Model struct {
 	help   help.Model
 	screen [][]key.Binding
 	title  string
+	stale  bool // the size changed since the keys were laid out
 }
 
 // New builds the overlay.
@@ -40,13 +41,21 @@ func (m *Model) Show(title string, screen help.KeyMap) {
 	m.vp.GotoTop()
 }
 
-// SetSize lays the overlay out for w×h.
+// SetSize sizes the overlay w×h; it is laid out when next shown (the app
+// sizes every overlay on each resize, shown or not).
 func (m *Model) SetSize(w, h int) {
 	m.w, m.h = w, h
-	m.layout()
+	m.stale = true
+}
+
+func (m *Model) fresh() {
+	if m.stale {
+		m.layout()
+	}
 }
 
 func (m *Model) layout() {
+	m.stale = false
 	m.vp.Width, m.vp.Height = max(m.w, 1), max(m.h, 1)
 	m.vp.SetContent(m.content())
 }
@@ -95,16 +104,21 @@ func (m *Model) Owns(tea.KeyMsg) bool { return false }
 
 // Update scrolls.
 func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
+	m.fresh()
 	var cmd tea.Cmd
 	m.vp, cmd = m.vp.Update(msg)
 	return m, cmd
 }
 
 // View draws the overlay, w×h.
-func (m *Model) View() string { return m.vp.View() }
+func (m *Model) View() string {
+	m.fresh()
+	return m.vp.View()
+}
 
 // ShortHelp is the overlay's keys.
 func (m *Model) ShortHelp() []key.Binding {
+	m.fresh()
 	if m.vp.TotalLineCount() > m.vp.Height {
 		return []key.Binding{m.c.Keys.Move, m.c.Keys.Scroll}
 	}
