@@ -21,6 +21,13 @@
 //     sandbox answers as a 5xx.
 //   - Time is the caller's: methods that need "now" take it, so each
 //     workspace can run on its own clock (Workspace.ClockOffset).
+//
+// Not here yet: the authentications themselves (purchase, ARes, challenge
+// code and attempts, result). client/sandbox keeps them in its process,
+// per workspace, so a restart loses the ones in flight and two replicas
+// cannot share them; moving them behind this interface is the next step
+// for a SQL store. The workspace registry, enrollments, inboxes, webhook,
+// deliveries, pending wallet requests and idempotency records already are.
 package store
 
 import (
