@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -146,9 +147,13 @@ func (s *space) challengePage(w http.ResponseWriter, r *http.Request) {
 // attempt it was shown for, and submitting an attempt already used changes
 // nothing.
 func (s *space) challengeSubmit(w http.ResponseWriter, r *http.Request) {
-	f, ok := readChallengeForm(r)
-	if !ok {
-		apiThreeDS.writeError(w, http.StatusBadRequest, "Malformed challenge form")
+	f, status := readChallengeForm(r)
+	switch status {
+	case http.StatusRequestEntityTooLarge:
+		apiThreeDS.writeError(w, status, "Request body is too large")
+		return
+	case http.StatusBadRequest:
+		apiThreeDS.writeError(w, status, "Malformed challenge form")
 		return
 	}
 	id := r.PathValue("acsTransID")
@@ -251,31 +256,39 @@ func (s *space) submit(acsTransID string, f challengeForm) challengeAnswer {
 }
 
 // readChallengeForm reads otp and action from a form or a JSON body, and
-// the page's attempt from a form.
-func readChallengeForm(r *http.Request) (challengeForm, bool) {
+// the page's attempt from a form; a non-zero status is the error to answer
+// (413 too large, 400 malformed).
+func readChallengeForm(r *http.Request) (challengeForm, int) {
 	f := challengeForm{attempt: -1}
 	if isJSON(r) {
 		body, err := readBody(r)
 		if err != nil {
-			return f, false
+			return f, http.StatusRequestEntityTooLarge
 		}
 		obj, ok := decodeObject(body)
 		if !ok {
-			return f, false
+			return f, http.StatusBadRequest
 		}
 		var fr fieldReader
 		f.otp, f.action = fr.str(obj, "otp", "otp"), fr.str(obj, "action", "action")
-		return f, fr.errs == nil
+		if fr.errs != nil {
+			return f, http.StatusBadRequest
+		}
+		return f, 0
 	}
 	r.Body = http.MaxBytesReader(nil, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
-		return f, false
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return f, http.StatusRequestEntityTooLarge
+		}
+		return f, http.StatusBadRequest
 	}
 	f.otp, f.action = strings.TrimSpace(r.PostForm.Get("otp")), r.PostForm.Get("action")
 	if n, err := strconv.Atoi(r.PostForm.Get("attempt")); err == nil && n >= 0 && n <= MaxOTPAttempts {
 		f.attempt = n
 	}
-	return f, true
+	return f, 0
 }
 
 // answerChallenge writes the challenge as JSON or as the HTML page.

@@ -45,6 +45,8 @@ type authn struct {
 	testCard  bool // the PAN is a test card's, so the sandbox cardholder's
 	notEnroll bool // a challenge was needed but the card is not enrolled
 	mandated  bool // the ACS, not the merchant, wanted the cardholder
+
+	kept int64 // bytes counted against the sandbox's budget (accounting.go)
 }
 
 // noRequest is the request of an authentication not started yet.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/walletsim/walletsim/client/sandbox/budget"
 	"github.com/walletsim/walletsim/client/sandbox/fault"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
@@ -101,6 +102,9 @@ func settingsRows(cfg Config) [][]string {
 		{"expiry", cfg.Expiry.String()},
 		{"webhook", webhook},
 		{"faults", cfg.Faults.String()},
+		{"limits", fmt.Sprintf("headers %s in all (ids %d B, others %s), bodies %s, stored %s, %d connections",
+			budget.Size(cfg.MaxHeaderBytes), MaxIDHeader, budget.Size(MaxHeader), budget.Size(MaxBody), budget.Size(cfg.MaxStoredBytes), cfg.MaxConns)},
+		{"timeouts", fmt.Sprintf("headers %s, request %s, answer %s, idle %s", cfg.ReadHeaderTimeout, cfg.ReadTimeout, cfg.WriteTimeout, cfg.IdleTimeout)},
 	}
 }
 

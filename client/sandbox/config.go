@@ -3,6 +3,7 @@ package sandbox
 import (
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -46,6 +47,11 @@ type Config struct {
 	IdempotencyBytes int64
 	// MaxEnrollments caps enrollments (default 100000).
 	MaxEnrollments int
+	// MaxStoredBytes bounds the bytes of everything the sandbox keeps —
+	// enrollments, authentications, inbox messages — counted as
+	// accounting.go says (default 32 MiB; negative: no limit). A request
+	// that would take it over is refused with 429 in its API's shape.
+	MaxStoredBytes int64
 
 	// Store keeps the workspaces (default: store.NewMemory).
 	Store store.Store
@@ -77,12 +83,37 @@ type Config struct {
 	// in challenge_url (default: the address Start listens on).
 	PublicURL string
 
+	// The standalone server's limits (Start, HTTPServer): how long a
+	// client may take to send a request's headers (ReadHeaderTimeout,
+	// default 10s) and the whole request (ReadTimeout, 30s) and to read an
+	// answer (WriteTimeout, 30s, counted from the end of the headers; a
+	// latency fault adds its delay), how long an idle keep-alive connection
+	// is kept (IdleTimeout, 60s), how large a request's header block may be
+	// (MaxHeaderBytes, 32 KiB; Go's server answers more with a plain-text
+	// 431), and how many connections may be open at once (MaxConns, 512).
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
+	MaxHeaderBytes    int
+	MaxConns          int
+
 	// AccessLog, when set, gets one line per request (the sandbox
 	// serialises its writes).
 	AccessLog io.Writer
 	// Logger gets diagnostics (webhook deliveries); discarded when nil.
 	Logger *slog.Logger
 }
+
+// DefaultMaxStoredBytes is Config.MaxStoredBytes's default.
+const DefaultMaxStoredBytes = 32 << 20
+
+// minHeaderBytes fits seed 000's eight headers at their limits (seven ids
+// of MaxIDHeader and a bearer token of 1 KiB), with their names.
+const minHeaderBytes = 4 << 10
+
+// DefaultMaxHeaderBytes is Config.MaxHeaderBytes's default.
+const DefaultMaxHeaderBytes = 32 << 10
 
 // Credentials the sandbox can be told to require.
 type Credentials struct {
@@ -91,6 +122,9 @@ type Credentials struct {
 	ThreeDSKey    string // Basic user name, 3DS server
 	WalletToken   string // Authorization: Bearer, wallet platform
 }
+
+// Defaults is c with every zero field set to its default, as New uses it.
+func (c Config) Defaults() Config { return c.withDefaults() }
 
 func (c Config) withDefaults() Config {
 	if c.Clock == nil {
@@ -116,9 +150,18 @@ func (c Config) withDefaults() Config {
 	def(&c.Retention, 15*time.Minute)
 	def(&c.IdempotencyTTL, 24*time.Hour)
 	def(&c.WebhookBackoff, time.Second)
+	def(&c.ReadHeaderTimeout, 10*time.Second)
+	def(&c.ReadTimeout, 30*time.Second)
+	def(&c.WriteTimeout, 30*time.Second)
+	def(&c.IdleTimeout, time.Minute)
+	defInt(&c.MaxHeaderBytes, DefaultMaxHeaderBytes)
+	defInt(&c.MaxConns, 512)
 	defInt(&c.MaxFinished, 4096)
 	defInt(&c.MaxPending, 10000)
 	defInt(&c.MaxEnrollments, 100000)
+	if c.MaxStoredBytes == 0 {
+		c.MaxStoredBytes = DefaultMaxStoredBytes
+	}
 	switch {
 	case c.WebhookRetries == 0:
 		c.WebhookRetries = 5
@@ -162,6 +205,26 @@ func (c Config) Validate() error {
 	}
 	if c.Expiry < 0 {
 		check("Expiry", errors.New("must be positive"))
+	}
+	for _, d := range []struct {
+		field string
+		v     time.Duration
+	}{{"ReadHeaderTimeout", c.ReadHeaderTimeout}, {"ReadTimeout", c.ReadTimeout}, {"WriteTimeout", c.WriteTimeout}, {"IdleTimeout", c.IdleTimeout}} {
+		if d.v < 0 {
+			check(d.field, errors.New("must be positive"))
+		}
+	}
+	if c.ReadHeaderTimeout > 0 && c.ReadTimeout > 0 && c.ReadHeaderTimeout > c.ReadTimeout {
+		check("ReadHeaderTimeout", errors.New("must not be longer than the read timeout, which includes the headers"))
+	}
+	switch {
+	case c.MaxHeaderBytes < 0, c.MaxHeaderBytes > 0 && c.MaxHeaderBytes < minHeaderBytes:
+		check("MaxHeaderBytes", fmt.Errorf("must be at least %d bytes: seed 000's headers at their limits take %d", minHeaderBytes, minHeaderBytes))
+	case c.MaxHeaderBytes > 1<<20:
+		check("MaxHeaderBytes", errors.New("must be at most 1 MiB"))
+	}
+	if c.MaxConns < 0 {
+		check("MaxConns", errors.New("must be positive"))
 	}
 	check("WebhookURL", checkHTTPURL(c.WebhookURL))
 	check("PublicURL", checkHTTPURL(c.PublicURL))

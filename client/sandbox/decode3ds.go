@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/walletsim/walletsim/client/threeds"
 )
@@ -182,6 +183,13 @@ func validateAuthenticate(req threeds.AuthenticateRequest, typeErrs map[string][
 			errs = map[string][]string{}
 		}
 		errs[fe.Field] = append(errs[fe.Field], msg)
+	}
+	// The sandbox's own bound on the one field the seed leaves unbounded.
+	if utf8.RuneCountInString(req.ReturnURL) > MaxReturnURL {
+		if errs == nil {
+			errs = map[string][]string{}
+		}
+		errs["return_url"] = append(errs["return_url"], threeds.MsgMaxLen(MaxReturnURL))
 	}
 	for _, field := range empty {
 		msgs := threeds.EmptyMessages(field)

@@ -137,9 +137,6 @@ func writeBody(w http.ResponseWriter, status int, body []byte) {
 	w.Write(body)
 }
 
-// maxBody bounds every request body.
-const maxBody = 64 << 10
-
 var errTooLarge = errors.New("request body too large")
 
 // readBody reads a bounded body. It reads as io.ReadAll does, into a

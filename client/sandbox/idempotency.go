@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/walletsim/walletsim/client/sandbox/store"
 )
@@ -71,9 +72,9 @@ func (sp *space) claimAndRun(key string, fp [32]byte, fn func() stored) (res sto
 	}()
 	res = fn()
 	completed = true
-	if res.status >= 500 {
-		// The server failed and had no effect: a retry must run afresh,
-		// not replay the failure for a day.
+	if res.status >= 500 || res.status == http.StatusTooManyRequests {
+		// The server failed, or was full, and had no effect: a retry must
+		// run afresh, not replay the refusal for a day.
 		sp.store.ReleaseKey(sp.bg(), sp.id, key)
 		return res, idemFresh
 	}

@@ -211,11 +211,17 @@ func (s *space) enroll(k enrollKey, wallet string, m issuing.OTPMethod) (int, an
 	} else if n >= s.cfg.MaxEnrollments {
 		return http.StatusBadRequest, bad("Sandbox enrollment limit reached; unenroll cards or reset the workspace.")
 	}
+	size := enrollmentBytes(k, wallet)
+	if err := s.stored.Reserve(size); err != nil {
+		return http.StatusTooManyRequests, issuingError{Code: http.StatusTooManyRequests, Message: s.fullMessage(err), Status: "error"}
+	}
 	err := s.store.Enroll(s.bg(), s.id, store.Enrollment{Cardholder: k.cardholder, Card: k.card, Wallet: wallet, Method: string(m)})
 	switch {
 	case errors.Is(err, store.ErrExists):
+		s.stored.Release(size)
 		return http.StatusBadRequest, bad(msgAlreadyEnrolled)
 	case err != nil:
+		s.stored.Release(size)
 		return storeError(err)
 	}
 	return http.StatusOK, ok(msgEnrolled)
@@ -247,13 +253,17 @@ func (s *space) updateEnrollment(k enrollKey, _ string, m issuing.OTPMethod) (in
 }
 
 func (s *space) unenroll(k enrollKey, _ string, _ issuing.OTPMethod) (int, any) {
-	err := s.store.Unenroll(s.bg(), s.id, k.cardholder, k.card)
+	e, err := s.store.Enrollment(s.bg(), s.id, k.cardholder, k.card)
+	if err == nil {
+		err = s.store.Unenroll(s.bg(), s.id, k.cardholder, k.card)
+	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusBadRequest, bad(msgNotEnrolled)
 	case err != nil:
 		return storeError(err)
 	}
+	s.stored.Release(enrollmentBytes(k, e.Wallet))
 	return http.StatusOK, ok(msgUnenrolled)
 }
 

@@ -74,6 +74,8 @@ func (s *space) sweep(now time.Time) {
 
 // forget removes every index entry of a. The caller holds s.mu.
 func (s *space) forget(a *authn) {
+	s.stored.Release(a.kept)
+	a.kept = 0
 	if s.auths[a.id] == a {
 		delete(s.auths, a.id)
 	}

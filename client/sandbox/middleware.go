@@ -31,8 +31,13 @@ func (s *Sandbox) withFaults(next http.Handler) http.Handler {
 			a.writeError(w, http.StatusBadRequest, "Invalid "+fault.Header+" header: "+err.Error())
 			return
 		}
-		if f.Latency > 0 && clock.Sleep(r.Context(), s.cfg.Clock, f.Latency) != nil {
-			return // the client left: nobody to answer
+		if f.Latency > 0 {
+			// The delay is the fault's, not the client's: the answer
+			// still gets the whole WriteTimeout (ignored in memory).
+			http.NewResponseController(w).SetWriteDeadline(time.Now().Add(f.Latency + s.cfg.WriteTimeout))
+			if clock.Sleep(r.Context(), s.cfg.Clock, f.Latency) != nil {
+				return // the client left: nobody to answer
+			}
 		}
 		if !s.misbehave(w, r, a, f) {
 			next.ServeHTTP(w, r)
@@ -122,6 +127,9 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	}
 	return w.ResponseWriter.Write(b)
 }
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	hj, ok := w.ResponseWriter.(http.Hijacker)

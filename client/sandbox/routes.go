@@ -41,7 +41,7 @@ func (s *Sandbox) routes() http.Handler {
 	mux.HandleFunc("POST /sandbox/workspaces/{id}/reset", in((*space).resetWorkspace))
 	mux.HandleFunc("POST /sandbox/workspaces/{id}/clock", in((*space).advanceClock))
 	mux.HandleFunc("/", s.notFound)
-	return s.logged(s.withFaults(mux))
+	return s.logged(s.withLimits(s.withFaults(mux)))
 }
 
 // notFound answers unknown paths in the shape of the API they look like.
@@ -124,6 +124,10 @@ func (s *space) putWebhook(w http.ResponseWriter, r *http.Request) {
 		apiSandbox.writeError(w, http.StatusBadRequest, "url and hmac_key must be strings")
 	case url != "" && !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://"):
 		apiSandbox.writeError(w, http.StatusBadRequest, "url must be an http(s) URL")
+	case len(url) > MaxWebhookURL:
+		apiSandbox.writeError(w, http.StatusBadRequest, tooLarge("url", len(url), MaxWebhookURL))
+	case len(key) > MaxHMACKey:
+		apiSandbox.writeError(w, http.StatusBadRequest, tooLarge("hmac_key", len(key), MaxHMACKey))
 	default:
 		if err := s.store.SetWebhook(s.bg(), s.id, store.Webhook{URL: url, Key: []byte(key)}); err != nil {
 			s.storeFailed(w, r, err)

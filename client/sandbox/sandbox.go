@@ -20,8 +20,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
+	"github.com/walletsim/walletsim/client/sandbox/budget"
 	"github.com/walletsim/walletsim/client/sandbox/store"
 )
 
@@ -37,6 +37,8 @@ type Sandbox struct {
 	spaces     map[string]*space // the workspaces this process has served, by id
 	challenges map[string]*space // challenge pages' workspaces, by acsTransID
 
+	stored *budget.Budget // what every workspace keeps, in bytes (accounting.go)
+
 	ctx    context.Context // cancelled by Close: stops webhooks and hung requests
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -51,6 +53,7 @@ func New(cfg Config) *Sandbox {
 		store:      cfg.Store,
 		spaces:     map[string]*space{},
 		challenges: map[string]*space{},
+		stored:     budget.New(cfg.MaxStoredBytes),
 		ctx:        ctx,
 		cancel:     cancel,
 	}
@@ -106,10 +109,11 @@ func (s *Sandbox) Close() {
 // Server is a Sandbox listening on a port.
 type Server struct {
 	*Sandbox
-	URL  string
-	http *http.Server
-	ln   net.Listener
-	done chan struct{}
+	URL   string
+	http  *http.Server
+	ln    net.Listener
+	conns *connCap
+	done  chan struct{}
 }
 
 // Start listens on addr ("127.0.0.1:0" picks a free loopback port) and
@@ -127,26 +131,35 @@ func Start(addr string, cfg Config) (*Server, error) {
 		ln:      ln,
 		done:    make(chan struct{}),
 		http:    sb.HTTPServer(),
+		conns:   newConnCap(sb.cfg.MaxConns),
 	}
+	srv.http.Handler = srv.conns.handled(srv.http.Handler)
+	srv.http.ConnState = srv.conns.connState
+	srv.http.ConnContext = srv.conns.connContext
 	sb.SetBaseURL(srv.URL)
 	if cfg.PublicURL != "" {
 		sb.SetBaseURL(cfg.PublicURL)
 	}
 	go func() {
 		defer close(srv.done)
-		srv.http.Serve(ln)
+		srv.http.Serve(srv.conns.listener(ln))
 	}()
 	return srv, nil
 }
 
 // HTTPServer is an http.Server for the sandbox's handler with the limits a
-// server facing other people needs. It has no write timeout: a latency
-// fault may hold an answer for minutes, and a timeout fault until the
-// client gives up.
+// server facing other people needs, from the Config: how long a client may
+// take to send a request and to read its answer, how long an idle
+// connection is kept, how large a request's headers may be. A latency
+// fault moves its request's write deadline by its delay. Start adds the
+// connection cap (MaxConns).
 func (s *Sandbox) HTTPServer() *http.Server {
-	return &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	return &http.Server{Handler: s.handler, ReadHeaderTimeout: s.cfg.ReadHeaderTimeout, ReadTimeout: s.cfg.ReadTimeout,
+		WriteTimeout: s.cfg.WriteTimeout, IdleTimeout: s.cfg.IdleTimeout, MaxHeaderBytes: s.cfg.MaxHeaderBytes}
 }
+
+// Conns reports what the connection cap did.
+func (s *Server) Conns() ConnStats { return s.conns.stats() }
 
 // reachable is a listener's address as a client on this machine dials it:
 // an unspecified address (0.0.0.0, or [::], which Go's dual-stack listener
@@ -189,6 +202,7 @@ type Stats struct {
 	Enrollments      int
 	IdempotencyKeys  int
 	IdempotencyBytes int64 // as the store counts them against its budgets
+	StoredBytes      int64 // counted against Config.MaxStoredBytes
 }
 
 // Stats reports what the sandbox holds now, over every workspace.
@@ -211,6 +225,7 @@ func (s *Sandbox) Stats() Stats {
 		st.IdempotencyKeys += keys
 		st.IdempotencyBytes += bytes
 	}
+	st.StoredBytes = s.stored.Used()
 	return st
 }
 

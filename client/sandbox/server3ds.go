@@ -200,10 +200,14 @@ func (s *space) startAuthentication(id, user string, req threeds.AuthenticateReq
 	if a != nil && a.started {
 		return s.repeated(a, fp, buf)
 	}
+	if a == nil && s.pending >= s.cfg.MaxPending {
+		return http.StatusServiceUnavailable, []byte("Sandbox busy: too many authentications in progress")
+	}
+	reserved := startBound(id, &req)
+	if err := s.stored.Reserve(reserved); err != nil {
+		return http.StatusTooManyRequests, []byte(s.fullMessage(err))
+	}
 	if a == nil {
-		if s.pending >= s.cfg.MaxPending {
-			return http.StatusServiceUnavailable, []byte("Sandbox busy: too many authentications in progress")
-		}
 		a = &authn{id: id, amount: defaultAmount, currency: defaultCurrency, created: now, expires: now.Add(s.cfg.Expiry)}
 		s.track(a)
 	}
@@ -215,6 +219,7 @@ func (s *space) startAuthentication(id, user string, req threeds.AuthenticateReq
 	case a.dec != nil:
 		a.dec.first = bytes.Clone(*buf)
 	}
+	s.kept(a, reserved) // the inbox message is not counted: see accounting.go
 	s.sweep(now)
 	return http.StatusOK, *buf
 }
@@ -376,6 +381,11 @@ func (s *space) newPurchase(user string, amount int64, currency, desc string) st
 	}
 	a := &authn{id: s.cfg.NewID(), amount: amount, currency: currency, description: desc,
 		created: now, updated: now, expires: now.Add(s.cfg.Expiry), merchID: merchantID(user)}
+	if err := s.stored.Reserve(authnBytes(a)); err != nil {
+		body, _ := marshal(threeDSError{Message: s.fullMessage(err)})
+		return stored{status: http.StatusTooManyRequests, body: body}
+	}
+	a.kept = authnBytes(a)
 	s.track(a)
 	s.sweep(now)
 	resp, _ := s.renderJSON(a)

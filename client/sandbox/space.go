@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/walletsim/walletsim/client/sandbox/budget"
 	"github.com/walletsim/walletsim/client/sandbox/store"
 )
 
@@ -33,11 +34,18 @@ type space struct {
 	last      lastRequest       // the previous authenticate's, to share values with
 
 	flights sync.Map // idempotency key → chan struct{}, closed when its request ends
+
+	// stored is the workspace's part of the sandbox's byte budget
+	// (accounting.go): it shadows the Sandbox's, so every reservation made
+	// while serving the workspace is counted for it and for the sandbox,
+	// and dropping the workspace gives all of it back.
+	stored *budget.Budget
 }
 
 func newSpace(s *Sandbox, w store.Workspace) *space {
 	sp := &space{Sandbox: s, id: w.ID, creds: w.Credentials,
-		auths: map[string]*authn{}, byAuth3ds: map[string]*authn{}, byACS: map[string]*authn{}}
+		auths: map[string]*authn{}, byAuth3ds: map[string]*authn{}, byACS: map[string]*authn{},
+		stored: s.stored.Sub(0)}
 	sp.offset.Store(int64(w.ClockOffset))
 	return sp
 }

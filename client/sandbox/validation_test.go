@@ -53,7 +53,7 @@ func TestIssuingRules(t *testing.T) {
 		{"method unknown", "POST", enrollPath, nil, `{"otp_delivery_method":"PIGEON"}`, 400, "otp_delivery_method must be one of EMAIL, SMS."},
 		{"method lower case", "POST", enrollPath, nil, `{"otp_delivery_method":"sms"}`, 400, "otp_delivery_method must be one of EMAIL, SMS."},
 		{"method a number", "POST", enrollPath, nil, `{"otp_delivery_method":1}`, 400, "otp_delivery_method must be one of EMAIL, SMS."},
-		{"body too large", "POST", enrollPath, nil, `{"x":"` + strings.Repeat("a", 70000) + `"}`, 413, "Request body is too large."},
+		{"body too large", "POST", enrollPath, nil, `{"x":"` + strings.Repeat("a", 70000) + `"}`, 413, "The request body is too large: 70008 bytes, at most 65536."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)

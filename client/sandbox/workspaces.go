@@ -128,6 +128,7 @@ func (s *space) resetWorkspace(w http.ResponseWriter, r *http.Request) {
 // drop forgets the workspace's authentications in this process: the next
 // request makes a fresh space (with the stored clock).
 func (s *space) drop() {
+	s.stored.Release(s.stored.Used()) // everything it kept went with it
 	sb := s.Sandbox
 	sb.mu.Lock()
 	if sb.spaces[s.id] == s {

@@ -248,3 +248,28 @@ func TestResetDefaultKeepsConfiguredWebhook(t *testing.T) {
 		t.Fatalf("the configured webhook did not survive the reset: %s", body)
 	}
 }
+
+// TestResetGivesBytesBack: what a workspace kept counts against the
+// sandbox's byte budget until the workspace is reset or deleted.
+func TestResetGivesBytesBack(t *testing.T) {
+	e := newEnv(t)
+	a := e.workspace()
+	ctx := context.Background()
+	base := e.sb.Stats().StoredBytes
+	ch := card(t, testcards.Visa, testcards.Challenge)
+	if _, err := a.issuing.Enroll(ctx, ref(ch), issuing.EnrollRequest{OTPDeliveryMethod: issuing.SMS}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.tds.Authenticate(ctx, "p1", purchase(ch, threeds.Browser)); err != nil {
+		t.Fatal(err)
+	}
+	if e.sb.Stats().StoredBytes <= base {
+		t.Fatal("the workspace's enrollment and purchase are not counted")
+	}
+	if status, body := e.do("POST", "/sandbox/workspaces/"+a.view.ID+"/reset", a.auth, ""); status != 200 {
+		t.Fatalf("reset: %d %s", status, body)
+	}
+	if got := e.sb.Stats().StoredBytes; got != base {
+		t.Fatalf("after the reset %d bytes are counted, want %d", got, base)
+	}
+}

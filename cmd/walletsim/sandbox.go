@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/walletsim/walletsim/client/sandbox"
 	"github.com/walletsim/walletsim/client/sandbox/fault"
@@ -63,12 +64,17 @@ type sandboxOptions struct {
 	merchant   string
 	publicURL  string
 	quiet      bool
+	limits     limitOptions
 	store      string
 	storeSpec  storeSpec // parsed from store by config
 }
 
+func newSandboxOptions() *sandboxOptions {
+	return &sandboxOptions{require: make([]string, len(requireFlags))}
+}
+
 func newSandboxCmd() *cobra.Command {
-	o := &sandboxOptions{require: make([]string, len(requireFlags))}
+	o := newSandboxOptions()
 	cmd := &cobra.Command{
 		Use:   "sandbox",
 		Short: "Serve the embedded sandbox standalone, for curl or Postman",
@@ -98,7 +104,12 @@ environment variable) names the one to accept. Secrets are never printed.`,
 			return runSandbox(ctx, o, cfg, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	f := cmd.Flags()
+	o.register(cmd.Flags())
+	return cmd
+}
+
+// register defines the flags in f.
+func (o *sandboxOptions) register(f *pflag.FlagSet) {
 	f.StringVar(&o.listen, "listen", defaultListen, "address to listen on, host:port (port 0 picks a free one)")
 	f.DurationVar(&o.expiry, "expiry", 5*time.Minute, "how long a challenge or decoupled authentication waits for the cardholder")
 	f.StringVar(&o.webhookURL, "webhook-url", "", "http(s) URL that receives the wallet platform's signed ThreeDSecureEvents")
@@ -111,8 +122,8 @@ environment variable) names the one to accept. Secrets are never printed.`,
 	f.StringVar(&o.merchant, "merchant-name", "", "merchant name on challenge pages, webhooks and inbox messages (default \"walletsim demo shop\")")
 	f.StringVar(&o.publicURL, "public-url", "", "the URL other machines reach the sandbox at, used in challenge_url (default: the listen address)")
 	f.BoolVar(&o.quiet, "quiet", false, "do not log one line per request")
+	o.limits.register(f)
 	f.StringVar(&o.store, "store", "memory", storeUsage)
-	return cmd
 }
 
 // config turns the flags (and their environment variables) into a
@@ -133,6 +144,9 @@ func (o *sandboxOptions) config(changed func(string) bool, getenv func(string) s
 		if changed(name) && v == "" {
 			return cfg, fmt.Errorf("invalid --%s: must not be empty", name)
 		}
+	}
+	if err := o.limits.apply(&cfg); err != nil {
+		return cfg, err
 	}
 	var err error
 	if o.storeSpec, err = parseStore(o.store); err != nil {
@@ -176,6 +190,10 @@ func (o *sandboxOptions) flagErrors(err error, sources map[string]string) error 
 		"PublicURL":    {"--public-url", redactURL(o.publicURL)},
 		"MerchantName": {"--merchant-name", o.merchant},
 		"HMACKey":      {"--hmac-key", ""},
+	}
+	for _, lf := range o.limits.flags() {
+		_, shown := lf.value()
+		flags[lf.field] = struct{ flag, value string }{"--" + lf.name, shown}
 	}
 	var msgs []string
 	for _, e := range unjoin(err) {

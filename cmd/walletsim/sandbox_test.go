@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
 
@@ -237,6 +239,16 @@ func TestSandboxFlagErrors(t *testing.T) {
 		{args: []string{"--require-3ds-key", "sk:x"}, want: "--require-3ds-key"},
 		{args: []string{"--require-api-key", " padded"}, want: "--require-api-key"},
 		{env: map[string]string{"WALLETSIM_REQUIRE_ISSUING_TOKEN": "tab\there"}, want: "WALLETSIM_REQUIRE_ISSUING_TOKEN (for --require-issuing-token)"},
+		{args: []string{"--read-header-timeout", "0s"}, want: "--read-header-timeout 0s: must be positive"},
+		{args: []string{"--write-timeout", "-1s"}, want: "--write-timeout -1s: must be positive"},
+		{args: []string{"--idle-timeout", "later"}, want: "--idle-timeout"},
+		{args: []string{"--read-header-timeout", "1m", "--read-timeout", "10s"}, want: `--read-header-timeout "1m0s": must not be longer than the read timeout`},
+		{args: []string{"--max-header-bytes", "1KiB"}, want: `--max-header-bytes "1KiB": must be at least 4096 bytes`},
+		{args: []string{"--max-header-bytes", "2MiB"}, want: `--max-header-bytes "2MiB": must be at most 1 MiB`},
+		{args: []string{"--max-header-bytes", "lots"}, want: "--max-header-bytes"},
+		{args: []string{"--max-stored-bytes", "0"}, want: "--max-stored-bytes 0: must be positive"},
+		{args: []string{"--max-stored-bytes", "-5MiB"}, want: "--max-stored-bytes"},
+		{args: []string{"--max-conns", "0"}, want: "--max-conns 0: must be positive"},
 		{args: []string{"extra"}, want: "unknown command"},
 	} {
 		t.Run(strings.Join(tc.args, " ")+mapString(tc.env), func(t *testing.T) {
@@ -299,4 +311,45 @@ func mapString(m map[string]string) string {
 		s = append(s, k+"="+v)
 	}
 	return strings.Join(s, " ")
+}
+
+// TestSandboxLimitFlags: each limit flag reaches the sandbox's Config, in
+// the units people write.
+func TestSandboxLimitFlags(t *testing.T) {
+	o := newSandboxOptions()
+	f := pflag.NewFlagSet("sandbox", pflag.ContinueOnError)
+	o.register(f)
+	err := f.Parse([]string{"--read-header-timeout", "2s", "--read-timeout", "3s", "--write-timeout", "4s",
+		"--idle-timeout", "5s", "--max-header-bytes", "8KiB", "--max-stored-bytes", "16 MiB", "--max-conns", "64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := o.config(f.Changed, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.ReadHeaderTimeout != 2*time.Second || cfg.ReadTimeout != 3*time.Second || cfg.WriteTimeout != 4*time.Second ||
+		cfg.IdleTimeout != 5*time.Second || cfg.MaxHeaderBytes != 8<<10 || cfg.MaxStoredBytes != 16<<20 || cfg.MaxConns != 64 {
+		t.Errorf("%+v", cfg)
+	}
+}
+
+func TestByteSize(t *testing.T) {
+	for in, want := range map[string]int64{"4096": 4096, "32KiB": 32 << 10, "16 MiB": 16 << 20, "1GiB": 1 << 30, "2MB": 2 << 20, "10B": 10, "64K": 64 << 10} {
+		var b byteSize
+		if err := b.Set(in); err != nil || int64(b) != want {
+			t.Errorf("%q: %d, %v; want %d", in, b, err, want)
+		}
+	}
+	for _, bad := range []string{"", "KiB", "1.5MiB", "-1", "lots", "1TiB", "99999999999GiB"} {
+		var b byteSize
+		if err := b.Set(bad); err == nil {
+			t.Errorf("%q accepted as %d", bad, b)
+		}
+	}
+	for n, want := range map[byteSize]string{32 << 10: "32KiB", 32 << 20: "32MiB", 1 << 30: "1GiB", 1000: "1000", 0: "0"} {
+		if got := n.String(); got != want {
+			t.Errorf("%d: %q, want %q", n, got, want)
+		}
+	}
 }

@@ -1,0 +1,102 @@
+package sandbox
+
+import (
+	"github.com/walletsim/walletsim/client/acs"
+	"github.com/walletsim/walletsim/client/sandbox/budget"
+	"github.com/walletsim/walletsim/client/threeds"
+)
+
+// What the sandbox keeps is counted against Config.MaxStoredBytes (one
+// budget.Budget): each enrollment, authentication and inbox message by the
+// bytes of its strings — the part a client chooses — plus a fixed cost for
+// its struct, map entries and the fixed-size values it gains later (ids,
+// a CAVV, the wallet's answer). The costs were read off the heap: 3,000
+// authentications' live heap against what is counted for them was within
+// 5 % for challenges and decoupled ones (the counted a little lower for a
+// 2 KiB return_url, a little higher for 30 bytes), and frictionless ones
+// are counted higher than they weigh. A record is counted when it is kept and given back
+// when it is forgotten; a request that would not fit is refused before it
+// has any effect (errFull). Idempotent answers are not counted: there are
+// at most MaxIdempotent, each with a key of at most 2×MaxIDHeader bytes.
+//
+// Each workspace's state draws on a budget made with Sub from this one
+// (space.stored), given back whole when the workspace is reset or deleted.
+const (
+	enrollmentCost = 160
+	authnCost      = 1536
+	messageCost    = 320
+	// answerBound bounds an authenticate answer beyond the request's
+	// strings it echoes (seed 004's shape is 2–3 KiB).
+	answerBound = 4 << 10
+)
+
+func enrollmentBytes(k enrollKey, wallet string) int64 {
+	return enrollmentCost + budget.Strings(k.cardholder, k.card, wallet)
+}
+
+func messageBytes(m acs.Message) int64 {
+	return messageCost + budget.Strings(m.ID, m.Channel, m.To, m.From, m.Subject, m.Body, m.Code, m.AuthenticationID)
+}
+
+// requestBytes is the bytes of an authenticate request's strings.
+func requestBytes(r *threeds.AuthenticateRequest) int64 {
+	if r == nil {
+		return 0
+	}
+	n := budget.Strings(r.Number, string(r.Channel), r.ReturnURL, r.Name, string(r.ChallengePreference))
+	if c := r.Customer; c != nil {
+		n += budget.Strings(c.Name, c.Email, c.Mobile)
+	}
+	for _, a := range []*threeds.Address{r.BillingAddress, r.ShippingAddress} {
+		if a != nil {
+			n += budget.Strings(a.City, a.Country, a.Line1, a.Line2, a.PostalCode, a.State)
+		}
+	}
+	if d := r.CustomerDevice; d != nil {
+		n += budget.Strings(d.IPAddress, d.UserAgent, d.AcceptHeader, d.Language, d.ColorDepth, d.Timezone)
+	}
+	return n
+}
+
+// authnBytes is what an authentication keeps now.
+func authnBytes(a *authn) int64 {
+	n := authnCost + budget.Strings(a.id, a.currency, a.description, a.acsURL, a.failure) + requestBytes(a.req)
+	switch {
+	case a.challenge != nil:
+		n += int64(len(a.challenge.first)) + budget.Strings(a.challenge.destination)
+	case a.dec != nil:
+		n += int64(len(a.dec.first)) // the wallet's answer comes later: authnCost covers it
+	}
+	return n
+}
+
+// startBound is the most that authenticate can add to what the sandbox
+// keeps for req: the authentication with the request, an answer that
+// echoes it — each byte escaped as at most 6 (\u003c) — and a message to
+// the cardholder's inbox.
+func startBound(id string, req *threeds.AuthenticateRequest) int64 {
+	return authnCost + int64(len(id)) + 7*requestBytes(req) + answerBound + messageCost + 1024
+}
+
+// Inbox messages are not counted since workspaces moved them into the
+// Store, which trims each cardholder's inbox to its newest 50 itself: they
+// are bounded by that count and made by the sandbox (a code, a merchant
+// name of at most 100 characters, a contact derived from the cardholder
+// id), and their reservation in startBound is given back by kept.
+
+// kept recounts a's bytes after it changed, within what was reserved for
+// the change, and gives the rest back. The caller holds s.mu.
+func (s *space) kept(a *authn, reserved int64) {
+	// Growth beyond the bound (startBound says why it cannot happen) is
+	// not counted, so that what forget gives back is what was taken.
+	grew := min(authnBytes(a)-a.kept, reserved)
+	s.stored.Release(reserved - grew)
+	a.kept += grew
+}
+
+// fullMessage tells a client the sandbox is full and what to do.
+func (s *Sandbox) fullMessage(err error) string {
+	return "The sandbox is full: " + err.Error() + " (its limit on stored bytes). " +
+		"Unenroll cards, wait for finished authentications to be forgotten (after " + s.cfg.Retention.String() +
+		"), or restart the sandbox to empty it."
+}

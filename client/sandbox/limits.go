@@ -1,0 +1,108 @@
+package sandbox
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/walletsim/walletsim/client/sandbox/fault"
+)
+
+// Size limits, in bytes, on what one request may carry. Real values fit
+// with room to spare: the ids the seeds show are UUIDs or short numbers
+// (36 bytes), a bearer token (a JWT) is one or two KiB, seed 004's largest
+// field (user_agent) is 2,048 characters, and its fullest body a few KiB.
+// The sandbox keeps what requests carry, so every byte it may keep is
+// bounded here (and in total by Config.MaxStoredBytes).
+const (
+	// MaxIDHeader bounds each id or key header (x-api-key, x-product-id,
+	// x-cardholder-id, x-wallet-id, x-card-id, x-client-id, x-request-id)
+	// and the fault header: the sandbox keeps the ids of every enrollment
+	// and the key of every idempotent answer.
+	MaxIDHeader = 256
+	// MaxHeader bounds every other header's values (all values of one
+	// name together): Authorization, User-Agent, Accept, ….
+	MaxHeader = 8 << 10
+	// MaxURI bounds the request target (path and query).
+	MaxURI = 2 << 10
+	// MaxBody bounds every request body.
+	MaxBody = 64 << 10
+	// MaxReturnURL bounds seed 004's return_url, in characters as its
+	// other max: rules count (the seed gives it none; 2,048 is what
+	// browsers and EMV 3DS's URL fields allow).
+	MaxReturnURL = 2048
+	// MaxWebhookURL and MaxHMACKey bound PUT /sandbox/webhook's fields.
+	MaxWebhookURL = 2048
+	MaxHMACKey    = 1024
+)
+
+// maxBody is MaxBody, for the readers.
+const maxBody = MaxBody
+
+// idHeaders are the headers MaxIDHeader bounds, canonical.
+var idHeaders = []string{
+	"X-Api-Key", "X-Product-Id", "X-Cardholder-Id", "X-Wallet-Id", "X-Card-Id", "X-Client-Id", "X-Request-Id",
+	http.CanonicalHeaderKey(fault.Header),
+}
+
+// withLimits refuses, before anything else reads it, a request whose
+// target, headers or declared body exceed their limits: 414, 431 or 413,
+// in the error shape of the API the path belongs to. A body sent without
+// a Content-Length is bounded when it is read (readBody).
+func (s *Sandbox) withLimits(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if status, msg := checkSizes(r); status != 0 {
+			apiOf(r.URL.Path).writeError(w, status, msg)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// checkSizes returns the status and message for a request over a limit, 0
+// for one within them.
+func checkSizes(r *http.Request) (int, string) {
+	uri := r.RequestURI
+	if uri == "" {
+		uri = r.URL.RequestURI()
+	}
+	if len(uri) > MaxURI {
+		return http.StatusRequestURITooLong, tooLarge("The request target", len(uri), MaxURI)
+	}
+	var over []string // header names, for a stable message
+	for name, values := range r.Header {
+		n := 0
+		for _, v := range values {
+			n += len(v)
+		}
+		if n > headerLimit(name) {
+			over = append(over, name)
+		}
+	}
+	if len(over) > 0 {
+		slices.Sort(over)
+		name := over[0]
+		n := 0
+		for _, v := range r.Header[name] {
+			n += len(v)
+		}
+		return http.StatusRequestHeaderFieldsTooLarge, tooLarge("Header "+strings.ToLower(name), n, headerLimit(name))
+	}
+	if r.ContentLength > MaxBody {
+		return http.StatusRequestEntityTooLarge, tooLarge("The request body", int(r.ContentLength), MaxBody)
+	}
+	return 0, ""
+}
+
+func headerLimit(canonical string) int {
+	if slices.Contains(idHeaders, canonical) {
+		return MaxIDHeader
+	}
+	return MaxHeader
+}
+
+// tooLarge says what is too large, by how much, and the limit.
+func tooLarge(what string, n, limit int) string {
+	return what + " is too large: " + strconv.Itoa(n) + " bytes, at most " + strconv.Itoa(limit) + "."
+}
