@@ -104,5 +104,6 @@ func (e *EnrollmentFlow) run(ctx context.Context, step string, explain *Explanat
 		e.mu.Unlock()
 		e.set(state)
 	}
+	e.s.learn.enrolled(e, step, r)
 	return r
 }

@@ -156,6 +156,7 @@ func (p *PurchaseFlow) Start(ctx context.Context) Result {
 	case !r.Cancelled && !errors.Is(r.Err, ErrState):
 		p.set(PurchaseFailed)
 	}
+	p.s.learn.started(p, r)
 	return r
 }
 
@@ -230,7 +231,7 @@ func deref(s *string) string {
 
 // ReadChallenge opens the ACS challenge page.
 func (p *PurchaseFlow) ReadChallenge(ctx context.Context) Result {
-	return p.s.step(ctx, FlowPurchase, "challenge", explainChallengePage, func(ctx context.Context) Result {
+	r := p.s.step(ctx, FlowPurchase, "challenge", explainChallengePage, func(ctx context.Context) Result {
 		if err := p.require(PurchaseChallenge, PurchaseDone); err != nil {
 			return failure(err)
 		}
@@ -243,6 +244,8 @@ func (p *PurchaseFlow) ReadChallenge(ctx context.Context) Result {
 		}
 		return p.challengeResult(ch)
 	})
+	p.s.learn.read(p, r)
+	return r
 }
 
 func (p *PurchaseFlow) challengeResult(ch *acs.Challenge) Result {
@@ -328,6 +331,7 @@ func (p *PurchaseFlow) answerChallenge(ctx context.Context, step string, explain
 	if r.TransStatus != "" && r.TransStatus != "C" {
 		p.set(PurchaseDone)
 	}
+	p.s.learn.answered(p, step, r)
 	return r
 }
 
@@ -387,4 +391,5 @@ func (p *PurchaseFlow) settle(r Result) {
 	if r.Err == nil && !r.Skipped && r.TransStatus != "C" && r.TransStatus != "D" {
 		p.set(PurchaseDone)
 	}
+	p.s.learn.settled(p, r)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/walletsim/walletsim/client/sandbox/fault"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
+	"github.com/walletsim/walletsim/flows/course"
 )
 
 // Options tune a session.
@@ -34,6 +35,12 @@ type Options struct {
 	NoValidate bool
 	Logger     *slog.Logger
 	Version    string
+	// Journal, when set, is fed with what the flows do, for the course
+	// to grade (see learn.go).
+	Journal *course.Journal
+	// Messages reads an authentication's EMV messages (nil: none can be
+	// read; PurchaseFlow.Messages says so).
+	Messages MessageReader
 
 	// Transport carries the clients' requests (default: the session's own
 	// connections, closed with it). flows/embedded gives one that serves
@@ -64,6 +71,7 @@ type Session struct {
 	returns   *ReturnListener // nil on a walletsim sandbox
 	overrides Overrides
 	decisions decisions
+	learn     *learner
 	// ownTransport is the clients' transport when the session made it, so
 	// that Close can close its idle connections.
 	ownTransport *http.Transport
@@ -93,7 +101,7 @@ func Open(ctx context.Context, t Target, opts Options) (*Session, error) {
 	if t.IssuingURL == "" || t.ThreeDSURL == "" || t.WalletURL == "" {
 		return nil, fmt.Errorf("target %s: %w", t.Name, ErrNoURLs)
 	}
-	s := &Session{Target: t, opts: opts}
+	s := &Session{Target: t, opts: opts, learn: &learner{j: opts.Journal}}
 	if opts.Transport == nil {
 		s.ownTransport = http.DefaultTransport.(*http.Transport).Clone()
 		s.opts.Transport = s.ownTransport

@@ -176,5 +176,6 @@ func (w *WalletFlow) Decide(ctx context.Context, p Pending, d Decision) Result {
 		w.s.decisions.add(decision{event: p.Event, status: wallet.Status(r.Status), at: w.s.Now()})
 		w.set(WalletAnswered)
 	}
+	w.s.learn.decided(p, r)
 	return r
 }

@@ -18,6 +18,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/flows/scenario"
 	"github.com/walletsim/walletsim/tui/common"
@@ -27,6 +28,7 @@ import (
 	"github.com/walletsim/walletsim/tui/components/helpbar"
 	"github.com/walletsim/walletsim/tui/components/inspector"
 	"github.com/walletsim/walletsim/tui/components/keys"
+	"github.com/walletsim/walletsim/tui/components/messages"
 	"github.com/walletsim/walletsim/tui/components/pane"
 	"github.com/walletsim/walletsim/tui/components/phone"
 	"github.com/walletsim/walletsim/tui/components/picker"
@@ -50,6 +52,7 @@ type App struct {
 	gloss  *glossary.Model
 	keys   *keys.Model
 	picker *picker.Model
+	msgs   *messages.Model
 	header *header.Model
 	bar    *helpbar.Model
 
@@ -67,15 +70,16 @@ func New(opts Options) *App {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := styles.New()
 	c := &common.Common{Styles: s, Keys: keymap.New(), Session: opts.Session, Ctx: ctx, OpenURL: opts.OpenURL,
-		Copy: opts.Copy, Clock: opts.Clock, Recorder: recorder.New(opts.Session.Target.Name, opts.Session.Now)}
+		Copy: opts.Copy, Clock: opts.Clock, Learn: opts.Learn, EMV: map[string][]emv.Step{}, Recorder: recorder.New(opts.Session.Target.Name, opts.Session.Now)}
 	a := &App{c: c, opts: opts, cancel: cancel, pane: pane.New(s, "pgup/pgdn, wheel")}
 	a.useCard(opts.card())
 	a.phone, a.insp, a.expl = phone.New(c), inspector.New(c), explainer.New(c)
 	a.gloss, a.keys, a.picker = glossary.New(c), keys.New(c), picker.New(c)
 	a.header, a.bar = header.New(c), helpbar.New(c)
+	a.msgs = messages.New(s, c.Keys)
 	a.insp.SaveDir, a.picker.SaveDir = opts.SaveDir, opts.SaveDir
 	a.expl.More = "X to read it all"
-	a.page = a.newPage(common.Home)
+	a.pageID, a.page = opts.Start, a.newPage(opts.Start)
 	return a
 }
 
@@ -153,6 +157,15 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.notify(msg.Text)
 	case common.ShiftClockMsg:
 		return a, a.shiftClock(msg.By)
+	case common.MessagesMsg:
+		a.msgs.Show(msg.Title, msg.Steps)
+		a.overlay = noOverlay
+		a.show(messagesOverlay)
+		return a, nil
+	case common.MessagesReadMsg:
+		a.c.EMV[msg.ID] = msg.Steps
+		a.expl.SetMessages(msg.ID, msg.Steps)
+		return a, nil
 	case common.CopyMsg:
 		a.picker.Offer(msg.Title, msg.Values)
 		a.overlay = noOverlay
@@ -246,6 +259,8 @@ func (a *App) global(km tea.KeyMsg) (cmd tea.Cmd, ok bool) {
 		a.show(phoneOverlay)
 	case key.Matches(km, k.Save):
 		return a.save(), true
+	case key.Matches(km, k.Learn) && a.c.Learn != nil:
+		return a.open(common.Course), true
 	default:
 		return nil, false
 	}

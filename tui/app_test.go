@@ -23,6 +23,7 @@ import (
 	"github.com/walletsim/walletsim/client/acs"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/flows"
+	"github.com/walletsim/walletsim/flows/course"
 	"github.com/walletsim/walletsim/flows/embedded"
 	"github.com/walletsim/walletsim/flows/runner"
 	"github.com/walletsim/walletsim/flows/scenario"
@@ -44,6 +45,7 @@ type harness struct {
 	sess  *flows.Session
 	dir   string
 	clip  *clipboard
+	j     *course.Journal // what the session did, for the course's tests
 }
 
 // clipboard remembers what the app copied.
@@ -91,6 +93,13 @@ func start(t *testing.T, w, h int) *harness { return startWith(t, w, h, nil) }
 // startWith starts the TUI on a session whose options tune changed.
 func startWith(t *testing.T, w, h int, tune func(*flows.Options)) *harness {
 	t.Helper()
+	return launch(t, w, h, tune, nil)
+}
+
+// launch starts the TUI on a session whose options tune changed, with
+// app's changes to the app's options.
+func launch(t *testing.T, w, h int, tune func(*flows.Options), app func(*tui.Options)) *harness {
+	t.Helper()
 	clock := flows.NewManualClock(time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC))
 	sink, events := tui.Sink()
 	opts := flows.Options{
@@ -106,11 +115,15 @@ func startWith(t *testing.T, w, h int, tune func(*flows.Options)) *harness {
 	t.Cleanup(sess.Close)
 	dir := t.TempDir()
 	clip := &clipboard{}
-	app := tui.New(tui.Options{Session: sess, Events: events, SaveDir: dir, Clock: clock,
+	o := tui.Options{Session: sess, Events: events, SaveDir: dir, Clock: clock,
 		OpenURL: func(string) error { return nil }, Copy: clip.copy,
-		Resolve: func(string) (flows.Target, error) { return flows.SandboxTarget(), nil }})
-	t.Cleanup(app.Close)
-	tm := teatest.NewTestModel(t, probe{app}, teatest.WithInitialTermSize(w, h))
+		Resolve: func(string) (flows.Target, error) { return flows.SandboxTarget(), nil }}
+	if app != nil {
+		app(&o)
+	}
+	a := tui.New(o)
+	t.Cleanup(a.Close)
+	tm := teatest.NewTestModel(t, probe{a}, teatest.WithInitialTermSize(w, h))
 	t.Cleanup(func() { tm.Quit() })
 	return &harness{t: t, tm: tm, clock: clock, sess: sess, dir: dir, clip: clip}
 }

@@ -70,6 +70,7 @@ func (a *App) relayout() {
 	a.gloss.SetSize(l.w, l.body)
 	a.keys.SetSize(l.w, l.body)
 	a.picker.SetSize(l.w, l.body)
+	a.msgs.SetSize(l.w, l.body)
 	if a.overlay == explainerOverlay {
 		a.expl.SetSize(l.w, l.body)
 	} else {

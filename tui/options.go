@@ -25,6 +25,11 @@ type Options struct {
 	// Clock is the session's clock when the person may move it forward:
 	// the test clock, on the embedded sandbox only.
 	Clock flows.Advancer
+	// Learn is the course (nil: none; the home screen then has no entry
+	// for it). Its Journal must be the session's Options.Journal.
+	Learn *common.Learn
+	// Start is the page shown first (default: home).
+	Start common.PageID
 	// Card is the card in use at start (default: the sandbox's Visa
 	// challenge card).
 	Card *common.Card

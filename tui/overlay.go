@@ -17,11 +17,12 @@ const (
 	keysOverlay
 	phoneOverlay
 	pickerOverlay
+	messagesOverlay
 )
 
 // crumb names an overlay in the header.
 func (o overlay) crumb() string {
-	return [...]string{"", "HTTP inspector", "Glossary", "What just happened", "Keys", "Phone", "Copy a value"}[o]
+	return [...]string{"", "HTTP inspector", "Glossary", "What just happened", "Keys", "Phone", "Copy a value", "EMV messages"}[o]
 }
 
 // panel is an overlay as the router sees it.
@@ -46,6 +47,8 @@ func (a *App) panel() panel {
 		return phonePanel{a.phone}
 	case pickerOverlay:
 		return a.picker
+	case messagesOverlay:
+		return a.msgs
 	}
 	return nil
 }
@@ -70,6 +73,8 @@ func (a *App) updateOverlay(msg tea.Msg) tea.Cmd {
 		a.phone, cmd = a.phone.Update(msg)
 	case pickerOverlay:
 		a.picker, cmd = a.picker.Update(msg)
+	case messagesOverlay:
+		a.msgs, cmd = a.msgs.Update(msg)
 	}
 	return cmd
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/walletsim/walletsim/tui/pages/cards"
 	"github.com/walletsim/walletsim/tui/pages/enroll"
 	"github.com/walletsim/walletsim/tui/pages/home"
+	"github.com/walletsim/walletsim/tui/pages/learn"
 	"github.com/walletsim/walletsim/tui/pages/pay"
 	"github.com/walletsim/walletsim/tui/pages/scenariorun"
 	"github.com/walletsim/walletsim/tui/pages/walletinbox"
@@ -28,6 +29,8 @@ func (a *App) newPage(id common.PageID) common.Page {
 		return scenariorun.New(a.c, a.opts.Resolve)
 	case common.Cards:
 		return cards.New(a.c)
+	case common.Course:
+		return learn.New(a.c)
 	}
 	return home.New(a.c)
 }

@@ -67,7 +67,7 @@ Without a command, walletsim opens its terminal UI on the sandbox (or on
 	f.StringVar(&tuiOpts.log, "log", "", "write diagnostics to this file (nothing is written to the terminal)")
 	f.BoolVar(&tuiOpts.noMouse, "no-mouse", false, "leave the mouse to the terminal (to select text); the TUI's wheel scrolling and clicks are off")
 	root.SetVersionTemplate("walletsim {{.Version}}\n")
-	root.AddCommand(newSandboxCmd(), newRunCmd(), newCheckCmd(), newProfilesCmd())
+	root.AddCommand(newSandboxCmd(), newRunCmd(), newCheckCmd(), newProfilesCmd(), newLearnCmd())
 	return root
 }
 

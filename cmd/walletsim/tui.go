@@ -11,13 +11,21 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/walletsim/walletsim/flows"
+	"github.com/walletsim/walletsim/flows/course"
 	"github.com/walletsim/walletsim/flows/embedded"
 	"github.com/walletsim/walletsim/tui"
+	"github.com/walletsim/walletsim/tui/common"
 )
 
 type tuiOptions struct {
 	profile, config, log string
 	noMouse              bool
+
+	// The course: walletsim learn's lessons and progress store, and the
+	// page to start on (the shipped lessons and home by default).
+	course *course.Course
+	store  course.Store
+	start  common.PageID
 }
 
 // noTTY is said when walletsim is started without a terminal.
@@ -61,8 +69,10 @@ func runTUI(cmd *cobra.Command, o *tuiOptions) error {
 	}
 	defer closeLog()
 	sink, events := tui.Sink()
-	opts := flows.Options{Sink: sink, Logger: logger, Version: appVersion()}
-	tuiOpts := tui.Options{Events: events, Resolve: set.Target}
+	journal := &course.Journal{}
+	learn := learning(o, journal)
+	opts := flows.Options{Sink: sink, Logger: logger, Version: appVersion(), Journal: journal}
+	tuiOpts := tui.Options{Events: events, Resolve: set.Target, Learn: learn, Start: o.start}
 	if target.Sandbox {
 		// The embedded sandbox runs on a test clock the person can move
 		// forward, to see an expiry without waiting for it.
@@ -75,6 +85,7 @@ func runTUI(cmd *cobra.Command, o *tuiOptions) error {
 	}
 	defer sess.Close()
 	tuiOpts.Session = sess
+	learn.Messages = sess.ReadsMessages()
 	app := tui.New(tuiOpts)
 	defer app.Close()
 	programOpts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithContext(cmd.Context())}

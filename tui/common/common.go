@@ -7,11 +7,13 @@ package common
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/tui/keymap"
@@ -42,6 +44,33 @@ type Common struct {
 	// PhoneBeside: the phone is drawn beside the page; otherwise it is one
 	// key (p) away.
 	PhoneBeside bool
+	// EMV are the EMV messages read so far, by authentication id.
+	EMV map[string][]emv.Step
+	// Learn is the course, when the app has one.
+	Learn *Learn
+}
+
+// MessagesOf are the EMV messages behind an HTTP exchange of an
+// authentication (nil when none were read): its AReq and ARes for the
+// authenticate call, all of them for the other calls on it.
+func (c *Common) MessagesOf(url string) []emv.Step {
+	_, rest, ok := strings.Cut(url, "/v1/3ds/")
+	if !ok {
+		return nil
+	}
+	id, call, _ := strings.Cut(rest, "/")
+	id, _, _ = strings.Cut(id, "?")
+	steps := c.EMV[id]
+	if call != "authenticate" {
+		return steps
+	}
+	var out []emv.Step
+	for _, s := range steps {
+		if t := s.Message.Type(); t == emv.TypeAReq || t == emv.TypeARes {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Now is the session's clock (a test's fake one, the test clock, or real
@@ -144,6 +173,7 @@ const (
 	WalletInbox
 	Scenario
 	Cards
+	Course
 )
 
 // Page is one screen: a tea model with a typed Update, a size, and keys
@@ -175,6 +205,17 @@ type (
 	ShiftClockMsg struct{ By time.Duration }
 	// EventMsg is an event of the session, for pages that follow them.
 	EventMsg flows.Event
+	// MessagesMsg opens the EMV messages view on Steps.
+	MessagesMsg struct {
+		Title string
+		Steps []emv.Step
+	}
+	// MessagesReadMsg says that an authentication's EMV messages were
+	// read: the app keeps them for the inspector and the explainer.
+	MessagesReadMsg struct {
+		ID    string
+		Steps []emv.Step
+	}
 	// CopyMsg offers values to copy one of (a result's fields, an
 	// exchange's ids).
 	CopyMsg struct {
@@ -194,6 +235,11 @@ func Notice(text string) tea.Cmd { return func() tea.Msg { return NoticeMsg{text
 
 // ShiftClock returns a command that moves the test clock by d.
 func ShiftClock(d time.Duration) tea.Cmd { return func() tea.Msg { return ShiftClockMsg{d} } }
+
+// ShowMessages returns a command that opens the EMV messages view.
+func ShowMessages(title string, steps []emv.Step) tea.Cmd {
+	return func() tea.Msg { return MessagesMsg{title, steps} }
+}
 
 // Offer returns a command that offers values to copy.
 func Offer(title string, values []flows.Field) tea.Cmd {

@@ -42,6 +42,8 @@ type KeyMap struct {
 	Confirm, Clock              key.Binding
 	Copy, CopyValue, CopyField  key.Binding
 	Reveal, Write               key.Binding
+	Messages, Learn             key.Binding
+	Answer, Hint, Do            key.Binding
 }
 
 // New returns the key map.
@@ -79,7 +81,7 @@ func New() KeyMap {
 		Close:        k("close", "esc"),
 		Filter:       k("filter", "/"),
 
-		Walkthrough: key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1–6", "walkthrough")),
+		Walkthrough: key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7"), key.WithHelp("1–7", "walkthrough")),
 		Card:        k("card", "c"),
 		TypeCard:    k("type a card", "t"),
 		Again:       k("new purchase", "n"),
@@ -102,6 +104,11 @@ func New() KeyMap {
 		CopyField:   k("copy a value", "v"),
 		Reveal:      k("reveal secrets", "R"),
 		Write:       k("save cURL to file", "w"),
+		Messages:    k("EMV messages", "m"),
+		Learn:       k("course", "l"),
+		Answer:      key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"), key.WithHelp("1–6", "answer")),
+		Hint:        k("hint", "h"),
+		Do:          k("do it", "d"),
 	}
 }
 

@@ -76,6 +76,7 @@ type Model struct {
 	steps   []*entry            // oldest first; the last is the one shown
 	pending map[string][]string // notes of a flow waiting for its next step
 	version int                 // bumped by every change of steps
+	emv     emvOf               // the latest authentication's EMV messages
 
 	w, h     int
 	rendered struct{ version, w, h int } // what vp holds
@@ -210,6 +211,11 @@ func (m *Model) SetSize(w, h int) {
 // Update scrolls the pane when its content is taller than it
 // (up/down, pgup/pgdown, the mouse wheel).
 func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
+	if km, ok := msg.(tea.KeyMsg); ok {
+		if cmd, ok := m.messagesKey(km); ok {
+			return m, cmd
+		}
+	}
 	switch msg.(type) {
 	case tea.KeyMsg, tea.MouseMsg:
 		var cmd tea.Cmd
@@ -271,6 +277,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	scroll, page := m.scroll, m.page // copies: asking changes nothing
 	scroll.SetEnabled(scrollable)
 	page.SetEnabled(scrollable)
+	if len(m.emv.steps) > 0 {
+		return []key.Binding{scroll, page, m.c.Keys.Messages}
+	}
 	return []key.Binding{scroll, page}
 }
 
@@ -304,6 +313,9 @@ func (m *Model) content(w int) string {
 	if cur.done && cur.result != nil {
 		// What came out leads: on a short pane it is what must be seen.
 		sections = append(sections, m.outcome(cur, tw))
+		if line := m.messagesLine(); line != "" {
+			sections = append(sections, block(line, tw))
+		}
 	}
 	if text := cur.asked(); text != "" {
 		sections = append(sections, block(s.Text.Render(tidy(text)), tw))

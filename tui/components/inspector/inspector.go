@@ -19,6 +19,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/walletsim/walletsim/client"
+	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/tui/common"
 	"github.com/walletsim/walletsim/tui/components/filter"
 	"github.com/walletsim/walletsim/tui/export"
@@ -205,6 +206,11 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 	case key.Matches(km, k.Filter) && !m.detail:
 		m.status = ""
 		return m, m.filter.Start()
+	case key.Matches(km, k.Messages):
+		if steps := m.messages(); len(steps) > 0 {
+			return m, common.ShowMessages("EMV messages behind "+m.name(), steps)
+		}
+		return m, nil
 	case key.Matches(km, k.CopyField):
 		if ex, ok := m.selected(); ok {
 			return m, common.Offer("Copy a value of "+m.name(), values(ex))
@@ -325,7 +331,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		scroll.SetHelp("↑/↓ pgup/pgdn", "scroll")
 		back := k.Back
 		back.SetHelp(back.Help().Key, "back to list")
-		return []key.Binding{scroll, k.Copy, k.CopyField, k.Write, reveal, back}
+		return append(m.messagesKey(scroll), k.Copy, k.CopyField, k.Write, reveal, back)
 	}
 	if m.filter.Typing() {
 		return m.filter.Help()
@@ -336,7 +342,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	move := k.Select
 	enter := k.Enter
 	enter.SetHelp(enter.Help().Key, "details")
-	return append([]key.Binding{move, enter, k.Copy, k.CopyField, k.Write, reveal}, m.filter.Help()...)
+	return append(append(m.messagesKey(move, enter), k.Copy, k.CopyField, k.Write, reveal), m.filter.Help()...)
 }
 
 // FullHelp is every key of the inspector.
@@ -344,7 +350,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.c.Keys
 	return [][]key.Binding{
 		{k.Move, m.keys.pageUp, m.keys.pageDown, m.keys.home, m.keys.end, k.Enter, k.Filter},
-		{k.Copy, k.CopyField, k.Write, k.Reveal, k.Back},
+		{k.Messages, k.Copy, k.CopyField, k.Write, k.Reveal, k.Back},
 	}
 }
 
@@ -369,6 +375,25 @@ func (m *Model) View() string {
 }
 
 // selected is the selected exchange, if any.
+// messages are the EMV messages behind the selected exchange, when they
+// were read (see common.MessagesOf).
+func (m *Model) messages() []emv.Step {
+	ex, ok := m.selected()
+	if !ok {
+		return nil
+	}
+	return m.c.MessagesOf(ex.Request.URL)
+}
+
+// messagesKey is keys, with the key to the EMV messages when the selected
+// exchange has some.
+func (m *Model) messagesKey(keys ...key.Binding) []key.Binding {
+	if len(m.messages()) > 0 {
+		keys = append(keys, m.c.Keys.Messages)
+	}
+	return keys
+}
+
 func (m *Model) selected() (client.Exchange, bool) {
 	if len(m.exchanges) == 0 || m.rowOf(m.rows()) < 0 && !m.detail {
 		return client.Exchange{}, false

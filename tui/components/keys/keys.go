@@ -64,7 +64,7 @@ func (m *Model) layout() {
 func Global(k keymap.KeyMap) [][]key.Binding {
 	return [][]key.Binding{
 		{k.Explain, k.Inspect, k.Glossary, k.Help},
-		{k.Save, k.Phone, k.Back, k.Quit, k.ForceQuit},
+		{k.Save, k.Phone, k.Learn, k.Back, k.Quit, k.ForceQuit},
 		{k.Scroll, k.Filter, k.LeaveField, k.EnterField},
 	}
 }

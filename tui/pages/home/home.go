@@ -29,6 +29,17 @@ var Walkthroughs = []Walkthrough{
 	{common.Scenario, "Run a scenario", "as QA", "replay a scenario file headlessly and see its results"},
 }
 
+// Course is the menu's last entry when the app has the course.
+var Course = Walkthrough{common.Course, "Learn 3-D Secure", "as a newcomer", "a short course; the simulator checks your exercises"}
+
+// entries are the menu: the walkthroughs, and the course when there is one.
+func (m *Model) entries() []Walkthrough {
+	if m.c.Learn == nil {
+		return Walkthroughs
+	}
+	return append(Walkthroughs[:len(Walkthroughs):len(Walkthroughs)], Course)
+}
+
 // menuTop is the content line of the first walkthrough.
 const menuTop = 3
 
@@ -50,9 +61,14 @@ func (m *Model) WantsPhone() bool     { return false }
 func (m *Model) Selected() int        { return m.cursor }
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.c.Keys
-	return [][]key.Binding{{k.Walkthrough, k.Move, k.Enter, k.Card}}
+	pick := k.Walkthrough
+	pick.SetHelp(fmt.Sprintf("1–%d", len(m.entries())), "walkthrough")
+	return [][]key.Binding{{pick, k.Move, k.Enter, k.Card}}
 }
-func (m *Model) compact() bool { return m.h < 22 }
+
+// compact shows only the selected entry's description: when all of them
+// would not fit (22 rows for the six walkthroughs).
+func (m *Model) compact() bool { return m.h < 10+2*len(m.entries()) }
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.c.Keys
 	return []key.Binding{k.Move, k.Enter, k.Card}
@@ -65,7 +81,7 @@ func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	case tea.MouseMsg:
 		if i := m.itemAt(msg.Y); i >= 0 && msg.Action == tea.MouseActionRelease && msg.Button == tea.MouseButtonLeft {
 			m.cursor = i
-			return m, common.Go(Walkthroughs[i].Page)
+			return m, common.Go(m.entries()[i].Page)
 		}
 	}
 	return m, nil
@@ -75,17 +91,17 @@ func (m *Model) key(km tea.KeyMsg) tea.Cmd {
 	k := m.c.Keys
 	switch {
 	case key.Matches(km, k.Up):
-		m.cursor = (m.cursor + len(Walkthroughs) - 1) % len(Walkthroughs)
+		m.cursor = (m.cursor + len(m.entries()) - 1) % len(m.entries())
 	case key.Matches(km, k.Down), key.Matches(km, k.Tab):
-		m.cursor = (m.cursor + 1) % len(Walkthroughs)
+		m.cursor = (m.cursor + 1) % len(m.entries())
 	case key.Matches(km, k.Enter):
-		return common.Go(Walkthroughs[m.cursor].Page)
+		return common.Go(m.entries()[m.cursor].Page)
 	case key.Matches(km, k.Card):
 		return common.Go(common.Cards)
 	case key.Matches(km, k.Walkthrough):
-		if n := int(km.String()[0] - '1'); n >= 0 && n < len(Walkthroughs) {
+		if n := int(km.String()[0] - '1'); n >= 0 && n < 7 && n < len(m.entries()) {
 			m.cursor = n
-			return common.Go(Walkthroughs[n].Page)
+			return common.Go(m.entries()[n].Page)
 		}
 	}
 	return nil
@@ -94,7 +110,7 @@ func (m *Model) key(km tea.KeyMsg) tea.Cmd {
 // itemAt is the walkthrough drawn on content line y, or -1.
 func (m *Model) itemAt(y int) int {
 	line := menuTop + lipgloss.Height(m.subtitle()) - 1
-	for i := range Walkthroughs {
+	for i := range m.entries() {
 		lines := lipgloss.Height(m.item(i))
 		if y >= line && y < line+lines {
 			return i
@@ -112,7 +128,7 @@ func (m *Model) subtitle() string {
 // room or it is selected.
 func (m *Model) item(i int) string {
 	s := m.c.Styles
-	w := Walkthroughs[i]
+	w := m.entries()[i]
 	cursor, title := "  ", s.Unselected.Render(w.Title)
 	if i == m.cursor {
 		cursor, title = s.Selected.Render("▸ "), s.Selected.Render(w.Title)
@@ -129,7 +145,7 @@ func (m *Model) View() string {
 	var b strings.Builder
 	b.WriteString(s.Title.Render("Walk through a 3-D Secure journey") + "\n")
 	b.WriteString(m.subtitle() + "\n\n")
-	for i := range Walkthroughs {
+	for i := range m.entries() {
 		b.WriteString(m.item(i) + "\n")
 	}
 	b.WriteString("\n" + s.Label.Render("Card   ") + s.Value.Render(m.c.Card.Label()) + s.Subtle.Render("   (c to change)") + "\n")

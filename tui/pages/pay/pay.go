@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/walletsim/walletsim/client/acs"
+	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/flows/scenario"
@@ -63,6 +64,7 @@ type Model struct {
 	note     string // the challenge page's last message
 	final    *flows.Result
 	finalTag string
+	emv      []emv.Step // the purchase's EMV messages, once read
 }
 
 // Messages of the page: each carries what a command produced, and the
@@ -160,10 +162,14 @@ func (m *Model) ShortHelp() []key.Binding {
 		}
 		return b
 	}
-	if m.final != nil && len(m.final.Fields) > 0 {
-		return []key.Binding{k.Again, k.CopyValue, k.Back}
+	b := []key.Binding{k.Again}
+	if len(m.emv) > 0 {
+		b = append(b, k.Messages)
 	}
-	return []key.Binding{k.Again, k.Back}
+	if m.final != nil && len(m.final.Fields) > 0 {
+		b = append(b, k.CopyValue)
+	}
+	return append(b, k.Back)
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
@@ -171,7 +177,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Tab, k.Enter, k.LeaveField, k.EnterField, k.Back},
 		{k.Verify, k.Cancel, k.OpenBrowser, k.Clock},
-		{k.Again, k.CopyValue},
+		{k.Again, k.Messages, k.CopyValue},
 	}
 }
 
@@ -216,7 +222,9 @@ func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	case finalMsg:
 		m.busy, m.stage, m.final = "", stageDone, &msg.r
 		m.c.Recorder.Add(scenario.Step{Result: &scenario.NoInput{}}, msg.r)
-		return m, func() tea.Msg { return phone.FocusMsg{} }
+		return m, tea.Batch(func() tea.Msg { return phone.FocusMsg{} }, m.readMessages())
+	case emvMsg:
+		return m, m.onMessages(msg)
 	}
 	switch m.stage {
 	case stageForm:
@@ -263,6 +271,8 @@ func (m *Model) key(km tea.KeyMsg) tea.Cmd {
 		*m = *New(m.c, m.channel)
 		m.SetSize(w, h)
 		return m.Init()
+	case key.Matches(km, k.Messages) && len(m.emv) > 0:
+		return m.showMessages()
 	case key.Matches(km, k.CopyValue) && m.final != nil && len(m.final.Fields) > 0:
 		return common.Offer("Copy a value of the result", m.final.Fields)
 	case key.Matches(km, k.Back):
@@ -342,7 +352,7 @@ func (m *Model) onStarted(r flows.Result) tea.Cmd {
 			}))
 	}
 	m.stage, m.final, m.finalTag = stageDone, &r, "The 3DS server's answer"
-	return nil
+	return m.readMessages()
 }
 
 func (m *Model) onChallenge(r flows.Result) tea.Cmd {

@@ -35,6 +35,9 @@ func (m *Model) View() string {
 		if m.finalTag != "" {
 			title = m.finalTag
 		}
+		if line := m.messagesLine(); line != "" { // above the card: the card may need scrolling
+			b.WriteString(lipgloss.NewStyle().Width(min(m.w, 80)).Render(line) + "\n")
+		}
 		b.WriteString(resultcard.Render(s, title, *m.final, min(m.w, 80)))
 		b.WriteString("\n" + s.Subtle.Render(lipgloss.NewStyle().Width(min(m.w, 80)).Render(next(m.final))))
 	}
