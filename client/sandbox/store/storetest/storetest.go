@@ -162,7 +162,7 @@ func fill(t *testing.T, s store.Store, ws string) {
 	t.Helper()
 	must(t, s.Enroll(ctx, ws, store.Enrollment{Cardholder: "h", Card: "c", Wallet: "w", Method: "SMS"}))
 	must(t, s.Deliver(ctx, ws, "h", store.Message{ID: "m1", Body: "123456 is your code"}, 50))
-	must(t, s.SetWebhook(ctx, ws, store.Webhook{URL: "http://x/hook", Key: []byte("k")}))
+	must(t, s.SetWebhook(ctx, ws, store.Webhook{URL: "http://x/hook", Key: []byte("k"), OldKey: []byte("old"), OldUntil: t0.Add(time.Hour)}))
 	must(t, s.RecordDelivery(ctx, ws, store.Delivery{EventID: "e1"}, 100))
 	must(t, s.PutPending(ctx, ws, store.PendingRequest{Auth3dsID: "p1", CustomerID: "cu", CardID: "c", Expires: t0.Add(time.Hour)}))
 	_, st, err := s.ClaimKey(ctx, ws, "k1", [32]byte{1}, t0)
@@ -181,8 +181,8 @@ func assertEmpty(t *testing.T, s store.Store, ws string) {
 	if box, _ := s.Inbox(ctx, ws, "h"); len(box) != 0 {
 		t.Errorf("%s: inbox %v", ws, box)
 	}
-	if h, _ := s.Webhook(ctx, ws); h.URL != "" {
-		t.Errorf("%s: webhook %v", ws, h.URL)
+	if h, _ := s.Webhook(ctx, ws); h.URL != "" || len(h.Key) != 0 || len(h.OldKey) != 0 || !h.OldUntil.IsZero() {
+		t.Errorf("%s: webhook %+v", ws, h)
 	}
 	if d, _ := s.Deliveries(ctx, ws); len(d) != 0 {
 		t.Errorf("%s: deliveries %v", ws, d)
