@@ -110,6 +110,12 @@ func Open(ctx context.Context, t Target, opts Options) (*Session, error) {
 	s := &Session{Target: t, opts: opts, learn: &learner{j: opts.Journal}}
 	if opts.Transport == nil {
 		s.ownTransport = http.DefaultTransport.(*http.Transport).Clone()
+		// Keep a connection per concurrent call (the runner's --parallel,
+		// the matrix's workers): with Go's default of 2 idle ones per
+		// host, the rest are closed after each call and redialled, and
+		// calls queue behind the dials — hundreds of milliseconds under
+		// load.
+		s.ownTransport.MaxIdleConnsPerHost = 64
 		s.opts.Transport = s.ownTransport
 	}
 	if ownsWorkspace(t) {

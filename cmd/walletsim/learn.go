@@ -29,6 +29,9 @@ A team adds its own lessons, about its own platform, as Markdown files with
 YAML front matter in a directory given with --lessons (see the shipped ones in
 flows/course/lessons): no Go code. A bad lesson file is refused with its file,
 line and field.`,
+		Example: `  walletsim learn
+  walletsim learn --lessons ./our-lessons
+  walletsim learn --reset`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			store, err := course.DefaultStore()

@@ -7,28 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 )
 
-// version is set at build time with -ldflags "-X main.version=…"; otherwise
-// it comes from the module's build info, or "dev".
-var version = ""
-
-func appVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
-
-// rootVersion is what --version prints after "walletsim ", through cobra
-// and through versionOnly's short cut alike.
-func rootVersion() string { return appVersion() }
+// rootVersion is what --version prints after "walletsim ": the version,
+// the commit and the Go version (version.go), through cobra and through
+// versionOnly's short cut alike.
+func rootVersion() string { return currentBuild().String() }
 
 // versionOnly reports whether the arguments ask only for the version, as
 // cobra's version flag (--version, -v) would answer it: main answers that
@@ -56,7 +42,13 @@ Without a command, walletsim opens its terminal UI on the sandbox (or on
 		Version:       rootVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Example: `  walletsim                        # the TUI on the embedded sandbox
+  walletsim --profile staging      # the TUI on a profile's endpoints
+  walletsim matrix                 # every test card's outcome, checked
+  walletsim run testdata/scenarios # scenarios, headless
+  walletsim info                   # what to paste into a bug report`,
+		Args:              rootArgs,
+		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runTUI(cmd, tuiOpts)
 		},
@@ -68,7 +60,12 @@ Without a command, walletsim opens its terminal UI on the sandbox (or on
 	f.DurationVar(&tuiOpts.webhookTolerance, "webhook-tolerance", 0, webhookToleranceUsage)
 	f.BoolVar(&tuiOpts.noMouse, "no-mouse", false, "leave the mouse to the terminal (to select text); the TUI's wheel scrolling and clicks are off")
 	root.SetVersionTemplate("walletsim {{.Version}}\n")
-	root.AddCommand(newSandboxCmd(), newRunCmd(), newCheckCmd(), newProfilesCmd(), newLearnCmd())
+	root.AddCommand(newSandboxCmd(), newRunCmd(), newCheckCmd(), newProfilesCmd(), newLearnCmd(), newMatrixCmd(), newInfoCmd(), newManCmd())
+	root.SetFlagErrorFunc(flagError)
+	root.SuggestionsMinimumDistance = 2
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(newCompletionCmd())
+	addCompletions(root)
 	return root
 }
 

@@ -19,6 +19,9 @@ func newProfilesCmd() *cobra.Command {
 ($XDG_CONFIG_HOME/walletsim/config.yaml, or --config, or $WALLETSIM_CONFIG).
 Secrets are shown only as the environment variable that holds them and
 whether it is set.`,
+		Example: `  walletsim profiles
+  walletsim profiles --config ./team-profiles.yaml
+  WALLETSIM_CONFIG=./ci.yaml walletsim profiles`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			set, err := loadProfiles(configPath)

@@ -48,8 +48,9 @@ ends; the exit status says how the run went:
 		Example: `  walletsim run testdata/scenarios
   walletsim run --parallel 8 --junit report.xml --transcript run.jsonl testdata/scenarios
   walletsim run --profile staging --json my-bug.yaml`,
-		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return o.run(cmd, args) },
+		Args:              cobra.MinimumNArgs(1),
+		ValidArgsFunction: scenarioArgs,
+		RunE:              func(cmd *cobra.Command, args []string) error { return o.run(cmd, args) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.profile, "profile", "", "run on this profile's endpoints instead of each scenario's target")
