@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/acs"
 	"github.com/walletsim/walletsim/client/threeds"
 )
@@ -357,8 +358,11 @@ func (p *PurchaseFlow) Await(ctx context.Context, every time.Duration) Result {
 			return p.awaitPlain(ctx)
 		}
 		for {
+			sent := p.s.Now()
 			r := p.fetch(ctx)
-			if r.Err != nil || r.TransStatus != "C" && r.TransStatus != "D" {
+			switch {
+			case r.Err != nil && p.pollAgain(ctx, r.Err, sent):
+			case r.Err != nil || r.TransStatus != "C" && r.TransStatus != "D":
 				return r
 			}
 			select {
@@ -370,6 +374,22 @@ func (p *PurchaseFlow) Await(ctx context.Context, every time.Duration) Result {
 	})
 	p.settle(r)
 	return r
+}
+
+// pollAgain reports whether a poll sent at sent that got no answer (a
+// timeout, a dropped connection) is worth sending again: a poll is
+// idempotent, and the cardholder's wallet may still answer as long as the
+// pending request's own deadline (Target.RequestExpiry after Start) had not
+// passed when the poll was sent. One lost poll must not end the wait — on
+// the virtual clock a poll in flight when the test clock moves on times
+// out at once. The first poll sent after the deadline reads the request's
+// outcome (expired), or ends the wait with its error.
+func (p *PurchaseFlow) pollAgain(ctx context.Context, err error, sent time.Time) bool {
+	var te *client.TransportError
+	if ctx.Err() != nil || !errors.As(err, &te) {
+		return false
+	}
+	return sent.Before(p.startedAt().Add(p.s.Target.RequestExpiry))
 }
 
 func (p *PurchaseFlow) fetch(ctx context.Context) Result {

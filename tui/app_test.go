@@ -372,7 +372,11 @@ func decoupled(t *testing.T) *harness {
 	h.decoupledCard()
 	h.enroll()
 	h.pay("4", 0)
-	h.until("Approve this purchase?", "Hold space to approve")
+	// The webhook reaches the phone while the 3DS server's answer is still
+	// on its way to the merchant's page: wait for the page to wait too, or
+	// an esc meant to stop waiting lands on "Asking the 3DS server…" and
+	// is lost (TestWalletInbox's flake).
+	h.until("Approve this purchase?", "Hold space to approve", "Waiting for the cardholder's wallet…")
 	return h
 }
 
