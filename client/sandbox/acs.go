@@ -8,12 +8,14 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/walletsim/walletsim/client/acs"
 	"github.com/walletsim/walletsim/client/issuing"
+	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
 
@@ -35,7 +37,7 @@ const maxInbox = 50
 
 // startChallenge creates the one-time code and sends it to the enrolled
 // destination. The caller holds s.mu.
-func (s *Sandbox) startChallenge(a *authn, card testcards.Card, method issuing.OTPMethod, now time.Time) {
+func (s *space) startChallenge(a *authn, card testcards.Card, method issuing.OTPMethod, now time.Time) {
 	a.challenge = &challengeState{
 		lastFour: card.LastFour(), otp: s.otp(), attemptsLeft: MaxOTPAttempts, method: method,
 		destination: maskedDestination(a.cardholder(), method),
@@ -53,16 +55,21 @@ func (s *Sandbox) startChallenge(a *authn, card testcards.Card, method issuing.O
 		msg.From = "3dsecure@walletsim-bank.example"
 		msg.Subject = "Your one-time code for " + s.cfg.MerchantName
 	}
-	box := append(s.inboxes[a.cardholder()], msg)
-	s.inboxKept += messageBytes(msg) // reserved by startAuthentication
-	if len(box) > maxInbox {
-		for _, old := range box[:len(box)-maxInbox] {
-			s.inboxKept -= messageBytes(old)
-			s.stored.Release(messageBytes(old))
-		}
-		box = box[len(box)-maxInbox:]
+	if err := s.store.Deliver(s.bg(), s.id, a.cardholder(), storedMessage(msg), maxInbox); err != nil {
+		s.cfg.Logger.Error("store: inbox", "err", err)
 	}
-	s.inboxes[a.cardholder()] = box
+}
+
+// storedMessage and inboxMessage convert an inbox message to the store's
+// record and back.
+func storedMessage(m acs.Message) store.Message {
+	return store.Message{ID: m.ID, Channel: m.Channel, From: m.From, To: m.To, Subject: m.Subject, Body: m.Body,
+		Code: m.Code, AuthenticationID: m.AuthenticationID, SentAt: m.SentAt}
+}
+
+func inboxMessage(m store.Message) acs.Message {
+	return acs.Message{ID: m.ID, Channel: m.Channel, From: m.From, To: m.To, Subject: m.Subject, Body: m.Body,
+		Code: m.Code, AuthenticationID: m.AuthenticationID, SentAt: m.SentAt}
 }
 
 // otp is a six-digit one-time code.
@@ -74,7 +81,7 @@ func (s *Sandbox) otp() string {
 }
 
 // view renders a challenge. The caller holds s.mu.
-func (s *Sandbox) view(a *authn, message string) acs.Challenge {
+func (s *space) view(a *authn, message string) acs.Challenge {
 	c := a.challenge
 	v := acs.Challenge{
 		ACSTransID: a.acsTransID, AuthenticationID: a.id, Merchant: s.cfg.MerchantName,
@@ -110,7 +117,7 @@ func returnURL(a *authn) string {
 }
 
 // challengeFor finds and settles a challenge. The caller holds s.mu.
-func (s *Sandbox) challengeFor(acsTransID string, now time.Time) *authn {
+func (s *space) challengeFor(acsTransID string, now time.Time) *authn {
 	a := s.byACS[acsTransID]
 	if a == nil || a.challenge == nil {
 		return nil
@@ -120,7 +127,7 @@ func (s *Sandbox) challengeFor(acsTransID string, now time.Time) *authn {
 }
 
 // challengePage serves GET /acs/challenge/{acsTransID}.
-func (s *Sandbox) challengePage(w http.ResponseWriter, r *http.Request) {
+func (s *space) challengePage(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	a := s.challengeFor(r.PathValue("acsTransID"), s.now())
 	var v acs.Challenge
@@ -133,8 +140,14 @@ func (s *Sandbox) challengePage(w http.ResponseWriter, r *http.Request) {
 
 // challengeSubmit serves POST /acs/challenge/{acsTransID}: the code typed
 // (form field or JSON "otp"), or "action": "cancel".
-func (s *Sandbox) challengeSubmit(w http.ResponseWriter, r *http.Request) {
-	otp, action, status := readChallengeForm(r)
+//
+// A submission is idempotent per attempt, so that a retry after a lost
+// answer never uses a second attempt: a JSON one with an Idempotency-Key
+// gets the first answer to that key replayed; the page's form carries the
+// attempt it was shown for, and submitting an attempt already used changes
+// nothing.
+func (s *space) challengeSubmit(w http.ResponseWriter, r *http.Request) {
+	f, status := readChallengeForm(r)
 	switch status {
 	case http.StatusRequestEntityTooLarge:
 		apiThreeDS.writeError(w, status, "Request body is too large")
@@ -143,25 +156,91 @@ func (s *Sandbox) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 		apiThreeDS.writeError(w, status, "Malformed challenge form")
 		return
 	}
+	id := r.PathValue("acsTransID")
+	key := r.Header.Get(IdempotencyKeyHeader)
+	if key == "" || !wantsJSON(r) {
+		ans := s.submit(id, f)
+		s.answerChallenge(w, r, ans.found, ans.status, ans.v, ans.formErr)
+		return
+	}
+	if len(key) > maxIdempotencyKey {
+		writeJSON(w, http.StatusBadRequest, threeDSError{Message: "Data validation failed",
+			Errors: map[string][]string{IdempotencyKeyHeader: {"must be at most 255 characters"}}})
+		return
+	}
+	res, outcome := s.once(r.Context(), "acs\x00"+id+"\x00"+key, fingerprint(nil, f.otp, f.action), func() stored {
+		return s.submit(id, f).json()
+	})
+	switch outcome {
+	case idemConflict:
+		writeJSON(w, http.StatusBadRequest, threeDSError{Message: "Data validation failed",
+			Errors: map[string][]string{IdempotencyKeyHeader: {"was already used for a different submission"}}})
+		return
+	case idemBusy:
+		apiThreeDS.writeError(w, http.StatusConflict, "A submission with this "+IdempotencyKeyHeader+" is still in progress; retry it later")
+		return
+	case idemFailed:
+		apiThreeDS.writeError(w, http.StatusServiceUnavailable, "Sandbox state is unavailable; try again")
+		return
+	case idemCancelled:
+		return
+	case idemReplayed:
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeBody(w, res.status, res.body)
+}
+
+// challengeForm is what a challenge submission says.
+type challengeForm struct {
+	otp, action string
+	attempt     int // the attempt the page was shown for; -1 when not sent
+}
+
+// challengeAnswer is the outcome of a submission, before it is written as
+// JSON or HTML.
+type challengeAnswer struct {
+	found   bool
+	status  int
+	v       acs.Challenge
+	formErr string
+}
+
+// json is the answer as the JSON API writes it.
+func (a challengeAnswer) json() stored {
+	var body any = a.v
+	status := a.status
+	switch {
+	case !a.found:
+		status, body = http.StatusNotFound, threeDSError{Message: "Challenge not found"}
+	case a.formErr != "":
+		body = threeDSError{Message: "Data validation failed", Errors: map[string][]string{"otp": {a.formErr}}}
+	}
+	b, _ := marshal(body)
+	return stored{status: status, body: b}
+}
+
+// submit applies a submission to the challenge.
+func (s *space) submit(acsTransID string, f challengeForm) challengeAnswer {
 	now := s.now()
 	s.mu.Lock()
-	a := s.challengeFor(r.PathValue("acsTransID"), now)
+	defer s.mu.Unlock()
+	a := s.challengeFor(acsTransID, now)
 	if a == nil {
-		s.mu.Unlock()
-		s.answerChallenge(w, r, false, 0, acs.Challenge{}, "")
-		return
+		return challengeAnswer{}
 	}
 	status, msg, formErr := http.StatusOK, "", ""
 	c := a.challenge
 	switch {
 	case a.final:
 		status, msg = http.StatusConflict, "This challenge is already over: "+messageOf(a)+"."
-	case action == "cancel":
+	case f.action == "cancel":
 		c.cancelled = true
 		s.finish(a, "N", "Cardholder cancelled the challenge.", now)
-	case otp == "":
+	case f.otp == "":
 		status, formErr = http.StatusUnprocessableEntity, "This field is missing."
-	case subtle.ConstantTimeCompare([]byte(otp), []byte(c.otp)) == 1:
+	case f.attempt >= 0 && f.attempt != MaxOTPAttempts-c.attemptsLeft:
+		msg = "That attempt was already submitted; enter the code again."
+	case subtle.ConstantTimeCompare([]byte(f.otp), []byte(c.otp)) == 1:
 		s.finish(a, "Y", "", now)
 	default:
 		c.attemptsLeft--
@@ -173,38 +252,43 @@ func (s *Sandbox) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.view(a, msg)
 	s.sweep(now)
-	s.mu.Unlock()
-	s.answerChallenge(w, r, true, status, v, formErr)
+	return challengeAnswer{found: true, status: status, v: v, formErr: formErr}
 }
 
-// readChallengeForm reads otp and action from a form or a JSON body; a
-// non-zero status is the error to answer (413 too large, 400 malformed).
-func readChallengeForm(r *http.Request) (otp, action string, status int) {
+// readChallengeForm reads otp and action from a form or a JSON body, and
+// the page's attempt from a form; a non-zero status is the error to answer
+// (413 too large, 400 malformed).
+func readChallengeForm(r *http.Request) (challengeForm, int) {
+	f := challengeForm{attempt: -1}
 	if isJSON(r) {
 		body, err := readBody(r)
 		if err != nil {
-			return "", "", http.StatusRequestEntityTooLarge
+			return f, http.StatusRequestEntityTooLarge
 		}
 		obj, ok := decodeObject(body)
 		if !ok {
-			return "", "", http.StatusBadRequest
+			return f, http.StatusBadRequest
 		}
-		var f fieldReader
-		otp, action = f.str(obj, "otp", "otp"), f.str(obj, "action", "action")
-		if f.errs != nil {
-			return "", "", http.StatusBadRequest
+		var fr fieldReader
+		f.otp, f.action = fr.str(obj, "otp", "otp"), fr.str(obj, "action", "action")
+		if fr.errs != nil {
+			return f, http.StatusBadRequest
 		}
-		return otp, action, 0
+		return f, 0
 	}
 	r.Body = http.MaxBytesReader(nil, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return "", "", http.StatusRequestEntityTooLarge
+			return f, http.StatusRequestEntityTooLarge
 		}
-		return "", "", http.StatusBadRequest
+		return f, http.StatusBadRequest
 	}
-	return strings.TrimSpace(r.PostForm.Get("otp")), r.PostForm.Get("action"), 0
+	f.otp, f.action = strings.TrimSpace(r.PostForm.Get("otp")), r.PostForm.Get("action")
+	if n, err := strconv.Atoi(r.PostForm.Get("attempt")); err == nil && n >= 0 && n <= MaxOTPAttempts {
+		f.attempt = n
+	}
+	return f, 0
 }
 
 // answerChallenge writes the challenge as JSON or as the HTML page.
@@ -241,6 +325,9 @@ type pageData struct {
 	NotFound, Pending, Passed bool
 }
 
+// AttemptsUsed is the attempt the page's form submits (see challengeSubmit).
+func (p pageData) AttemptsUsed() int { return MaxOTPAttempts - p.AttemptsLeft }
+
 // challengeHTML is the challenge page's template, parsed the first time a
 // browser asks for the page rather than when walletsim starts: most runs
 // never show it, and parsing it was a tenth of start-up's package
@@ -266,6 +353,7 @@ small{color:#667}
 <dl><dt>Merchant</dt><dd>{{.Merchant}}</dd><dt>Amount</dt><dd>{{.AmountDisplay}}</dd><dt>Card</dt><dd>•••• {{.CardLastFour}}</dd></dl>
 {{if .Pending}}<p class="msg">{{.Message}}</p>
 <form method="post"><label for="otp">One-time code</label>
+<input type="hidden" name="attempt" value="{{.AttemptsUsed}}">
 <input id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" maxlength="6" autofocus>
 <button type="submit">Verify</button> <button class="secondary" type="submit" name="action" value="cancel">Cancel</button></form>
 <p><small>{{.AttemptsLeft}} attempt(s) left · expires {{.ExpiresAt.Format "15:04:05 MST"}}</small></p>
@@ -276,15 +364,20 @@ small{color:#667}
 `
 
 // inbox serves GET /sandbox/inbox/{cardholderId}: the cardholder's SMS and
-// emails, newest first.
-func (s *Sandbox) inbox(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	box := s.inboxes[r.PathValue("cardholderId")]
+// emails in the workspace of the request's credentials, newest first.
+func (s *space) inbox(w http.ResponseWriter, r *http.Request) {
+	if !s.readAuth(w, r) {
+		return
+	}
+	box, err := s.store.Inbox(s.bg(), s.id, r.PathValue("cardholderId"))
+	if err != nil {
+		s.storeFailed(w, r, err)
+		return
+	}
 	out := make([]acs.Message, len(box))
 	for i, m := range box {
-		out[len(box)-1-i] = m
+		out[len(box)-1-i] = inboxMessage(m)
 	}
-	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"messages": out})
 }
 

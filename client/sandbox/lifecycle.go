@@ -8,7 +8,7 @@ import (
 
 // track registers a new authentication, pending until it finishes. The
 // caller holds s.mu.
-func (s *Sandbox) track(a *authn) {
+func (s *space) track(a *authn) {
 	s.auths[a.id] = a
 	s.pending++
 	s.waiting.push(a)
@@ -16,7 +16,7 @@ func (s *Sandbox) track(a *authn) {
 
 // finish records a final transStatus, with ECI and CAVV for Y and A. The
 // caller holds s.mu.
-func (s *Sandbox) finish(a *authn, transStatus, failure string, now time.Time) {
+func (s *space) finish(a *authn, transStatus, failure string, now time.Time) {
 	a.transStatus, a.final, a.failure, a.updated = transStatus, true, failure, now
 	if ECI(a.scheme, transStatus) != "" {
 		a.cavv = s.cavv()
@@ -35,7 +35,7 @@ func (s *Sandbox) cavv() string {
 
 // settle finishes a challenge or decoupled authentication whose time is up.
 // The caller holds s.mu.
-func (s *Sandbox) settle(a *authn, now time.Time) {
+func (s *space) settle(a *authn, now time.Time) {
 	if a.final || now.Before(a.expires) {
 		return
 	}
@@ -53,7 +53,7 @@ func (s *Sandbox) settle(a *authn, now time.Time) {
 // their retention or beyond MaxFinished, so memory stays bounded however
 // long the sandbox runs. Both queues are in creation order, so each call
 // does O(1) amortised work. The caller holds s.mu.
-func (s *Sandbox) sweep(now time.Time) {
+func (s *space) sweep(now time.Time) {
 	for s.waiting.len() > 0 {
 		a := s.waiting.peek()
 		if !a.final && now.Before(a.expires) {
@@ -73,13 +73,16 @@ func (s *Sandbox) sweep(now time.Time) {
 }
 
 // forget removes every index entry of a. The caller holds s.mu.
-func (s *Sandbox) forget(a *authn) {
+func (s *space) forget(a *authn) {
 	s.stored.Release(a.kept)
 	a.kept = 0
 	if s.auths[a.id] == a {
 		delete(s.auths, a.id)
 	}
-	delete(s.byACS, a.acsTransID)
+	if a.acsTransID != "" {
+		delete(s.byACS, a.acsTransID)
+		s.forgetChallenge(a.acsTransID)
+	}
 	if a.dec != nil {
 		delete(s.byAuth3ds, a.dec.auth3dsID)
 	}

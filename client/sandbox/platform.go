@@ -1,12 +1,14 @@
 package sandbox
 
 import (
+	"bytes"
 	"net/http"
 	"slices"
 	"time"
 
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/sandbox/fault"
+	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/wallet"
 )
@@ -30,7 +32,7 @@ type decoupledState struct {
 
 // startDecoupled creates the pending authentication on the wallet platform
 // and sends the wallet its ThreeDSecureEvent. The caller holds s.mu.
-func (s *Sandbox) startDecoupled(a *authn, card testcards.Card, now time.Time, wf fault.Webhook) {
+func (s *space) startDecoupled(a *authn, card testcards.Card, now time.Time, wf fault.Webhook) {
 	d := &decoupledState{auth3dsID: s.cfg.NewID()}
 	d.event = wallet.Event{
 		ID: s.cfg.NewID(), WalletOperationID: s.cfg.NewID(),
@@ -41,12 +43,21 @@ func (s *Sandbox) startDecoupled(a *authn, card testcards.Card, now time.Time, w
 	}
 	a.dec = d
 	s.byAuth3ds[d.auth3dsID] = a
+	event, _ := marshal(d.event)
+	err := s.store.PutPending(s.bg(), s.id, store.PendingRequest{
+		Auth3dsID: d.auth3dsID, AuthenticationID: a.id, CustomerID: d.event.CustomerID, CardID: d.event.CardID,
+		WalletOperationID: d.event.WalletOperationID, Event: event, Expires: a.expires, Status: store.Pending,
+	})
+	if err != nil {
+		s.cfg.Logger.Error("store: pending request", "err", err)
+	}
 	s.sendEvent(d.event, wf)
 }
 
 // expireDecoupled fails an authentication nobody answered in time. The
 // caller holds s.mu.
-func (s *Sandbox) expireDecoupled(a *authn, now time.Time) {
+func (s *space) expireDecoupled(a *authn, now time.Time) {
+	s.store.ExpirePending(s.bg(), s.id, a.dec.auth3dsID)
 	s.finish(a, "U", msgExpired, now)
 }
 
@@ -65,15 +76,15 @@ func resultOf(req wallet.VerifyRequest) (transStatus, failure string) {
 }
 
 // walletAuth checks the wallet's bearer token.
-func (s *Sandbox) walletAuth(r *http.Request) bool {
+func (s *space) walletAuth(r *http.Request) bool {
 	token, ok := bearerToken(r.Header.Get("Authorization"))
-	return ok && (s.cfg.Require.WalletToken == "" || token == s.cfg.Require.WalletToken)
+	return ok && (s.required().WalletToken == "" || token == s.required().WalletToken)
 }
 
 // verify serves POST /customers/{customerId}/prepaid/cards/{cardId}/3ds-authentications/{auth3dsId}
 // in the seed's order: credentials, then the body (so that the seed's 400
 // example comes with any ids), then the ids.
-func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
+func (s *space) verify(w http.ResponseWriter, r *http.Request) {
 	if !s.walletAuth(r) {
 		apiWallet.writeError(w, http.StatusUnauthorized, "")
 		return
@@ -107,14 +118,23 @@ func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
 	}
 	s.settle(a, now)
 	d := a.dec
+	// The store decides who answers: only the first answer to a request
+	// still pending is taken, even with several replicas.
+	answer, _ := marshal(req)
+	answerBody, _ := marshal(s.verifyResult(a, req, now))
+	p, taken, err := s.store.TakePending(s.bg(), s.id, d.auth3dsID, answer, answerBody, now)
 	switch {
-	case d.answer != nil && *d.answer == req:
-		writeBody(w, http.StatusCreated, d.answerBody) // a retry: same answer, no second effect
+	case err != nil:
+		s.storeFailed(w, r, err)
 		return
-	case d.answer != nil:
-		apiWallet.writeError(w, http.StatusConflict, "The 3DS authentication was already answered "+string(d.answer.Status)+".")
+	case !taken && p.Status == store.Answered && bytes.Equal(p.Answer, answer):
+		writeBody(w, http.StatusCreated, p.AnswerBody) // a retry: same answer, no second effect
 		return
-	case a.final:
+	case !taken && p.Status == store.Answered:
+		first, _ := decodeVerify(p.Answer)
+		apiWallet.writeError(w, http.StatusConflict, "The 3DS authentication was already answered "+string(first.Status)+".")
+		return
+	case !taken:
 		// Too late: the platform answers as its seed example does, FAILED
 		// with the expiry reason, and the decision is not applied.
 		late := req
@@ -122,8 +142,7 @@ func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusCreated, s.verifyResult(a, late, now))
 		return
 	}
-	d.answer, d.answeredAt = &req, now
-	d.answerBody, _ = marshal(s.verifyResult(a, req, now))
+	d.answer, d.answeredAt, d.answerBody = &req, now, p.AnswerBody
 	ts, failure := resultOf(req)
 	s.finish(a, ts, failure, now)
 	s.sweep(now)
@@ -132,7 +151,7 @@ func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
 
 // pendingFor finds the authentication of the path's ids. The caller holds
 // s.mu.
-func (s *Sandbox) pendingFor(r *http.Request) *authn {
+func (s *space) pendingFor(r *http.Request) *authn {
 	a := s.byAuth3ds[r.PathValue("auth3dsId")]
 	if a == nil || a.dec.event.CustomerID != r.PathValue("customerId") || a.dec.event.CardID != r.PathValue("cardId") {
 		return nil
@@ -140,7 +159,7 @@ func (s *Sandbox) pendingFor(r *http.Request) *authn {
 	return a
 }
 
-func (s *Sandbox) verifyResult(a *authn, req wallet.VerifyRequest, now time.Time) wallet.VerifyResult {
+func (s *space) verifyResult(a *authn, req wallet.VerifyRequest, now time.Time) wallet.VerifyResult {
 	return wallet.VerifyResult{
 		WalletOperationID: req.WalletOperationID, Verification: req.Verification,
 		Status: req.Status, StatusReason: req.StatusReason,
@@ -204,7 +223,7 @@ func verifyRuleErrors(req wallet.VerifyRequest, errs []walletFieldError) []walle
 	return errs
 }
 
-func (s *Sandbox) pendingView(a *authn) wallet.Pending {
+func (s *space) pendingView(a *authn) wallet.Pending {
 	v := wallet.Pending{Event: a.dec.event, Status: "PENDING", ExpiresAt: a.expires}
 	switch {
 	case a.dec.answer != nil:
@@ -217,7 +236,7 @@ func (s *Sandbox) pendingView(a *authn) wallet.Pending {
 
 // getPending serves GET …/3ds-authentications/{auth3dsId} (sandbox
 // extension), for a wallet that was given the id by hand.
-func (s *Sandbox) getPending(w http.ResponseWriter, r *http.Request) {
+func (s *space) getPending(w http.ResponseWriter, r *http.Request) {
 	if !s.walletAuth(r) {
 		apiWallet.writeError(w, http.StatusUnauthorized, "")
 		return
@@ -239,7 +258,7 @@ func (s *Sandbox) getPending(w http.ResponseWriter, r *http.Request) {
 
 // listPending serves GET …/cards/{cardId}/3ds-authentications (sandbox
 // extension): the card's authentications still waiting for the wallet.
-func (s *Sandbox) listPending(w http.ResponseWriter, r *http.Request) {
+func (s *space) listPending(w http.ResponseWriter, r *http.Request) {
 	if !s.walletAuth(r) {
 		apiWallet.writeError(w, http.StatusUnauthorized, "")
 		return
