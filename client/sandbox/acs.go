@@ -171,23 +171,7 @@ func (s *space) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	res, outcome := s.once(r.Context(), "acs\x00"+id+"\x00"+key, fingerprint(nil, f.otp, f.action), func() stored {
 		return s.submit(id, f).json()
 	})
-	switch outcome {
-	case idemConflict:
-		writeJSON(w, http.StatusBadRequest, threeDSError{Message: "Data validation failed",
-			Errors: map[string][]string{IdempotencyKeyHeader: {"was already used for a different submission"}}})
-		return
-	case idemBusy:
-		apiThreeDS.writeError(w, http.StatusConflict, "A submission with this "+IdempotencyKeyHeader+" is still in progress; retry it later")
-		return
-	case idemFailed:
-		apiThreeDS.writeError(w, http.StatusServiceUnavailable, "Sandbox state is unavailable; try again")
-		return
-	case idemCancelled:
-		return
-	case idemReplayed:
-		w.Header().Set("Idempotent-Replayed", "true")
-	}
-	writeBody(w, res.status, res.body)
+	writeIdempotent(w, res, outcome, "submission")
 }
 
 // challengeForm is what a challenge submission says.

@@ -345,23 +345,7 @@ func (s *space) createPurchase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, outcome := s.once(r.Context(), "3ds\x00"+user+"\x00"+key, fingerprint(body, "POST /v1/3ds"), create)
-	switch outcome {
-	case idemConflict:
-		writeJSON(w, http.StatusBadRequest, threeDSError{Message: "Data validation failed",
-			Errors: map[string][]string{IdempotencyKeyHeader: {"was already used for a different request"}}})
-		return
-	case idemBusy:
-		apiThreeDS.writeError(w, http.StatusConflict, "A request with this "+IdempotencyKeyHeader+" is still in progress; retry it later")
-		return
-	case idemFailed:
-		apiThreeDS.writeError(w, http.StatusServiceUnavailable, "Sandbox state is unavailable; try again")
-		return
-	case idemCancelled:
-		return
-	case idemReplayed:
-		w.Header().Set("Idempotent-Replayed", "true")
-	}
-	writeBody(w, res.status, res.body)
+	writeIdempotent(w, res, outcome, "request")
 }
 
 // IdempotencyKeyHeader makes POST /v1/3ds (and an ACS code submission)
@@ -393,4 +377,28 @@ func (s *space) newPurchase(user string, amount int64, currency, desc string) st
 	s.sweep(now)
 	resp, _ := s.renderJSON(a)
 	return stored{status: http.StatusCreated, body: resp}
+}
+
+// writeIdempotent answers a 3DS-server request made under an
+// Idempotency-Key (a purchase's creation, an ACS code submission) from
+// how its key stood: refused when the key was used for a different what,
+// busy while the first is in flight, replayed (and marked so) when done.
+func writeIdempotent(w http.ResponseWriter, res stored, outcome idemOutcome, what string) {
+	switch outcome {
+	case idemConflict:
+		writeJSON(w, http.StatusBadRequest, threeDSError{Message: "Data validation failed",
+			Errors: map[string][]string{IdempotencyKeyHeader: {"was already used for a different " + what}}})
+		return
+	case idemBusy:
+		apiThreeDS.writeError(w, http.StatusConflict, "A "+what+" with this "+IdempotencyKeyHeader+" is still in progress; retry it later")
+		return
+	case idemFailed:
+		apiThreeDS.writeError(w, http.StatusServiceUnavailable, "Sandbox state is unavailable; try again")
+		return
+	case idemCancelled:
+		return
+	case idemReplayed:
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeBody(w, res.status, res.body)
 }
