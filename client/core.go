@@ -63,6 +63,22 @@ type Call struct {
 	// RawBody, when set, is sent as it is instead of Body: a request that
 	// must not be valid JSON (a conformance check's malformed body).
 	RawBody []byte
+	// Idempotent says that repeating the call has no second effect,
+	// although its method (POST, PATCH) does not say so: it carries a key
+	// the server deduplicates on (x-request-id, Idempotency-Key, an id in
+	// the path, a walletOperationId). Only such calls, and calls with an
+	// idempotent method, are retried: a lost answer to anything else may
+	// have had its effect.
+	Idempotent bool
+}
+
+// retryable reports whether the call may be sent again after a failure.
+func (c Call) retryable() bool {
+	switch c.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return c.Idempotent
 }
 
 // Reply is the response to the final attempt of a Call.
@@ -98,7 +114,7 @@ func (c *Core) Do(ctx context.Context, call Call) (*Reply, error) {
 			// call, so report that rather than the attempt's answer.
 			err = ctx.Err()
 		}
-		if attempt == c.cfg.Retries || !shouldRetry(ctx, resp, err) {
+		if attempt == c.cfg.Retries || !call.retryable() || !shouldRetry(ctx, resp, err) {
 			if err != nil {
 				return nil, &TransportError{Op: call.Op, Err: err}
 			}

@@ -17,8 +17,36 @@ import (
 )
 
 func call() client.Call {
-	return client.Call{Op: "test.Op", Method: http.MethodPost, Path: "/x", Body: map[string]string{"a": "b"},
+	return client.Call{Op: "test.Op", Method: http.MethodPost, Path: "/x", Body: map[string]string{"a": "b"}, Idempotent: true,
 		Header: [][2]string{{"x-api-key", clienttest.APIKey}, {"Authorization", "Bearer " + clienttest.Token}}}
+}
+
+// TestOnlyIdempotentCallsRetried: a POST or PATCH that carries no key the
+// server deduplicates on is sent once, whatever the failure: its lost
+// answer may have had its effect. GET, PUT, DELETE and keyed calls retry.
+func TestOnlyIdempotentCallsRetried(t *testing.T) {
+	for _, tc := range []struct {
+		method     string
+		idempotent bool
+		attempts   int
+	}{
+		{http.MethodPost, false, 1},
+		{http.MethodPatch, false, 1},
+		{http.MethodPost, true, 3},
+		{http.MethodGet, false, 3},
+		{http.MethodDelete, false, 3},
+	} {
+		srv := clienttest.NewServer(t, clienttest.Reply{Status: 503, Body: []byte(`{}`)})
+		c := client.New(client.Config{BaseURL: srv.URL, Retries: 2, RetryWait: time.Millisecond, RetryMaxWait: time.Millisecond})
+		call := call()
+		call.Method, call.Idempotent = tc.method, tc.idempotent
+		if _, err := c.Do(context.Background(), call); err != nil {
+			t.Fatal(err)
+		}
+		if got := int(srv.Hits.Load()); got != tc.attempts {
+			t.Errorf("%s idempotent=%v: %d attempts, want %d", tc.method, tc.idempotent, got, tc.attempts)
+		}
+	}
 }
 
 // TestCancelStopsBackoff: cancelling during a long backoff returns at once

@@ -79,6 +79,8 @@ type Session struct {
 	// ownTransport is the clients' transport when the session made it, so
 	// that Close can close its idle connections.
 	ownTransport *http.Transport
+	// ownWorkspace: the session made Target.Workspace, and deletes it.
+	ownWorkspace bool
 
 	mu     sync.Mutex // guards closed
 	closed bool
@@ -119,6 +121,17 @@ func Open(ctx context.Context, t Target, opts Options) (*Session, error) {
 		s.ownTransport.MaxIdleConnsPerHost = 64
 		s.opts.Transport = s.ownTransport
 	}
+	if ownsWorkspace(t) {
+		var err error
+		if t, err = createWorkspace(ctx, t, s.opts.Transport); err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.Target, s.ownWorkspace = t, true
+		if t.WebhookListen == "" {
+			t.WebhookListen = "127.0.0.1:0" // the workspace's webhooks need somewhere to go
+		}
+	}
 	switch {
 	case opts.Listener != nil:
 		s.listener = opts.Listener
@@ -146,6 +159,18 @@ func Open(ctx context.Context, t Target, opts Options) (*Session, error) {
 			return nil, err
 		}
 		s.returns = l
+	}
+	if t.Workspace != "" && s.listener != nil && s.listener.URL() != "" {
+		point := t
+		if !s.ownListen {
+			// A listener shared with other sessions (--parallel) checks its
+			// own key: the workspace must sign its events with that one.
+			point.HMACKey = string(s.listener.cfg.HMACKey)
+		}
+		if err := pointWebhook(ctx, point, s.opts.Transport, s.listener.URL()); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
 	s.buildClients()
 	// The TUI's message view and the course's exercises on messages need
@@ -205,7 +230,23 @@ func (s *Session) buildClients() {
 	})
 	s.tds = threeds.New(cfg(t.ThreeDSURL), threeds.Credentials{SecretKey: t.ThreeDSKey})
 	s.wallet = wallet.New(cfg(t.WalletURL), wallet.Credentials{Token: t.WalletToken})
-	s.acs = acs.New(cfg(t.ThreeDSURL))
+	acfg := cfg(t.ThreeDSURL)
+	if t.Workspace != "" && t.ThreeDSKey != "" {
+		// The inbox is the workspace's: read it with the workspace's key.
+		acfg.Header = acfg.Header.Clone()
+		if acfg.Header == nil {
+			acfg.Header = http.Header{}
+		}
+		acfg.Header.Set("Authorization", basicAuth(t.ThreeDSKey))
+	}
+	s.acs = acs.New(acfg)
+}
+
+// basicAuth is an Authorization header value with user and no password.
+func basicAuth(user string) string {
+	r := http.Request{Header: http.Header{}}
+	r.SetBasicAuth(user, "")
+	return r.Header.Get("Authorization")
 }
 
 // Close stops the listener it started (not one given in Options) and
@@ -220,6 +261,10 @@ func (s *Session) Close() {
 	s.mu.Unlock()
 	if s.ownListen {
 		s.listener.Close()
+	}
+	if s.ownWorkspace {
+		// A shared sandbox keeps nothing of a finished session.
+		deleteWorkspace(context.Background(), s.Target, s.opts.Transport)
 	}
 	if s.returns != nil {
 		s.returns.Close()
@@ -267,11 +312,15 @@ func (s *Session) ReturnURL() string {
 // Now is the session's time.
 func (s *Session) Now() time.Time { return s.opts.Clock.Now() }
 
-// Wait lets d pass: instantly on a virtual clock, for real otherwise.
+// Wait lets d pass: instantly on a virtual clock, or by moving the
+// workspace's clock on a standalone sandbox, for real otherwise.
 func (s *Session) Wait(ctx context.Context, d time.Duration) error {
 	if a, ok := s.opts.Clock.(Advancer); ok {
 		a.Advance(d)
 		return ctx.Err()
+	}
+	if s.Target.Workspace != "" && d > 0 {
+		return advanceWorkspace(ctx, s.Target, s.opts.Transport, d)
 	}
 	select {
 	case <-time.After(d):

@@ -21,6 +21,10 @@ type Target struct {
 	Extensions bool
 
 	IssuingURL, ThreeDSURL, WalletURL string
+	// Workspace is the standalone sandbox's workspace the credentials
+	// belong to: the profile's, or one the session made (see
+	// workspace.go). Empty elsewhere.
+	Workspace string
 
 	// Credentials (secrets: never shown, never written).
 	APIKey, IssuingToken, ThreeDSKey, WalletToken string

@@ -93,7 +93,13 @@ func (c *Client) challenge(ctx context.Context, op, method, challengeURL string,
 	if u, err := url.Parse(challengeURL); err != nil || !u.IsAbs() {
 		return nil, client.FieldErrors{{Field: "challenge_url", Message: threeds.MsgURL}}.Err(op)
 	}
-	reply, err := c.core.Do(ctx, client.Call{Op: op, Method: method, Path: challengeURL, Body: body})
+	call := client.Call{Op: op, Method: method, Path: challengeURL, Body: body}
+	if method == http.MethodPost {
+		// One key per submission, re-sent on retry: a lost answer never
+		// uses a second attempt.
+		call.Header, call.Idempotent = [][2]string{{threeds.IdempotencyKeyHeader, c.core.NewID()}}, true
+	}
+	reply, err := c.core.Do(ctx, call)
 	if err != nil {
 		return nil, err
 	}

@@ -151,7 +151,7 @@ func (c *Client) do(ctx context.Context, op, method string, card Card, otp OTPMe
 	}
 	headers = append(headers, [2]string{"x-request-id", c.core.NewID()})
 	reply, err := c.core.Do(ctx, client.Call{
-		Op: op, Method: method, Header: headers, Body: body,
+		Op: op, Method: method, Header: headers, Body: body, Idempotent: true, // x-request-id
 		Path: "/issuing/api/" + url.PathEscape(c.creds.Version) + "/card/3DS",
 	})
 	if err != nil {

@@ -19,8 +19,8 @@ import (
 // has any effect (errFull). Idempotent answers are not counted: there are
 // at most MaxIdempotent, each with a key of at most 2×MaxIDHeader bytes.
 //
-// With workspaces, each workspace's state takes a budget made with
-// Sub from this one, and these calls draw on it instead.
+// Each workspace's state draws on a budget made with Sub from this one
+// (space.stored), given back whole when the workspace is reset or deleted.
 const (
 	enrollmentCost = 160
 	authnCost      = 1536
@@ -78,12 +78,15 @@ func startBound(id string, req *threeds.AuthenticateRequest) int64 {
 	return authnCost + int64(len(id)) + 7*requestBytes(req) + answerBound + messageCost + 1024
 }
 
-// startChallenge's inbox message is counted in inboxKept, so that
-// startAuthentication can tell it from the authentication's own bytes.
+// Inbox messages are not counted since workspaces moved them into the
+// Store, which trims each cardholder's inbox to its newest 50 itself: they
+// are bounded by that count and made by the sandbox (a code, a merchant
+// name of at most 100 characters, a contact derived from the cardholder
+// id), and their reservation in startBound is given back by kept.
 
 // kept recounts a's bytes after it changed, within what was reserved for
 // the change, and gives the rest back. The caller holds s.mu.
-func (s *Sandbox) kept(a *authn, reserved int64) {
+func (s *space) kept(a *authn, reserved int64) {
 	// Growth beyond the bound (startBound says why it cannot happen) is
 	// not counted, so that what forget gives back is what was taken.
 	grew := min(authnBytes(a)-a.kept, reserved)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/walletsim/walletsim/client/acs"
 	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/client/issuing"
+	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
 
@@ -41,7 +43,7 @@ const maxInbox = 50
 
 // startChallenge creates the one-time code and sends it to the enrolled
 // destination. The caller holds s.mu.
-func (s *Sandbox) startChallenge(a *authn, card testcards.Card, method issuing.OTPMethod, now time.Time) {
+func (s *space) startChallenge(a *authn, card testcards.Card, method issuing.OTPMethod, now time.Time) {
 	a.challenge = &challengeState{
 		lastFour: card.LastFour(), otp: s.otp(), attemptsLeft: MaxOTPAttempts, method: method,
 		destination: maskedDestination(a.cardholder(), method),
@@ -59,16 +61,21 @@ func (s *Sandbox) startChallenge(a *authn, card testcards.Card, method issuing.O
 		msg.From = "3dsecure@walletsim-bank.example"
 		msg.Subject = "Your one-time code for " + s.cfg.MerchantName
 	}
-	box := append(s.inboxes[a.cardholder()], msg)
-	s.inboxKept += messageBytes(msg) // reserved by startAuthentication
-	if len(box) > maxInbox {
-		for _, old := range box[:len(box)-maxInbox] {
-			s.inboxKept -= messageBytes(old)
-			s.stored.Release(messageBytes(old))
-		}
-		box = box[len(box)-maxInbox:]
+	if err := s.store.Deliver(s.bg(), s.id, a.cardholder(), storedMessage(msg), maxInbox); err != nil {
+		s.cfg.Logger.Error("store: inbox", "err", err)
 	}
-	s.inboxes[a.cardholder()] = box
+}
+
+// storedMessage and inboxMessage convert an inbox message to the store's
+// record and back.
+func storedMessage(m acs.Message) store.Message {
+	return store.Message{ID: m.ID, Channel: m.Channel, From: m.From, To: m.To, Subject: m.Subject, Body: m.Body,
+		Code: m.Code, AuthenticationID: m.AuthenticationID, SentAt: m.SentAt}
+}
+
+func inboxMessage(m store.Message) acs.Message {
+	return acs.Message{ID: m.ID, Channel: m.Channel, From: m.From, To: m.To, Subject: m.Subject, Body: m.Body,
+		Code: m.Code, AuthenticationID: m.AuthenticationID, SentAt: m.SentAt}
 }
 
 // otp is a six-digit one-time code.
@@ -80,7 +87,7 @@ func (s *Sandbox) otp() string {
 }
 
 // view renders a challenge. The caller holds s.mu.
-func (s *Sandbox) view(a *authn, message string) acs.Challenge {
+func (s *space) view(a *authn, message string) acs.Challenge {
 	c := a.challenge
 	v := acs.Challenge{
 		ACSTransID: a.acsTransID, AuthenticationID: a.id, Merchant: s.cfg.MerchantName,
@@ -116,7 +123,7 @@ func returnURL(a *authn) string {
 }
 
 // challengeFor finds and settles a challenge. The caller holds s.mu.
-func (s *Sandbox) challengeFor(acsTransID string, now time.Time) *authn {
+func (s *space) challengeFor(acsTransID string, now time.Time) *authn {
 	a := s.byACS[acsTransID]
 	if a == nil || a.challenge == nil {
 		return nil
@@ -126,7 +133,7 @@ func (s *Sandbox) challengeFor(acsTransID string, now time.Time) *authn {
 }
 
 // challengePage serves GET /acs/challenge/{acsTransID}.
-func (s *Sandbox) challengePage(w http.ResponseWriter, r *http.Request) {
+func (s *space) challengePage(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	a := s.challengeFor(r.PathValue("acsTransID"), s.now())
 	var v acs.Challenge
@@ -141,7 +148,13 @@ func (s *Sandbox) challengePage(w http.ResponseWriter, r *http.Request) {
 // challengeSubmit serves POST /acs/challenge/{acsTransID}: a creq
 // opening the challenge the EMV way (see acsemv.go), the code typed (form
 // field or JSON "otp"), or "action": "cancel".
-func (s *Sandbox) challengeSubmit(w http.ResponseWriter, r *http.Request) {
+//
+// A submission is idempotent per attempt, so that a retry after a lost
+// answer never uses a second attempt: a JSON one with an Idempotency-Key
+// gets the first answer to that key replayed; the page's form carries the
+// attempt it was shown for, and submitting an attempt already used changes
+// nothing.
+func (s *space) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	f, status := readChallengeForm(r)
 	switch status {
 	case http.StatusRequestEntityTooLarge:
@@ -151,14 +164,70 @@ func (s *Sandbox) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 		apiThreeDS.writeError(w, status, "Malformed challenge form: a form (or JSON object) of creq, otp or action")
 		return
 	}
-	otp, action := f.otp, f.action
+	id := r.PathValue("acsTransID")
+	key := r.Header.Get(IdempotencyKeyHeader)
+	if key == "" || !wantsJSON(r) {
+		ans := s.submit(id, f)
+		if ans.creqErr != nil {
+			s.badCReq(w, r, ans.creqErr)
+			return
+		}
+		s.answerChallenge(w, r, ans.found, ans.status, ans.v, ans.formErr, ans.autoPost)
+		return
+	}
+	if len(key) > maxIdempotencyKey {
+		writeJSON(w, http.StatusBadRequest, threeDSError{Message: "Data validation failed",
+			Errors: map[string][]string{IdempotencyKeyHeader: {"must be at most 255 characters"}}})
+		return
+	}
+	res, outcome := s.once(r.Context(), "acs\x00"+id+"\x00"+key, fingerprint(nil, f.otp, f.action), func() stored {
+		return s.submit(id, f).json()
+	})
+	writeIdempotent(w, res, outcome, "submission")
+}
+
+// challengeForm is what a challenge submission says.
+type challengeForm struct {
+	creq    string // the EMV way in: a base64url CReq (form only)
+	otp     string // the code typed
+	action  string // "cancel"
+	attempt int    // the attempt the page was shown for; -1 when not sent
+}
+
+// challengeAnswer is the outcome of a submission, before it is written as
+// JSON or HTML.
+type challengeAnswer struct {
+	found    bool
+	status   int
+	v        acs.Challenge
+	formErr  string
+	autoPost bool  // the page posts the cres by itself (a creq opened it)
+	creqErr  error // a creq the ACS cannot use
+}
+
+// json is the answer as the JSON API writes it. A creq comes only in a
+// form, so creqErr never reaches here.
+func (a challengeAnswer) json() stored {
+	var body any = a.v
+	status := a.status
+	switch {
+	case !a.found:
+		status, body = http.StatusNotFound, threeDSError{Message: "Challenge not found"}
+	case a.formErr != "":
+		body = threeDSError{Message: "Data validation failed", Errors: map[string][]string{"otp": {a.formErr}}}
+	}
+	b, _ := marshal(body)
+	return stored{status: status, body: b}
+}
+
+// submit applies a submission to the challenge.
+func (s *space) submit(acsTransID string, f challengeForm) challengeAnswer {
 	now := s.now()
 	s.mu.Lock()
-	a := s.challengeFor(r.PathValue("acsTransID"), now)
+	defer s.mu.Unlock()
+	a := s.challengeFor(acsTransID, now)
 	if a == nil {
-		s.mu.Unlock()
-		s.answerChallenge(w, r, false, 0, acs.Challenge{}, "", false)
-		return
+		return challengeAnswer{}
 	}
 	status, msg, formErr := http.StatusOK, "", ""
 	c := a.challenge
@@ -168,18 +237,18 @@ func (s *Sandbox) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	case f.creq != "":
 		creq, err := s.openWithCReq(a, f.creq)
 		if err != nil {
-			s.mu.Unlock()
-			s.badCReq(w, r, err)
-			return
+			return challengeAnswer{found: true, creqErr: err}
 		}
 		if creq.ChallengeCancel == emv.CancelByCardholder {
 			s.cancelChallenge(a, now)
 		}
-	case action == "cancel":
+	case f.action == "cancel":
 		s.cancelChallenge(a, now)
-	case otp == "":
+	case f.otp == "":
 		status, formErr = http.StatusUnprocessableEntity, "This field is missing."
-	case subtle.ConstantTimeCompare([]byte(otp), []byte(c.otp)) == 1:
+	case f.attempt >= 0 && f.attempt != MaxOTPAttempts-c.attemptsLeft:
+		msg = "That attempt was already submitted; enter the code again."
+	case subtle.ConstantTimeCompare([]byte(f.otp), []byte(c.otp)) == 1:
 		a.interactions++
 		s.finish(a, ending{status: "Y"}, now)
 	default:
@@ -194,54 +263,51 @@ func (s *Sandbox) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	v, autoPost := s.view(a, msg), c.viaCReq
 	s.sweep(now)
-	s.mu.Unlock()
-	s.answerChallenge(w, r, true, status, v, formErr, autoPost)
+	return challengeAnswer{found: true, status: status, v: v, formErr: formErr, autoPost: autoPost}
 }
 
 // cancelChallenge ends a challenge the cardholder cancelled: EMV's
 // challengeCancel 01, with transStatusReason 26 (attempted but not
 // performed by the cardholder). The caller holds s.mu.
-func (s *Sandbox) cancelChallenge(a *authn, now time.Time) {
+func (s *space) cancelChallenge(a *authn, now time.Time) {
 	a.challenge.cancelled = true
 	s.finish(a, ending{"N", emv.ReasonNotPerformed, emv.CancelByCardholder, "Cardholder cancelled the challenge."}, now)
 }
 
-// challengeForm is what a POST to the challenge page carries.
-type challengeForm struct {
-	creq   string // the EMV way in: a base64url CReq
-	otp    string // the code typed
-	action string // "cancel"
-}
-
 // readChallengeForm reads otp and action from a form or a JSON body, and
-// creq from a form (how a browser posts it); a non-zero status is the
-// error to answer (413 too large, 400 malformed).
+// creq and the page's attempt from a form (how a browser posts them); a
+// non-zero status is the error to answer (413 too large, 400 malformed).
 func readChallengeForm(r *http.Request) (challengeForm, int) {
+	f := challengeForm{attempt: -1}
 	if isJSON(r) {
 		body, err := readBody(r)
 		if err != nil {
-			return challengeForm{}, http.StatusRequestEntityTooLarge
+			return f, http.StatusRequestEntityTooLarge
 		}
 		obj, ok := decodeObject(body)
 		if !ok {
-			return challengeForm{}, http.StatusBadRequest
+			return f, http.StatusBadRequest
 		}
-		var f fieldReader
-		out := challengeForm{otp: f.str(obj, "otp", "otp"), action: f.str(obj, "action", "action")}
-		if f.errs != nil {
-			return challengeForm{}, http.StatusBadRequest
+		var fr fieldReader
+		f.otp, f.action = fr.str(obj, "otp", "otp"), fr.str(obj, "action", "action")
+		if fr.errs != nil {
+			return f, http.StatusBadRequest
 		}
-		return out, 0
+		return f, 0
 	}
 	r.Body = http.MaxBytesReader(nil, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return challengeForm{}, http.StatusRequestEntityTooLarge
+			return f, http.StatusRequestEntityTooLarge
 		}
-		return challengeForm{}, http.StatusBadRequest
+		return f, http.StatusBadRequest
 	}
-	return challengeForm{creq: r.PostForm.Get("creq"), otp: strings.TrimSpace(r.PostForm.Get("otp")), action: r.PostForm.Get("action")}, 0
+	f.creq, f.otp, f.action = r.PostForm.Get("creq"), strings.TrimSpace(r.PostForm.Get("otp")), r.PostForm.Get("action")
+	if n, err := strconv.Atoi(r.PostForm.Get("attempt")); err == nil && n >= 0 && n <= MaxOTPAttempts {
+		f.attempt = n
+	}
+	return f, 0
 }
 
 // answerChallenge writes the challenge as JSON or as the HTML page.
@@ -282,6 +348,9 @@ type pageData struct {
 	BadRequest string // a creq the ACS cannot use, and why
 }
 
+// AttemptsUsed is the attempt the page's form submits (see challengeSubmit).
+func (p pageData) AttemptsUsed() int { return MaxOTPAttempts - p.AttemptsLeft }
+
 // challengeHTML is the challenge page's template, parsed the first time a
 // browser asks for the page rather than when walletsim starts: most runs
 // never show it, and parsing it was a tenth of start-up's package
@@ -308,6 +377,7 @@ small{color:#667}
 <dl><dt>Merchant</dt><dd>{{.Merchant}}</dd><dt>Amount</dt><dd>{{.AmountDisplay}}</dd><dt>Card</dt><dd>•••• {{.CardLastFour}}</dd></dl>
 {{if .Pending}}<p class="msg">{{.Message}}</p>
 <form method="post"><label for="otp">One-time code</label>
+<input type="hidden" name="attempt" value="{{.AttemptsUsed}}">
 <input id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" maxlength="6" autofocus>
 <button type="submit">Verify</button> <button class="secondary" type="submit" name="action" value="cancel">Cancel</button></form>
 <p><small>{{.AttemptsLeft}} attempt(s) left · expires {{.ExpiresAt.Format "15:04:05 MST"}}</small></p>
@@ -320,15 +390,20 @@ small{color:#667}
 `
 
 // inbox serves GET /sandbox/inbox/{cardholderId}: the cardholder's SMS and
-// emails, newest first.
-func (s *Sandbox) inbox(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	box := s.inboxes[r.PathValue("cardholderId")]
+// emails in the workspace of the request's credentials, newest first.
+func (s *space) inbox(w http.ResponseWriter, r *http.Request) {
+	if !s.readAuth(w, r) {
+		return
+	}
+	box, err := s.store.Inbox(s.bg(), s.id, r.PathValue("cardholderId"))
+	if err != nil {
+		s.storeFailed(w, r, err)
+		return
+	}
 	out := make([]acs.Message, len(box))
 	for i, m := range box {
-		out[len(box)-1-i] = m
+		out[len(box)-1-i] = inboxMessage(m)
 	}
-	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"messages": out})
 }
 

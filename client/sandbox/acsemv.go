@@ -23,7 +23,7 @@ var errCReqMismatch = errors.New("its acsTransID and threeDSServerTransID are no
 // openWithCReq checks a posted creq against the challenge and records
 // that the browser came the EMV way. A CReq that cancels the challenge
 // (challengeCancel 01) ends it. The caller holds s.mu; a is pending.
-func (s *Sandbox) openWithCReq(a *authn, form string) (emv.CReq, error) {
+func (s *space) openWithCReq(a *authn, form string) (emv.CReq, error) {
 	creq, err := emv.DecodeCReq(form)
 	if err != nil {
 		return creq, err
@@ -47,7 +47,7 @@ func (s *Sandbox) openWithCReq(a *authn, form string) (emv.CReq, error) {
 // as the form value the browser posts to the merchant; "" while it waits
 // or after a timeout (there is no browser to answer then). The caller
 // holds s.mu.
-func (s *Sandbox) cres(a *authn) string {
+func (s *space) cres(a *authn) string {
 	if !a.final || a.challenge == nil || emv.ChallengeCancel(a.cancel.String()).TimedOut() || (a.transStatus != "Y" && a.transStatus != "N") {
 		return ""
 	}
@@ -60,7 +60,7 @@ func (s *Sandbox) cres(a *authn) string {
 
 // badCReq answers a creq the ACS cannot use: 400, naming what is wrong,
 // as a page for a browser or in seed 004's validation shape for JSON.
-func (s *Sandbox) badCReq(w http.ResponseWriter, r *http.Request, err error) {
+func (s *space) badCReq(w http.ResponseWriter, r *http.Request, err error) {
 	if wantsJSON(r) {
 		writeJSON(w, http.StatusBadRequest, threeDSError{Message: "Invalid challenge request", Errors: map[string][]string{"creq": {err.Error()}}})
 		return

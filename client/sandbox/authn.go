@@ -145,7 +145,7 @@ type lastRequest struct {
 // customer, addresses and device on every purchase), and stored requests
 // are never modified, so equal values can be one copy: the MaxFinished
 // authentications kept then take half the memory. The caller holds s.mu.
-func (s *Sandbox) shareWithLast(req threeds.AuthenticateRequest, user string) *threeds.AuthenticateRequest {
+func (s *space) shareWithLast(req threeds.AuthenticateRequest, user string) *threeds.AuthenticateRequest {
 	l := &s.last
 	if l.merchID == "" || l.user != user {
 		l.user, l.merchID = user, merchantID(user)

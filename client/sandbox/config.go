@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/walletsim/walletsim/client/clock"
 	"github.com/walletsim/walletsim/client/sandbox/fault"
+	"github.com/walletsim/walletsim/client/sandbox/store"
 )
 
 // Config tunes a Sandbox. Zero fields take the defaults below.
@@ -45,10 +46,12 @@ type Config struct {
 	Retention   time.Duration
 	MaxFinished int
 	MaxPending  int
-	// MaxIdempotent caps remembered x-request-ids (default 4096), kept for
-	// IdempotencyTTL (default 24 hours).
-	MaxIdempotent  int
-	IdempotencyTTL time.Duration
+	// IdempotencyTTL is how long an idempotency key's first answer is
+	// replayed (default 24 hours); IdempotencyBytes is each workspace's
+	// byte budget for those answers (default 64 MiB, see store.Limits).
+	// Both apply to the default Store only.
+	IdempotencyTTL   time.Duration
+	IdempotencyBytes int64
 	// MaxEnrollments caps enrollments (default 100000).
 	MaxEnrollments int
 	// MaxStoredBytes bounds the bytes of everything the sandbox keeps —
@@ -56,6 +59,9 @@ type Config struct {
 	// accounting.go says (default 32 MiB; negative: no limit). A request
 	// that would take it over is refused with 429 in its API's shape.
 	MaxStoredBytes int64
+
+	// Store keeps the workspaces (default: store.NewMemory).
+	Store store.Store
 
 	// Require, when a field is set, accepts only that credential; otherwise
 	// any non-empty one is accepted.
@@ -159,7 +165,6 @@ func (c Config) withDefaults() Config {
 	defInt(&c.MaxConns, 512)
 	defInt(&c.MaxFinished, 4096)
 	defInt(&c.MaxPending, 10000)
-	defInt(&c.MaxIdempotent, 4096)
 	defInt(&c.MaxEnrollments, 100000)
 	if c.MaxStoredBytes == 0 {
 		c.MaxStoredBytes = DefaultMaxStoredBytes
@@ -169,6 +174,9 @@ func (c Config) withDefaults() Config {
 		c.WebhookRetries = 5
 	case c.WebhookRetries < 0:
 		c.WebhookRetries = 0
+	}
+	if c.Store == nil {
+		c.Store = store.NewMemory(store.Limits{IdempotencyTTL: c.IdempotencyTTL, IdempotencyBytes: c.IdempotencyBytes})
 	}
 	if c.MerchantName == "" {
 		c.MerchantName = "walletsim demo shop"

@@ -123,16 +123,16 @@ func TestPurchaseAmount(t *testing.T) {
 
 // TestEviction: under a long run, finished authentications beyond the cap
 // are forgotten, pending ones that expire are settled, and idempotency keys
-// are capped: memory stays bounded.
+// stay within their byte budget: memory stays bounded.
 func TestEviction(t *testing.T) {
-	e := newEnv(t, func(c *sandbox.Config) { c.MaxFinished, c.MaxIdempotent = 10, 10 })
+	e := newEnv(t, func(c *sandbox.Config) { c.MaxFinished, c.IdempotencyBytes = 10, 2048 })
 	y := card(t, testcards.Visa, testcards.Frictionless)
 	for i := 0; i < 100; i++ {
 		e.authenticate("ev-"+strconv.Itoa(i), purchase(y, threeds.Browser))
 		e.do("GET", enrollPath, issuingHeader("idem-"+strconv.Itoa(i)), "")
 	}
 	st := e.sb.Stats()
-	if st.Authentications > 10 || st.IdempotencyKeys > 10 || st.Pending != 0 {
+	if st.Authentications > 10 || st.IdempotencyBytes > 2048 || st.IdempotencyKeys >= 100 || st.Pending != 0 {
 		t.Fatalf("not bounded: %+v", st)
 	}
 	if _, err := e.tds.Get(context.Background(), "ev-0"); err == nil {

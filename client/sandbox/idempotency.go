@@ -3,8 +3,8 @@ package sandbox
 import (
 	"context"
 	"net/http"
-	"sync"
-	"time"
+
+	"github.com/walletsim/walletsim/client/sandbox/store"
 )
 
 // stored is a response kept for replay.
@@ -20,102 +20,68 @@ const (
 	idemReplayed                     // the first response, replayed
 	idemConflict                     // same key, different request
 	idemCancelled                    // the caller gave up while waiting
+	idemBusy                         // same key, running elsewhere (another replica)
+	idemFailed                       // the store failed
 )
 
-// idempotency remembers responses by key (x-request-id), so that a retry
-// gets the first answer and causes no second effect. Entries live for ttl,
-// and at most max are kept: memory stays bounded under any load.
-type idempotency struct {
-	mu      sync.Mutex
-	entries map[string]*idemEntry
-	queue   fifo[*idemEntry] // oldest first, for eviction
-	max     int
-	ttl     time.Duration
+// once runs fn once per idempotency key in the workspace: a repeat gets
+// the first answer (idemReplayed) for the store's TTL, however many other
+// requests came in between (the store bounds records by bytes, not by a
+// count). A concurrent repeat in this process waits for the first one's
+// answer; one in flight on another replica is idemBusy (the client may
+// retry). fn runs outside any lock.
+func (sp *space) once(ctx context.Context, key string, fp [32]byte, fn func() stored) (stored, idemOutcome) {
+	for {
+		// Whoever puts a channel in flights first is the one that claims the
+		// key in the store; the others wait on it, then look again.
+		mine := make(chan struct{})
+		if ch, loaded := sp.flights.LoadOrStore(key, mine); loaded {
+			select {
+			case <-ch.(chan struct{}):
+				continue
+			case <-ctx.Done():
+				return stored{}, idemCancelled
+			}
+		}
+		defer func() { // also when fn panics (an aborted request)
+			sp.flights.Delete(key)
+			close(mine)
+		}()
+		return sp.claimAndRun(key, fp, fn)
+	}
 }
 
-type idemEntry struct {
-	key     string
-	fp      [32]byte
-	created time.Time
-	running bool          // fn has not returned yet; guarded by mu
-	done    chan struct{} // made for the first waiter, closed once res is set; guarded by mu
-	res     stored        // guarded by mu while running
-}
-
-func newIdempotency(max int, ttl time.Duration) *idempotency {
-	return &idempotency{entries: map[string]*idemEntry{}, max: max, ttl: ttl}
-}
-
-// do runs fn once per key. A concurrent request with the same key waits for
-// the first one's answer. The channel it waits on is made only then: most
-// keys are never waited for, and MaxIdempotent entries without one take
-// 400 KB less.
-func (m *idempotency) do(ctx context.Context, key string, fp [32]byte, now time.Time, fn func() stored) (stored, idemOutcome) {
-	m.mu.Lock()
-	if e, ok := m.entries[key]; ok && now.Sub(e.created) < m.ttl {
-		if e.fp != fp {
-			m.mu.Unlock()
-			return stored{}, idemConflict
-		}
-		if !e.running {
-			res := e.res
-			m.mu.Unlock()
-			return res, idemReplayed
-		}
-		if e.done == nil {
-			e.done = make(chan struct{})
-		}
-		done := e.done
-		m.mu.Unlock()
-		select {
-		case <-done:
-			m.mu.Lock()
-			res := e.res
-			m.mu.Unlock()
-			return res, idemReplayed
-		case <-ctx.Done():
-			return stored{}, idemCancelled
-		}
+// claimAndRun claims key in the store and runs fn if the claim is ours.
+func (sp *space) claimAndRun(key string, fp [32]byte, fn func() stored) (res stored, outcome idemOutcome) {
+	rec, state, err := sp.store.ClaimKey(sp.bg(), sp.id, key, fp, sp.now())
+	switch {
+	case err != nil:
+		return stored{}, idemFailed
+	case state == store.Done:
+		return stored{status: rec.Status, body: rec.Body}, idemReplayed
+	case state == store.Conflict:
+		return stored{}, idemConflict
+	case state == store.InFlight:
+		return stored{}, idemBusy
 	}
-	e := &idemEntry{key: key, fp: fp, created: now, running: true}
-	m.entries[key] = e
-	m.queue.push(e)
-	m.evict(now)
-	m.mu.Unlock()
-
-	res := fn()
-	m.mu.Lock()
-	e.res, e.running = res, false
-	if e.done != nil {
-		close(e.done)
+	completed := false
+	defer func() {
+		if !completed { // fn panicked (an aborted request): free the key for a retry
+			sp.store.ReleaseKey(sp.bg(), sp.id, key)
+		}
+	}()
+	res = fn()
+	completed = true
+	if res.status >= 500 || res.status == http.StatusTooManyRequests {
+		// The server failed, or was full, and had no effect: a retry must
+		// run afresh, not replay the refusal for a day.
+		sp.store.ReleaseKey(sp.bg(), sp.id, key)
+		return res, idemFresh
 	}
-	if res.status == http.StatusTooManyRequests && m.entries[e.key] == e {
-		delete(m.entries, e.key) // refused for room, not done: a retry may run
+	if err := sp.store.CompleteKey(sp.bg(), sp.id, key, res.status, res.body); err != nil {
+		sp.cfg.Logger.Error("store: idempotency", "err", err)
 	}
-	m.mu.Unlock()
 	return res, idemFresh
-}
-
-// evict drops the oldest entries beyond max or older than ttl, stopping at
-// one still running. The caller holds m.mu.
-func (m *idempotency) evict(now time.Time) {
-	for m.queue.len() > 0 {
-		e := m.queue.peek()
-		if m.queue.len() <= m.max && now.Sub(e.created) < m.ttl || e.running {
-			return
-		}
-		m.queue.pop()
-		if m.entries[e.key] == e { // not replaced by a newer entry
-			delete(m.entries, e.key)
-		}
-	}
-}
-
-// size is the number of remembered keys.
-func (m *idempotency) size() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.entries)
 }
 
 // fifo is a queue that reuses its slice: pop is O(1) and the backing array

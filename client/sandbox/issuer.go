@@ -1,8 +1,8 @@
 package sandbox
 
 import (
-	"bytes"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"net/http"
@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/walletsim/walletsim/client/issuing"
+	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
 
@@ -40,7 +41,7 @@ var issuingHeaders = []string{"x-product-id", "x-cardholder-id", "x-wallet-id", 
 
 // issuing serves /issuing/api/{version}/card/3DS: POST enrolls, GET reads,
 // PATCH updates, DELETE unenrolls.
-func (s *Sandbox) issuing(w http.ResponseWriter, r *http.Request) {
+func (s *space) issuing(w http.ResponseWriter, r *http.Request) {
 	op, status, msg := s.checkIssuing(w, r)
 	var method issuing.OTPMethod
 	var body []byte
@@ -65,7 +66,7 @@ type issuingOp func(k enrollKey, wallet string, m issuing.OTPMethod) (int, any)
 // checkIssuing checks the credentials, the seed's headers, the version and
 // the method, and returns the operation; a non-zero status is the error to
 // answer.
-func (s *Sandbox) checkIssuing(w http.ResponseWriter, r *http.Request) (issuingOp, int, string) {
+func (s *space) checkIssuing(w http.ResponseWriter, r *http.Request) (issuingOp, int, string) {
 	if msg, ok := s.issuingAuth(r); !ok {
 		return nil, http.StatusUnauthorized, msg
 	}
@@ -104,21 +105,29 @@ func missingHeaders(r *http.Request) []string {
 }
 
 // runIssuing runs op once per x-request-id (seed 000's idempotency key,
-// scoped to the x-api-key): a repeat gets the first answer, marked
-// Idempotent-Replayed; the same id on a different request is refused.
-func (s *Sandbox) runIssuing(w http.ResponseWriter, r *http.Request, op issuingOp, body []byte, method issuing.OTPMethod) {
+// scoped to the workspace and the x-api-key): a repeat gets the first
+// answer, marked Idempotent-Replayed; the same id on a different request
+// is refused.
+func (s *space) runIssuing(w http.ResponseWriter, r *http.Request, op issuingOp, body []byte, method issuing.OTPMethod) {
 	key := enrollKey{r.Header.Get("x-cardholder-id"), r.Header.Get("x-card-id")}
 	wallet := r.Header.Get("x-wallet-id")
 	idemKey := r.Header.Get("x-api-key") + "\x00" + r.Header.Get("x-request-id")
 	fp := fingerprint(body, r.Method, r.URL.Path, r.Header.Get("x-product-id"), key.cardholder, wallet, key.card)
-	res, outcome := s.idem.do(r.Context(), idemKey, fp, s.now(), func() stored {
+	res, outcome := s.once(r.Context(), idemKey, fp, func() stored {
 		status, env := op(key, wallet, method)
 		b, _ := marshal(env)
-		return stored{status: status, body: s.shareAnswer(b)}
+		return stored{status: status, body: b}
 	})
 	switch outcome {
 	case idemConflict:
 		apiIssuing.writeError(w, http.StatusBadRequest, "x-request-id '"+r.Header.Get("x-request-id")+"' was already used for a different request.")
+		return
+	case idemBusy:
+		apiIssuing.writeError(w, http.StatusConflict, "A request with x-request-id '"+r.Header.Get("x-request-id")+"' is still in progress; retry it later.")
+		return
+	case idemFailed:
+		status, env := storeError(nil)
+		writeJSON(w, status, env)
 		return
 	case idemCancelled:
 		return
@@ -128,30 +137,18 @@ func (s *Sandbox) runIssuing(w http.ResponseWriter, r *http.Request, op issuingO
 	writeBody(w, res.status, res.body)
 }
 
-// shareAnswer returns the previous issuing answer when b equals it, so that
-// the MaxIdempotent answers remembered for replay hold one copy of a
-// repeated answer (a card read again and again) rather than thousands.
-// Stored answers are never modified.
-func (s *Sandbox) shareAnswer(b []byte) []byte {
-	if p := s.lastAnswer.Load(); p != nil && bytes.Equal(*p, b) {
-		return *p
-	}
-	s.lastAnswer.Store(&b)
-	return b
-}
-
 // issuingAuth checks x-api-key and, when present or required, the bearer token.
-func (s *Sandbox) issuingAuth(r *http.Request) (string, bool) {
+func (s *space) issuingAuth(r *http.Request) (string, bool) {
 	key := r.Header.Get("x-api-key")
-	if key == "" || s.cfg.Require.IssuingAPIKey != "" && key != s.cfg.Require.IssuingAPIKey {
+	if key == "" || s.required().IssuingAPIKey != "" && key != s.required().IssuingAPIKey {
 		return "Invalid or missing x-api-key.", false
 	}
 	auth := r.Header.Get("Authorization")
-	if auth == "" && s.cfg.Require.IssuingToken == "" {
+	if auth == "" && s.required().IssuingToken == "" {
 		return "", true
 	}
 	token, ok := bearerToken(auth)
-	if !ok || s.cfg.Require.IssuingToken != "" && token != s.cfg.Require.IssuingToken {
+	if !ok || s.required().IssuingToken != "" && token != s.required().IssuingToken {
 		return "Invalid or missing bearer token.", false
 	}
 	return "", true
@@ -161,12 +158,12 @@ func (s *Sandbox) issuingAuth(r *http.Request) (string, bool) {
 // the x-api-key header when it is missing or not accepted (no HTTP scheme
 // carries it, so it is named as one, "APIKey"), and a bearer token when one
 // is required or the one sent is not accepted.
-func (s *Sandbox) issuingChallenges(r *http.Request) []string {
+func (s *space) issuingChallenges(r *http.Request) []string {
 	var out []string
-	if key := r.Header.Get("x-api-key"); key == "" || s.cfg.Require.IssuingAPIKey != "" && key != s.cfg.Require.IssuingAPIKey {
+	if key := r.Header.Get("x-api-key"); key == "" || s.required().IssuingAPIKey != "" && key != s.required().IssuingAPIKey {
 		out = append(out, `APIKey realm="issuer", header="x-api-key"`)
 	}
-	if s.cfg.Require.IssuingToken != "" || r.Header.Get("Authorization") != "" || len(out) == 0 {
+	if s.required().IssuingToken != "" || r.Header.Get("Authorization") != "" || len(out) == 0 {
 		out = append(out, `Bearer realm="issuer"`)
 	}
 	return out
@@ -208,64 +205,82 @@ func bad(msg string) issuingError {
 	return issuingError{Code: http.StatusBadRequest, Message: msg, Status: "error"}
 }
 
-func (s *Sandbox) enroll(k enrollKey, wallet string, m issuing.OTPMethod) (int, any) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.enrollments[k]; ok {
-		return http.StatusBadRequest, bad(msgAlreadyEnrolled)
+func (s *space) enroll(k enrollKey, wallet string, m issuing.OTPMethod) (int, any) {
+	if n, err := s.store.Enrollments(s.bg(), s.id); err != nil {
+		return storeError(err)
+	} else if n >= s.cfg.MaxEnrollments {
+		return http.StatusBadRequest, bad("Sandbox enrollment limit reached; unenroll cards or reset the workspace.")
 	}
-	if len(s.enrollments) >= s.cfg.MaxEnrollments {
-		return http.StatusBadRequest, bad("Sandbox enrollment limit reached; unenroll cards or restart the sandbox.")
-	}
-	if err := s.stored.Reserve(enrollmentBytes(k, wallet)); err != nil {
+	size := enrollmentBytes(k, wallet)
+	if err := s.stored.Reserve(size); err != nil {
 		return http.StatusTooManyRequests, issuingError{Code: http.StatusTooManyRequests, Message: s.fullMessage(err), Status: "error"}
 	}
-	s.enrollments[k] = &enrollment{method: m, wallet: wallet}
+	err := s.store.Enroll(s.bg(), s.id, store.Enrollment{Cardholder: k.cardholder, Card: k.card, Wallet: wallet, Method: string(m)})
+	switch {
+	case errors.Is(err, store.ErrExists):
+		s.stored.Release(size)
+		return http.StatusBadRequest, bad(msgAlreadyEnrolled)
+	case err != nil:
+		s.stored.Release(size)
+		return storeError(err)
+	}
 	return http.StatusOK, ok(msgEnrolled)
 }
 
-func (s *Sandbox) getEnrollment(k enrollKey, _ string, _ issuing.OTPMethod) (int, any) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e, found := s.enrollments[k]
-	if !found {
+func (s *space) getEnrollment(k enrollKey, _ string, _ issuing.OTPMethod) (int, any) {
+	e, err := s.store.Enrollment(s.bg(), s.id, k.cardholder, k.card)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
 		return http.StatusBadRequest, bad(msgNotEnrolled)
+	case err != nil:
+		return storeError(err)
 	}
+	m := issuing.OTPMethod(e.Method)
 	return http.StatusOK, ok(msgFetched, issuing.Enrollment{
-		OTPDeliveryMethod: e.method, Destination: maskedDestination(k.cardholder, e.method), Status: "ACTIVE",
+		OTPDeliveryMethod: m, Destination: maskedDestination(k.cardholder, m), Status: "ACTIVE",
 	})
 }
 
-func (s *Sandbox) updateEnrollment(k enrollKey, _ string, m issuing.OTPMethod) (int, any) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e, found := s.enrollments[k]
-	if !found {
+func (s *space) updateEnrollment(k enrollKey, _ string, m issuing.OTPMethod) (int, any) {
+	err := s.store.UpdateEnrollment(s.bg(), s.id, k.cardholder, k.card, string(m))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
 		return http.StatusBadRequest, bad(msgNotEnrolled)
+	case err != nil:
+		return storeError(err)
 	}
-	e.method = m
 	return http.StatusOK, ok(msgUpdated)
 }
 
-func (s *Sandbox) unenroll(k enrollKey, _ string, _ issuing.OTPMethod) (int, any) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e, found := s.enrollments[k]
-	if !found {
-		return http.StatusBadRequest, bad(msgNotEnrolled)
+func (s *space) unenroll(k enrollKey, _ string, _ issuing.OTPMethod) (int, any) {
+	e, err := s.store.Enrollment(s.bg(), s.id, k.cardholder, k.card)
+	if err == nil {
+		err = s.store.Unenroll(s.bg(), s.id, k.cardholder, k.card)
 	}
-	s.stored.Release(enrollmentBytes(k, e.wallet))
-	delete(s.enrollments, k)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return http.StatusBadRequest, bad(msgNotEnrolled)
+	case err != nil:
+		return storeError(err)
+	}
+	s.stored.Release(enrollmentBytes(k, e.Wallet))
 	return http.StatusOK, ok(msgUnenrolled)
 }
 
-// enrolledMethod is the OTP method of a card's enrollment, "" if none.
-// The caller holds s.mu.
-func (s *Sandbox) enrolledMethod(cardholder, card string) issuing.OTPMethod {
-	if e, ok := s.enrollments[enrollKey{cardholder, card}]; ok {
-		return e.method
+// storeError is the issuer's answer when the store fails.
+func storeError(error) (int, any) {
+	return http.StatusServiceUnavailable, issuingError{Code: http.StatusServiceUnavailable,
+		Message: "Sandbox state is unavailable; try again.", Status: "error"}
+}
+
+// enrolledMethod is the OTP method of a card's enrollment, "" if none (or
+// if the store cannot say).
+func (s *space) enrolledMethod(cardholder, card string) issuing.OTPMethod {
+	e, err := s.store.Enrollment(s.bg(), s.id, cardholder, card)
+	if err != nil {
+		return ""
 	}
-	return ""
+	return issuing.OTPMethod(e.Method)
 }
 
 // contact is where a cardholder's codes go: the sandbox cardholder's own

@@ -10,7 +10,7 @@ import (
 
 // track registers a new authentication, pending until it finishes. The
 // caller holds s.mu.
-func (s *Sandbox) track(a *authn) {
+func (s *space) track(a *authn) {
 	s.auths[a.id] = a
 	s.pending++
 	s.waiting.push(a)
@@ -29,7 +29,7 @@ type ending struct {
 
 // finish records a final transStatus, with ECI and CAVV for Y and A. The
 // caller holds s.mu.
-func (s *Sandbox) finish(a *authn, e ending, now time.Time) {
+func (s *space) finish(a *authn, e ending, now time.Time) {
 	a.transStatus, a.final, a.failure, a.updated = e.status, true, e.failure, now
 	a.reason, a.cancel = codeOf(e.reason), codeOf(e.cancel)
 	if ECI(a.scheme, e.status) != "" {
@@ -49,7 +49,7 @@ func (s *Sandbox) cavv() string {
 
 // settle finishes a challenge or decoupled authentication whose time is up.
 // The caller holds s.mu.
-func (s *Sandbox) settle(a *authn, now time.Time) {
+func (s *space) settle(a *authn, now time.Time) {
 	if a.final || now.Before(a.expires) {
 		return
 	}
@@ -70,7 +70,7 @@ func (s *Sandbox) settle(a *authn, now time.Time) {
 // their retention or beyond MaxFinished, so memory stays bounded however
 // long the sandbox runs. Both queues are in creation order, so each call
 // does O(1) amortised work. The caller holds s.mu.
-func (s *Sandbox) sweep(now time.Time) {
+func (s *space) sweep(now time.Time) {
 	for s.waiting.len() > 0 {
 		a := s.waiting.peek()
 		if !a.final && now.Before(a.expires) {
@@ -90,13 +90,16 @@ func (s *Sandbox) sweep(now time.Time) {
 }
 
 // forget removes every index entry of a. The caller holds s.mu.
-func (s *Sandbox) forget(a *authn) {
+func (s *space) forget(a *authn) {
 	s.stored.Release(a.kept)
 	a.kept = 0
 	if s.auths[a.id] == a {
 		delete(s.auths, a.id)
 	}
-	delete(s.byACS, a.acsTransID)
+	if a.acsTransID != "" {
+		delete(s.byACS, a.acsTransID)
+		s.forgetChallenge(a.acsTransID)
+	}
 	if a.dec != nil {
 		delete(s.byAuth3ds, a.dec.auth3dsID)
 	}

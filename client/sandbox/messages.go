@@ -23,7 +23,7 @@ type Messages struct {
 
 // messages serves GET /v1/3ds/{id}/messages, authenticated as the 3DS
 // server's other endpoints.
-func (s *Sandbox) messages(w http.ResponseWriter, r *http.Request) {
+func (s *space) messages(w http.ResponseWriter, r *http.Request) {
 	if status, msg := s.threeDSAuth(r); status != 0 {
 		apiThreeDS.writeError(w, status, msg)
 		return
@@ -57,7 +57,7 @@ func (s *Sandbox) messages(w http.ResponseWriter, r *http.Request) {
 // authenticate, AReq and ARes once the ACS has answered, and the rest of a
 // challenge or decoupled authentication once it has ended. The caller
 // holds s.mu.
-func (s *Sandbox) exchange(a *authn) ([]emv.Step, error) {
+func (s *space) exchange(a *authn) ([]emv.Step, error) {
 	if !a.started {
 		return nil, nil
 	}
@@ -66,7 +66,7 @@ func (s *Sandbox) exchange(a *authn) ([]emv.Step, error) {
 
 // emvAuthentication is the authentication as the 3DS Server knows it.
 // The caller holds s.mu.
-func (s *Sandbox) emvAuthentication(a *authn) emv.Authentication {
+func (s *space) emvAuthentication(a *authn) emv.Authentication {
 	req := a.request()
 	out := emv.Authentication{
 		IDs:  emv.IDs{ThreeDSServer: a.serverTransID, DS: a.dsTransID, ACS: a.acsTransID},
@@ -96,7 +96,7 @@ func (s *Sandbox) emvAuthentication(a *authn) emv.Authentication {
 
 // parties are the sandbox's identities, with the merchant's name it shows
 // on challenge pages (EMV's merchantName is at most 40 characters).
-func (s *Sandbox) parties() emv.Parties {
+func (s *space) parties() emv.Parties {
 	p := emv.SandboxParties
 	if n := []rune(s.cfg.MerchantName); len(n) <= 40 {
 		p.MerchantName = s.cfg.MerchantName

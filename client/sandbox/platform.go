@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"net/http"
 	"slices"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/client/sandbox/fault"
+	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/wallet"
 )
@@ -31,7 +33,7 @@ type decoupledState struct {
 
 // startDecoupled creates the pending authentication on the wallet platform
 // and sends the wallet its ThreeDSecureEvent. The caller holds s.mu.
-func (s *Sandbox) startDecoupled(a *authn, card testcards.Card, now time.Time, wf fault.Webhook) {
+func (s *space) startDecoupled(a *authn, card testcards.Card, now time.Time, wf fault.Webhook) {
 	d := &decoupledState{auth3dsID: s.cfg.NewID()}
 	d.event = wallet.Event{
 		ID: s.cfg.NewID(), WalletOperationID: s.cfg.NewID(),
@@ -42,6 +44,14 @@ func (s *Sandbox) startDecoupled(a *authn, card testcards.Card, now time.Time, w
 	}
 	a.dec = d
 	s.byAuth3ds[d.auth3dsID] = a
+	event, _ := marshal(d.event)
+	err := s.store.PutPending(s.bg(), s.id, store.PendingRequest{
+		Auth3dsID: d.auth3dsID, AuthenticationID: a.id, CustomerID: d.event.CustomerID, CardID: d.event.CardID,
+		WalletOperationID: d.event.WalletOperationID, Event: event, Expires: a.expires, Status: store.Pending,
+	})
+	if err != nil {
+		s.cfg.Logger.Error("store: pending request", "err", err)
+	}
 	s.sendEvent(d.event, wf)
 }
 
@@ -52,7 +62,7 @@ const MinDecoupledTime = 2 * time.Minute
 
 // decMaxTime is the 3DS Requestor's maximum decoupled time (the AReq's
 // threeDSRequestorDecMaxTime).
-func (s *Sandbox) decMaxTime() time.Duration {
+func (s *space) decMaxTime() time.Duration {
 	if s.cfg.DecoupledMaxTime > 0 {
 		return s.cfg.DecoupledMaxTime
 	}
@@ -61,11 +71,11 @@ func (s *Sandbox) decMaxTime() time.Duration {
 
 // decoupledWait is how long the ACS waits for the wallet: its own expiry,
 // and never beyond the requestor's maximum.
-func (s *Sandbox) decoupledWait() time.Duration { return min(s.cfg.Expiry, s.decMaxTime()) }
+func (s *space) decoupledWait() time.Duration { return min(s.cfg.Expiry, s.decMaxTime()) }
 
 // decoupledTooShort reports whether the requestor allows the ACS too
 // little time to try (EMV's transStatusReason 25).
-func (s *Sandbox) decoupledTooShort() bool {
+func (s *space) decoupledTooShort() bool {
 	return s.cfg.DecoupledMaxTime > 0 && s.cfg.DecoupledMaxTime < MinDecoupledTime
 }
 
@@ -73,7 +83,8 @@ func (s *Sandbox) decoupledTooShort() bool {
 // challengeCancel 03: transStatusReason 24 when the 3DS Requestor's
 // maximum decoupled time (threeDSRequestorDecMaxTime) is what ran out, 14
 // when the ACS's own, shorter, expiry did. The caller holds s.mu.
-func (s *Sandbox) expireDecoupled(a *authn, now time.Time) {
+func (s *space) expireDecoupled(a *authn, now time.Time) {
+	s.store.ExpirePending(s.bg(), s.id, a.dec.auth3dsID)
 	reason := emv.ReasonDecoupledMaxTime
 	if s.cfg.Expiry < s.decMaxTime() {
 		reason = emv.ReasonTimedOutAtACS
@@ -103,15 +114,15 @@ func resultOf(req wallet.VerifyRequest) ending {
 }
 
 // walletAuth checks the wallet's bearer token.
-func (s *Sandbox) walletAuth(r *http.Request) bool {
+func (s *space) walletAuth(r *http.Request) bool {
 	token, ok := bearerToken(r.Header.Get("Authorization"))
-	return ok && (s.cfg.Require.WalletToken == "" || token == s.cfg.Require.WalletToken)
+	return ok && (s.required().WalletToken == "" || token == s.required().WalletToken)
 }
 
 // verify serves POST /customers/{customerId}/prepaid/cards/{cardId}/3ds-authentications/{auth3dsId}
 // in the seed's order: credentials, then the body (so that the seed's 400
 // example comes with any ids), then the ids.
-func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
+func (s *space) verify(w http.ResponseWriter, r *http.Request) {
 	if !s.walletAuth(r) {
 		apiWallet.writeError(w, http.StatusUnauthorized, "")
 		return
@@ -145,14 +156,23 @@ func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
 	}
 	s.settle(a, now)
 	d := a.dec
+	// The store decides who answers: only the first answer to a request
+	// still pending is taken, even with several replicas.
+	answer, _ := marshal(req)
+	answerBody, _ := marshal(s.verifyResult(a, req, now))
+	p, taken, err := s.store.TakePending(s.bg(), s.id, d.auth3dsID, answer, answerBody, now)
 	switch {
-	case d.answer != nil && *d.answer == req:
-		writeBody(w, http.StatusCreated, d.answerBody) // a retry: same answer, no second effect
+	case err != nil:
+		s.storeFailed(w, r, err)
 		return
-	case d.answer != nil:
-		apiWallet.writeError(w, http.StatusConflict, "The 3DS authentication was already answered "+string(d.answer.Status)+".")
+	case !taken && p.Status == store.Answered && bytes.Equal(p.Answer, answer):
+		writeBody(w, http.StatusCreated, p.AnswerBody) // a retry: same answer, no second effect
 		return
-	case a.final:
+	case !taken && p.Status == store.Answered:
+		first, _ := decodeVerify(p.Answer)
+		apiWallet.writeError(w, http.StatusConflict, "The 3DS authentication was already answered "+string(first.Status)+".")
+		return
+	case !taken:
 		// Too late: the platform answers as its seed example does, FAILED
 		// with the expiry reason, and the decision is not applied.
 		late := req
@@ -160,8 +180,7 @@ func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusCreated, s.verifyResult(a, late, now))
 		return
 	}
-	d.answer, d.answeredAt = &req, now
-	d.answerBody, _ = marshal(s.verifyResult(a, req, now))
+	d.answer, d.answeredAt, d.answerBody = &req, now, p.AnswerBody
 	a.interactions = 1 // the cardholder answered the wallet's prompt
 	s.finish(a, resultOf(req), now)
 	s.sweep(now)
@@ -170,7 +189,7 @@ func (s *Sandbox) verify(w http.ResponseWriter, r *http.Request) {
 
 // pendingFor finds the authentication of the path's ids. The caller holds
 // s.mu.
-func (s *Sandbox) pendingFor(r *http.Request) *authn {
+func (s *space) pendingFor(r *http.Request) *authn {
 	a := s.byAuth3ds[r.PathValue("auth3dsId")]
 	if a == nil || a.dec.event.CustomerID != r.PathValue("customerId") || a.dec.event.CardID != r.PathValue("cardId") {
 		return nil
@@ -178,7 +197,7 @@ func (s *Sandbox) pendingFor(r *http.Request) *authn {
 	return a
 }
 
-func (s *Sandbox) verifyResult(a *authn, req wallet.VerifyRequest, now time.Time) wallet.VerifyResult {
+func (s *space) verifyResult(a *authn, req wallet.VerifyRequest, now time.Time) wallet.VerifyResult {
 	return wallet.VerifyResult{
 		WalletOperationID: req.WalletOperationID, Verification: req.Verification,
 		Status: req.Status, StatusReason: req.StatusReason,
@@ -242,7 +261,7 @@ func verifyRuleErrors(req wallet.VerifyRequest, errs []walletFieldError) []walle
 	return errs
 }
 
-func (s *Sandbox) pendingView(a *authn) wallet.Pending {
+func (s *space) pendingView(a *authn) wallet.Pending {
 	v := wallet.Pending{Event: a.dec.event, Status: "PENDING", ExpiresAt: a.expires}
 	switch {
 	case a.dec.answer != nil:
@@ -255,7 +274,7 @@ func (s *Sandbox) pendingView(a *authn) wallet.Pending {
 
 // getPending serves GET …/3ds-authentications/{auth3dsId} (sandbox
 // extension), for a wallet that was given the id by hand.
-func (s *Sandbox) getPending(w http.ResponseWriter, r *http.Request) {
+func (s *space) getPending(w http.ResponseWriter, r *http.Request) {
 	if !s.walletAuth(r) {
 		apiWallet.writeError(w, http.StatusUnauthorized, "")
 		return
@@ -277,7 +296,7 @@ func (s *Sandbox) getPending(w http.ResponseWriter, r *http.Request) {
 
 // listPending serves GET …/cards/{cardId}/3ds-authentications (sandbox
 // extension): the card's authentications still waiting for the wallet.
-func (s *Sandbox) listPending(w http.ResponseWriter, r *http.Request) {
+func (s *space) listPending(w http.ResponseWriter, r *http.Request) {
 	if !s.walletAuth(r) {
 		apiWallet.writeError(w, http.StatusUnauthorized, "")
 		return

@@ -20,19 +20,19 @@ const (
 )
 
 // renderJSON is render, encoded. The caller holds s.mu.
-func (s *Sandbox) renderJSON(a *authn) ([]byte, error) {
+func (s *space) renderJSON(a *authn) ([]byte, error) {
 	return s.appendRenderJSON(make([]byte, 0, 2560), a)
 }
 
 // appendRenderJSON appends render's encoding to dst. The caller holds s.mu.
-func (s *Sandbox) appendRenderJSON(dst []byte, a *authn) ([]byte, error) {
+func (s *space) appendRenderJSON(dst []byte, a *authn) ([]byte, error) {
 	out := s.render(a)
 	return appendJSON(dst, &out)
 }
 
 // render is the authentication in seed 004's response shape. The caller
 // holds s.mu.
-func (s *Sandbox) render(a *authn) threeds.Authentication {
+func (s *space) render(a *authn) threeds.Authentication {
 	ares, req := a.ares(), a.request()
 	out := threeds.Authentication{
 		MerchantID: a.merchID, ID: a.id, Amount: a.amount, Currency: a.currency,
@@ -121,7 +121,7 @@ func messageOf(a *authn) string {
 
 // fingerprintOf is cardFingerprint, remembered for the last card (test
 // traffic repeats its card). The caller holds s.mu.
-func (s *Sandbox) fingerprintOf(pan string) string {
+func (s *space) fingerprintOf(pan string) string {
 	if s.last.pan != pan || s.last.fingerprint == "" {
 		s.last.pan, s.last.fingerprint = pan, cardFingerprint(pan)
 	}

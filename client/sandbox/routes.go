@@ -6,34 +6,43 @@ import (
 
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/emv"
+	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
 
-// routes maps the seeds' paths and the sandbox's extensions.
+// routes maps the seeds' paths and the sandbox's extensions. Every route
+// but the test cards, the index and creating a workspace serves the
+// workspace of the request's credentials (see spaceOf); the challenge page
+// serves the workspace of its acsTransID.
 func (s *Sandbox) routes() http.Handler {
+	in := s.scoped
 	mux := http.NewServeMux()
 	// Seed 000: the issuer's 3DS enrollment.
-	mux.HandleFunc("/issuing/api/{version}/card/3DS", s.issuing)
+	mux.HandleFunc("/issuing/api/{version}/card/3DS", in((*space).issuing))
 	// Seed 004: the 3DS server; GET and POST /v1/3ds are extensions.
-	mux.HandleFunc("/v1/3ds/{id}/authenticate", methods(map[string]http.HandlerFunc{http.MethodPost: s.authenticate}))
-	mux.HandleFunc("/v1/3ds/{id}/messages", methods(map[string]http.HandlerFunc{http.MethodGet: s.messages}))
-	mux.HandleFunc("/v1/3ds/{id}", methods(map[string]http.HandlerFunc{http.MethodGet: s.getAuthentication}))
-	mux.HandleFunc("/v1/3ds", methods(map[string]http.HandlerFunc{http.MethodPost: s.createPurchase}))
+	mux.HandleFunc("/v1/3ds/{id}/authenticate", methods(map[string]http.HandlerFunc{http.MethodPost: in((*space).authenticate)}))
+	mux.HandleFunc("/v1/3ds/{id}/messages", methods(map[string]http.HandlerFunc{http.MethodGet: in((*space).messages)}))
+	mux.HandleFunc("/v1/3ds/{id}", methods(map[string]http.HandlerFunc{http.MethodGet: in((*space).getAuthentication)}))
+	mux.HandleFunc("/v1/3ds", methods(map[string]http.HandlerFunc{http.MethodPost: in((*space).createPurchase)}))
 	// The issuer's ACS challenge page (extension).
 	mux.HandleFunc("/acs/challenge/{acsTransID}", methods(map[string]http.HandlerFunc{
-		http.MethodGet: s.challengePage, http.MethodPost: s.challengeSubmit,
+		http.MethodGet: s.challengeSpace((*space).challengePage), http.MethodPost: s.challengeSpace((*space).challengeSubmit),
 	}))
 	// Seed 002: the wallet platform; the GETs are extensions.
 	const auths = "/customers/{customerId}/prepaid/cards/{cardId}/3ds-authentications"
 	mux.HandleFunc(auths+"/{auth3dsId}", methods(map[string]http.HandlerFunc{
-		http.MethodPost: s.verify, http.MethodGet: s.getPending,
+		http.MethodPost: in((*space).verify), http.MethodGet: in((*space).getPending),
 	}))
-	mux.HandleFunc(auths, methods(map[string]http.HandlerFunc{http.MethodGet: s.listPending}))
+	mux.HandleFunc(auths, methods(map[string]http.HandlerFunc{http.MethodGet: in((*space).listPending)}))
 	// The sandbox's own endpoints.
 	mux.HandleFunc("GET /sandbox/cards", s.cards)
-	mux.HandleFunc("GET /sandbox/inbox/{cardholderId}", s.inbox)
-	mux.HandleFunc("PUT /sandbox/webhook", s.putWebhook)
-	mux.HandleFunc("GET /sandbox/webhook/deliveries", s.deliveriesHandler)
+	mux.HandleFunc("GET /sandbox/inbox/{cardholderId}", in((*space).inbox))
+	mux.HandleFunc("PUT /sandbox/webhook", in((*space).putWebhook))
+	mux.HandleFunc("GET /sandbox/webhook/deliveries", in((*space).deliveriesHandler))
+	mux.HandleFunc("POST /sandbox/workspaces", s.createWorkspace)
+	mux.HandleFunc("DELETE /sandbox/workspaces/{id}", in((*space).deleteWorkspace))
+	mux.HandleFunc("POST /sandbox/workspaces/{id}/reset", in((*space).resetWorkspace))
+	mux.HandleFunc("POST /sandbox/workspaces/{id}/clock", in((*space).advanceClock))
 	mux.HandleFunc("/", s.notFound)
 	return s.logged(s.withLimits(s.withFaults(mux)))
 }
@@ -66,6 +75,7 @@ func (s *Sandbox) index() Index {
 		"extension: test cards":       "GET /sandbox/cards",
 		"extension: inbox":            "GET /sandbox/inbox/{cardholderId}",
 		"extension: webhook":          "PUT /sandbox/webhook, GET /sandbox/webhook/deliveries",
+		"extension: workspaces":       "POST /sandbox/workspaces, DELETE /sandbox/workspaces/{id}, POST /sandbox/workspaces/{id}/reset|clock",
 	}}
 }
 
@@ -90,13 +100,14 @@ func (s *Sandbox) cards(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"cards": out})
 }
 
-// putWebhook serves PUT /sandbox/webhook {"url": "...", "hmac_key": "..."},
-// with "previous_key_overlap": "10m" to rotate the key (see setWebhook).
-// When the sandbox requires a wallet token, so does this: whoever can
+// putWebhook serves PUT /sandbox/webhook {"url": "...", "hmac_key": "..."}:
+// the workspace's webhook, with "previous_key_overlap": "10m" to rotate
+// the key (see setWebhook). A created workspace signs with its own
+// webhook_hmac_key when hmac_key is left out. On the default workspace,
+// when the sandbox requires a wallet token, so does this: whoever can
 // repoint the webhooks can read every wallet request.
-func (s *Sandbox) putWebhook(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.Require.WalletToken != "" && !s.walletAuth(r) {
-		apiSandbox.writeError(w, http.StatusUnauthorized, "the wallet platform's bearer token is required")
+func (s *space) putWebhook(w http.ResponseWriter, r *http.Request) {
+	if !s.readAuth(w, r) {
 		return
 	}
 	body, err := readBody(r)
@@ -111,6 +122,9 @@ func (s *Sandbox) putWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	var f fieldReader
 	url, key := f.str(obj, "url", "url"), f.str(obj, "hmac_key", "hmac_key")
+	if key == "" {
+		key = s.creds.WebhookHMACKey
+	}
 	overlap, overlapErr := readOverlap(&f, obj)
 	switch {
 	case f.errs != nil:
@@ -124,11 +138,35 @@ func (s *Sandbox) putWebhook(w http.ResponseWriter, r *http.Request) {
 	case overlapErr != "":
 		apiSandbox.writeError(w, http.StatusBadRequest, overlapErr)
 	default:
-		s.setWebhook(url, []byte(key), overlap)
+		if err := s.setWebhook(url, []byte(key), overlap); err != nil {
+			s.storeFailed(w, r, err)
+			return
+		}
 		writeJSON(w, http.StatusOK, map[string]string{"url": client.RedactURL(url)})
 	}
 }
 
-func (s *Sandbox) deliveriesHandler(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"deliveries": s.deliveryLog()})
+func (s *space) deliveriesHandler(w http.ResponseWriter, r *http.Request) {
+	if !s.readAuth(w, r) {
+		return
+	}
+	log, err := s.deliveryLog()
+	if err != nil {
+		s.storeFailed(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"deliveries": log})
+}
+
+// readAuth guards the sandbox's own endpoints. A created workspace was
+// found by one of its credentials, so the request has it. The default
+// workspace is open, unless the sandbox requires a wallet token: then it
+// is needed (whoever can read inboxes and repoint webhooks can approve
+// purchases).
+func (s *space) readAuth(w http.ResponseWriter, r *http.Request) bool {
+	if s.id != store.DefaultWorkspace || s.cfg.Require.WalletToken == "" || s.walletAuth(r) {
+		return true
+	}
+	apiSandbox.writeError(w, http.StatusUnauthorized, "the wallet platform's bearer token is required")
+	return false
 }

@@ -20,39 +20,24 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
-	"time"
 
-	"github.com/walletsim/walletsim/client/acs"
 	"github.com/walletsim/walletsim/client/sandbox/budget"
+	"github.com/walletsim/walletsim/client/sandbox/store"
 )
 
 // Sandbox is the simulated issuer, 3DS server + ACS and wallet platform.
+// Its state is in workspaces (see space), kept in cfg.Store.
 type Sandbox struct {
 	cfg     Config
+	store   store.Store
 	handler http.Handler
 
-	mu          sync.Mutex // guards everything below
-	baseURL     string
-	enrollments map[enrollKey]*enrollment
-	auths       map[string]*authn        // by 3DS server id
-	byAuth3ds   map[string]*authn        // by the wallet platform's auth3dsId
-	byACS       map[string]*authn        // by acsTransID (the challenge page)
-	waiting     fifo[*authn]             // unfinished auths, oldest first, for expiry
-	finished    fifo[*authn]             // finished auths, oldest first, for eviction
-	pending     int                      // unfinished auths
-	inboxes     map[string][]acs.Message // by cardholder id, newest last
-	webhook     webhookTarget
-	deliveries  []*Delivery // newest last, capped
-	held        []*delivery // events held back by the reorder fault, oldest first
-	outbox      []func()    // deliveries to make before the answer, on a virtual clock
-	last        lastRequest // the previous authenticate's, to share values with
+	mu         sync.RWMutex // guards everything below
+	baseURL    string
+	spaces     map[string]*space // the workspaces this process has served, by id
+	challenges map[string]*space // challenge pages' workspaces, by acsTransID
 
-	stored    *budget.Budget // what the state keeps, in bytes (accounting.go)
-	inboxKept int64          // of which the inboxes'; guarded by mu
-
-	idem       *idempotency
-	lastAnswer atomic.Pointer[[]byte] // see shareAnswer
+	stored *budget.Budget // what every workspace keeps, in bytes (accounting.go)
 
 	ctx    context.Context // cancelled by Close: stops webhooks and hung requests
 	cancel context.CancelFunc
@@ -64,24 +49,38 @@ func New(cfg Config) *Sandbox {
 	cfg = cfg.withDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Sandbox{
-		cfg:         cfg,
-		enrollments: map[enrollKey]*enrollment{},
-		auths:       map[string]*authn{},
-		byAuth3ds:   map[string]*authn{},
-		byACS:       map[string]*authn{},
-		inboxes:     map[string][]acs.Message{},
-		webhook:     webhookTarget{URL: cfg.WebhookURL, Key: cfg.HMACKey},
-		idem:        newIdempotency(cfg.MaxIdempotent, cfg.IdempotencyTTL),
-		stored:      budget.New(cfg.MaxStoredBytes),
-		ctx:         ctx,
-		cancel:      cancel,
+		cfg:        cfg,
+		store:      cfg.Store,
+		spaces:     map[string]*space{},
+		challenges: map[string]*space{},
+		stored:     budget.New(cfg.MaxStoredBytes),
+		ctx:        ctx,
+		cancel:     cancel,
 	}
+	s.ensureDefault()
 	s.handler = s.routes()
 	return s
 }
 
-// now is the sandbox's time.
-func (s *Sandbox) now() time.Time { return s.cfg.Clock.Now() }
+// ensureDefault creates the default workspace, where requests with
+// credentials of no workspace go, with the configured webhook.
+func (s *Sandbox) ensureDefault() {
+	c := context.Background()
+	err := s.store.CreateWorkspace(c, store.Workspace{ID: store.DefaultWorkspace, Created: s.cfg.Clock.Now()})
+	if err == nil && s.cfg.WebhookURL != "" {
+		s.store.SetWebhook(c, store.DefaultWorkspace, store.Webhook{URL: s.cfg.WebhookURL, Key: s.cfg.HMACKey})
+	}
+}
+
+// defaultSpace is the default workspace.
+func (s *Sandbox) defaultSpace() *space {
+	sp, err := s.space(context.Background(), store.DefaultWorkspace)
+	if err != nil { // only a failing store: make it again
+		s.ensureDefault()
+		sp, _ = s.spaceFor(store.Workspace{ID: store.DefaultWorkspace})
+	}
+	return sp
+}
 
 // Handler serves the three APIs and the sandbox's extensions.
 func (s *Sandbox) Handler() http.Handler { return s.handler }
@@ -95,8 +94,8 @@ func (s *Sandbox) SetBaseURL(u string) {
 
 // BaseURL is the externally visible address.
 func (s *Sandbox) BaseURL() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	return s.baseURL
 }
 
@@ -198,19 +197,34 @@ func (s *Server) Close() {
 
 // Stats counts what the sandbox holds, to show memory stays bounded.
 type Stats struct {
-	Authentications int // readable authentications, pending or finished
-	Pending         int // waiting for a challenge code or the wallet
-	Enrollments     int
-	IdempotencyKeys int
-	StoredBytes     int64 // counted against Config.MaxStoredBytes
+	Authentications  int // readable authentications, pending or finished
+	Pending          int // waiting for a challenge code or the wallet
+	Enrollments      int
+	IdempotencyKeys  int
+	IdempotencyBytes int64 // as the store counts them against its budgets
+	StoredBytes      int64 // counted against Config.MaxStoredBytes
 }
 
-// Stats reports what the sandbox holds now.
+// Stats reports what the sandbox holds now, over every workspace.
 func (s *Sandbox) Stats() Stats {
 	s.mu.Lock()
-	st := Stats{Authentications: len(s.auths), Pending: s.pending, Enrollments: len(s.enrollments)}
+	spaces := make([]*space, 0, len(s.spaces))
+	for _, sp := range s.spaces {
+		spaces = append(spaces, sp)
+	}
 	s.mu.Unlock()
-	st.IdempotencyKeys = s.idem.size()
+	var st Stats
+	for _, sp := range spaces {
+		sp.mu.Lock()
+		st.Authentications += len(sp.auths)
+		st.Pending += sp.pending
+		sp.mu.Unlock()
+		n, _ := s.store.Enrollments(context.Background(), sp.id)
+		keys, bytes, _ := s.store.IdempotencyUsage(context.Background(), sp.id)
+		st.Enrollments += n
+		st.IdempotencyKeys += keys
+		st.IdempotencyBytes += bytes
+	}
 	st.StoredBytes = s.stored.Used()
 	return st
 }

@@ -48,25 +48,25 @@ func validID(id string) bool {
 // threeDSAuth checks the merchant's key (HTTP Basic user name): 401 when
 // there is none, 403 when it is not accepted (a publishable "pk_" key, or not
 // the one the sandbox was told to require).
-func (s *Sandbox) threeDSAuth(r *http.Request) (int, string) {
+func (s *space) threeDSAuth(r *http.Request) (int, string) {
 	_, status, msg := s.threeDSUser(r)
 	return status, msg
 }
 
 // threeDSUser is threeDSAuth that also returns the key.
-func (s *Sandbox) threeDSUser(r *http.Request) (string, int, string) {
+func (s *space) threeDSUser(r *http.Request) (string, int, string) {
 	user, _, ok := r.BasicAuth()
 	if !ok || strings.TrimSpace(user) == "" {
 		return "", http.StatusUnauthorized, msgMissingAuth
 	}
-	if strings.HasPrefix(user, "pk_") || s.cfg.Require.ThreeDSKey != "" && user != s.cfg.Require.ThreeDSKey {
+	if strings.HasPrefix(user, "pk_") || s.required().ThreeDSKey != "" && user != s.required().ThreeDSKey {
 		return "", http.StatusForbidden, msgUnauthorized
 	}
 	return user, 0, ""
 }
 
 // authenticate serves POST /v1/3ds/{id}/authenticate.
-func (s *Sandbox) authenticate(w http.ResponseWriter, r *http.Request) {
+func (s *space) authenticate(w http.ResponseWriter, r *http.Request) {
 	user, id, ok := s.acceptAuthenticate(w, r)
 	if !ok {
 		return
@@ -92,7 +92,7 @@ func (s *Sandbox) authenticate(w http.ResponseWriter, r *http.Request) {
 
 // acceptAuthenticate checks the merchant's key and the id, answering the
 // error itself; it returns the key and the id.
-func (s *Sandbox) acceptAuthenticate(w http.ResponseWriter, r *http.Request) (user, id string, ok bool) {
+func (s *space) acceptAuthenticate(w http.ResponseWriter, r *http.Request) (user, id string, ok bool) {
 	user, status, msg := s.threeDSUser(r)
 	id = r.PathValue("id")
 	switch {
@@ -196,7 +196,7 @@ func (s *Sandbox) hang(r *http.Request) {
 // status and either the response body or, for an error, its message. A
 // body the sandbox does not keep is encoded into *buf. wf makes the
 // delivery of a decoupled request's event misbehave.
-func (s *Sandbox) startAuthentication(id, user string, req threeds.AuthenticateRequest, card testcards.Card, fp [32]byte, buf *[]byte, wf fault.Webhook) (int, []byte) {
+func (s *space) startAuthentication(id, user string, req threeds.AuthenticateRequest, card testcards.Card, fp [32]byte, buf *[]byte, wf fault.Webhook) (int, []byte) {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -215,7 +215,6 @@ func (s *Sandbox) startAuthentication(id, user string, req threeds.AuthenticateR
 		a = &authn{id: id, amount: defaultAmount, currency: defaultCurrency, created: now, expires: now.Add(s.cfg.Expiry)}
 		s.track(a)
 	}
-	inbox := s.inboxKept
 	s.begin(a, user, req, card, fp, now, wf)
 	*buf, _ = s.appendRenderJSON((*buf)[:0], a)
 	switch {
@@ -224,7 +223,7 @@ func (s *Sandbox) startAuthentication(id, user string, req threeds.AuthenticateR
 	case a.dec != nil:
 		a.dec.first = bytes.Clone(*buf)
 	}
-	s.kept(a, reserved-(s.inboxKept-inbox))
+	s.kept(a, reserved) // the inbox message is not counted: see accounting.go
 	s.sweep(now)
 	return http.StatusOK, *buf
 }
@@ -232,7 +231,7 @@ func (s *Sandbox) startAuthentication(id, user string, req threeds.AuthenticateR
 // repeated answers authenticate called again on a started authentication:
 // the first answer to the same request, 409 to a different one. The caller
 // holds s.mu.
-func (s *Sandbox) repeated(a *authn, fp [32]byte, buf *[]byte) (int, []byte) {
+func (s *space) repeated(a *authn, fp [32]byte, buf *[]byte) (int, []byte) {
 	switch {
 	case a.fp != fp:
 		return http.StatusConflict, []byte("Authentication " + a.id + " was already started with a different request")
@@ -246,7 +245,7 @@ func (s *Sandbox) repeated(a *authn, fp [32]byte, buf *[]byte) (int, []byte) {
 // begin records the request, runs the ACS's decision and starts what it
 // calls for: a challenge, a decoupled step, or the final result at once.
 // The caller holds s.mu.
-func (s *Sandbox) begin(a *authn, user string, req threeds.AuthenticateRequest, card testcards.Card, fp [32]byte, now time.Time, wf fault.Webhook) {
+func (s *space) begin(a *authn, user string, req threeds.AuthenticateRequest, card testcards.Card, fp [32]byte, now time.Time, wf fault.Webhook) {
 	a.started, a.req, a.fp, a.updated = true, s.shareWithLast(req, user), fp, now
 	a.merchID = s.last.merchID
 	a.scheme = testcards.SchemeOf(req.Number)
@@ -263,9 +262,10 @@ func (s *Sandbox) begin(a *authn, user string, req threeds.AuthenticateRequest, 
 	a.dsTransID, a.serverTransID, a.acsTransID = s.cfg.NewID(), s.cfg.NewID(), s.cfg.NewID()
 	switch d.transStatus {
 	case "C":
-		a.acsURL = s.baseURL + "/acs/challenge/" + a.acsTransID
+		a.acsURL = s.BaseURL() + "/acs/challenge/" + a.acsTransID
 		a.expires = now.Add(s.cfg.Expiry)
 		s.byACS[a.acsTransID] = a
+		s.indexChallenge(a.acsTransID)
 		s.startChallenge(a, card, method, now)
 	case "D":
 		a.expires = now.Add(s.decoupledWait())
@@ -277,7 +277,7 @@ func (s *Sandbox) begin(a *authn, user string, req threeds.AuthenticateRequest, 
 
 // getAuthentication serves GET /v1/3ds/{id} (sandbox extension): the
 // authentication as it stands, with the final result once known.
-func (s *Sandbox) getAuthentication(w http.ResponseWriter, r *http.Request) {
+func (s *space) getAuthentication(w http.ResponseWriter, r *http.Request) {
 	if status, msg := s.threeDSAuth(r); status != 0 {
 		apiThreeDS.writeError(w, status, msg)
 		return
@@ -303,7 +303,7 @@ func (s *Sandbox) getAuthentication(w http.ResponseWriter, r *http.Request) {
 
 // createPurchase serves POST /v1/3ds (sandbox extension): the merchant
 // registers a purchase's amount and currency before authenticating it.
-func (s *Sandbox) createPurchase(w http.ResponseWriter, r *http.Request) {
+func (s *space) createPurchase(w http.ResponseWriter, r *http.Request) {
 	if status, msg := s.threeDSAuth(r); status != 0 {
 		apiThreeDS.writeError(w, status, msg)
 		return
@@ -334,25 +334,74 @@ func (s *Sandbox) createPurchase(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnprocessableEntity, threeDSError{Message: "Data validation failed", Errors: f.errs})
 		return
 	}
-	now := s.now()
 	user, _, _ := r.BasicAuth()
-	s.mu.Lock()
-	if s.pending >= s.cfg.MaxPending {
-		s.mu.Unlock()
-		apiThreeDS.writeError(w, http.StatusServiceUnavailable, "Sandbox busy: too many authentications in progress")
+	create := func() stored { return s.newPurchase(user, int64(amount), currency, desc) }
+	key := r.Header.Get(IdempotencyKeyHeader)
+	if key == "" {
+		res := create()
+		writeBody(w, res.status, res.body)
 		return
 	}
-	a := &authn{id: s.cfg.NewID(), amount: int64(amount), currency: currency, description: desc,
+	if len(key) > maxIdempotencyKey {
+		writeJSON(w, http.StatusBadRequest, threeDSError{Message: "Data validation failed",
+			Errors: map[string][]string{IdempotencyKeyHeader: {"must be at most 255 characters"}}})
+		return
+	}
+	res, outcome := s.once(r.Context(), "3ds\x00"+user+"\x00"+key, fingerprint(body, "POST /v1/3ds"), create)
+	writeIdempotent(w, res, outcome, "request")
+}
+
+// IdempotencyKeyHeader makes POST /v1/3ds (and an ACS code submission)
+// idempotent, as Stripe's API does: the first answer to a key is replayed,
+// with no second effect, for the store's TTL (24 hours).
+const IdempotencyKeyHeader = "Idempotency-Key"
+
+// maxIdempotencyKey is the longest Idempotency-Key accepted (Stripe's limit).
+const maxIdempotencyKey = 255
+
+// newPurchase creates a purchase and returns the 201 (or 503 when the
+// workspace has too many authentications in progress).
+func (s *space) newPurchase(user string, amount int64, currency, desc string) stored {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pending >= s.cfg.MaxPending {
+		b, _ := marshal(threeDSError{Message: "Sandbox busy: too many authentications in progress"})
+		return stored{status: http.StatusServiceUnavailable, body: b}
+	}
+	a := &authn{id: s.cfg.NewID(), amount: amount, currency: currency, description: desc,
 		created: now, updated: now, expires: now.Add(s.cfg.Expiry), merchID: merchantID(user)}
 	if err := s.stored.Reserve(authnBytes(a)); err != nil {
-		s.mu.Unlock()
-		apiThreeDS.writeError(w, http.StatusTooManyRequests, s.fullMessage(err))
-		return
+		body, _ := marshal(threeDSError{Message: s.fullMessage(err)})
+		return stored{status: http.StatusTooManyRequests, body: body}
 	}
 	a.kept = authnBytes(a)
 	s.track(a)
 	s.sweep(now)
 	resp, _ := s.renderJSON(a)
-	s.mu.Unlock()
-	writeBody(w, http.StatusCreated, resp)
+	return stored{status: http.StatusCreated, body: resp}
+}
+
+// writeIdempotent answers a 3DS-server request made under an
+// Idempotency-Key (a purchase's creation, an ACS code submission) from
+// how its key stood: refused when the key was used for a different what,
+// busy while the first is in flight, replayed (and marked so) when done.
+func writeIdempotent(w http.ResponseWriter, res stored, outcome idemOutcome, what string) {
+	switch outcome {
+	case idemConflict:
+		writeJSON(w, http.StatusBadRequest, threeDSError{Message: "Data validation failed",
+			Errors: map[string][]string{IdempotencyKeyHeader: {"was already used for a different " + what}}})
+		return
+	case idemBusy:
+		apiThreeDS.writeError(w, http.StatusConflict, "A "+what+" with this "+IdempotencyKeyHeader+" is still in progress; retry it later")
+		return
+	case idemFailed:
+		apiThreeDS.writeError(w, http.StatusServiceUnavailable, "Sandbox state is unavailable; try again")
+		return
+	case idemCancelled:
+		return
+	case idemReplayed:
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeBody(w, res.status, res.body)
 }

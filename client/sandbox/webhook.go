@@ -12,6 +12,7 @@ import (
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/clock"
 	"github.com/walletsim/walletsim/client/sandbox/fault"
+	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/wallet"
 )
 
@@ -20,18 +21,10 @@ import (
 // clock (so that on a virtual clock no delivery sleeps), and made to
 // misbehave as its fault.Webhook says.
 
-// webhookTarget is where events go, and the keys that sign them.
-type webhookTarget struct {
-	URL string
-	Key []byte
-	// OldKey still signs, beside Key, until OldUntil: a key rotation's
-	// overlap, during which a wallet with either key accepts the events.
-	OldKey   []byte
-	OldUntil time.Time
-}
-
-// keys are the keys that sign at now, the newest first.
-func (t webhookTarget) keys(now time.Time) [][]byte {
+// keys are the keys that sign at now, the newest first: during a key
+// rotation's overlap the old key signs too, so that a wallet with either
+// key accepts the events.
+func keys(t store.Webhook, now time.Time) [][]byte {
 	if len(t.OldKey) > 0 && now.Before(t.OldUntil) {
 		return [][]byte{t.Key, t.OldKey}
 	}
@@ -55,25 +48,31 @@ type Delivery struct {
 
 const maxDeliveries = 100
 
-// SetWebhook points event delivery at url, signed with key.
+// SetWebhook points the default workspace's event delivery at url, signed
+// with key (the embedded sandbox's wallet listens there).
 func (s *Sandbox) SetWebhook(url string, key []byte) {
-	s.mu.Lock()
-	s.webhook = webhookTarget{URL: url, Key: bytes.Clone(key)}
-	s.mu.Unlock()
+	if err := s.store.SetWebhook(context.Background(), store.DefaultWorkspace, store.Webhook{URL: url, Key: key}); err != nil {
+		s.cfg.Logger.Error("store: webhook", "err", err)
+	}
 }
 
-// setWebhook points event delivery at url, signed with key; with an
-// overlap, a key different from the current one is a rotation (see
-// RotateWebhookKey).
-func (s *Sandbox) setWebhook(url string, key []byte, overlap time.Duration) {
-	now := s.now()
-	s.mu.Lock()
+// setWebhook points the workspace's event delivery at url, signed with
+// key; with an overlap, a key different from the current one is a
+// rotation (see rotateKey).
+func (s *space) setWebhook(url string, key []byte, overlap time.Duration) error {
+	s.mu.Lock() // one webhook change at a time: a rotation reads the key it replaces
 	defer s.mu.Unlock()
-	t := webhookTarget{URL: url, Key: bytes.Clone(key)}
-	if overlap > 0 && !bytes.Equal(s.webhook.Key, key) {
-		t.OldKey, t.OldUntil = s.webhook.Key, now.Add(overlap)
+	t := store.Webhook{URL: url, Key: key}
+	if overlap > 0 {
+		old, err := s.store.Webhook(s.bg(), s.id)
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(old.Key, key) {
+			t.OldKey, t.OldUntil = old.Key, s.now().Add(overlap)
+		}
 	}
-	s.webhook = t
+	return s.store.SetWebhook(s.bg(), s.id, t)
 }
 
 // readOverlap reads PUT /sandbox/webhook's optional previous_key_overlap,
@@ -90,15 +89,31 @@ func readOverlap(f *fieldReader, obj jsonObject) (time.Duration, string) {
 	return d, ""
 }
 
-// RotateWebhookKey makes key the signing key; the previous one keeps
-// signing beside it for overlap (on the sandbox's clock), so that wallets
-// can move to the new key without missing an event.
+// RotateWebhookKey makes key the default workspace's signing key; the
+// previous one keeps signing beside it for overlap (on the workspace's
+// clock), so that wallets can move to the new key without missing an
+// event.
 func (s *Sandbox) RotateWebhookKey(key []byte, overlap time.Duration) {
-	now := s.now()
+	sp, err := s.space(s.ctx, store.DefaultWorkspace)
+	if err == nil {
+		err = sp.rotateKey(key, overlap)
+	}
+	if err != nil {
+		s.cfg.Logger.Error("store: webhook", "err", err)
+	}
+}
+
+// rotateKey makes key the workspace's signing key, the previous one
+// signing too for overlap.
+func (s *space) rotateKey(key []byte, overlap time.Duration) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.webhook.OldKey, s.webhook.OldUntil = s.webhook.Key, now.Add(overlap)
-	s.webhook.Key = bytes.Clone(key)
+	t, err := s.store.Webhook(s.bg(), s.id)
+	if err != nil {
+		return err
+	}
+	t.OldKey, t.OldUntil, t.Key = t.Key, s.now().Add(overlap), bytes.Clone(key)
+	return s.store.SetWebhook(s.bg(), s.id, t)
 }
 
 // webhookFaultFor is how the event an API request causes is delivered:
@@ -113,7 +128,7 @@ func (s *Sandbox) webhookFaultFor(r *http.Request) fault.Webhook {
 
 // delivery is one event on its way.
 type delivery struct {
-	rec   *Delivery
+	rec   store.Delivery // only whoever runs the delivery changes it
 	url   string
 	body  []byte
 	sig   string // the Signature header: correct, whatever the fault
@@ -123,29 +138,33 @@ type delivery struct {
 // errLost is a delivery attempt the drop fault lost on the way.
 var errLost = errors.New("lost on the way (fault webhook=drop); the platform will redeliver")
 
-// sendEvent delivers ev as wf says: in the background, or on a virtual
-// clock before the request that caused it answers (see flushWebhooks). The
-// caller holds s.mu.
-func (s *Sandbox) sendEvent(ev wallet.Event, wf fault.Webhook) {
-	target := s.webhook
-	rec := &Delivery{EventID: ev.ID, Auth3dsID: ev.Auth3dsID, URL: client.RedactURL(target.URL), UpdatedAt: ev.Timestamp.Time}
-	if wf.Active() {
-		rec.Fault = wf.String()
+// sendEvent delivers ev to the workspace's webhook, signed with its
+// key(s), as wf says: in the background, or on a virtual clock before the
+// request that caused it answers (see flushWebhooks). The caller holds
+// s.mu.
+func (s *space) sendEvent(ev wallet.Event, wf fault.Webhook) {
+	target, err := s.store.Webhook(s.bg(), s.id)
+	if err != nil {
+		s.cfg.Logger.Error("store: webhook", "err", err)
 	}
-	s.deliveries = append(s.deliveries, rec)
-	if len(s.deliveries) > maxDeliveries {
-		s.deliveries = s.deliveries[len(s.deliveries)-maxDeliveries:]
+	d := &delivery{url: target.URL, fault: wf,
+		rec: store.Delivery{EventID: ev.ID, Auth3dsID: ev.Auth3dsID, URL: client.RedactURL(target.URL), UpdatedAt: ev.Timestamp.Time}}
+	if wf.Active() {
+		d.rec.Fault = wf.String()
 	}
 	if target.URL == "" {
-		rec.LastError = "no webhook URL configured; the wallet can list pending authentications instead"
+		d.rec.LastError = "no webhook URL configured; the wallet can list pending authentications instead"
+	}
+	s.saveDelivery(d.rec)
+	if target.URL == "" {
 		return
 	}
-	body, _ := marshal(ev)
-	keys := target.keys(ev.Timestamp.Time)
+	d.body, _ = marshal(ev)
+	keys := keys(target, ev.Timestamp.Time)
 	if wf.Rotate {
 		keys = append([][]byte{rotatedKey(target.Key)}, keys...)
 	}
-	d := &delivery{rec: rec, url: target.URL, body: body, sig: wallet.SignAll(body, keys...), fault: wf}
+	d.sig = wallet.SignAll(d.body, keys...)
 	if wf.Reorder {
 		s.hold(d)
 		return
@@ -170,6 +189,14 @@ func (s *Sandbox) sendEvent(ev wallet.Event, wf fault.Webhook) {
 	}()
 }
 
+// saveDelivery stores a delivery record.
+func (s *space) saveDelivery(rec store.Delivery) {
+	// A workspace deleted meanwhile keeps no records: that is no failure.
+	if err := s.store.RecordDelivery(s.bg(), s.id, rec, maxDeliveries); err != nil && !errors.Is(err, store.ErrNoWorkspace) {
+		s.cfg.Logger.Error("store: delivery", "err", err)
+	}
+}
+
 // flushWebhooks makes the deliveries sendEvent left for the request that
 // caused them, before it answers. On a virtual clock every wait of a
 // delivery (delay, backoff) takes no time, so it can be made at once; made
@@ -177,7 +204,7 @@ func (s *Sandbox) sendEvent(ev wallet.Event, wf fault.Webhook) {
 // duplicate's second delivery, a redelivery, would land anywhere in a
 // transcript. On a real clock deliveries run in the background. The
 // caller does not hold s.mu.
-func (s *Sandbox) flushWebhooks() {
+func (s *space) flushWebhooks() {
 	s.mu.Lock()
 	out := s.outbox
 	s.outbox = nil
@@ -194,11 +221,11 @@ func rotatedKey(key []byte) []byte {
 	return sum[:]
 }
 
-// hold keeps d back until the next event is sent. On a real clock it goes
-// after fault.ReorderHold if none comes; on a virtual clock nothing but
-// the next event releases it (waiting would move the clock at once). The
-// caller holds s.mu.
-func (s *Sandbox) hold(d *delivery) {
+// hold keeps d back until the workspace's next event is sent. On a real
+// clock it goes after fault.ReorderHold if none comes; on a virtual clock
+// nothing but the next event releases it (waiting would move the clock at
+// once). The caller holds s.mu.
+func (s *space) hold(d *delivery) {
 	s.held = append(s.held, d)
 	if clock.IsVirtual(s.cfg.Clock) {
 		return
@@ -206,7 +233,7 @@ func (s *Sandbox) hold(d *delivery) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		if clock.Sleep(s.ctx, s.cfg.Clock, fault.ReorderHold) != nil {
+		if clock.Sleep(s.Sandbox.ctx, s.cfg.Clock, fault.ReorderHold) != nil {
 			return
 		}
 		s.mu.Lock()
@@ -223,8 +250,9 @@ func (s *Sandbox) hold(d *delivery) {
 
 // deliver runs d's attempts until one is acknowledged or the retries run
 // out, each wait on the sandbox's clock.
-func (s *Sandbox) deliver(d *delivery) {
-	if d.fault.Delay > 0 && clock.Sleep(s.ctx, s.cfg.Clock, d.fault.Delay) != nil {
+func (s *space) deliver(d *delivery) {
+	ctx := s.Sandbox.ctx
+	if d.fault.Delay > 0 && clock.Sleep(ctx, s.cfg.Clock, d.fault.Delay) != nil {
 		return
 	}
 	wait := s.cfg.WebhookBackoff
@@ -233,16 +261,15 @@ func (s *Sandbox) deliver(d *delivery) {
 		if s.record(d, attempt, status, err) {
 			if d.fault.Duplicate {
 				status, err := s.post(d.url, d.body, d.sig)
-				s.mu.Lock()
 				d.rec.Duplicates++
-				s.mu.Unlock()
+				s.saveDelivery(d.rec)
 				s.cfg.Logger.Info("webhook delivered twice (fault webhook=duplicate)", "event", d.rec.EventID, "status", status, "err", err)
 			}
 			return
 		}
 		s.cfg.Logger.Warn("webhook delivery failed", "event", d.rec.EventID, "url", d.rec.URL, "attempt", attempt, "status", status,
 			"err", client.RedactURL(errText(err)))
-		if attempt > s.cfg.WebhookRetries || clock.Sleep(s.ctx, s.cfg.Clock, wait) != nil {
+		if attempt > s.cfg.WebhookRetries || clock.Sleep(ctx, s.cfg.Clock, wait) != nil {
 			return
 		}
 		wait *= 2
@@ -250,7 +277,7 @@ func (s *Sandbox) deliver(d *delivery) {
 }
 
 // attempt makes one delivery attempt, as the fault says for the first.
-func (s *Sandbox) attempt(d *delivery, n int) (int, error) {
+func (s *space) attempt(d *delivery, n int) (int, error) {
 	switch {
 	case n == 1 && d.fault.Drop:
 		return 0, errLost
@@ -261,13 +288,12 @@ func (s *Sandbox) attempt(d *delivery, n int) (int, error) {
 }
 
 // record notes an attempt's outcome and reports whether it was delivered.
-func (s *Sandbox) record(d *delivery, attempt, status int, err error) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rec := d.rec
+func (s *space) record(d *delivery, attempt, status int, err error) bool {
+	rec := &d.rec
 	rec.Attempts, rec.LastStatus, rec.UpdatedAt = attempt, status, s.now()
 	rec.LastError = client.RedactURL(errText(err))
 	rec.Delivered = err == nil && status >= 200 && status < 300
+	s.saveDelivery(*rec)
 	return rec.Delivered
 }
 
@@ -299,13 +325,12 @@ func (s *Sandbox) post(url string, body []byte, sig string) (int, error) {
 	return resp.StatusCode, nil
 }
 
-// deliveryLog is a copy of the recent deliveries, newest first.
-func (s *Sandbox) deliveryLog() []Delivery {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Delivery, len(s.deliveries))
-	for i, d := range s.deliveries {
-		out[len(out)-1-i] = *d
+// deliveryLog is the workspace's recent deliveries, newest first.
+func (s *space) deliveryLog() ([]Delivery, error) {
+	recs, err := s.store.Deliveries(s.bg(), s.id)
+	out := make([]Delivery, len(recs))
+	for i, d := range recs {
+		out[len(out)-1-i] = Delivery(d)
 	}
-	return out
+	return out, err
 }

@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"io"
@@ -279,4 +280,41 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestWorkspaceKeyRotationIsItsOwn: a workspace that rotates its webhook
+// key with an overlap has its own events signed with both keys and
+// delivered to its own URL; the default workspace's events keep its one
+// key, and neither sees the other's deliveries.
+func TestWorkspaceKeyRotationIsItsOwn(t *testing.T) {
+	e, _, got := chaos(t, "")
+	a := e.workspace()
+	for _, body := range []string{
+		`{"url":"http://wallet-a` + wallet.EventPath + `","hmac_key":"` + hmacKey + `"}`,
+		`{"url":"http://wallet-a` + wallet.EventPath + `","hmac_key":"a-new-key","previous_key_overlap":"1h"}`,
+	} {
+		if status, answer := e.do("PUT", "/sandbox/webhook", a.auth, body); status != 200 {
+			t.Fatalf("%s: %d %s", body, status, answer)
+		}
+	}
+	ctx := context.Background()
+	c := card(t, testcards.Visa, testcards.Decoupled)
+	if _, err := a.issuing.Enroll(ctx, ref(c), issuing.EnrollRequest{OTPDeliveryMethod: issuing.SMS}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.tds.Authenticate(ctx, "in-a", purchase(c, threeds.Decoupled)); err != nil {
+		t.Fatal(err)
+	}
+	if ev := next(t, got); !ev.valid || ev.sigs != 2 {
+		t.Fatalf("workspace a's event during its overlap: %+v", ev)
+	}
+	e.authenticate("in-default", purchase(c, threeds.Decoupled))
+	if ev := next(t, got); !ev.valid || ev.sigs != 1 {
+		t.Fatalf("the default workspace's event, whose key nobody rotated: %+v", ev)
+	}
+	_, mine := e.do("GET", "/sandbox/webhook/deliveries", a.auth, "")
+	theirs := e.deliveries()
+	if !strings.Contains(mine, "wallet-a") || len(theirs) != 1 || strings.Contains(theirs[0].URL, "wallet-a") {
+		t.Fatalf("deliveries: a's %s; default's %+v", mine, theirs)
+	}
 }

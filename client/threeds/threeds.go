@@ -73,7 +73,7 @@ func (c *Client) Authenticate(ctx context.Context, id string, req AuthenticateRe
 		return nil, err
 	}
 	return c.call(ctx, client.Call{
-		Op: op, Method: http.MethodPost, Body: req,
+		Op: op, Method: http.MethodPost, Body: req, Idempotent: true, // the id
 		Path: "/v1/3ds/" + url.PathEscape(id) + "/authenticate",
 	}, id)
 }
@@ -201,5 +201,14 @@ func (c *Client) Create(ctx context.Context, req CreateRequest) (*Authentication
 	if err := c.core.Check(op, ValidateCreate(req)); err != nil {
 		return nil, err
 	}
-	return c.call(ctx, client.Call{Op: op, Method: http.MethodPost, Path: "/v1/3ds", Body: req}, "")
+	// The key is made once, so that every retry re-sends it: the sandbox
+	// then creates one purchase however many answers are lost.
+	return c.call(ctx, client.Call{Op: op, Method: http.MethodPost, Path: "/v1/3ds", Body: req, Idempotent: true,
+		Header: [][2]string{{IdempotencyKeyHeader, c.core.NewID()}}}, "")
 }
+
+// IdempotencyKeyHeader is the header that makes a POST without an id of its
+// own idempotent (creating a purchase, submitting a challenge code): the
+// server answers a repeat of the key with the first answer, as Stripe's API
+// does. Seed 004 has none; walletsim's sandbox honours it.
+const IdempotencyKeyHeader = "Idempotency-Key"

@@ -137,7 +137,7 @@ func (c *Client) Verify(ctx context.Context, customerID, cardID, auth3dsID strin
 		return nil, err
 	}
 	reply, err := c.core.Do(ctx, client.Call{
-		Op: op, Method: http.MethodPost, Header: headers, Body: req,
+		Op: op, Method: http.MethodPost, Header: headers, Body: req, Idempotent: true, // walletOperationId
 		Path: "/customers/" + url.PathEscape(customerID) + "/prepaid/cards/" + url.PathEscape(cardID) +
 			"/3ds-authentications/" + url.PathEscape(auth3dsID),
 	})

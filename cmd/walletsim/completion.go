@@ -89,6 +89,11 @@ var flagCompletions = map[string]cobra.CompletionFunc{
 	"otp":        values(described(issuing.OTPMethods, func(m issuing.OTPMethod) string { return "one-time codes by " + strings.ToLower(string(m)) })...),
 	"channel":    values(described(threeds.Channels, describeChannel)...),
 	"forces":     commaList(described(matrix.Outcomes(), testcards.Outcome.Describe)),
+	// The store's kinds; a path or URL follows sqlite: and postgres://, so
+	// no space is added after them.
+	"store": cobra.FixedCompletions([]string{"memory\tin memory, lost when the process stops",
+		"sqlite:\ta SQLite file: sqlite:PATH", "postgres://\ta PostgreSQL database: postgres://USER:PASSWORD@HOST:PORT/DB"},
+		cobra.ShellCompDirectiveNoFileComp|cobra.ShellCompDirectiveNoSpace),
 	// Values a person makes up: nothing to offer.
 	"parallel": freeForm, "timeout": freeForm, "no-answer": freeForm, "card": freeForm, "card-id": freeForm,
 	"listen": freeForm, "expiry": freeForm, "webhook-url": freeForm, "hmac-key": freeForm, "faults": freeForm,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/sandbox"
 	"github.com/walletsim/walletsim/client/sandbox/fault"
+	"github.com/walletsim/walletsim/client/sandbox/store"
 )
 
 const (
@@ -63,6 +65,8 @@ type sandboxOptions struct {
 	publicURL  string
 	quiet      bool
 	limits     limitOptions
+	store      string
+	storeSpec  storeSpec // parsed from store by config
 }
 
 func newSandboxOptions() *sandboxOptions {
@@ -83,7 +87,9 @@ Any non-empty credential is accepted unless a --require-* flag (or its
 environment variable) names the one to accept. Secrets are never printed.`,
 		Example: `  walletsim sandbox
   walletsim sandbox --listen 127.0.0.1:9000 --faults latency=200ms,status=503,rate=0.2
-  WALLETSIM_REQUIRE_API_KEY=s3cret walletsim sandbox --quiet`,
+  WALLETSIM_REQUIRE_API_KEY=s3cret walletsim sandbox --quiet
+  walletsim sandbox --store sqlite:walletsim.db
+  walletsim sandbox --store postgres://walletsim:PASSWORD@db.internal:5432/walletsim`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := o.config(cmd.Flags().Changed, os.Getenv)
@@ -117,6 +123,7 @@ func (o *sandboxOptions) register(f *pflag.FlagSet) {
 	f.StringVar(&o.publicURL, "public-url", "", "the URL other machines reach the sandbox at, used in challenge_url (default: the listen address)")
 	f.BoolVar(&o.quiet, "quiet", false, "do not log one line per request")
 	o.limits.register(f)
+	f.StringVar(&o.store, "store", "memory", storeUsage)
 }
 
 // config turns the flags (and their environment variables) into a
@@ -142,6 +149,9 @@ func (o *sandboxOptions) config(changed func(string) bool, getenv func(string) s
 		return cfg, err
 	}
 	var err error
+	if o.storeSpec, err = parseStore(o.store); err != nil {
+		return cfg, err
+	}
 	if cfg.Faults, err = fault.Parse(o.faults); err != nil {
 		return cfg, fmt.Errorf("invalid --faults %q: %w", o.faults, err)
 	}
@@ -247,15 +257,26 @@ func runSandbox(ctx context.Context, o *sandboxOptions, cfg sandbox.Config, stdo
 		cfg.AccessLog = out
 	}
 	cfg.Logger = slog.New(slog.NewTextHandler(stderr, nil)) // webhook failures
+	st, closer, err := o.storeSpec.open(ctx, store.Limits{IdempotencyTTL: cfg.IdempotencyTTL, IdempotencyBytes: cfg.IdempotencyBytes})
+	if err != nil {
+		return err
+	}
+	if closer != nil {
+		defer closer.Close() // after the server's shutdown below: its last writes go in
+		cfg.Store = st
+	}
 	srv, err := sandbox.Start(o.listen, cfg)
 	if err != nil {
 		return fmt.Errorf("cannot listen on --listen %s: %w", o.listen, err)
 	}
+
 	if !isLoopback(srv.Addr()) {
 		fmt.Fprintf(stderr, "walletsim: warning: the sandbox listens on %s, beyond this machine, and accepts any credentials unless --require-* flags are set; give --public-url so that challenge pages point where other machines reach it\n", srv.Addr())
 	}
 	// One write, so no request's log line lands inside the banner.
-	out.Write(srv.Banner())
+	// The store goes under the first line, which says where it listens.
+	first, rest, _ := bytes.Cut(srv.Banner(), []byte("\n"))
+	out.Write(fmt.Appendf(nil, "%s\nstore: %s\n%s", first, o.storeSpec, rest))
 	trimStartupPages() // start-up is over: a long-running server need not hold its pages
 
 	<-ctx.Done()

@@ -36,11 +36,14 @@ func Path() (string, error) {
 
 // Profile is one named target as the file describes it.
 type Profile struct {
-	Name          string `yaml:"-"`
-	IssuingURL    string `yaml:"issuing_url"`
-	ThreeDSURL    string `yaml:"threeds_url"`
-	WalletURL     string `yaml:"wallet_url"`
-	Extensions    bool   `yaml:"sandbox_extensions"` // the endpoints are a standalone walletsim sandbox
+	Name       string `yaml:"-"`
+	IssuingURL string `yaml:"issuing_url"`
+	ThreeDSURL string `yaml:"threeds_url"`
+	WalletURL  string `yaml:"wallet_url"`
+	Extensions bool   `yaml:"sandbox_extensions"` // the endpoints are a standalone walletsim sandbox
+	// Workspace is a workspace of that sandbox to use, with the secrets
+	// being its credentials; without one each run makes its own.
+	Workspace     string `yaml:"workspace"`
 	ProductID     string `yaml:"product_id"`
 	ClientID      string `yaml:"client_id"`
 	CardholderID  string `yaml:"cardholder_id"`
@@ -139,6 +142,12 @@ func (p *Profile) check() []string {
 			bad("return_listen", "must be host:port, such as 127.0.0.1:8788")
 		}
 	}
+	if p.Workspace != "" && !p.Extensions {
+		bad("workspace", "needs sandbox_extensions: true (workspaces are a walletsim sandbox's)")
+	}
+	if strings.ContainsAny(p.Workspace, "/?# ") {
+		bad("workspace", "must be a workspace id, such as ws_3f2a…")
+	}
 	if p.RequestExpiry < 0 {
 		bad("request_expiry", "must be positive")
 	}
@@ -175,7 +184,7 @@ func (s *Set) Target(name string) (flows.Target, error) {
 		return flows.Target{}, fmt.Errorf("no profile %q (have: %s; see `walletsim profiles`)", name, strings.Join(s.Names(), ", "))
 	}
 	t := flows.Target{
-		Name: name, Extensions: p.Extensions,
+		Name: name, Extensions: p.Extensions, Workspace: p.Workspace,
 		IssuingURL: p.IssuingURL, ThreeDSURL: p.ThreeDSURL, WalletURL: p.WalletURL,
 		ProductID: p.ProductID, ClientID: p.ClientID, CardholderID: p.CardholderID, WalletID: p.WalletID,
 		CardID: p.CardID, CustomerID: p.CustomerID, WebhookListen: p.WebhookListen, ReturnListen: p.ReturnListen,

@@ -70,14 +70,15 @@ func TestMissingFileIsEmpty(t *testing.T) {
 
 func TestBadProfiles(t *testing.T) {
 	for name, tc := range map[string]struct{ text, want string }{
-		"unknown key":   {"profiles:\n  x:\n    issuing_urll: https://a\n", "field issuing_urll not found"},
-		"missing urls":  {"profiles:\n  x:\n    product_id: p\n", "profile x: issuing_url: required"},
-		"bad url":       {"profiles:\n  x:\n    issuing_url: ftp://a\n    threeds_url: https://b\n    wallet_url: https://c\n", "profile x: issuing_url: must be an http(s) URL"},
-		"secret inline": {"profiles:\n  x:\n    issuing_url: https://a\n    threeds_url: https://b\n    wallet_url: https://c\n    secrets: {api_key: \"sk live 123\"}\n", "secrets.api_key: must be the name of an environment variable"},
-		"sandbox name":  {"profiles:\n  sandbox:\n    issuing_url: https://a\n    threeds_url: https://b\n    wallet_url: https://c\n", "the name is built in"},
-		"bad listen":    {"profiles:\n  x:\n    issuing_url: https://a\n    threeds_url: https://b\n    wallet_url: https://c\n    webhook_listen: 8787\n", "webhook_listen: must be host:port"},
-		"bad tolerance": {"profiles:\n  x:\n    issuing_url: https://a\n    threeds_url: https://b\n    wallet_url: https://c\n    webhook_tolerance: -1m\n", "webhook_tolerance: must be positive"},
-		"bad return":    {"profiles:\n  x:\n    issuing_url: https://a\n    threeds_url: https://b\n    wallet_url: https://c\n    return_listen: here\n", "return_listen: must be host:port"},
+		"unknown key":                  {"profiles:\n  x:\n    issuing_urll: https://a\n", "field issuing_urll not found"},
+		"missing urls":                 {"profiles:\n  x:\n    product_id: p\n", "profile x: issuing_url: required"},
+		"bad url":                      {"profiles:\n  x:\n    issuing_url: ftp://a\n    threeds_url: https://b\n    wallet_url: https://c\n", "profile x: issuing_url: must be an http(s) URL"},
+		"secret inline":                {"profiles:\n  x:\n    issuing_url: https://a\n    threeds_url: https://b\n    wallet_url: https://c\n    secrets: {api_key: \"sk live 123\"}\n", "secrets.api_key: must be the name of an environment variable"},
+		"sandbox name":                 {"profiles:\n  sandbox:\n    issuing_url: https://a\n    threeds_url: https://b\n    wallet_url: https://c\n", "the name is built in"},
+		"bad listen":                   {"profiles:\n  x:\n    issuing_url: https://a\n    threeds_url: https://b\n    wallet_url: https://c\n    webhook_listen: 8787\n", "webhook_listen: must be host:port"},
+		"workspace without extensions": {"profiles:\n  x:\n    issuing_url: https://a\n    threeds_url: https://b\n    wallet_url: https://c\n    workspace: ws_1\n", "profile x: workspace: needs sandbox_extensions: true"},
+		"bad tolerance":                {"profiles:\n  x:\n    issuing_url: https://a\n    threeds_url: https://b\n    wallet_url: https://c\n    webhook_tolerance: -1m\n", "webhook_tolerance: must be positive"},
+		"bad return":                   {"profiles:\n  x:\n    issuing_url: https://a\n    threeds_url: https://b\n    wallet_url: https://c\n    return_listen: here\n", "return_listen: must be host:port"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := profile.Load(write(t, tc.text))

@@ -19,10 +19,12 @@ SANDBOX_ADDR=${SANDBOX_ADDR:-127.0.0.1:28080}
 PEER_ADDR=${PEER_ADDR:-127.0.0.1:28081}
 OUT=${OUT:-/tmp/walletsim-bench}
 AUTH=${AUTH:-authenticate} # or authenticate-distinct: no two requests alike
+SANDBOX_ARGS=${SANDBOX_ARGS:-} # more sandbox flags, e.g. "--store sqlite:/tmp/bench.db"
 DIR=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT"
 
-"$SANDBOX_BIN" sandbox --quiet --listen "$SANDBOX_ADDR" >"$OUT/sandbox.log" 2>&1 &
+# shellcheck disable=SC2086 # SANDBOX_ARGS is split into flags on purpose
+"$SANDBOX_BIN" sandbox --quiet --listen "$SANDBOX_ADDR" $SANDBOX_ARGS >"$OUT/sandbox.log" 2>&1 &
 SB=$!
 "$PEER_BIN" -listen "$PEER_ADDR" -seeds "$DIR/../seeds" >"$OUT/peer.log" 2>&1 &
 PEER=$!

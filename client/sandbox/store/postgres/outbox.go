@@ -1,0 +1,72 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/walletsim/walletsim/client/sandbox/store"
+)
+
+var _ store.Outbox = (*Store)(nil)
+
+func (s *Store) Enqueue(ctx context.Context, m store.OutboxMessage) error {
+	body := m.Body
+	if body == nil {
+		body = []byte{}
+	}
+	tag, err := s.pool.Exec(ctx, `INSERT INTO outbox (ws, id, url, body, due_ns) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT DO NOTHING`, m.Workspace, m.ID, m.URL, body, m.Due.UnixNano())
+	return affected(tag, noWorkspace(err), store.ErrExists)
+}
+
+// Claim is one statement: the subquery locks the due rows no other
+// transaction has locked (SKIP LOCKED), and the UPDATE hands them to
+// owner until the lease ends. A replica claiming at the same moment skips
+// those rows and takes the next ones, so no message is claimed twice and
+// no replica waits for another.
+func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, n int) ([]store.OutboxMessage, error) {
+	rows, err := s.pool.Query(ctx, `UPDATE outbox o SET owner = $1, due_ns = $3, attempts = o.attempts + 1
+		FROM (SELECT ws, id, due_ns AS was FROM outbox WHERE due_ns <= $2 ORDER BY due_ns, seq LIMIT $4 FOR UPDATE SKIP LOCKED) due
+		WHERE o.ws = due.ws AND o.id = due.id
+		RETURNING o.ws, o.id, o.url, o.body, o.due_ns, o.attempts, o.last_error, due.was, o.seq`,
+		owner, now.UnixNano(), now.Add(lease).UnixNano(), n)
+	if err != nil {
+		return nil, err
+	}
+	type row struct {
+		m        store.OutboxMessage
+		was, seq int64
+	}
+	got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
+		var x row
+		var due int64
+		err := r.Scan(&x.m.Workspace, &x.m.ID, &x.m.URL, &x.m.Body, &due, &x.m.Attempts, &x.m.LastError, &x.was, &x.seq)
+		x.m.Due = time.Unix(0, due).UTC()
+		return x, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	// RETURNING's order is not the subquery's: oldest due first again.
+	slices.SortFunc(got, func(a, b row) int { return cmp.Or(cmp.Compare(a.was, b.was), cmp.Compare(a.seq, b.seq)) })
+	out := make([]store.OutboxMessage, len(got))
+	for i, x := range got {
+		out[i] = x.m
+	}
+	return out, nil
+}
+
+func (s *Store) Done(ctx context.Context, owner, ws, id string) error {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM outbox WHERE ws = $1 AND id = $2 AND owner = $3`, ws, id, owner)
+	return affected(tag, err, store.ErrNotFound)
+}
+
+func (s *Store) Retry(ctx context.Context, owner, ws, id string, due time.Time, lastErr string) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE outbox SET owner = NULL, due_ns = $4, last_error = $5
+		WHERE ws = $1 AND id = $2 AND owner = $3`, ws, id, owner, due.UnixNano(), lastErr)
+	return affected(tag, err, store.ErrNotFound)
+}

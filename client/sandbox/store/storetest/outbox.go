@@ -1,0 +1,206 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/walletsim/walletsim/client/sandbox/store"
+)
+
+// NewOutbox makes an empty store and its outbox, cleaned up by the test's
+// Cleanup.
+type NewOutbox func(t *testing.T) (store.Store, store.Outbox)
+
+// RunOutbox runs the outbox's suite.
+func RunOutbox(t *testing.T, newOutbox NewOutbox) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, newOutbox NewOutbox)
+	}{
+		{"Lifecycle", testOutboxLifecycle},
+		{"Order", testOutboxOrder},
+		{"DeletedWorkspace", testOutboxDeletedWorkspace},
+		{"ClaimsNeverOverlap", testOutboxClaimsNeverOverlap},
+		{"Relay", testRelay},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newOutbox) })
+	}
+}
+
+func openOutbox(t *testing.T, newOutbox NewOutbox) (store.Store, store.Outbox) {
+	t.Helper()
+	s, o := newOutbox(t)
+	for _, id := range []string{"a", "b"} {
+		must(t, s.CreateWorkspace(ctx, store.Workspace{ID: id, Credentials: creds(id), Created: t0}))
+	}
+	return s, o
+}
+
+func msg(ws, id string, due time.Time) store.OutboxMessage {
+	return store.OutboxMessage{Workspace: ws, ID: id, URL: "http://wallet/hook", Body: []byte(`{"id":"` + id + `"}`), Due: due}
+}
+
+func ids(ms []store.OutboxMessage) []string {
+	var out []string
+	for _, m := range ms {
+		out = append(out, m.Workspace+"/"+m.ID)
+	}
+	return out
+}
+
+func testOutboxLifecycle(t *testing.T, newOutbox NewOutbox) {
+	_, o := openOutbox(t, newOutbox)
+	lease := time.Minute
+	wantErr(t, "enqueue in no workspace", o.Enqueue(ctx, msg("nope", "e1", t0)), store.ErrNoWorkspace)
+	must(t, o.Enqueue(ctx, msg("a", "e1", t0.Add(time.Second))))
+	wantErr(t, "enqueue twice", o.Enqueue(ctx, msg("a", "e1", t0)), store.ErrExists)
+	must(t, o.Enqueue(ctx, msg("b", "e1", t0.Add(time.Second)))) // another workspace's e1
+	if got, err := o.Claim(ctx, "r1", t0, lease, 10); err != nil || len(got) != 0 {
+		t.Fatalf("claimed before due: %v %v", ids(got), err)
+	}
+	got, err := o.Claim(ctx, "r1", t0.Add(time.Second), lease, 1)
+	must(t, err)
+	if len(got) != 1 || got[0].Attempts != 1 || string(got[0].Body) != `{"id":"e1"}` || got[0].URL != "http://wallet/hook" {
+		t.Fatalf("first claim %+v", got)
+	}
+	first := got[0]
+	got, _ = o.Claim(ctx, "r2", t0.Add(2*time.Second), lease, 10)
+	if len(got) != 1 || got[0].Workspace == first.Workspace {
+		t.Fatalf("r2 claimed %v while r1 holds %s", ids(got), first.Workspace)
+	}
+	must(t, o.Done(ctx, "r2", got[0].Workspace, "e1"))
+	// r1 dies; its lease ends; r3 takes the message over, and r1 can no
+	// longer finish it.
+	got, _ = o.Claim(ctx, "r3", t0.Add(time.Second+lease), lease, 10)
+	if len(got) != 1 || got[0].Workspace != first.Workspace || got[0].Attempts != 2 {
+		t.Fatalf("after the lease: %+v", got)
+	}
+	wantErr(t, "done by a lost owner", o.Done(ctx, "r1", first.Workspace, "e1"), store.ErrNotFound)
+	retry := t0.Add(time.Hour)
+	must(t, o.Retry(ctx, "r3", first.Workspace, "e1", retry, "503 from the wallet"))
+	wantErr(t, "retry by a non-owner", o.Retry(ctx, "r3", first.Workspace, "e1", retry, ""), store.ErrNotFound)
+	if got, _ = o.Claim(ctx, "r3", retry.Add(-time.Nanosecond), lease, 10); len(got) != 0 {
+		t.Fatalf("claimed before the retry is due: %v", ids(got))
+	}
+	got, _ = o.Claim(ctx, "r4", retry, lease, 10)
+	if len(got) != 1 || got[0].Attempts != 3 || got[0].LastError != "503 from the wallet" {
+		t.Fatalf("the retry: %+v", got)
+	}
+	must(t, o.Done(ctx, "r4", first.Workspace, "e1"))
+	if got, _ = o.Claim(ctx, "r4", retry.Add(24*time.Hour), lease, 10); len(got) != 0 {
+		t.Fatalf("left after done: %v", ids(got))
+	}
+}
+
+func testOutboxOrder(t *testing.T, newOutbox NewOutbox) {
+	_, o := openOutbox(t, newOutbox)
+	for i, sec := range []int{3, 1, 2} {
+		must(t, o.Enqueue(ctx, msg("a", fmt.Sprint("e", i), t0.Add(time.Duration(sec)*time.Second))))
+	}
+	got, err := o.Claim(ctx, "r", t0.Add(time.Minute), time.Minute, 2)
+	must(t, err)
+	if fmt.Sprint(ids(got)) != "[a/e1 a/e2]" {
+		t.Fatalf("claimed %v, want the two due first", ids(got))
+	}
+}
+
+func testOutboxDeletedWorkspace(t *testing.T, newOutbox NewOutbox) {
+	s, o := openOutbox(t, newOutbox)
+	must(t, o.Enqueue(ctx, msg("a", "e", t0)))
+	must(t, o.Enqueue(ctx, msg("b", "e", t0)))
+	must(t, s.DeleteWorkspace(ctx, "b"))
+	got, err := o.Claim(ctx, "r", t0, time.Minute, 10)
+	must(t, err)
+	if fmt.Sprint(ids(got)) != "[a/e]" {
+		t.Fatalf("claimed %v, want only a's", ids(got))
+	}
+}
+
+// testOutboxClaimsNeverOverlap: replicas claiming at once each get their
+// own messages, and together every message once.
+func testOutboxClaimsNeverOverlap(t *testing.T, newOutbox NewOutbox) {
+	_, o := openOutbox(t, newOutbox)
+	const n, replicas = 120, 6
+	for i := range n {
+		must(t, o.Enqueue(ctx, msg([]string{"a", "b"}[i%2], fmt.Sprint("e", i), t0)))
+	}
+	var mu sync.Mutex
+	seen := map[string]int{}
+	var wg sync.WaitGroup
+	for r := range replicas {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			owner := fmt.Sprint("replica-", r)
+			for {
+				got, err := o.Claim(ctx, owner, t0, time.Hour, 4)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(got) == 0 {
+					return
+				}
+				for _, m := range got {
+					mu.Lock()
+					seen[m.Workspace+"/"+m.ID]++
+					mu.Unlock()
+					if err := o.Done(ctx, owner, m.Workspace, m.ID); err != nil {
+						t.Error(err)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if len(seen) != n {
+		t.Fatalf("%d messages claimed, want %d", len(seen), n)
+	}
+	for id, c := range seen {
+		if c != 1 {
+			t.Errorf("%s claimed %d times", id, c)
+		}
+	}
+}
+
+// testRelay: a failed send is retried after its backoff, and given up
+// after MaxAttempts.
+func testRelay(t *testing.T, newOutbox NewOutbox) {
+	_, o := openOutbox(t, newOutbox)
+	must(t, o.Enqueue(ctx, msg("a", "flaky", t0)))
+	must(t, o.Enqueue(ctx, msg("a", "dead", t0)))
+	sends := map[string]int{}
+	var gaveUp []string
+	r := store.Relay{Outbox: o, Owner: "r", Lease: time.Minute, Batch: 10, MaxAttempts: 3,
+		Backoff: store.Backoff(time.Second, time.Minute),
+		Send: func(_ context.Context, m store.OutboxMessage) error {
+			sends[m.ID]++
+			if m.ID == "dead" || sends[m.ID] == 1 {
+				return errors.New("503")
+			}
+			return nil
+		},
+		GaveUp: func(m store.OutboxMessage, _ error) { gaveUp = append(gaveUp, m.ID) },
+	}
+	step := func(at time.Duration, wantSent, wantFailed int) {
+		t.Helper()
+		sent, failed, err := r.Once(ctx, t0.Add(at))
+		must(t, err)
+		if sent != wantSent || failed != wantFailed {
+			t.Fatalf("at %v: sent %d failed %d, want %d and %d", at, sent, failed, wantSent, wantFailed)
+		}
+	}
+	step(0, 0, 2)             // both fail; due again in 1 s
+	step(time.Second-1, 0, 0) // not yet
+	step(time.Second, 1, 1)   // flaky goes; dead fails again, due in 2 s
+	step(3*time.Second, 0, 1) // dead's third attempt: given up
+	step(time.Hour, 0, 0)     // nothing left
+	if sends["flaky"] != 2 || sends["dead"] != 3 || fmt.Sprint(gaveUp) != "[dead]" {
+		t.Fatalf("sends %v, gave up on %v", sends, gaveUp)
+	}
+}
