@@ -181,13 +181,5 @@ func (p *PurchaseFlow) Messages(ctx context.Context) ([]emv.Step, error) {
 	if a == nil {
 		return nil, ErrState
 	}
-	if p.s.opts.Messages == nil {
-		return nil, ErrNoMessages
-	}
-	steps, err := p.s.opts.Messages.Messages(ctx, a.ID)
-	if err != nil {
-		return nil, err
-	}
-	p.s.RecordMessages(a.ID, steps)
-	return steps, nil
+	return p.s.Messages(ctx, a.ID)
 }

@@ -2,7 +2,6 @@ package flows_test
 
 import (
 	"context"
-	"errors"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -212,41 +211,45 @@ func TestJournalWallet(t *testing.T) {
 	}
 }
 
-// TestJournalMessages: the seam where the EMV messages arrive. They are
-// the authority: the reason and the ids come only from them. (The test
-// builds them with emv.Build; the sandbox will serve them.)
+// TestJournalMessages: the seam where the EMV messages arrive. A session
+// on a walletsim sandbox reads them (flows.Open turns the reader on), and
+// they are the authority: the purchase's dsTransID is known only once they
+// are read, and reading them puts them in the journal for the course.
 func TestJournalMessages(t *testing.T) {
+	ctx := context.Background()
 	s, j := learning(t)
+	if !s.ReadsMessages() {
+		t.Fatal("a session on the sandbox does not read EMV messages")
+	}
 	tc, _ := testCard(t, testcards.Frictionless)
 	p := s.Purchase(purchaseOf(tc, threeds.Browser))
-	p.Start(context.Background())
-	if _, err := p.Messages(context.Background()); !errors.Is(err, flows.ErrNoMessages) {
-		t.Fatalf("messages without a reader: %v", err)
+	r := p.Start(ctx)
+	ex := exercise(t, "parties", "first-messages")
+	if g := ex.Grade(j.Snapshot(), ""); g.Passed {
+		t.Fatalf("passed before the messages were read: %v", g)
 	}
-	id := p.Authentication().ID
-	a := emv.Authentication{
-		IDs:  emv.IDs{ThreeDSServer: id, DS: "5b8ad4e2-6a0c-4f3e-9d4f-0f7c1d2e3a4b", ACS: "9c3e4d2a-1b5f-4e6d-8a7c-2b3d4e5f6a7b"},
-		Time: time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC), Scheme: emv.Visa,
-		Card: emv.Card{Number: tc.PAN, Month: 12, Year: 2030}, Amount: 4999, Currency: "SAR",
-		Channel: emv.ChannelBrowser, ReturnURL: "https://shop.example/3ds/return", Parties: emv.SandboxParties,
-	}
-	steps, err := emv.Build(a, emv.Outcome{Status: emv.Authenticated, CAVV: "AAABBBCCCDDDEEEFFFGGGHHHIII="})
+	steps, err := p.Messages(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.RecordMessages(id, steps)
-	ex := exercise(t, "parties", "first-messages")
+	if vs := emv.CheckExchange(steps); len(vs) > 0 {
+		t.Errorf("the exchange breaks EMV's rules: %v", vs)
+	}
+	ares, ok := emv.Find[emv.ARes](steps)
+	if !ok || ares.DSTransID == "" || ares.TransStatus != emv.Authenticated {
+		t.Fatalf("no ARes Y with a dsTransID in %d steps: %+v", len(steps), ares)
+	}
 	if g := ex.Grade(j.Snapshot(), ""); g.Passed || len(g.Missing) != 1 {
 		t.Fatalf("passed without the dsTransID typed: %v", g)
 	}
 	if g := ex.Grade(j.Snapshot(), "not-the-id"); g.Passed {
 		t.Fatal("a wrong dsTransID passed")
 	}
-	if g := ex.Grade(j.Snapshot(), a.IDs.DS); !g.Passed {
+	if g := ex.Grade(j.Snapshot(), ares.DSTransID); !g.Passed {
 		t.Fatal(g)
 	}
-	if got := only(t, j); got.CAVV != "AAABBBCCCDDDEEEFFFGGGHHHIII=" || len(got.Messages) != len(steps) {
-		t.Fatalf("%+v", got)
+	if got := only(t, j); got.CAVV != r.CAVV || got.CAVV != ares.AuthenticationValue || len(got.Messages) != len(steps) {
+		t.Fatalf("journal %+v; result CAVV %q, ARes's %q", got, r.CAVV, ares.AuthenticationValue)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/acs"
+	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/client/threeds"
 )
 
@@ -192,6 +193,9 @@ func authResult(a *threeds.Authentication) Result {
 	r.add("ECI", r.ECI)
 	r.add("CAVV", r.CAVV)
 	r.add("failure_reason", r.FailureReason)
+	if reason := a.Meta.ARes.TransStatusReason; reason != "" && a.Meta.ARes.TransStatus == a.AuthStatus {
+		r.add("transStatusReason", reason+" "+emv.CodeMeaning("transStatusReason", reason)) // the ARes's, when it was final
+	}
 	r.add("challenge_url", r.ChallengeURL)
 	r.add("acsChallengeMandated", r.ChallengeMandated)
 	r.add("scheme", a.Scheme)

@@ -38,8 +38,11 @@ type Options struct {
 	// Journal, when set, is fed with what the flows do, for the course
 	// to grade (see learn.go).
 	Journal *course.Journal
-	// Messages reads an authentication's EMV messages (nil: none can be
-	// read; PurchaseFlow.Messages says so).
+	// Messages reads an authentication's EMV messages. When nil, Open
+	// gives a walletsim target (Target.Extensions: the embedded sandbox,
+	// a standalone one) the 3DS server's GET /v1/3ds/{id}/messages (see
+	// Session.UseThreeDSMessages); on any other target none can be read,
+	// and PurchaseFlow.Messages says so.
 	Messages MessageReader
 
 	// Transport carries the clients' requests (default: the session's own
@@ -170,6 +173,9 @@ func Open(ctx context.Context, t Target, opts Options) (*Session, error) {
 		}
 	}
 	s.buildClients()
+	// The TUI's message view and the course's exercises on messages need
+	// them; only a walletsim target can serve them.
+	s.UseThreeDSMessages()
 	return s, nil
 }
 

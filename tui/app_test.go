@@ -195,6 +195,12 @@ func (h *harness) golden(name, screen string) {
 	h.t.Run(name, func(t *testing.T) { golden.RequireEqual(t, []byte(screen)) })
 }
 
+// messagesRead is on the checkout once the session has read the
+// purchase's EMV messages (every session on the sandbox reads them, after
+// the result): a result screen waits for it, so that it is the same
+// screen however fast the read is.
+const messagesRead = "EMV messages behind this result"
+
 // enroll enrolls the current card by SMS through the enroll page.
 func (h *harness) enroll() {
 	h.key("1")
@@ -296,7 +302,7 @@ func TestEnrollWalkthrough(t *testing.T) {
 func TestBrowserFrictionless(t *testing.T) {
 	h := start(t, 80, 24)
 	h.pay("3", -2) // from the challenge card up to the frictionless one
-	h.golden("result", h.until("Authenticated (Y). ECI 05."))
+	h.golden("result", h.until("Authenticated (Y). ECI 05.", messagesRead))
 }
 
 func TestBrowserChallenge(t *testing.T) {
@@ -312,7 +318,7 @@ func TestBrowserChallenge(t *testing.T) {
 	t.Run("right code", func(t *testing.T) {
 		h.t = t
 		h.key(h.inboxCode(), "enter")
-		h.golden("screen", h.until("Final result", "Authenticated (Y). ECI 05."))
+		h.golden("screen", h.until("Final result", "Authenticated (Y). ECI 05.", messagesRead))
 	})
 	t.Run("explainer", func(t *testing.T) {
 		h.t = t
@@ -344,7 +350,7 @@ func TestBrowserChallengeThreeWrongCodes(t *testing.T) {
 		h.key(bad, "enter")
 		h.until(then)
 	}
-	h.golden("result", h.until("Final result", "Not authenticated (N)."))
+	h.golden("result", h.until("Final result", "Not authenticated (N).", messagesRead))
 }
 
 // wrong is a code that is surely not right.
@@ -388,7 +394,7 @@ func TestDecoupledApprove(t *testing.T) {
 		h.clock.Advance(100 * time.Millisecond)
 		h.key("space")
 	}
-	h.golden("approved", h.until("Final result", "Authenticated (Y). ECI 05.", "Approved."))
+	h.golden("approved", h.until("Final result", "Authenticated (Y). ECI 05.", "Approved.", messagesRead))
 }
 
 func TestDecoupledReleaseCancelsScan(t *testing.T) {
@@ -401,14 +407,14 @@ func TestDecoupledReleaseCancelsScan(t *testing.T) {
 func TestDecoupledReject(t *testing.T) {
 	h := decoupled(t)
 	h.key("r")
-	h.golden("rejected", h.until("Final result", "Not authenticated (N).", "Rejected."))
+	h.golden("rejected", h.until("Final result", "Not authenticated (N).", "Rejected.", messagesRead))
 }
 
 func TestDecoupledExpire(t *testing.T) {
 	h := decoupled(t)
 	h.clock.Advance(5*time.Minute + time.Second)
 	// The notice of the card goes once the clock is past its time.
-	h.golden("expired", h.until("Final result", "Could not be performed (U).", "Time ran out", "n new purchase"))
+	h.golden("expired", h.until("Final result", "Could not be performed (U).", "Time ran out", "n new purchase", messagesRead))
 }
 
 // TestDecoupledExpiredIsTheCardholdersToAnswer: when a request expires the

@@ -26,10 +26,10 @@ func TestTypedCardIsPaidWith(t *testing.T) {
 		t.Fatalf("the picker does not start on the typed card:\n%s", s)
 	}
 	h.submit(0)
-	h.until("The 3DS server's answer")
+	h.until("The 3DS server's answer", messagesRead)
 	h.key("i")
-	h.until("HTTP inspector", "threeds.Authenticate")
-	h.key("enter") // the newest: the authentication
+	h.until("HTTP inspector", "threeds.Authenticate", "threeds.Messages")
+	h.key("down", "enter") // the newest is the messages' read; the one before, the authentication
 	s = h.until("#2 threeds.Authenticate", "Request")
 	if !strings.Contains(s, `"number": "4111111111111111"`) {
 		t.Fatalf("the authentication was not sent with the typed card:\n%s", s)

@@ -1,12 +1,14 @@
 package tui_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
 
 // What users of the best terminal apps expect (issue 8): "/" filters every
@@ -22,14 +24,14 @@ func TestFilterInspector(t *testing.T) {
 	h := start(t, 100, 30)
 	h.enroll()
 	h.pay("3", -2)
-	h.until("Authenticated (Y).")
+	h.until("Authenticated (Y).", messagesRead)
 	h.key("i", "/", "enroll", "enter")
-	s := h.until("1 of 3 exchanges", "/enroll · 1 of 3 shown")
+	s := h.until("1 of 4 exchanges", "/enroll · 1 of 4 shown")
 	if strings.Contains(s, "threeds.Authenticate") || !strings.Contains(s, "issuing.Enroll") {
 		t.Fatalf("the filter lets through the wrong rows:\n%s", s)
 	}
 	h.key("esc") // clears the filter, the inspector stays
-	h.until("3 exchanges · newest first", "threeds.Authenticate")
+	h.until("4 exchanges · newest first", "threeds.Authenticate", "threeds.Messages")
 }
 
 func TestFilterGlossary(t *testing.T) {
@@ -46,7 +48,7 @@ func TestFilterCards(t *testing.T) {
 	h.key("c")
 	h.until("Sandbox test cards")
 	h.key("/", "mada decoupled", "enter")
-	s := h.until("1 of 30 shown")
+	s := h.until(fmt.Sprintf("1 of %d shown", len(testcards.All)))
 	if !strings.Contains(s, "▸ 4406 4700 0000 0049") || strings.Contains(s, "4000 0000") {
 		t.Fatalf("%s", s)
 	}
@@ -96,7 +98,7 @@ func TestMouse(t *testing.T) {
 func TestCopyAValue(t *testing.T) {
 	h := start(t, 100, 30)
 	h.pay("3", -2)
-	h.until("Authenticated (Y).")
+	h.until("Authenticated (Y).", messagesRead)
 	h.key("y")
 	h.until("Copy a value of the result")
 	h.key("/", "cavv", "enter", "enter")
@@ -110,7 +112,7 @@ func TestCopyAValue(t *testing.T) {
 	if data, _ := os.ReadFile(filepath.Join(h.dir, "walletsim-value-CAVV.txt")); strings.TrimSpace(string(data)) != cavv {
 		t.Fatalf("saved %q", data)
 	}
-	h.key("esc", "i", "v")
+	h.key("esc", "i", "down", "v") // the newest is the messages' read: the one before, the authentication
 	h.until("Copy a value of threeds.Authenticate #2")
 	h.key("/", "auth_value", "enter")
 	h.until("▸ response.auth_value")

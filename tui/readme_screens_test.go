@@ -37,7 +37,7 @@ func TestREADMEScreens(t *testing.T) {
 		// on every run.
 		h.golden("challenge", h.untilRaw(cursorOn, "Verify it's you", "is your code to"))
 		h.key(h.inboxCode(), "enter")
-		h.untilShown("Final result", "Authenticated (Y). ECI 05.")
+		h.untilShown("Final result", "Authenticated (Y). ECI 05.", messagesRead)
 		h.key("x")
 		h.golden("explained", h.untilShown("── The merchant reads the result ──", "✓ Authenticated (Y)"))
 		h.key("x", "i")

@@ -34,6 +34,10 @@ type Challenge struct {
 	TransStatus string `json:"trans_status"`
 	Message     string `json:"message"`
 	ReturnURL   string `json:"return_url,omitempty"`
+	// CRes is, once the cardholder has finished (Y or N), the EMV CRes the
+	// ACS has the browser post to ReturnURL, as the form field cres
+	// (base64url).
+	CRes string `json:"cres,omitempty"`
 }
 
 // Pending reports whether the challenge still waits for a code.

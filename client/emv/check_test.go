@@ -109,7 +109,7 @@ func TestCheckCatchesEachViolation(t *testing.T) {
 			sample[k] = json.RawMessage(v)
 		}
 	}
-	for _, r := range emv.Rules {
+	for _, r := range emv.Rules() {
 		name := string(r.Message) + "." + r.Field
 		var missing, extra, format bool
 		for _, obj := range msgs {

@@ -3,6 +3,7 @@ package emv
 import (
 	"regexp"
 	"slices"
+	"sync"
 )
 
 // Presence is whether a field must, may or must not be in a message.
@@ -60,8 +61,14 @@ const (
 // authentication (deviceChannel 02, messageCategory 01) in EMV 3DS 2.2.0:
 // every field each message may carry, when it must or must not be there,
 // and its format. A field not listed for a message type is not allowed in
-// it.
-var Rules = func() []Rule {
+// it. The caller must not modify them.
+func Rules() []Rule { return rules() }
+
+// rules are built, and their formats compiled, the first time they are
+// needed: as a package variable they were walletsim's largest start-up
+// cost (a hundred regexps, 6,500 allocations), paid by every command
+// that links the sandbox, most of which never check a message.
+var rules = sync.OnceValue(func() []Rule {
 	var rs []Rule
 	add := func(t MessageType, field string, need Presence, c Cond, els Presence, kind Kind, format spec) {
 		r := Rule{Message: t, Field: field, Need: need, If: c, Else: els, Kind: kind, MaxLen: format.max}
@@ -193,7 +200,7 @@ var Rules = func() []Rule {
 
 	req(TypeRRes, "resultsStatus", re(`^0[1-3]$`))
 	return rs
-}()
+})
 
 var (
 	uuid         = re(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
@@ -214,7 +221,7 @@ func url(n int) spec { return spec{pattern: `^https?://\S+$`, max: n} }
 // RulesFor are the rules of one message type, in the order of Rules.
 func RulesFor(t MessageType) []Rule {
 	var out []Rule
-	for _, r := range Rules {
+	for _, r := range rules() {
 		if r.Message == t {
 			out = append(out, r)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // validate refuses an authentication or outcome the builders cannot turn
@@ -14,14 +15,14 @@ func validate(a Authentication, o Outcome) error {
 	var errs []string
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
 	for _, id := range [][2]string{{"IDs.ThreeDSServer", a.IDs.ThreeDSServer}, {"IDs.DS", a.IDs.DS}, {"IDs.ACS", a.IDs.ACS}} {
-		if !uuidRE.MatchString(id[1]) {
+		if !formats().uuid.MatchString(id[1]) {
 			bad("%s %q is not a UUID", id[0], id[1])
 		}
 	}
 	if a.Time.IsZero() {
 		bad("Time is not set")
 	}
-	if !panRE.MatchString(a.Card.Number) {
+	if !formats().pan.MatchString(a.Card.Number) {
 		bad("Card.Number is not 12–19 digits")
 	}
 	if a.Card.Month < 1 || a.Card.Month > 12 || a.Card.Year < 2000 {
@@ -93,7 +94,7 @@ func checkResult(prefix string, st TransStatus, reason Reason, cavv string) []st
 	var errs []string
 	switch st {
 	case Authenticated, Attempted:
-		if !cavvRE.MatchString(cavv) {
+		if !formats().cavv.MatchString(cavv) {
 			errs = append(errs, fmt.Sprintf("%s%s needs a CAVV of 28 base64 characters, not %q", prefix, st, cavv))
 		}
 		if reason != "" {
@@ -114,8 +115,11 @@ func checkResult(prefix string, st TransStatus, reason Reason, cavv string) []st
 	return errs
 }
 
-var (
-	uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	panRE  = regexp.MustCompile(`^[0-9]{12,19}$`)
-	cavvRE = regexp.MustCompile(`^[A-Za-z0-9+/]{27}=$|^[A-Za-z0-9+/]{28}$`)
-)
+// formats are validate's regexps, compiled when first used (see rules).
+var formats = sync.OnceValue(func() struct{ uuid, pan, cavv *regexp.Regexp } {
+	return struct{ uuid, pan, cavv *regexp.Regexp }{
+		uuid: regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`),
+		pan:  regexp.MustCompile(`^[0-9]{12,19}$`),
+		cavv: regexp.MustCompile(`^[A-Za-z0-9+/]{27}=$|^[A-Za-z0-9+/]{28}$`),
+	}
+})

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/walletsim/walletsim/client/acs"
+	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/client/issuing"
 	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
@@ -30,6 +31,11 @@ type challengeState struct {
 	method       issuing.OTPMethod
 	destination  string // masked, as the page shows it
 	cancelled    bool
+	// viaCReq: the browser opened the challenge the EMV way, posting a
+	// creq, so the page posts the cres back by itself at the end (see
+	// acsemv.go); window is the CReq's challengeWindowSize.
+	viaCReq bool
+	window  emv.WindowSize
 }
 
 // maxInbox is how many messages a cardholder's inbox keeps.
@@ -90,7 +96,7 @@ func (s *space) view(a *authn, message string) acs.Challenge {
 		AttemptsLeft: c.attemptsLeft, CodeLength: len(c.otp), ExpiresAt: a.expires, TransStatus: a.transStatus, Message: message,
 	}
 	if a.final {
-		v.ReturnURL = returnURL(a)
+		v.ReturnURL, v.CRes = returnURL(a), s.cres(a)
 		if v.Message == "" {
 			v.Message = messageOf(a)
 			if a.failure != "" {
@@ -131,15 +137,17 @@ func (s *space) challengePage(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	a := s.challengeFor(r.PathValue("acsTransID"), s.now())
 	var v acs.Challenge
+	autoPost := false
 	if a != nil {
-		v = s.view(a, "")
+		v, autoPost = s.view(a, ""), a.challenge.viaCReq
 	}
 	s.mu.Unlock()
-	s.answerChallenge(w, r, a != nil, http.StatusOK, v, "")
+	s.answerChallenge(w, r, a != nil, http.StatusOK, v, "", autoPost)
 }
 
-// challengeSubmit serves POST /acs/challenge/{acsTransID}: the code typed
-// (form field or JSON "otp"), or "action": "cancel".
+// challengeSubmit serves POST /acs/challenge/{acsTransID}: a creq
+// opening the challenge the EMV way (see acsemv.go), the code typed (form
+// field or JSON "otp"), or "action": "cancel".
 //
 // A submission is idempotent per attempt, so that a retry after a lost
 // answer never uses a second attempt: a JSON one with an Idempotency-Key
@@ -153,14 +161,18 @@ func (s *space) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 		apiThreeDS.writeError(w, status, "Request body is too large")
 		return
 	case http.StatusBadRequest:
-		apiThreeDS.writeError(w, status, "Malformed challenge form")
+		apiThreeDS.writeError(w, status, "Malformed challenge form: a form (or JSON object) of creq, otp or action")
 		return
 	}
 	id := r.PathValue("acsTransID")
 	key := r.Header.Get(IdempotencyKeyHeader)
 	if key == "" || !wantsJSON(r) {
 		ans := s.submit(id, f)
-		s.answerChallenge(w, r, ans.found, ans.status, ans.v, ans.formErr)
+		if ans.creqErr != nil {
+			s.badCReq(w, r, ans.creqErr)
+			return
+		}
+		s.answerChallenge(w, r, ans.found, ans.status, ans.v, ans.formErr, ans.autoPost)
 		return
 	}
 	if len(key) > maxIdempotencyKey {
@@ -176,20 +188,25 @@ func (s *space) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 
 // challengeForm is what a challenge submission says.
 type challengeForm struct {
-	otp, action string
-	attempt     int // the attempt the page was shown for; -1 when not sent
+	creq    string // the EMV way in: a base64url CReq (form only)
+	otp     string // the code typed
+	action  string // "cancel"
+	attempt int    // the attempt the page was shown for; -1 when not sent
 }
 
 // challengeAnswer is the outcome of a submission, before it is written as
 // JSON or HTML.
 type challengeAnswer struct {
-	found   bool
-	status  int
-	v       acs.Challenge
-	formErr string
+	found    bool
+	status   int
+	v        acs.Challenge
+	formErr  string
+	autoPost bool  // the page posts the cres by itself (a creq opened it)
+	creqErr  error // a creq the ACS cannot use
 }
 
-// json is the answer as the JSON API writes it.
+// json is the answer as the JSON API writes it. A creq comes only in a
+// form, so creqErr never reaches here.
 func (a challengeAnswer) json() stored {
 	var body any = a.v
 	status := a.status
@@ -217,31 +234,49 @@ func (s *space) submit(acsTransID string, f challengeForm) challengeAnswer {
 	switch {
 	case a.final:
 		status, msg = http.StatusConflict, "This challenge is already over: "+messageOf(a)+"."
+	case f.creq != "":
+		creq, err := s.openWithCReq(a, f.creq)
+		if err != nil {
+			return challengeAnswer{found: true, creqErr: err}
+		}
+		if creq.ChallengeCancel == emv.CancelByCardholder {
+			s.cancelChallenge(a, now)
+		}
 	case f.action == "cancel":
-		c.cancelled = true
-		s.finish(a, "N", "Cardholder cancelled the challenge.", now)
+		s.cancelChallenge(a, now)
 	case f.otp == "":
 		status, formErr = http.StatusUnprocessableEntity, "This field is missing."
 	case f.attempt >= 0 && f.attempt != MaxOTPAttempts-c.attemptsLeft:
 		msg = "That attempt was already submitted; enter the code again."
 	case subtle.ConstantTimeCompare([]byte(f.otp), []byte(c.otp)) == 1:
-		s.finish(a, "Y", "", now)
+		a.interactions++
+		s.finish(a, ending{status: "Y"}, now)
 	default:
+		a.interactions++
 		c.attemptsLeft--
 		if c.attemptsLeft == 0 {
-			s.finish(a, "N", "Too many wrong one-time codes.", now)
+			// EMV: transStatusReason 19, the ACS's maximum challenges.
+			s.finish(a, ending{"N", emv.ReasonMaxChallenges, "", "Too many wrong one-time codes."}, now)
 		} else {
 			msg = fmt.Sprintf("Wrong code. %d attempt%s left.", c.attemptsLeft, plural(c.attemptsLeft))
 		}
 	}
-	v := s.view(a, msg)
+	v, autoPost := s.view(a, msg), c.viaCReq
 	s.sweep(now)
-	return challengeAnswer{found: true, status: status, v: v, formErr: formErr}
+	return challengeAnswer{found: true, status: status, v: v, formErr: formErr, autoPost: autoPost}
+}
+
+// cancelChallenge ends a challenge the cardholder cancelled: EMV's
+// challengeCancel 01, with transStatusReason 26 (attempted but not
+// performed by the cardholder). The caller holds s.mu.
+func (s *space) cancelChallenge(a *authn, now time.Time) {
+	a.challenge.cancelled = true
+	s.finish(a, ending{"N", emv.ReasonNotPerformed, emv.CancelByCardholder, "Cardholder cancelled the challenge."}, now)
 }
 
 // readChallengeForm reads otp and action from a form or a JSON body, and
-// the page's attempt from a form; a non-zero status is the error to answer
-// (413 too large, 400 malformed).
+// creq and the page's attempt from a form (how a browser posts them); a
+// non-zero status is the error to answer (413 too large, 400 malformed).
 func readChallengeForm(r *http.Request) (challengeForm, int) {
 	f := challengeForm{attempt: -1}
 	if isJSON(r) {
@@ -268,7 +303,7 @@ func readChallengeForm(r *http.Request) (challengeForm, int) {
 		}
 		return f, http.StatusBadRequest
 	}
-	f.otp, f.action = strings.TrimSpace(r.PostForm.Get("otp")), r.PostForm.Get("action")
+	f.creq, f.otp, f.action = r.PostForm.Get("creq"), strings.TrimSpace(r.PostForm.Get("otp")), r.PostForm.Get("action")
 	if n, err := strconv.Atoi(r.PostForm.Get("attempt")); err == nil && n >= 0 && n <= MaxOTPAttempts {
 		f.attempt = n
 	}
@@ -276,7 +311,7 @@ func readChallengeForm(r *http.Request) (challengeForm, int) {
 }
 
 // answerChallenge writes the challenge as JSON or as the HTML page.
-func (s *Sandbox) answerChallenge(w http.ResponseWriter, r *http.Request, found bool, status int, v acs.Challenge, formErr string) {
+func (s *Sandbox) answerChallenge(w http.ResponseWriter, r *http.Request, found bool, status int, v acs.Challenge, formErr string, autoPost bool) {
 	if wantsJSON(r) {
 		switch {
 		case !found:
@@ -301,12 +336,16 @@ func (s *Sandbox) answerChallenge(w http.ResponseWriter, r *http.Request, found 
 		status = http.StatusOK
 	}
 	w.WriteHeader(status)
-	challengeHTML().Execute(w, pageData{Challenge: v, Pending: v.TransStatus == "C", Passed: v.TransStatus == "Y"})
+	challengeHTML().Execute(w, pageData{Challenge: v, Pending: v.TransStatus == "C", Passed: v.TransStatus == "Y", AutoPost: autoPost})
 }
 
 type pageData struct {
 	acs.Challenge
 	NotFound, Pending, Passed bool
+	// AutoPost: the page posts the cres to the merchant by itself, as an
+	// ACS does for a challenge opened with a creq.
+	AutoPost   bool
+	BadRequest string // a creq the ACS cannot use, and why
 }
 
 // AttemptsUsed is the attempt the page's form submits (see challengeSubmit).
@@ -333,6 +372,7 @@ button.secondary{background:#ddd;color:#222} .msg{padding:.6rem;border-radius:8p
 small{color:#667}
 </style></head><body><main>
 {{if .NotFound}}<h1>Challenge not found</h1><p>This challenge does not exist or has been cleared. Start the purchase again.</p>
+{{else if .BadRequest}}<h1>Bad challenge request</h1><p class="msg ko">The creq this page was sent cannot be used: {{.BadRequest}}</p>
 {{else}}<h1>WalletsimBank · Verify it's you</h1>
 <dl><dt>Merchant</dt><dd>{{.Merchant}}</dd><dt>Amount</dt><dd>{{.AmountDisplay}}</dd><dt>Card</dt><dd>•••• {{.CardLastFour}}</dd></dl>
 {{if .Pending}}<p class="msg">{{.Message}}</p>
@@ -342,7 +382,9 @@ small{color:#667}
 <button type="submit">Verify</button> <button class="secondary" type="submit" name="action" value="cancel">Cancel</button></form>
 <p><small>{{.AttemptsLeft}} attempt(s) left · expires {{.ExpiresAt.Format "15:04:05 MST"}}</small></p>
 {{else}}<p class="msg {{if .Passed}}ok{{else}}ko{{end}}">{{.Message}}</p>
-{{if .ReturnURL}}<p><a href="{{.ReturnURL}}">Return to the merchant</a></p>{{end}}{{end}}
+{{if .CRes}}<form id="cres" method="post" action="{{.ReturnURL}}"><input type="hidden" name="cres" value="{{.CRes}}">
+<button type="submit">Return to the merchant</button></form>{{if .AutoPost}}<script>document.getElementById("cres").submit()</script>{{end}}
+{{else if .ReturnURL}}<p><a href="{{.ReturnURL}}">Return to the merchant</a></p>{{end}}{{end}}
 <p><small>3-D Secure challenge simulated by walletsim's sandbox ACS · transaction {{.ACSTransID}}</small></p>{{end}}
 </main></body></html>
 `

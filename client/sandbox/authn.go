@@ -3,6 +3,7 @@ package sandbox
 import (
 	"time"
 
+	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 )
@@ -10,7 +11,7 @@ import (
 // authn is one 3DS authentication, from purchase to final result.
 //
 // MaxFinished of these are kept, so it holds only what cannot be derived
-// (352 bytes, down from 736): the ARes' constant fields, the ECI (a
+// (360 bytes, down from 736): the ARes' constant fields, the ECI (a
 // function of scheme and transStatus), the cardholder (the sandbox's, for
 // a test card) and the first answer (see firstAnswer) are not stored, and
 // the request is shared with the previous one when equal (shareWithLast).
@@ -40,6 +41,15 @@ type authn struct {
 	challenge *challengeState
 	dec       *decoupledState
 
+	// How it ended, for the EMV messages (see exchange): the
+	// transStatusReason with N, U and R, the challengeCancel of a
+	// challenge or decoupled authentication that did not complete, and
+	// how many times the cardholder answered (interactionCounter). Two
+	// digits each, kept as bytes beside the flags: as strings they took
+	// an allocation size class more per authentication.
+	reason, cancel code2
+	interactions   uint8
+
 	started   bool // authenticate was called
 	final     bool
 	testCard  bool // the PAN is a test card's, so the sandbox cardholder's
@@ -47,6 +57,23 @@ type authn struct {
 	mandated  bool // the ACS, not the merchant, wanted the cardholder
 
 	kept int64 // bytes counted against the sandbox's budget (accounting.go)
+}
+
+// code2 is a two-digit EMV code (transStatusReason, challengeCancel);
+// zero when there is none.
+type code2 [2]byte
+
+func codeOf[S ~string](s S) code2 {
+	var c code2
+	copy(c[:], s)
+	return c
+}
+
+func (c code2) String() string {
+	if c == (code2{}) {
+		return ""
+	}
+	return string(c[:])
 }
 
 // noRequest is the request of an authentication not started yet.
@@ -70,31 +97,23 @@ func (a *authn) cardholder() string {
 }
 
 // ares is the ACS's authentication response as meta.ares shows it: empty
-// until authenticate is called.
+// until authenticate is called, then the very ARes of the EMV exchange
+// (GET /v1/3ds/{id}/messages), field for field.
 func (a *authn) ares() threeds.ARes {
 	if !a.started {
 		return threeds.ARes{}
 	}
-	r := threeds.ARes{
-		MessageVersion: "2.2.0", MessageType: "ARes",
-		DSTransID: a.dsTransID, DSReferenceNumber: dsReference,
-		ThreeDSServerTransID: a.serverTransID, ACSTransID: a.acsTransID,
-		ACSReferenceNumber: acsReference, ACSOperatorID: acsOperator,
-		ACSURL: a.acsURL, TransStatus: a.aresStatus,
+	ids := emv.IDs{ThreeDSServer: a.serverTransID, DS: a.dsTransID, ACS: a.acsTransID}
+	r := emv.NewARes(emv.Authentication{IDs: ids, Scheme: emv.Scheme(a.scheme), Parties: emv.SandboxParties}, a.emvOutcome())
+	return threeds.ARes{
+		MessageVersion: r.MessageVersion, MessageType: string(r.MessageType),
+		DSTransID: r.DSTransID, DSReferenceNumber: r.DSReferenceNumber,
+		ThreeDSServerTransID: r.ThreeDSServerTransID, ACSTransID: r.ACSTransID,
+		ACSReferenceNumber: r.ACSReferenceNumber, ACSOperatorID: r.ACSOperatorID,
+		AuthenticationType: string(r.AuthenticationType), ACSChallengeMandated: r.ACSChallengeMandated,
+		ACSURL: r.ACSURL, TransStatus: string(r.TransStatus), AuthenticationValue: r.AuthenticationValue,
+		TransStatusReason: string(r.TransStatusReason), ECI: r.ECI, ACSDecConInd: r.ACSDecConInd,
 	}
-	// authenticationType and acsChallengeMandated come with C and D only
-	// (EMV 3DS 2.2.0).
-	switch a.aresStatus {
-	case "C":
-		r.AuthenticationType = "02" // dynamic: a one-time code
-		r.ACSChallengeMandated = yn(a.mandated)
-	case "D":
-		r.AuthenticationType = "04" // decoupled (03 would be out of band)
-		r.ACSChallengeMandated = yn(a.mandated)
-	default:
-		r.AuthenticationValue = a.cavv // final at once, so the CAVV is too
-	}
-	return r
 }
 
 // firstAnswer is the authenticate answer to a challenge or decoupled start,
@@ -184,18 +203,4 @@ func sameDevice(a, b *threeds.Device) bool {
 // no decoupled step): nothing changes such an authentication afterwards.
 func (a *authn) answeredAtOnce() bool {
 	return a.started && a.aresStatus != "C" && a.aresStatus != "D"
-}
-
-// Fixed identities of the simulated directory server and ACS.
-const (
-	dsReference  = "DS_WALLETSIM_0000001"
-	acsReference = "3DS_WALLETSIM_ACS_000000_00001"
-	acsOperator  = "WALLETSIM_ACS_OPERATOR"
-)
-
-func yn(b bool) string {
-	if b {
-		return "Y"
-	}
-	return "N"
 }

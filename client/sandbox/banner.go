@@ -112,7 +112,7 @@ func settingsRows(cfg Config) [][]string {
 func cardRows() [][]string {
 	rows := [][]string{{"PAN", "SCHEME", "OUTCOME", "DESCRIPTION", "CARD ID"}}
 	for _, c := range testcards.All {
-		rows = append(rows, []string{testcards.GroupPAN(c.PAN), string(c.Scheme), string(c.Outcome), c.Outcome.Describe(), c.CardID})
+		rows = append(rows, []string{testcards.GroupPAN(c.PAN), string(c.Scheme), string(c.Outcome), c.Describe(), c.CardID})
 	}
 	return rows
 }

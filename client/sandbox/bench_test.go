@@ -25,6 +25,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/client/sandbox"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
@@ -381,4 +382,44 @@ func liveHeap() int64 {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return int64(ms.HeapAlloc)
+}
+
+// BenchmarkMessages: GET /v1/3ds/{id}/messages of a finished frictionless
+// authentication, the exchange rebuilt by emv.Build on each request. It
+// also reports what keeping that exchange would cost instead: B/answer,
+// its JSON (what a cache of the answer would hold), and
+// B/exchange-if-kept, the live heap of 4,096 decoded exchanges per one —
+// the memory rebuilding saves per authentication.
+func BenchmarkMessages(b *testing.B) {
+	x := newBench(b, false)
+	x.do(authenticateReq("bench-msgs", benchBody(card(b, testcards.Visa, testcards.Frictionless).PAN, "browser")), http.StatusOK)
+	req := func() *http.Request {
+		r := newRequest(http.MethodGet, "/v1/3ds/bench-msgs/messages", "")
+		r.SetBasicAuth("sk_test_x", "")
+		return r
+	}
+	var kept struct {
+		Messages []emv.Step `json:"messages"`
+	}
+	answer := x.do(req(), http.StatusOK)
+	if err := json.Unmarshal(answer, &kept); err != nil || len(kept.Messages) != 4 {
+		b.Fatalf("messages: %d, %v", len(kept.Messages), err)
+	}
+	const n = 4096
+	before := liveHeap()
+	held := make([][]emv.Step, n)
+	for i := range held {
+		var m struct {
+			Messages []emv.Step `json:"messages"`
+		}
+		json.Unmarshal(x.do(req(), http.StatusOK), &m)
+		held[i] = m.Messages
+	}
+	keptBytes := float64(liveHeap()-before) / n
+	runtime.KeepAlive(held)
+	held = nil
+	x.serve(http.StatusOK, nil, func(int) *http.Request { return req() })
+	// After serve: its ResetTimer deletes metrics reported before.
+	b.ReportMetric(float64(len(answer)), "B/answer")
+	b.ReportMetric(keptBytes, "B/exchange-if-kept")
 }

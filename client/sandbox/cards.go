@@ -1,29 +1,27 @@
 package sandbox
 
-import "github.com/walletsim/walletsim/client/sandbox/testcards"
+import (
+	"github.com/walletsim/walletsim/client/emv"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
+)
 
 // ECI is the Electronic Commerce Indicator for a result: only Y and A carry
-// one. Mastercard uses 02/01, the others (Visa, mada) 05/06.
+// one. Mastercard uses 02/01, the others (Visa, mada, American Express)
+// 05/06: emv.ECI, the one table of them.
 func ECI(s testcards.Scheme, transStatus string) string {
-	mc := s == testcards.Mastercard
-	switch {
-	case transStatus == "Y" && mc:
-		return "02"
-	case transStatus == "Y":
-		return "05"
-	case transStatus == "A" && mc:
-		return "01"
-	case transStatus == "A":
-		return "06"
-	}
-	return ""
+	return emv.ECI(emv.Scheme(s), emv.TransStatus(transStatus))
 }
 
-// WebhookScheme is the cardScheme of a ThreeDSecureEvent (VISA | MC); the
-// sandbox's mada cards are co-badged with Visa.
+// WebhookScheme is the cardScheme of a ThreeDSecureEvent. The seed's
+// platform names VISA and MC; the sandbox's mada cards are co-badged with
+// Visa, and its American Express cards are named AMEX (the platform's
+// enum has no value for them, and calling them VISA would be false).
 func WebhookScheme(s testcards.Scheme) string {
-	if s == testcards.Mastercard {
+	switch s {
+	case testcards.Mastercard:
 		return "MC"
+	case testcards.Amex:
+		return "AMEX"
 	}
 	return "VISA"
 }

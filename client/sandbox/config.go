@@ -32,6 +32,13 @@ type Config struct {
 	// Expiry is how long a challenge or decoupled authentication waits for
 	// the cardholder (default 5 minutes).
 	Expiry time.Duration
+	// DecoupledMaxTime is the 3DS Requestor's maximum time for a decoupled
+	// authentication, the AReq's threeDSRequestorDecMaxTime (in whole
+	// minutes, rounded up). The ACS never waits longer: when it is shorter
+	// than Expiry the wait ends there, with transStatusReason 24; when it
+	// is under MinDecoupledTime the ACS does not try at all and answers U
+	// with reason 25. Zero means Expiry.
+	DecoupledMaxTime time.Duration
 	// Retention is how long a finished authentication stays readable
 	// (default 15 minutes); MaxFinished caps how many are kept (default
 	// 4096); MaxPending caps challenges and decoupled authentications
@@ -205,6 +212,9 @@ func (c Config) Validate() error {
 	}
 	if c.Expiry < 0 {
 		check("Expiry", errors.New("must be positive"))
+	}
+	if c.DecoupledMaxTime < 0 {
+		check("DecoupledMaxTime", errors.New("must be positive"))
 	}
 	for _, d := range []struct {
 		field string

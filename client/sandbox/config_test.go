@@ -20,6 +20,7 @@ func TestConfigValidate(t *testing.T) {
 			PublicURL: "http://10.0.0.5:8080", MerchantName: "Shop ☕",
 			Require: sandbox.Credentials{IssuingAPIKey: "k", IssuingToken: "t", ThreeDSKey: "sk_live_1", WalletToken: "w"}}, nil},
 		{"negative expiry", sandbox.Config{Expiry: -time.Second}, []string{"Expiry"}},
+		{"negative decoupled max time", sandbox.Config{DecoupledMaxTime: -time.Minute}, []string{"DecoupledMaxTime"}},
 		{"webhook not http", sandbox.Config{WebhookURL: "ftp://x/h", HMACKey: []byte("k")}, []string{"WebhookURL"}},
 		{"webhook without host", sandbox.Config{WebhookURL: "http://", HMACKey: []byte("k")}, []string{"WebhookURL"}},
 		{"webhook not a URL", sandbox.Config{WebhookURL: "http://exa mple.com", HMACKey: []byte("k")}, []string{"WebhookURL"}},

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"io"
 	"time"
+
+	"github.com/walletsim/walletsim/client/emv"
 )
 
 // track registers a new authentication, pending until it finishes. The
@@ -14,11 +16,23 @@ func (s *space) track(a *authn) {
 	s.waiting.push(a)
 }
 
+// ending is how an authentication ends: its final transStatus, the
+// transStatusReason that comes with N, U and R, the challengeCancel of a
+// challenge or decoupled authentication the cardholder did not complete,
+// and the failure_reason the merchant reads.
+type ending struct {
+	status  string
+	reason  emv.Reason
+	cancel  emv.ChallengeCancel
+	failure string
+}
+
 // finish records a final transStatus, with ECI and CAVV for Y and A. The
 // caller holds s.mu.
-func (s *space) finish(a *authn, transStatus, failure string, now time.Time) {
-	a.transStatus, a.final, a.failure, a.updated = transStatus, true, failure, now
-	if ECI(a.scheme, transStatus) != "" {
+func (s *space) finish(a *authn, e ending, now time.Time) {
+	a.transStatus, a.final, a.failure, a.updated = e.status, true, e.failure, now
+	a.reason, a.cancel = codeOf(e.reason), codeOf(e.cancel)
+	if ECI(a.scheme, e.status) != "" {
 		a.cavv = s.cavv()
 	}
 	s.pending--
@@ -41,9 +55,12 @@ func (s *space) settle(a *authn, now time.Time) {
 	}
 	switch {
 	case !a.started:
-		s.finish(a, "", "The purchase was never authenticated.", now)
+		s.finish(a, ending{failure: "The purchase was never authenticated."}, now)
 	case a.challenge != nil:
-		s.finish(a, "U", "Challenge expired before the cardholder completed it.", now)
+		// EMV: the ACS timed the challenge out (transStatusReason 14,
+		// challengeCancel 04).
+		s.finish(a, ending{"U", emv.ReasonTimedOutAtACS, emv.CancelACSTimeout,
+			"Challenge expired before the cardholder completed it."}, now)
 	case a.dec != nil:
 		s.expireDecoupled(a, now)
 	}

@@ -19,8 +19,9 @@ func TestEveryCardOutcome(t *testing.T) {
 	type want struct {
 		status, ts, eci string
 		cavv, url       bool
-		fail            bool // failure_reason set
-		httpStatus      int  // an error answer instead
+		fail            bool   // failure_reason set
+		reason          string // the ARes's transStatusReason
+		httpStatus      int    // an error answer instead
 		timeout         bool
 	}
 	eci := func(s testcards.Scheme, y bool) string {
@@ -40,20 +41,25 @@ func TestEveryCardOutcome(t *testing.T) {
 			return want{status: "authenticated", ts: "Y", eci: eci(c.Scheme, true), cavv: true}
 		case testcards.Attempted:
 			return want{status: "attempted", ts: "A", eci: eci(c.Scheme, false), cavv: true}
-		case testcards.Challenge, testcards.Decoupled:
+		case testcards.Decoupled:
+			// The browser channel did not ask for decoupled authentication
+			// (EMV: no D then): the ACS challenges the card, or answers
+			// N with reason 23 when it cannot.
+			if !enrolled {
+				return want{status: "failed", ts: "N", fail: true, reason: "23"}
+			}
+			return want{status: "in_progress", ts: "C", url: true}
+		case testcards.Challenge:
 			if !enrolled {
 				return want{status: "attempted", ts: "A", eci: eci(c.Scheme, false), cavv: true}
 			}
-			if c.Outcome == testcards.Challenge {
-				return want{status: "in_progress", ts: "C", url: true}
-			}
-			return want{status: "in_progress", ts: "D"}
+			return want{status: "in_progress", ts: "C", url: true}
 		case testcards.NotAuth:
-			return want{status: "failed", ts: "N", fail: true}
+			return want{status: "failed", ts: "N", fail: true, reason: string(c.Reason)}
 		case testcards.Rejected:
-			return want{status: "rejected", ts: "R", fail: true}
+			return want{status: "rejected", ts: "R", fail: true, reason: string(c.Reason)}
 		case testcards.Unavailable:
-			return want{status: "unavailable", ts: "U", fail: true}
+			return want{status: "unavailable", ts: "U", fail: true, reason: string(c.Reason)}
 		case testcards.Fault500:
 			return want{httpStatus: 500}
 		case testcards.Fault503:
@@ -65,7 +71,7 @@ func TestEveryCardOutcome(t *testing.T) {
 		e := newEnv(t)
 		tds := threeds.New(client.Config{BaseURL: e.srv.URL, Retries: -1, Timeout: 200 * time.Millisecond}, threeds.Credentials{SecretKey: "sk_test_1"})
 		for _, c := range testcards.All {
-			name := string(c.Scheme) + "/" + string(c.Outcome)
+			name := string(c.Scheme) + "/" + string(c.Outcome) + string(c.Reason)
 			if enrolled {
 				name += "/enrolled"
 			}
@@ -95,8 +101,11 @@ func TestEveryCardOutcome(t *testing.T) {
 				if a.Status != w.status || a.AuthStatus != w.ts || ares.TransStatus != w.ts {
 					t.Errorf("status %s/%s/%s, want %s/%s", a.Status, a.AuthStatus, ares.TransStatus, w.status, w.ts)
 				}
-				if got := deref(a.ECI); got != w.eci {
-					t.Errorf("eci %q, want %q", got, w.eci)
+				if got := deref(a.ECI); got != w.eci || ares.ECI != w.eci {
+					t.Errorf("eci %q (ares %q), want %q", got, ares.ECI, w.eci)
+				}
+				if ares.TransStatusReason != w.reason {
+					t.Errorf("transStatusReason %q, want %q", ares.TransStatusReason, w.reason)
 				}
 				if cavv := deref(a.AuthValue); w.cavv != (len(cavv) == 28) || ares.AuthenticationValue != cavv {
 					t.Errorf("cavv %q (ares %q), want one: %v", cavv, ares.AuthenticationValue, w.cavv)

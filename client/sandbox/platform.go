@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/walletsim/walletsim/client"
+	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/client/sandbox/fault"
 	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
@@ -54,25 +55,62 @@ func (s *space) startDecoupled(a *authn, card testcards.Card, now time.Time, wf 
 	s.sendEvent(d.event, wf)
 }
 
-// expireDecoupled fails an authentication nobody answered in time. The
-// caller holds s.mu.
-func (s *space) expireDecoupled(a *authn, now time.Time) {
-	s.store.ExpirePending(s.bg(), s.id, a.dec.auth3dsID)
-	s.finish(a, "U", msgExpired, now)
+// MinDecoupledTime is the least time the sandbox's ACS needs to reach the
+// cardholder's wallet: a requestor allowing less gets U with
+// transStatusReason 25 at once.
+const MinDecoupledTime = 2 * time.Minute
+
+// decMaxTime is the 3DS Requestor's maximum decoupled time (the AReq's
+// threeDSRequestorDecMaxTime).
+func (s *space) decMaxTime() time.Duration {
+	if s.cfg.DecoupledMaxTime > 0 {
+		return s.cfg.DecoupledMaxTime
+	}
+	return s.cfg.Expiry
 }
 
-// resultOf maps the wallet's decision to the final transStatus.
-func resultOf(req wallet.VerifyRequest) (transStatus, failure string) {
+// decoupledWait is how long the ACS waits for the wallet: its own expiry,
+// and never beyond the requestor's maximum.
+func (s *space) decoupledWait() time.Duration { return min(s.cfg.Expiry, s.decMaxTime()) }
+
+// decoupledTooShort reports whether the requestor allows the ACS too
+// little time to try (EMV's transStatusReason 25).
+func (s *space) decoupledTooShort() bool {
+	return s.cfg.DecoupledMaxTime > 0 && s.cfg.DecoupledMaxTime < MinDecoupledTime
+}
+
+// expireDecoupled fails an authentication nobody answered in time, with
+// challengeCancel 03: transStatusReason 24 when the 3DS Requestor's
+// maximum decoupled time (threeDSRequestorDecMaxTime) is what ran out, 14
+// when the ACS's own, shorter, expiry did. The caller holds s.mu.
+func (s *space) expireDecoupled(a *authn, now time.Time) {
+	s.store.ExpirePending(s.bg(), s.id, a.dec.auth3dsID)
+	reason := emv.ReasonDecoupledMaxTime
+	if s.cfg.Expiry < s.decMaxTime() {
+		reason = emv.ReasonTimedOutAtACS
+	}
+	s.finish(a, ending{"U", reason, emv.CancelDecoupledTimeout, msgExpired}, now)
+}
+
+// resultOf maps the wallet's decision to the final result: VERIFIED is Y;
+// REJECTED is N with transStatusReason 01 (the cardholder refused, so
+// the card's authentication failed); FAILED is U — with reason 24 when
+// the wallet says the request expired, else 26 (attempted, but the
+// cardholder could not perform it).
+func resultOf(req wallet.VerifyRequest) ending {
 	switch req.Status {
 	case wallet.Verified:
-		return "Y", ""
+		return ending{status: "Y"}
 	case wallet.Rejected:
-		return "N", "Cardholder rejected the authentication in the wallet."
+		return ending{"N", emv.ReasonCardAuthFailed, "", "Cardholder rejected the authentication in the wallet."}
 	}
-	if req.StatusReason != "" {
-		return "U", req.StatusReason
+	switch req.StatusReason {
+	case msgExpired:
+		return ending{"U", emv.ReasonDecoupledMaxTime, emv.CancelDecoupledTimeout, msgExpired}
+	case "":
+		return ending{"U", emv.ReasonNotPerformed, "", "The wallet reported the authentication as failed."}
 	}
-	return "U", "The wallet reported the authentication as failed."
+	return ending{"U", emv.ReasonNotPerformed, "", req.StatusReason}
 }
 
 // walletAuth checks the wallet's bearer token.
@@ -143,8 +181,8 @@ func (s *space) verify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.answer, d.answeredAt, d.answerBody = &req, now, p.AnswerBody
-	ts, failure := resultOf(req)
-	s.finish(a, ts, failure, now)
+	a.interactions = 1 // the cardholder answered the wallet's prompt
+	s.finish(a, resultOf(req), now)
 	s.sweep(now)
 	writeBody(w, http.StatusCreated, d.answerBody)
 }

@@ -114,6 +114,11 @@ func shape(v any) any {
 // nullable are seed 004's fields that are null until they apply.
 var nullable = map[string]bool{"auth_value": true, "eci": true, "failure_reason": true, "challenge_url": true}
 
+// emvOnly are the fields of meta.ares that EMV gives other outcomes than
+// the seed example's C: transStatusReason (N, U, R), eci (Y, A) and
+// acsDecConInd (D). They may be there beside the seed's.
+var emvOnly = map[string]bool{"transStatusReason": true, "eci": true, "acsDecConInd": true}
+
 func sameShape(want, got any) bool {
 	if want == "null" {
 		return true
@@ -121,7 +126,13 @@ func sameShape(want, got any) bool {
 	w, wok := want.(map[string]any)
 	g, gok := got.(map[string]any)
 	if wok && gok {
-		if len(w) != len(g) {
+		extra := 0
+		for k := range g {
+			if _, ok := w[k]; !ok && emvOnly[k] {
+				extra++
+			}
+		}
+		if len(w) != len(g)-extra {
 			return false
 		}
 		for k := range w {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/walletsim/walletsim/client"
+	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
@@ -20,6 +21,7 @@ func (s *Sandbox) routes() http.Handler {
 	mux.HandleFunc("/issuing/api/{version}/card/3DS", in((*space).issuing))
 	// Seed 004: the 3DS server; GET and POST /v1/3ds are extensions.
 	mux.HandleFunc("/v1/3ds/{id}/authenticate", methods(map[string]http.HandlerFunc{http.MethodPost: in((*space).authenticate)}))
+	mux.HandleFunc("/v1/3ds/{id}/messages", methods(map[string]http.HandlerFunc{http.MethodGet: in((*space).messages)}))
 	mux.HandleFunc("/v1/3ds/{id}", methods(map[string]http.HandlerFunc{http.MethodGet: in((*space).getAuthentication)}))
 	mux.HandleFunc("/v1/3ds", methods(map[string]http.HandlerFunc{http.MethodPost: in((*space).createPurchase)}))
 	// The issuer's ACS challenge page (extension).
@@ -67,6 +69,7 @@ func (s *Sandbox) index() Index {
 		"wallet platform (seed 002)":  "POST /customers/{customerId}/prepaid/cards/{cardId}/3ds-authentications/{auth3dsId}",
 		"extension: create purchase":  "POST /v1/3ds",
 		"extension: read result":      "GET /v1/3ds/{id}",
+		"extension: EMV messages":     "GET /v1/3ds/{id}/messages",
 		"extension: challenge page":   "GET|POST /acs/challenge/{acsTransID}",
 		"extension: pending (wallet)": "GET /customers/{customerId}/prepaid/cards/{cardId}/3ds-authentications[/{auth3dsId}]",
 		"extension: test cards":       "GET /sandbox/cards",
@@ -81,6 +84,7 @@ type CardView struct {
 	PAN          string            `json:"number"`
 	Scheme       testcards.Scheme  `json:"scheme"`
 	Outcome      testcards.Outcome `json:"outcome"`
+	Reason       emv.Reason        `json:"trans_status_reason,omitempty"`
 	Description  string            `json:"description"`
 	CardID       string            `json:"card_id"`
 	CardholderID string            `json:"cardholder_id"`
@@ -91,7 +95,7 @@ type CardView struct {
 func (s *Sandbox) cards(w http.ResponseWriter, r *http.Request) {
 	out := make([]CardView, len(testcards.All))
 	for i, c := range testcards.All {
-		out[i] = CardView{c.PAN, c.Scheme, c.Outcome, c.Outcome.Describe(), c.CardID, testcards.CardholderID, testcards.WalletID, testcards.CustomerID}
+		out[i] = CardView{c.PAN, c.Scheme, c.Outcome, c.Reason, c.Describe(), c.CardID, testcards.CardholderID, testcards.WalletID, testcards.CustomerID}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"cards": out})
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/walletsim/walletsim/client/clock"
+	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/client/sandbox/fault"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
@@ -249,12 +250,14 @@ func (s *space) begin(a *authn, user string, req threeds.AuthenticateRequest, ca
 	a.merchID = s.last.merchID
 	a.scheme = testcards.SchemeOf(req.Number)
 	a.testCard = card.PAN != ""
-	outcome := card.Outcome
 	if card.PAN == "" {
-		outcome = testcards.Frictionless // any other Luhn-valid card
+		card.Outcome = testcards.Frictionless // any other Luhn-valid card
 	}
 	method := s.enrolledMethod(a.cardholder(), card.CardID)
-	d := decide(outcome, req.Channel, req.ChallengePreference, a.cardholder() != "" && method != "")
+	d := decide(card, req.Channel, req.ChallengePreference, a.cardholder() != "" && method != "")
+	if d.transStatus == "D" && s.decoupledTooShort() {
+		d = decision{transStatus: "U", reason: emv.ReasonDecoupledTooShort}
+	}
 	a.notEnroll, a.mandated, a.aresStatus, a.transStatus = d.notEnrolled, d.mandated, d.transStatus, d.transStatus
 	a.dsTransID, a.serverTransID, a.acsTransID = s.cfg.NewID(), s.cfg.NewID(), s.cfg.NewID()
 	switch d.transStatus {
@@ -265,10 +268,10 @@ func (s *space) begin(a *authn, user string, req threeds.AuthenticateRequest, ca
 		s.indexChallenge(a.acsTransID)
 		s.startChallenge(a, card, method, now)
 	case "D":
-		a.expires = now.Add(s.cfg.Expiry)
+		a.expires = now.Add(s.decoupledWait())
 		s.startDecoupled(a, card, now, wf)
 	default:
-		s.finish(a, d.transStatus, frictionlessFailure[d.transStatus], now)
+		s.finish(a, ending{status: d.transStatus, reason: d.reason, failure: failureText(d.transStatus, d.reason)}, now)
 	}
 }
 

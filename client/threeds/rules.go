@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"slices"
 	"unicode/utf8"
+
+	"github.com/walletsim/walletsim/client/emv"
 )
 
 // Rules are one field's checks from seed 004, each returning the message
@@ -107,11 +109,9 @@ func colorDepth(v string) string {
 	return MsgIn(ColorDepths)
 }
 
-// currency: three upper-case letters (ISO 4217's shape).
+// currency: an ISO 4217 currency the 3DS Server can put in an AReq
+// (purchaseCurrency is its numeric code, purchaseExponent its minor unit).
 func currency(v string) string {
-	ok := len(v) == 3
-	for i := 0; ok && i < len(v); i++ {
-		ok = 'A' <= v[i] && v[i] <= 'Z'
-	}
+	_, ok := emv.LookupCurrency(v)
 	return message(ok, MsgCurrency)
 }

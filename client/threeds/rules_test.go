@@ -36,6 +36,7 @@ func TestRules(t *testing.T) {
 		{"timezone", threeds.TimezoneRules, "-180", "-900", []string{threeds.MsgTimezone}},
 		{"currency", threeds.CurrencyRules, "KWD", "sar", []string{threeds.MsgCurrency}},
 		{"currency length", threeds.CurrencyRules, "SAR", "SARR", []string{threeds.MsgCurrency}},
+		{"currency not ISO 4217", threeds.CurrencyRules, "JPY", "XYZ", []string{threeds.MsgCurrency}},
 		{"description", threeds.DescriptionRules, "A lamp", strings.Repeat("x", 256), []string{threeds.MsgMaxLen(255)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

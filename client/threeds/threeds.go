@@ -82,11 +82,7 @@ func (c *Client) Authenticate(ctx context.Context, id string, req AuthenticateRe
 // asked about (an answer that leaves it out is about that one, and
 // auth_status is then required).
 func (c *Client) call(ctx context.Context, call client.Call, id string) (*Authentication, error) {
-	if c.creds.SecretKey != "" {
-		basic := base64.StdEncoding.EncodeToString([]byte(c.creds.SecretKey + ":"))
-		call.Header = append(call.Header, [2]string{"Authorization", "Basic " + basic})
-	}
-	reply, err := c.core.Do(ctx, call)
+	reply, err := c.core.Do(ctx, c.authorized(call))
 	if err != nil {
 		return nil, err
 	}
@@ -94,6 +90,16 @@ func (c *Client) call(ctx context.Context, call client.Call, id string) (*Authen
 		return nil, DecodeError(reply)
 	}
 	return decodeAuthentication(call.Op, reply, id)
+}
+
+// authorized adds the merchant's key to a call (HTTP Basic, the key as the
+// user name).
+func (c *Client) authorized(call client.Call) client.Call {
+	if c.creds.SecretKey != "" {
+		basic := base64.StdEncoding.EncodeToString([]byte(c.creds.SecretKey + ":"))
+		call.Header = append(call.Header, [2]string{"Authorization", "Basic " + basic})
+	}
+	return call
 }
 
 // decodeAuthentication reads a 2xx answer about authentication id ("" when

@@ -152,4 +152,10 @@ type ARes struct {
 	ACSURL               string `json:"acsURL"`
 	TransStatus          string `json:"transStatus"`
 	AuthenticationValue  string `json:"authenticationValue"`
+	// The fields of an EMV ARes the seed's example (a C) does not show:
+	// transStatusReason with N, U and R, eci with Y and A, acsDecConInd
+	// with D.
+	TransStatusReason string `json:"transStatusReason,omitempty"`
+	ECI               string `json:"eci,omitempty"`
+	ACSDecConInd      string `json:"acsDecConInd,omitempty"`
 }

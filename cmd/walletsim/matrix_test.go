@@ -2,22 +2,26 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/strictfake"
 	"github.com/walletsim/walletsim/client/wallet"
+	"github.com/walletsim/walletsim/flows/matrix"
 )
 
 func TestMatrixEmbedded(t *testing.T) {
 	t.Setenv("WALLETSIM_CONFIG", filepath.Join(t.TempDir(), "none.yaml"))
+	all := len(matrix.Cells())
 	out, code := runCLI(t, "matrix", "--no-answer", "1s")
-	if code != 0 || !strings.Contains(out, "480 cells, 480 as documented, 0 not (cardholder: approve, target: sandbox") {
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("%d cells, %[1]d as documented, 0 not (cardholder: approve, target: sandbox", all)) {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
 	for _, want := range []string{"│ card ", "│ 4000000000000036 ", "│ challenge (C) ", "C→Y 05 CAVV right code", "D→Y 02 CAVV VERIFIED", "HTTP 503", "timeout"} {
@@ -33,10 +37,10 @@ func TestMatrixEmbedded(t *testing.T) {
 		Passed, Failed int
 		Cells          []json.RawMessage
 	}
-	if err := json.Unmarshal([]byte(out), &doc); code != 0 || err != nil || doc.Cardholder != "wrong-code" || doc.Passed != 480 || len(doc.Cells) != 480 {
+	if err := json.Unmarshal([]byte(out), &doc); code != 0 || err != nil || doc.Cardholder != "wrong-code" || doc.Passed != all || len(doc.Cells) != all {
 		t.Errorf("--json: exit %d, %v, %+v", code, err, doc)
 	}
-	if x, err := os.ReadFile(junit); err != nil || !strings.Contains(string(x), `tests="480" failures="0"`) {
+	if x, err := os.ReadFile(junit); err != nil || !strings.Contains(string(x), fmt.Sprintf(`tests="%d" failures="0"`, all)) {
 		t.Errorf("--junit: %v\n%.300s", err, x)
 	}
 }
@@ -64,6 +68,17 @@ func TestMatrixMarkdown(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "| card | channel |") || !strings.Contains(out, "| `expire` | expired → **U** | expired → **U** |") {
 		t.Errorf("exit %d\n%s", code, out)
 	}
+}
+
+// cardsForcing counts the test cards that force one of outcomes.
+func cardsForcing(outcomes ...testcards.Outcome) int {
+	n := 0
+	for _, c := range testcards.All {
+		if slices.Contains(outcomes, c.Outcome) {
+			n++
+		}
+	}
+	return n
 }
 
 // freePort is a loopback address nobody listens on (for the webhook
@@ -100,8 +115,9 @@ func standaloneProfile(t *testing.T, expiry string, args ...string) (*running, s
 // leaves expire (one wait for all the cells).
 func TestMatrixExpiresOnStandaloneSandbox(t *testing.T) {
 	_, config := standaloneProfile(t, "2s", "--expiry", "2s")
+	want := cardsForcing(testcards.Frictionless, testcards.Challenge, testcards.Decoupled) * 8 // decoupled: 4 preferences × enrolled or not
 	out, code := runCLI(t, "matrix", "--config", config, "--profile", "local", "--cardholder", "expire", "--channel", "decoupled", "--forces", "Y,C,D")
-	if code != 0 || !strings.Contains(out, "72 cells, 72 as documented, 0 not (cardholder: expire, target: local") || !strings.Contains(out, "D→U expired") {
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("%d cells, %[1]d as documented", want)+", 0 not (cardholder: expire, target: local") || !strings.Contains(out, "D→U expired") {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
 }
@@ -118,8 +134,10 @@ func TestMatrixOnStandaloneSandbox(t *testing.T) {
 	}
 	// The timeout cards are left out: on real time each would wait out
 	// --no-answer, which a loaded machine can also exceed with an answer.
+	want := cardsForcing(testcards.Frictionless, testcards.Attempted, testcards.Challenge, testcards.Decoupled, testcards.NotAuth,
+		testcards.Rejected, testcards.Unavailable, testcards.Fault500, testcards.Fault503) * 16
 	out, code := runCLI(t, "matrix", "--config", config, "--profile", "local", "--cardholder", "reject", "--forces", "Y,A,C,D,N,R,U,500,503")
-	if code != 0 || !strings.Contains(out, "432 cells, 432 as documented, 0 not (cardholder: reject, target: local") {
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("%d cells, %[1]d as documented, 0 not (cardholder: reject, target: local", want)) {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
 	headers["x-request-id"] = "6f7d1c1e-5b1a-4f43-9a59-2e2e2e2e2e2e"

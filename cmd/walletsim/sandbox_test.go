@@ -145,7 +145,7 @@ func TestSandboxPrintsTestCards(t *testing.T) {
 	}
 	for _, c := range testcards.All {
 		row := regexp.QuoteMeta(testcards.GroupPAN(c.PAN)) + ` +` + string(c.Scheme) + ` +` + regexp.QuoteMeta(string(c.Outcome)) +
-			` +` + regexp.QuoteMeta(c.Outcome.Describe()) + ` +` + c.CardID
+			` +` + regexp.QuoteMeta(c.Describe()) + ` +` + c.CardID
 		if !regexp.MustCompile(row).MatchString(out) {
 			t.Errorf("no table row for %s", c.PAN)
 		}

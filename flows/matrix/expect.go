@@ -88,10 +88,16 @@ var Rules = []Rule{
 		Note: "the issuer wants a code (`acsChallengeMandated: Y`), even with `no_challenge`"},
 	{Cards: []testcards.Outcome{testcards.Challenge}, Enrolled: Enrolled, Channels: decoupled, ARes: "D",
 		Note: "the issuer wants the cardholder; the merchant chose decoupled"},
-	{Cards: []testcards.Outcome{testcards.Decoupled}, Enrolled: Enrolled, ARes: "D",
-		Note: "the issuer asks the wallet, on either channel"},
-	{Cards: needCardholder, Enrolled: NotEnrolled, ARes: "A",
+	{Cards: []testcards.Outcome{testcards.Decoupled}, Enrolled: Enrolled, Channels: decoupled, ARes: "D",
+		Note: "the issuer asks the wallet"},
+	{Cards: []testcards.Outcome{testcards.Decoupled}, Enrolled: Enrolled, Channels: browser, ARes: "C",
+		Note: "decoupled was not requested (`threeDSRequestorDecReqInd: N`), so EMV forbids D: the issuer challenges instead"},
+	{Cards: needCardholder, Enrolled: NotEnrolled, Channels: decoupled, ARes: "A",
 		Note: "card not enrolled in 3DS: attempts processing stands in"},
+	{Cards: []testcards.Outcome{testcards.Challenge}, Enrolled: NotEnrolled, Channels: browser, ARes: "A",
+		Note: "card not enrolled in 3DS: attempts processing stands in"},
+	{Cards: []testcards.Outcome{testcards.Decoupled}, Enrolled: NotEnrolled, Channels: browser, ARes: "N",
+		Note: "decoupled required but not requested, and no challenge possible: `transStatusReason` 23"},
 	{Cards: []testcards.Outcome{testcards.NotAuth}, ARes: "N", Note: "not authenticated, a `failure_reason`"},
 	{Cards: []testcards.Outcome{testcards.Rejected}, ARes: "R", Note: "rejected by the issuer, a `failure_reason`"},
 	{Cards: []testcards.Outcome{testcards.Unavailable}, ARes: "U", Note: "authentication unavailable, a `failure_reason`"},
@@ -143,11 +149,11 @@ var Endings = map[string]map[Cardholder]Ending{
 }
 
 // ECIs is the Electronic Commerce Indicator of each final transStatus that
-// carries one, per scheme (Visa and mada 05/06, Mastercard 02/01). Only Y
-// and A carry an ECI and a CAVV.
+// carries one, per scheme (Visa, mada and American Express SafeKey 05/06,
+// Mastercard 02/01). Only Y and A carry an ECI and a CAVV.
 var ECIs = map[string]map[testcards.Scheme]string{
-	"Y": {testcards.Visa: "05", testcards.Mada: "05", testcards.Mastercard: "02"},
-	"A": {testcards.Visa: "06", testcards.Mada: "06", testcards.Mastercard: "01"},
+	"Y": {testcards.Visa: "05", testcards.Mada: "05", testcards.Mastercard: "02", testcards.Amex: "05"},
+	"A": {testcards.Visa: "06", testcards.Mada: "06", testcards.Mastercard: "01", testcards.Amex: "06"},
 }
 
 // Expect is the documented outcome of c when the cardholder behaves as ch.

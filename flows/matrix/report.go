@@ -141,12 +141,27 @@ func WriteMarkdown(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Only a final **Y** or **A** carries an ECI and a CAVV:")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| transStatus | Visa | Mastercard | mada |")
-	fmt.Fprintln(w, "|---|---|---|---|")
-	for _, ts := range []string{"Y", "A"} {
-		e := ECIs[ts]
-		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", ts, e[testcards.Visa], e[testcards.Mastercard], e[testcards.Mada])
+	fmt.Fprint(w, "| transStatus |")
+	for _, s := range testcards.Schemes {
+		fmt.Fprintf(w, " %s |", schemeNames[s])
 	}
+	fmt.Fprint(w, "\n|---|")
+	for range testcards.Schemes {
+		fmt.Fprint(w, "---|")
+	}
+	fmt.Fprintln(w)
+	for _, ts := range []string{"Y", "A"} {
+		fmt.Fprintf(w, "| %s |", ts)
+		for _, s := range testcards.Schemes {
+			fmt.Fprintf(w, " %s |", ECIs[ts][s])
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// schemeNames are the networks' names as the README writes them.
+var schemeNames = map[testcards.Scheme]string{
+	testcards.Visa: "Visa", testcards.Mastercard: "Mastercard", testcards.Mada: "mada", testcards.Amex: "American Express",
 }
 
 func str[S ~string](s S) string  { return string(s) }

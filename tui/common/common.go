@@ -128,7 +128,11 @@ func (c Card) Label() string {
 	if c.Test == nil {
 		return fmt.Sprintf("%s •••• %s", testcards.SchemeOf(c.Number), last4)
 	}
-	return fmt.Sprintf("%s •••• %s · forces %s", schemeName(c.Test.Scheme), last4, c.Test.Outcome)
+	forces := string(c.Test.Outcome)
+	if c.Test.Reason != "" {
+		forces += " " + string(c.Test.Reason) // transStatusReason
+	}
+	return fmt.Sprintf("%s •••• %s · forces %s", schemeName(c.Test.Scheme), last4, forces)
 }
 
 // Forces is the outcome the card forces on the sandbox ("" for a card
@@ -148,6 +152,8 @@ func schemeName(s testcards.Scheme) string {
 		return "Mastercard"
 	case testcards.Mada:
 		return "mada"
+	case testcards.Amex:
+		return "American Express"
 	}
 	return string(s)
 }

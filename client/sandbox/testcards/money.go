@@ -3,6 +3,8 @@ package testcards
 import (
 	"fmt"
 	"math"
+
+	"github.com/walletsim/walletsim/client/emv"
 )
 
 // FormatAmount renders minor units with the currency's decimals:
@@ -20,14 +22,12 @@ func FormatAmount(minor int64, currency string) string {
 	return fmt.Sprintf("%s %s%d.%0*d", currency, sign, minor/div, decimals, minor%div)
 }
 
-// CurrencyDecimals is how many minor-unit digits a currency has (ISO 4217):
-// 2 for most, 0 for JPY and its kind, 3 for KWD and its kind.
+// CurrencyDecimals is how many minor-unit digits a currency has, from
+// ISO 4217 (emv.LookupCurrency: 2 for most, 0 for JPY, 3 for KWD); 2 for
+// a code it does not list.
 func CurrencyDecimals(currency string) int {
-	switch currency {
-	case "JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF":
-		return 0
-	case "KWD", "BHD", "OMR", "JOD", "TND", "LYD", "IQD":
-		return 3
+	if c, ok := emv.LookupCurrency(currency); ok {
+		return c.Exponent
 	}
 	return 2
 }

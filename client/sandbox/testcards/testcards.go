@@ -6,6 +6,8 @@ package testcards
 
 import (
 	"strings"
+
+	"github.com/walletsim/walletsim/client/emv"
 )
 
 // Outcome is what a test card forces.
@@ -55,12 +57,17 @@ func (o Outcome) Describe() string {
 // Scheme is a card network as seed 004 names it in "scheme".
 type Scheme string
 
-// The schemes the sandbox knows.
+// The schemes the sandbox knows. American Express's 3DS program is
+// SafeKey, with the same ECI values as Visa (05/06/07).
 const (
 	Visa       Scheme = "visa"
 	Mastercard Scheme = "mastercard"
 	Mada       Scheme = "mada"
+	Amex       Scheme = "amex"
 )
+
+// Schemes lists them in the order the catalogue does.
+var Schemes = []Scheme{Visa, Mastercard, Mada, Amex}
 
 // The sandbox cardholder: every test card is theirs.
 const (
@@ -74,22 +81,72 @@ const (
 
 // Card is a card the sandbox knows: its PAN forces an outcome, and it
 // belongs to the sandbox cardholder, so enrolling it (x-card-id = CardID)
-// lets the ACS challenge it.
+// lets the ACS challenge it. A card that forces N, R or U says why:
+// Reason is the transStatusReason the ACS answers with.
 type Card struct {
 	PAN     string
 	Scheme  Scheme
 	Outcome Outcome
+	Reason  emv.Reason
 	CardID  string
+}
+
+// Describe says what the card forces, with its reason, for tables and
+// pickers: "Rejected (R) · 05 expired card". It stays within 53
+// characters, what a picker row leaves at 80 columns.
+func (c Card) Describe() string {
+	if c.Reason == "" {
+		return c.Outcome.Describe()
+	}
+	return statusWord[c.Outcome] + " (" + string(c.Outcome) + ") · " + string(c.Reason) + " " + ReasonText(c.Reason)
+}
+
+var statusWord = map[Outcome]string{NotAuth: "Not authenticated", Rejected: "Rejected", Unavailable: "Unavailable"}
+
+// Short is a scheme's name in four letters or fewer, for narrow
+// tables: visa, mc, mada, amex.
+func (s Scheme) Short() string {
+	if s == Mastercard {
+		return "mc"
+	}
+	return string(s)
+}
+
+// ReasonText is a transStatusReason's meaning in a few words, as the
+// catalogue shows it.
+func ReasonText(r emv.Reason) string {
+	if t, ok := reasonText[r]; ok {
+		return t
+	}
+	return emv.CodeMeaning("transStatusReason", string(r))
+}
+
+var reasonText = map[emv.Reason]string{
+	emv.ReasonCardAuthFailed:    "card authentication failed",
+	emv.ReasonExpiredCard:       "expired card",
+	emv.ReasonNoCardRecord:      "no card record",
+	emv.ReasonSuspectedFraud:    "suspected fraud",
+	emv.ReasonNotPermitted:      "not permitted to cardholder",
+	emv.ReasonNotEnrolled:       "cardholder not enrolled",
+	emv.ReasonTimedOutAtACS:     "timed out at the ACS",
+	emv.ReasonMaxChallenges:     "max challenges exceeded",
+	emv.ReasonACSTechnicalIssue: "ACS technical issue",
+	emv.ReasonNotPerformed:      "attempted, not performed",
 }
 
 // LastFour is the PAN's last four digits.
 func (c Card) LastFour() string { return c.PAN[len(c.PAN)-4:] }
 
-// GroupPAN writes a PAN in groups of four digits, as cards print it.
+// GroupPAN writes a PAN in groups as cards print it: four digits at a
+// time, and an American Express card's 15 digits as 4-6-5.
 func GroupPAN(pan string) string {
+	gaps := func(i int) bool { return i%4 == 0 }
+	if len(pan) == 15 && SchemeOf(pan) == Amex {
+		gaps = func(i int) bool { return i == 4 || i == 10 }
+	}
 	var b strings.Builder
 	for i, r := range pan {
-		if i > 0 && i%4 == 0 {
+		if i > 0 && gaps(i) {
 			b.WriteByte(' ')
 		}
 		b.WriteRune(r)
@@ -97,29 +154,44 @@ func GroupPAN(pan string) string {
 	return b.String()
 }
 
-// outcomeCodes are the digits 13–15 of a test PAN.
+// outcomeCodes are the digits 13–15 of a test PAN (12–14 of an American
+// Express one). The plain N, R and U cards carry the commonest reason of
+// their status; the "2xx" cards force the other main reasons (2 and the
+// reason's two digits), each with the transStatus the ACS answers it with
+// (emv.ReasonOutcomes).
 var outcomeCodes = []struct {
 	code    string
 	outcome Outcome
+	reason  emv.Reason
 }{
-	{"001", Frictionless}, {"002", Attempted}, {"003", Challenge}, {"004", Decoupled},
-	{"005", NotAuth}, {"006", Rejected}, {"007", Unavailable},
-	{"500", Fault500}, {"503", Fault503}, {"408", FaultTimeout},
+	{"001", Frictionless, ""}, {"002", Attempted, ""}, {"003", Challenge, ""}, {"004", Decoupled, ""},
+	{"005", NotAuth, emv.ReasonCardAuthFailed}, {"006", Rejected, emv.ReasonSuspectedFraud},
+	{"007", Unavailable, emv.ReasonACSTechnicalIssue},
+	{"500", Fault500, ""}, {"503", Fault503, ""}, {"408", FaultTimeout, ""},
+	{"205", Rejected, emv.ReasonExpiredCard}, {"208", NotAuth, emv.ReasonNoCardRecord},
+	{"212", Rejected, emv.ReasonNotPermitted}, {"213", Unavailable, emv.ReasonNotEnrolled},
+	{"214", Unavailable, emv.ReasonTimedOutAtACS}, {"219", NotAuth, emv.ReasonMaxChallenges},
+	{"226", NotAuth, emv.ReasonNotPerformed},
 }
 
-// All is the table of cards: BIN + 000000 + outcome code + Luhn digit, for
-// a Visa, a Mastercard and a mada (co-badged with Visa) BIN.
+// bins are the BIN of each scheme's test cards. mada's is co-badged with
+// Visa; American Express's PANs are 15 digits long (BIN + 00000 +
+// outcome code + Luhn digit), the others' 16 (BIN + 000000 + …).
+var bins = []struct {
+	bin    string
+	scheme Scheme
+	fill   string
+}{{"400000", Visa, "000000"}, {"520000", Mastercard, "000000"}, {"440647", Mada, "000000"}, {"374245", Amex, "00000"}}
+
+// All is the table of cards, scheme by scheme in the order of Schemes,
+// the reason cards after the others.
 var All = func() []Card {
-	bins := []struct {
-		bin    string
-		scheme Scheme
-	}{{"400000", Visa}, {"520000", Mastercard}, {"440647", Mada}}
 	cards := make([]Card, 0, len(bins)*len(outcomeCodes))
 	for _, s := range bins {
 		for _, oc := range outcomeCodes {
-			pan := withLuhn(s.bin + "000000" + oc.code)
+			pan := withLuhn(s.bin + s.fill + oc.code)
 			cards = append(cards, Card{
-				PAN: pan, Scheme: s.scheme, Outcome: oc.outcome,
+				PAN: pan, Scheme: s.scheme, Outcome: oc.outcome, Reason: oc.reason,
 				CardID: "7e57ca4d-0000-4000-8000-" + pan[len(pan)-12:],
 			})
 		}
@@ -152,7 +224,8 @@ func LookupCardID(id string) (Card, bool) {
 var madaBINs = []string{"440647", "440795", "446404", "457865", "588845", "588846", "588847", "588848", "588849", "588850", "968201", "968202", "968203", "968204", "968205", "968206", "968207", "968208", "968209", "968211", "636120", "504300", "529741", "543357"}
 
 // SchemeOf names the network of a PAN from its BIN: mada, Visa (4),
-// Mastercard (51–55, 2221–2720); anything else is "unknown".
+// Mastercard (51–55, 2221–2720), American Express (34, 37); anything else
+// is "unknown".
 func SchemeOf(pan string) Scheme {
 	for _, b := range madaBINs {
 		if strings.HasPrefix(pan, b) {
@@ -161,6 +234,9 @@ func SchemeOf(pan string) Scheme {
 	}
 	if strings.HasPrefix(pan, "4") {
 		return Visa
+	}
+	if strings.HasPrefix(pan, "34") || strings.HasPrefix(pan, "37") {
+		return Amex
 	}
 	if len(pan) >= 4 {
 		p2, p4 := atoi(pan[:2]), atoi(pan[:4])

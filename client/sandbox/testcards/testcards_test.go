@@ -1,8 +1,10 @@
 package testcards_test
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 )
@@ -30,8 +32,8 @@ func TestTable(t *testing.T) {
 			t.Errorf("LookupCardID(%s) = %v, %v", c.CardID, got, ok)
 		}
 	}
-	if len(testcards.All) != 30 {
-		t.Errorf("want 10 outcomes × 3 schemes, got %d cards", len(testcards.All))
+	if len(testcards.All) != 68 {
+		t.Errorf("want 17 outcomes × 4 schemes, got %d cards", len(testcards.All))
 	}
 	if _, ok := testcards.Lookup("4111111111111111"); ok {
 		t.Error("Lookup found a card that is not a test card")
@@ -46,7 +48,9 @@ func TestSchemeOf(t *testing.T) {
 		"2720990000000007": testcards.Mastercard,
 		"4406470000000015": testcards.Mada,
 		"5888450000000000": testcards.Mada,
-		"378282246310005":  "unknown",
+		"378282246310005":  testcards.Amex,
+		"341111111111111":  testcards.Amex,
+		"3530111333300000": "unknown",
 		"":                 "unknown",
 	} {
 		if got := testcards.SchemeOf(pan); got != want {
@@ -76,9 +80,46 @@ func TestFormatAmount(t *testing.T) {
 }
 
 func TestGroupPAN(t *testing.T) {
-	for pan, want := range map[string]string{"4000000000000010": "4000 0000 0000 0010", "378282246310005": "3782 8224 6310 005", "": ""} {
+	for pan, want := range map[string]string{"4000000000000010": "4000 0000 0000 0010", "378282246310005": "3782 822463 10005", "4406470000000015": "4406 4700 0000 0015", "": ""} {
 		if got := testcards.GroupPAN(pan); got != want {
 			t.Errorf("GroupPAN(%q) = %q, want %q", pan, got, want)
+		}
+	}
+}
+
+// TestReasons: every N, R and U card says why, with the transStatus EMV
+// answers that reason with (emv.ReasonOutcomes); the other cards carry no
+// reason; and each scheme has a card for every main reason.
+func TestReasons(t *testing.T) {
+	statusOf := map[emv.Reason]emv.TransStatus{}
+	for _, ro := range emv.ReasonOutcomes {
+		statusOf[ro.Reason] = ro.Status
+	}
+	have := map[testcards.Scheme]map[emv.Reason]bool{}
+	for _, c := range testcards.All {
+		switch c.Outcome {
+		case testcards.NotAuth, testcards.Rejected, testcards.Unavailable:
+			if st, ok := statusOf[c.Reason]; !ok || string(st) != string(c.Outcome) {
+				t.Errorf("%s forces %s with reason %q: EMV's main reasons say %q", c.PAN, c.Outcome, c.Reason, st)
+			}
+			if have[c.Scheme] == nil {
+				have[c.Scheme] = map[emv.Reason]bool{}
+			}
+			have[c.Scheme][c.Reason] = true
+			if d := c.Describe(); !strings.Contains(d, string(c.Reason)+" ") || len([]rune(d)) > 53 {
+				t.Errorf("%s: %q does not show the reason in 53 characters", c.PAN, d)
+			}
+		default:
+			if c.Reason != "" {
+				t.Errorf("%s forces %s but carries reason %s", c.PAN, c.Outcome, c.Reason)
+			}
+		}
+	}
+	for _, s := range testcards.Schemes {
+		for _, ro := range emv.ReasonOutcomes {
+			if !have[s][ro.Reason] {
+				t.Errorf("%s has no card for reason %s", s, ro.Reason)
+			}
 		}
 	}
 }

@@ -79,7 +79,7 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) visible() []int {
 	var out []int
 	for i, tc := range testcards.All {
-		if m.filter.Match(tc.PAN + " " + group(tc.PAN) + " " + string(tc.Scheme) + " " + tc.Outcome.Describe()) {
+		if m.filter.Match(tc.PAN + " " + testcards.GroupPAN(tc.PAN) + " " + string(tc.Scheme) + " " + tc.Describe()) {
 			out = append(out, i)
 		}
 	}
@@ -286,7 +286,7 @@ func (m *Model) View() string {
 	start := m.start(vis)
 	for _, i := range vis[start:min(len(vis), start+m.rows())] {
 		tc := testcards.All[i]
-		line := fmt.Sprintf("%-19s %-10s %s", group(tc.PAN), tc.Scheme, tc.Outcome.Describe())
+		line := fmt.Sprintf("%-19s %-4s %s", testcards.GroupPAN(tc.PAN), tc.Scheme.Short(), tc.Describe())
 		line = ansi.Truncate(line, max(m.w-2, 10), "…")
 		if i == m.cursor {
 			b.WriteString(s.Selected.Render("▸ "+line) + "\n")
@@ -298,12 +298,4 @@ func (m *Model) View() string {
 		b.WriteString(f)
 	}
 	return strings.TrimRight(b.String(), "\n")
-}
-
-func group(pan string) string {
-	var parts []string
-	for i := 0; i < len(pan); i += 4 {
-		parts = append(parts, pan[i:min(i+4, len(pan))])
-	}
-	return strings.Join(parts, " ")
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/huh"
 
+	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/flows"
@@ -55,7 +56,7 @@ func (f *fields) form(c *common.Common, width int) *huh.Form {
 			opts = append(opts, huh.NewOption(c.Card.Number+" the card you typed", typed))
 		}
 		for i, tc := range testcards.All {
-			opts = append(opts, huh.NewOption(fmt.Sprintf("%s %-4s %s", tc.PAN, schemeShort[tc.Scheme], short[tc.Outcome]), i))
+			opts = append(opts, huh.NewOption(fmt.Sprintf("%-16s %-4s %s", tc.PAN, tc.Scheme.Short(), shortOf(tc)), i))
 		}
 		card = huh.NewSelect[int]().Title("Test card").Description("each forces an outcome; C and D need the card enrolled (home, 1)").
 			Options(opts...).Value(&f.card).Height(5)
@@ -122,7 +123,22 @@ var short = map[testcards.Outcome]string{
 	testcards.FaultTimeout: "no answer",
 }
 
-var schemeShort = map[testcards.Scheme]string{testcards.Visa: "visa", testcards.Mastercard: "mc", testcards.Mada: "mada"}
+// shortOf is short, or for a card that forces N, R or U its status and
+// reason (transStatusReason) in as few words: a picker row fits 44
+// columns.
+func shortOf(tc testcards.Card) string {
+	if tc.Reason == "" {
+		return short[tc.Outcome]
+	}
+	return string(tc.Outcome) + " " + string(tc.Reason) + " " + shortReason[tc.Reason]
+}
+
+var shortReason = map[emv.Reason]string{
+	emv.ReasonCardAuthFailed: "auth failed", emv.ReasonExpiredCard: "expired card", emv.ReasonNoCardRecord: "no card record",
+	emv.ReasonSuspectedFraud: "suspected fraud", emv.ReasonNotPermitted: "not permitted", emv.ReasonNotEnrolled: "not enrolled",
+	emv.ReasonTimedOutAtACS: "ACS timed out", emv.ReasonMaxChallenges: "max challenges", emv.ReasonACSTechnicalIssue: "ACS tech issue",
+	emv.ReasonNotPerformed: "not performed",
+}
 
 // minor converts "49.99" to minor units of the currency (4999).
 func (f *fields) minor(s string) (int64, error) {
