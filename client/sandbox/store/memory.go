@@ -37,6 +37,7 @@ type memSpace struct {
 	idem        map[string]*memIdem
 	idemOrder   []*memIdem // claim order, oldest first; compacted as it drains
 	idemBytes   int64
+	auths       map[string]AuthRecord // by id; only through Memory.Auths (memauths.go)
 }
 
 type memIdem struct {
@@ -69,6 +70,7 @@ func (sp *memSpace) clear() {
 	sp.idem = map[string]*memIdem{}
 	sp.idemOrder = nil
 	sp.idemBytes = 0
+	sp.auths = nil
 	sp.ws.ClockOffset = 0
 }
 
