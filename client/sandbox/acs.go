@@ -61,9 +61,12 @@ func (s *space) startChallenge(a *authn, card testcards.Card, method issuing.OTP
 		msg.From = "3dsecure@walletsim-bank.example"
 		msg.Subject = "Your one-time code for " + s.cfg.MerchantName
 	}
-	if err := s.store.Deliver(s.bg(), s.id, a.cardholder(), storedMessage(msg), maxInbox); err != nil {
-		s.cfg.Logger.Error("store: inbox", "err", err)
-	}
+	cardholder := a.cardholder()
+	s.afterStored(func() {
+		if err := s.store.Deliver(s.bg(), s.id, cardholder, storedMessage(msg), maxInbox); err != nil {
+			s.cfg.Logger.Error("store: inbox", "err", err)
+		}
+	})
 }
 
 // storedMessage and inboxMessage convert an inbox message to the store's
@@ -134,6 +137,10 @@ func (s *space) challengeFor(acsTransID string, now time.Time) *authn {
 
 // challengePage serves GET /acs/challenge/{acsTransID}.
 func (s *space) challengePage(w http.ResponseWriter, r *http.Request) {
+	if s.db != nil {
+		s.challengePageShared(w, r)
+		return
+	}
 	s.mu.Lock()
 	a := s.challengeFor(r.PathValue("acsTransID"), s.now())
 	var v acs.Challenge
@@ -222,6 +229,9 @@ func (a challengeAnswer) json() stored {
 
 // submit applies a submission to the challenge.
 func (s *space) submit(acsTransID string, f challengeForm) challengeAnswer {
+	if s.db != nil {
+		return s.submitShared(acsTransID, f)
+	}
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -229,6 +239,14 @@ func (s *space) submit(acsTransID string, f challengeForm) challengeAnswer {
 	if a == nil {
 		return challengeAnswer{}
 	}
+	ans := s.applySubmit(a, f, now)
+	s.sweep(now)
+	return ans
+}
+
+// applySubmit applies a submission to a's challenge, settled at now. The
+// caller holds s.mu.
+func (s *space) applySubmit(a *authn, f challengeForm, now time.Time) challengeAnswer {
 	status, msg, formErr := http.StatusOK, "", ""
 	c := a.challenge
 	switch {
@@ -262,7 +280,6 @@ func (s *space) submit(acsTransID string, f challengeForm) challengeAnswer {
 		}
 	}
 	v, autoPost := s.view(a, msg), c.viaCReq
-	s.sweep(now)
 	return challengeAnswer{found: true, status: status, v: v, formErr: formErr, autoPost: autoPost}
 }
 

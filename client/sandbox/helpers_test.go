@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/walletsim/walletsim/client/internal/clienttest"
 	"github.com/walletsim/walletsim/client/issuing"
 	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
@@ -64,6 +66,9 @@ func newEnv(t *testing.T, mutate ...func(*sandbox.Config)) *env {
 	}
 	for _, m := range mutate {
 		m(&cfg)
+	}
+	if cfg.Store == nil && os.Getenv(sharedEnv) == "1" {
+		cfg.Store = sharedMemory(cfg)
 	}
 	sb := sandbox.New(cfg)
 	srv := httptest.NewServer(sb.Handler())
@@ -159,4 +164,29 @@ func (e *env) do(method, path string, header http.Header, body string) (int, str
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// sharedEnv runs the package's tests with the memory store's Auths: every
+// authentication encoded, read and written back as a SQL store's are (the
+// shared-store path, shared.go), without a database. CI runs the package
+// once so.
+const sharedEnv = "WALLETSIM_SANDBOX_SHARED"
+
+// sharedMemory is a memory store that keeps the authentications in its
+// Auths, as a SQL store does.
+func sharedMemory(cfg sandbox.Config) store.Store {
+	m := store.NewMemory(store.Limits{IdempotencyTTL: cfg.IdempotencyTTL, IdempotencyBytes: cfg.IdempotencyBytes})
+	return struct {
+		*store.Memory
+		*store.MemoryAuths
+	}{m, m.Auths()}
+}
+
+// inProcessOnly skips a test of what only in-process authentications have
+// — MaxStoredBytes, MaxFinished — under sharedEnv: a shared store's are on
+// its disk, kept for Retention (README, "Stores").
+func inProcessOnly(t *testing.T) {
+	if os.Getenv(sharedEnv) == "1" {
+		t.Skip(sharedEnv + "=1: a shared store's authentications are not counted in memory")
+	}
 }

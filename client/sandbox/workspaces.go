@@ -168,6 +168,9 @@ func (s *space) advanceClock(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.sweep(now)
 	s.mu.Unlock()
+	if s.db != nil {
+		s.housekeep(now)
+	}
 	writeJSON(w, http.StatusOK, s.viewOf(ws))
 }
 
