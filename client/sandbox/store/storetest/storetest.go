@@ -44,6 +44,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"IdempotencyTTL", testIdempotencyTTL},
 		{"IdempotencyBudget", testIdempotencyBudget},
 		{"ClaimOnce", testClaimOnce},
+		{"IdempotencyKeyBytes", testIdempotencyKeyBytes},
 		{"Copies", testCopies},
 	}
 	for _, tt := range tests {
@@ -390,6 +391,24 @@ func testIdempotency(t *testing.T, newStore NewStore) {
 	want := store.IdemRecord{Key: "k", Body: []byte(`{"ok":true}`)}.Size() + store.IdemRecord{Key: "r"}.Size()
 	if n != 2 || b != want {
 		t.Fatalf("usage %d records %d bytes, want 2 and %d", n, b, want)
+	}
+}
+
+// testIdempotencyKeyBytes: a key is any bytes — the sandbox's hold NUL
+// separators ("3ds\x00user\x00key") — and keys that differ only in them,
+// or in how a store might escape them, are different keys.
+func testIdempotencyKeyBytes(t *testing.T, newStore NewStore) {
+	s := open(t, newStore, store.Limits{})
+	fp := [32]byte{1}
+	for i, k := range []string{"3ds\x00u\x00k", "3ds\\0u\\0k", "3ds\\\x00u\x00k", "3ds\\\\0u\\0k"} {
+		if _, st, err := s.ClaimKey(ctx, "a", k, fp, t0); err != nil || st != store.Claimed {
+			t.Fatalf("key %d %q: %v %v, want a claim of its own", i, k, st, err)
+		}
+		must(t, s.CompleteKey(ctx, "a", k, 200, []byte{byte('0' + i)}))
+	}
+	rec, st, err := s.ClaimKey(ctx, "a", "3ds\x00u\x00k", fp, t0)
+	if err != nil || st != store.Done || string(rec.Body) != "0" {
+		t.Fatalf("replay of a key with NUL: %v %+v %v", st, rec, err)
 	}
 }
 
