@@ -1,0 +1,120 @@
+package sandbox_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/walletsim/walletsim/client"
+	"github.com/walletsim/walletsim/client/acs"
+	"github.com/walletsim/walletsim/client/issuing"
+	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/store"
+	"github.com/walletsim/walletsim/client/sandbox/store/sqlite"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
+	"github.com/walletsim/walletsim/client/threeds"
+	"github.com/walletsim/walletsim/client/wallet"
+)
+
+// onStore runs the sandbox on st, with ids that differ from one sandbox
+// to the next (two runs on one database must not make the same ones).
+func onStore(st store.Store) func(*sandbox.Config) {
+	return func(c *sandbox.Config) { c.Store, c.NewID = st, nil }
+}
+
+// stop shuts an env's sandbox down before the test ends: a restart.
+func (e *env) stop() {
+	e.srv.Close()
+	e.sb.Close()
+}
+
+func openSQLite(t *testing.T, path string) *sqlite.Store {
+	t.Helper()
+	st, err := sqlite.Open(path, store.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// pendingOf is the card's one pending wallet request, as the wallet lists it.
+func (e *env) pendingOf(c testcards.Card) wallet.Pending {
+	e.t.Helper()
+	status, body := e.do("GET", "/customers/"+testcards.CustomerID+"/prepaid/cards/"+c.CardID+"/3ds-authentications",
+		http.Header{"Authorization": {"Bearer t"}}, "")
+	var list struct {
+		Authentications []wallet.Pending `json:"authentications"`
+	}
+	if status != 200 || json.Unmarshal([]byte(body), &list) != nil || len(list.Authentications) != 1 {
+		e.t.Fatalf("pending list: %d %s", status, body)
+	}
+	return list.Authentications[0]
+}
+
+// TestRestartFinishesPurchases is issue 11's "a sandbox on SQLite restarted
+// mid-flow finishes the pending purchase": a decoupled purchase waiting for
+// the wallet, a browser challenge waiting for its code, and a challenge
+// left to expire are started, the sandbox stops, a new one opens the same
+// file, and the wallet's answer, the code and the clock finish them.
+func TestRestartFinishesPurchases(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sandbox.db")
+	first := openSQLite(t, path)
+	e := newEnv(t, onStore(first))
+	dec := card(t, testcards.Visa, testcards.Decoupled)
+	e.enroll(dec, issuing.SMS)
+	if a := e.authenticate("dec", purchase(dec, threeds.Decoupled)); a.AuthStatus != "D" {
+		t.Fatalf("decoupled: %s", a.AuthStatus)
+	}
+	ch, ac := e.startChallenge("chal", issuing.SMS)
+	code := e.code(ac).Code
+	exp, _ := e.startChallenge("expires", issuing.SMS)
+	e.stop()
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	e = newEnv(t, onStore(openSQLite(t, path)))
+	ac = acs.New(client.Config{BaseURL: e.srv.URL, Retries: -1})
+	p := e.pendingOf(dec)
+	if p.Status != "PENDING" || p.Amount != 100 {
+		t.Fatalf("after the restart, the wallet sees %+v", p)
+	}
+	if res, err := e.verify(p.Event, decision(p.Event, wallet.Verified, "")); err != nil || res.Status != wallet.Verified {
+		t.Fatalf("verify after the restart: %+v %v", res, err)
+	}
+	if got := e.result("dec"); got.AuthStatus != "Y" || len(deref(got.AuthValue)) != 28 {
+		t.Fatalf("decoupled after the restart: %s %q", got.AuthStatus, deref(got.AuthValue))
+	}
+	page, err := ac.Submit(context.Background(), rebase(e, *ch.ChallengeURL), code)
+	if err != nil || page.TransStatus != "Y" {
+		t.Fatalf("code after the restart: %+v %v", page, err)
+	}
+	if got := e.result("chal"); got.AuthStatus != "Y" || got.Status != "authenticated" {
+		t.Fatalf("challenge after the restart: %s %s", got.AuthStatus, got.Status)
+	}
+	e.clock.Advance(time.Hour) // past the challenge's deadline, on the new sandbox's clock
+	got := e.result("expires")
+	if got.AuthStatus != "U" || deref(got.FailureReason) != "Challenge expired before the cardholder completed it." {
+		t.Fatalf("expired across the restart: %s %q", got.AuthStatus, deref(got.FailureReason))
+	}
+	if page, err := ac.Challenge(context.Background(), rebase(e, *exp.ChallengeURL)); err != nil || page.TransStatus != "U" {
+		t.Fatalf("expired challenge's page: %+v %v", page, err)
+	}
+}
+
+// rebase points a challenge URL made by an earlier sandbox at e's: the
+// restarted sandbox listens on another port.
+func rebase(e *env, challengeURL string) string {
+	const prefix = "/acs/challenge/"
+	for i := range len(challengeURL) - len(prefix) {
+		if challengeURL[i:i+len(prefix)] == prefix {
+			return e.srv.URL + challengeURL[i:]
+		}
+	}
+	e.t.Fatalf("not a challenge URL: %s", challengeURL)
+	return ""
+}
