@@ -51,12 +51,20 @@ func (s *space) startDecoupled(a *authn, card testcards.Card, now time.Time, wf 
 		Auth3dsID: d.auth3dsID, AuthenticationID: a.id, CustomerID: d.event.CustomerID, CardID: d.event.CardID,
 		WalletOperationID: d.event.WalletOperationID, Event: event, Expires: a.expires, Status: store.Pending,
 	}
-	s.afterStored(func() {
-		if err := s.store.PutPending(s.bg(), s.id, pending); err != nil {
-			s.cfg.Logger.Error("store: pending request", "err", err)
-		}
-		s.sendEvent(d.event, wf)
-	})
+	if s.db != nil {
+		s.afterStored(func() { s.announce(pending, d.event, wf) })
+	} else {
+		s.announce(pending, d.event, wf)
+	}
+}
+
+// announce stores a pending wallet request and sends the wallet its
+// event. The caller holds s.mu.
+func (s *space) announce(p store.PendingRequest, ev wallet.Event, wf fault.Webhook) {
+	if err := s.store.PutPending(s.bg(), s.id, p); err != nil {
+		s.cfg.Logger.Error("store: pending request", "err", err)
+	}
+	s.sendEvent(ev, wf)
 }
 
 // MinDecoupledTime is the least time the sandbox's ACS needs to reach the

@@ -48,15 +48,12 @@ type authKey struct {
 	v  string
 }
 
-// afterStored runs fn, an effect of a change to an authentication, once
-// the change is stored: at once in memory, and with a shared store only if
-// this request's change is the one stored. The caller holds s.mu; so does
-// fn when it runs.
+// afterStored keeps fn, an effect of a change to an authentication, to run
+// once the change is stored, and only if this request's change is the one
+// stored (change, startShared). In memory (no db) effects run at once, and
+// their callers call them directly rather than make a closure for nothing.
+// The caller holds s.mu; so does fn when it runs.
 func (s *space) afterStored(fn func()) {
-	if s.db == nil {
-		fn()
-		return
-	}
 	s.effects = append(s.effects, fn)
 }
 
