@@ -118,3 +118,40 @@ func rebase(e *env, challengeURL string) string {
 	e.t.Fatalf("not a challenge URL: %s", challengeURL)
 	return ""
 }
+
+// TestReadingStoresNothing: with a shared store, reading an authentication
+// that nothing changes writes nothing back (its encoding is stable), so
+// the merchant polling a result costs a read, not a write.
+func TestReadingStoresNothing(t *testing.T) {
+	m := store.NewMemory(store.Limits{})
+	auths := m.Auths()
+	e := newEnv(t, onStore(struct {
+		*store.Memory
+		*store.MemoryAuths
+	}{m, auths}))
+	dec := card(t, testcards.Visa, testcards.Decoupled)
+	e.enroll(dec, issuing.SMS)
+	e.authenticate("dec", purchase(dec, threeds.Decoupled))
+	ch, ac := e.startChallenge("chal", issuing.SMS)
+	if _, err := ac.Submit(context.Background(), *ch.ChallengeURL, e.code(ac).Code); err != nil {
+		t.Fatal(err)
+	}
+	p := e.pendingOf(dec)
+	for _, id := range []string{"dec", "chal"} {
+		before, err := auths.Auth(context.Background(), store.DefaultWorkspace, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.result(id)
+		e.result(id)
+		e.do("GET", "/v1/3ds/"+id+"/messages", http.Header{"Authorization": {basicAuth("sk_test_1")}}, "")
+		e.pendingOf(dec)
+		after, _ := auths.Auth(context.Background(), store.DefaultWorkspace, id)
+		if after.Version != before.Version {
+			t.Fatalf("%s: reading it stored it again (version %d, then %d)", id, before.Version, after.Version)
+		}
+	}
+	if p.Status != "PENDING" {
+		t.Fatalf("pending: %+v", p)
+	}
+}
