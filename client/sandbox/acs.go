@@ -61,11 +61,13 @@ func (s *space) startChallenge(a *authn, card testcards.Card, method issuing.OTP
 		msg.From = "3dsecure@walletsim-bank.example"
 		msg.Subject = "Your one-time code for " + s.cfg.MerchantName
 	}
-	if cardholder := a.cardholder(); s.db != nil {
-		s.afterStored(func() { s.deliverCode(cardholder, msg) })
-	} else {
-		s.deliverCode(cardholder, msg)
+	if s.db == nil {
+		s.deliverCode(a.cardholder(), msg)
+		return
 	}
+	// Copies, so that only this path's closure makes msg escape.
+	cardholder, later := a.cardholder(), msg
+	s.afterStored(func() { s.deliverCode(cardholder, later) })
 }
 
 // deliverCode puts a challenge's one-time code in the cardholder's inbox.

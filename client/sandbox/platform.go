@@ -51,11 +51,13 @@ func (s *space) startDecoupled(a *authn, card testcards.Card, now time.Time, wf 
 		Auth3dsID: d.auth3dsID, AuthenticationID: a.id, CustomerID: d.event.CustomerID, CardID: d.event.CardID,
 		WalletOperationID: d.event.WalletOperationID, Event: event, Expires: a.expires, Status: store.Pending,
 	}
-	if s.db != nil {
-		s.afterStored(func() { s.announce(pending, d.event, wf) })
-	} else {
+	if s.db == nil {
 		s.announce(pending, d.event, wf)
+		return
 	}
+	// Copies, so that only this path's closure makes them escape.
+	p, ev, f := pending, d.event, wf
+	s.afterStored(func() { s.announce(p, ev, f) })
 }
 
 // announce stores a pending wallet request and sends the wallet its
