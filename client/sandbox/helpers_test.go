@@ -183,8 +183,10 @@ func sharedMemory(cfg sandbox.Config) store.Store {
 }
 
 // inProcessOnly skips a test of what only in-process authentications have
-// — MaxStoredBytes, MaxFinished — under sharedEnv: a shared store's are on
-// its disk, kept for Retention (README, "Stores").
+// under sharedEnv — their bytes counted in MaxStoredBytes, eviction at the
+// very request past MaxFinished: a shared store's are on its disk, pruned
+// by a sweep at most once a second (TestSharedStoreBounds; README,
+// "Stores").
 func inProcessOnly(t *testing.T) {
 	if os.Getenv(sharedEnv) == "1" {
 		t.Skip(sharedEnv + "=1: a shared store's authentications are not counted in memory")

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -153,5 +155,42 @@ func TestReadingStoresNothing(t *testing.T) {
 	}
 	if p.Status != "PENDING" {
 		t.Fatalf("pending: %+v", p)
+	}
+}
+
+// TestSharedStoreBounds: with a shared store the workspace's bounds hold
+// as in memory — MaxPending authentications in progress, then 503; past
+// MaxFinished finished ones, the oldest are removed.
+func TestSharedStoreBounds(t *testing.T) {
+	m := store.NewMemory(store.Limits{})
+	auths := m.Auths()
+	e := newEnv(t, onStore(struct {
+		*store.Memory
+		*store.MemoryAuths
+	}{m, auths}), func(c *sandbox.Config) { c.MaxPending, c.MaxFinished = 3, 5 })
+	ch := card(t, testcards.Visa, testcards.Challenge)
+	e.enroll(ch, issuing.SMS)
+	h := http.Header{"Authorization": {basicAuth("sk_test_1")}, "Content-Type": {"application/json"}}
+	body := `{"number":"` + ch.PAN + `","month":6,"year":2030,"return_url":"https://x.example"}`
+	for i := range 4 {
+		status, got := e.do("POST", "/v1/3ds/wait-"+strconv.Itoa(i)+"/authenticate", h, body)
+		if want := map[bool]int{true: 200, false: 503}[i < 3]; status != want {
+			t.Fatalf("challenge %d: %d %s, want %d", i, status, got, want)
+		}
+	}
+	if status, got := e.do("POST", "/v1/3ds", h, `{"amount":100}`); status != 503 || !strings.Contains(got, "too many authentications") {
+		t.Fatalf("a purchase with 3 in progress: %d %s", status, got)
+	}
+	fr := card(t, testcards.Visa, testcards.Frictionless)
+	for i := range 8 {
+		e.authenticate("done-"+strconv.Itoa(i), purchase(fr, threeds.Browser))
+		e.clock.Advance(2 * time.Second) // the sweep runs at most once a second
+	}
+	total, unfinished, err := auths.AuthCounts(context.Background(), store.DefaultWorkspace)
+	if err != nil || unfinished != 3 || total > 3+5+1 {
+		t.Fatalf("after 8 finished: %d records, %d unfinished (%v); want at most 5 finished (and the newest) kept", total, unfinished, err)
+	}
+	if _, err := auths.Auth(context.Background(), store.DefaultWorkspace, "done-0"); err == nil {
+		t.Fatal("the oldest finished authentication is still kept")
 	}
 }

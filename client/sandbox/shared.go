@@ -153,6 +153,9 @@ func (s *space) startShared(id, user string, req threeds.AuthenticateRequest, ca
 	s.keepFirst(a, buf)
 	fx := s.takeEffects()
 	s.mu.Unlock()
+	if !a.final && s.busy() {
+		return http.StatusServiceUnavailable, []byte(msgBusy)
+	}
 	rec, err := recordOf(a)
 	if err == nil {
 		_, err = s.db.PutAuth(s.bg(), s.id, rec)
@@ -184,6 +187,10 @@ func (s *space) startShared(id, user string, req threeds.AuthenticateRequest, ca
 
 // newPurchaseShared is newPurchase with a shared store.
 func (s *space) newPurchaseShared(user string, amount int64, currency, desc string) stored {
+	if s.busy() {
+		b, _ := marshal(threeDSError{Message: msgBusy})
+		return stored{status: http.StatusServiceUnavailable, body: b}
+	}
 	now := s.now()
 	a := &authn{id: s.cfg.NewID(), amount: amount, currency: currency, description: desc,
 		created: now, updated: now, expires: now.Add(s.cfg.Expiry), merchID: merchantID(user)}
@@ -201,6 +208,21 @@ func (s *space) newPurchaseShared(user string, amount int64, currency, desc stri
 	resp, _ := s.renderJSON(a)
 	s.mu.Unlock()
 	return stored{status: http.StatusCreated, body: resp}
+}
+
+// msgBusy is the 503 of a workspace with MaxPending authentications in
+// progress.
+const msgBusy = "Sandbox busy: too many authentications in progress"
+
+// busy reports whether the workspace has MaxPending authentications in
+// progress, as the store counts them: the bound the memory path keeps in
+// space.pending. Only a new authentication that will wait asks (a
+// frictionless one is final at once), so the count costs the challenges
+// and decoupled ones a read, and nothing else. Replicas starting at once
+// may pass it together: it bounds, it does not count exactly.
+func (s *space) busy() bool {
+	_, unfinished, err := s.db.AuthCounts(s.bg(), s.id)
+	return err == nil && unfinished >= s.cfg.MaxPending
 }
 
 // getShared is getAuthentication with a shared store: the authentication
@@ -238,7 +260,7 @@ func (s *space) housekeep(now time.Time) {
 		}
 	}
 	if err == nil {
-		_, err = s.db.PruneAuths(ctx, s.id, now.Add(-s.cfg.Retention))
+		_, err = s.db.PruneAuths(ctx, s.id, now.Add(-s.cfg.Retention), s.cfg.MaxFinished)
 	}
 	if err != nil && !errors.Is(err, store.ErrNoWorkspace) {
 		s.cfg.Logger.Error("store: housekeeping", "err", err)

@@ -57,9 +57,12 @@ type Auths interface {
 	// DueAuths are up to n unfinished records whose Expires is not after
 	// now, earliest deadline first: what an expiry sweep settles.
 	DueAuths(ctx context.Context, ws string, now time.Time, n int) ([]AuthRecord, error)
-	// PruneAuths removes finished records last updated before before,
-	// and reports how many.
-	PruneAuths(ctx context.Context, ws string, before time.Time) (int, error)
+	// PruneAuths removes the workspace's finished records last updated
+	// before before, and those beyond the keep most recently updated
+	// (records updated at the same instant as the keep-th are kept), and
+	// reports how many it removed: what bounds a workspace's records. A
+	// keep of 0 or less bounds nothing.
+	PruneAuths(ctx context.Context, ws string, before time.Time, keep int) (int, error)
 	// AuthCounts is how many records the workspace has, and how many of
 	// them are unfinished.
 	AuthCounts(ctx context.Context, ws string) (total, unfinished int, err error)

@@ -139,9 +139,21 @@ func (o *MemoryAuths) DueAuths(_ context.Context, ws string, now time.Time, n in
 	return out, err
 }
 
-func (o *MemoryAuths) PruneAuths(_ context.Context, ws string, before time.Time) (int, error) {
+func (o *MemoryAuths) PruneAuths(_ context.Context, ws string, before time.Time, keep int) (int, error) {
 	n := 0
 	err := o.m.with(ws, func(sp *memSpace) error {
+		var done []time.Time
+		for _, a := range sp.auths {
+			if a.Final {
+				done = append(done, a.Updated)
+			}
+		}
+		if keep > 0 && len(done) > keep { // the keep-th newest is the oldest kept
+			slices.SortFunc(done, func(a, b time.Time) int { return b.Compare(a) })
+			if t := done[keep-1]; t.After(before) {
+				before = t
+			}
+		}
 		for id, a := range sp.auths {
 			if a.Final && a.Updated.Before(before) {
 				delete(sp.auths, id)

@@ -111,8 +111,16 @@ func (s *Store) DueAuths(ctx context.Context, ws string, now time.Time, n int) (
 	return nil, exists(ctx, s.pool, ws)
 }
 
-func (s *Store) PruneAuths(ctx context.Context, ws string, before time.Time) (int, error) {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM auths WHERE ws = $1 AND final AND updated_ns < $2`, ws, before.UnixNano())
+// PruneAuths is one DELETE: the keep-th newest finished record's time,
+// read from the auths_done index, is the other bound (none when there are
+// fewer: the comparison with NULL is not true).
+func (s *Store) PruneAuths(ctx context.Context, ws string, before time.Time, keep int) (int, error) {
+	if keep <= 0 {
+		keep = 1 << 62 // no such offset: no count bound
+	}
+	tag, err := s.pool.Exec(ctx, `DELETE FROM auths WHERE ws = $1 AND final AND (updated_ns < $2 OR updated_ns <
+		(SELECT updated_ns FROM auths WHERE ws = $1 AND final ORDER BY updated_ns DESC LIMIT 1 OFFSET $3))`,
+		ws, before.UnixNano(), keep-1)
 	if err != nil {
 		return 0, err
 	}

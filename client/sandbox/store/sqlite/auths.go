@@ -122,13 +122,21 @@ func (s *Store) DueAuths(ctx context.Context, ws string, now time.Time, n int) (
 	return out, s.orNoWorkspace(ctx, ws, len(out) == 0, err)
 }
 
-func (s *Store) PruneAuths(ctx context.Context, ws string, before time.Time) (int, error) {
+// PruneAuths is one DELETE: the keep-th newest finished record's time,
+// read from the auths_done index, is the other bound (none when there are
+// fewer: the comparison with NULL is not true).
+func (s *Store) PruneAuths(ctx context.Context, ws string, before time.Time, keep int) (int, error) {
 	var n int64
+	if keep <= 0 {
+		keep = 1 << 62 // no such offset: no count bound
+	}
 	err := s.write(ctx, func(tx *wtx) error {
 		if err := exists(ctx, tx, ws); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM auths WHERE ws = ? AND final = 1 AND updated_ns < ?`, ws, before.UnixNano())
+		res, err := tx.ExecContext(ctx, `DELETE FROM auths WHERE ws = ? AND final = 1 AND (updated_ns < ? OR updated_ns <
+			(SELECT updated_ns FROM auths WHERE ws = ? AND final = 1 ORDER BY updated_ns DESC LIMIT 1 OFFSET ?))`,
+			ws, before.UnixNano(), ws, keep-1)
 		if err != nil {
 			return err
 		}

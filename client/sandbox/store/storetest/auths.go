@@ -24,6 +24,7 @@ func RunAuths(t *testing.T, newAuths NewAuths) {
 		{"CompareAndSwap", testAuthCAS},
 		{"OneWinner", testAuthOneWinner},
 		{"DueAndPrune", testAuthDueAndPrune},
+		{"PruneKeeps", testAuthPruneKeeps},
 		{"Workspaces", testAuthWorkspaces},
 	}
 	for _, tt := range tests {
@@ -171,18 +172,53 @@ func testAuthDueAndPrune(t *testing.T, _ store.Store, s store.Auths) {
 	if total != 5 || unfinished != 4 {
 		t.Fatalf("counts: %d, %d unfinished; want 5, 4", total, unfinished)
 	}
-	n, err := s.PruneAuths(ctx, "a", t0)
+	n, err := s.PruneAuths(ctx, "a", t0, 0)
 	must(t, err)
 	if n != 0 {
 		t.Fatalf("pruned %d updated at the limit", n)
 	}
-	n, err = s.PruneAuths(ctx, "a", t0.Add(time.Second))
+	n, err = s.PruneAuths(ctx, "a", t0.Add(time.Second), 0)
 	must(t, err)
 	if n != 1 {
 		t.Fatalf("pruned %d, want the finished one", n)
 	}
 	if _, err := s.Auth(ctx, "a", "final"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("pruned record still there: %v", err)
+	}
+}
+
+// testAuthPruneKeeps: past keep finished records, the oldest go, however
+// recent; unfinished ones are never pruned.
+func testAuthPruneKeeps(t *testing.T, _ store.Store, s store.Auths) {
+	for i := range 6 {
+		r := rec(fmt.Sprint("done-", i))
+		r.Final, r.Updated = true, t0.Add(time.Duration(i)*time.Second)
+		_, err := s.PutAuth(ctx, "a", r)
+		must(t, err)
+	}
+	waiting := rec("waiting")
+	waiting.Updated = t0.Add(-time.Hour)
+	_, err := s.PutAuth(ctx, "a", waiting)
+	must(t, err)
+	n, err := s.PruneAuths(ctx, "a", t0.Add(-time.Hour), 10)
+	must(t, err)
+	if n != 0 {
+		t.Fatalf("pruned %d of 6 with room for 10", n)
+	}
+	n, err = s.PruneAuths(ctx, "a", t0.Add(-time.Hour), 4)
+	must(t, err)
+	total, unfinished, err := s.AuthCounts(ctx, "a")
+	must(t, err)
+	if n != 2 || total != 5 || unfinished != 1 {
+		t.Fatalf("keep 4: pruned %d, left %d (%d unfinished); want 2, 5 and 1", n, total, unfinished)
+	}
+	for _, id := range []string{"done-0", "done-1"} {
+		if _, err := s.Auth(ctx, "a", id); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("%s, among the oldest, is still there: %v", id, err)
+		}
+	}
+	if _, err := s.Auth(ctx, "a", "done-2"); err != nil {
+		t.Fatalf("the 4th newest was pruned: %v", err)
 	}
 }
 
