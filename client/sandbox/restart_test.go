@@ -178,6 +178,9 @@ func TestSharedStoreBounds(t *testing.T) {
 			t.Fatalf("challenge %d: %d %s, want %d", i, status, got, want)
 		}
 	}
+	if status, got := e.do("POST", "/v1/3ds/wait-0/authenticate", h, body); status != 200 || !strings.Contains(got, `"auth_status":"C"`) {
+		t.Fatalf("a repeat while busy: %d %s, want the first answer", status, got)
+	}
 	if status, got := e.do("POST", "/v1/3ds", h, `{"amount":100}`); status != 503 || !strings.Contains(got, "too many authentications") {
 		t.Fatalf("a purchase with 3 in progress: %d %s", status, got)
 	}

@@ -146,6 +146,24 @@ const unavailable = "Sandbox state is unavailable; try again"
 // the common case); an id already taken — a purchase created first, or a
 // repeat — is then started, or answered, as it is stored.
 func (s *space) startShared(id, user string, req threeds.AuthenticateRequest, card testcards.Card, fp [32]byte, buf *[]byte, wf fault.Webhook) (int, []byte) {
+	err := s.startNew(id, user, req, card, fp, buf, wf)
+	switch {
+	case err == nil:
+		return http.StatusOK, *buf
+	case errors.Is(err, store.ErrExists), errors.Is(err, errBusy):
+		return s.startTaken(id, user, req, card, fp, buf, wf, err)
+	}
+	s.cfg.Logger.Error("store: authentication", "err", err)
+	return http.StatusServiceUnavailable, []byte(unavailable)
+}
+
+// errBusy is a new authentication refused for MaxPending (see busy).
+var errBusy = errors.New(msgBusy)
+
+// startNew stores a new authentication with id, its answer in *buf:
+// ErrExists if the id is taken, errBusy if it would wait and the
+// workspace has MaxPending authentications in progress.
+func (s *space) startNew(id, user string, req threeds.AuthenticateRequest, card testcards.Card, fp [32]byte, buf *[]byte, wf fault.Webhook) error {
 	now := s.now()
 	a := &authn{id: id, amount: defaultAmount, currency: defaultCurrency, created: now, expires: now.Add(s.cfg.Expiry)}
 	s.mu.Lock()
@@ -154,22 +172,27 @@ func (s *space) startShared(id, user string, req threeds.AuthenticateRequest, ca
 	fx := s.takeEffects()
 	s.mu.Unlock()
 	if !a.final && s.busy() {
-		return http.StatusServiceUnavailable, []byte(msgBusy)
+		return errBusy
 	}
 	rec, err := recordOf(a)
 	if err == nil {
 		_, err = s.db.PutAuth(s.bg(), s.id, rec)
 	}
-	switch {
-	case err == nil:
-		s.runEffects(fx)
-		s.housekeep(now)
-		return http.StatusOK, *buf
-	case !errors.Is(err, store.ErrExists):
-		s.cfg.Logger.Error("store: authentication", "err", err)
-		return http.StatusServiceUnavailable, []byte(unavailable)
+	if err != nil {
+		return err
 	}
-	status, body := http.StatusServiceUnavailable, []byte(unavailable)
+	s.runEffects(fx)
+	s.housekeep(now)
+	return nil
+}
+
+// startTaken answers authenticate on an id already stored: a purchase
+// created first, which it starts, or a repeat, answered as in memory (a
+// repeat is answered even when the workspace is busy). With none, it
+// answers why a new one was refused.
+func (s *space) startTaken(id, user string, req threeds.AuthenticateRequest, card testcards.Card, fp [32]byte, buf *[]byte, wf fault.Webhook, why error) (int, []byte) {
+	var status int
+	var body []byte
 	found, err := s.change(authKey{byID, id}, func(a *authn, now time.Time) {
 		if a.started {
 			status, body = s.repeated(a, fp, buf)
@@ -179,10 +202,13 @@ func (s *space) startShared(id, user string, req threeds.AuthenticateRequest, ca
 		s.keepFirst(a, buf)
 		status, body = http.StatusOK, *buf
 	})
-	if err != nil || !found {
-		return http.StatusServiceUnavailable, []byte(unavailable)
+	switch {
+	case err == nil && found:
+		return status, body
+	case err == nil && errors.Is(why, errBusy):
+		return http.StatusServiceUnavailable, []byte(msgBusy)
 	}
-	return status, body
+	return http.StatusServiceUnavailable, []byte(unavailable) // failed, or taken and then removed (a reset)
 }
 
 // newPurchaseShared is newPurchase with a shared store.
