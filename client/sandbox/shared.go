@@ -127,10 +127,12 @@ func (s *space) change(k authKey, fn func(a *authn, now time.Time)) (found bool,
 		}
 		next.Version = rec.Version
 		_, err = s.db.UpdateAuth(ctx, s.id, next)
-		if errors.Is(err, store.ErrStale) && try < maxTries {
+		switch {
+		case errors.Is(err, store.ErrStale) && try < maxTries:
 			continue
-		}
-		if err != nil {
+		case gone(err): // removed meanwhile (a reset, the sweep)
+			return false, nil
+		case err != nil:
 			return true, err
 		}
 		s.runEffects(fx)
