@@ -183,7 +183,11 @@ func (s *space) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	key := r.Header.Get(IdempotencyKeyHeader)
 	if key == "" || !wantsJSON(r) {
 		ans := s.submit(id, f)
-		if ans.creqErr != nil {
+		switch {
+		case ans.failed:
+			s.storeFailed(w, r, errSubmitFailed)
+			return
+		case ans.creqErr != nil:
 			s.badCReq(w, r, ans.creqErr)
 			return
 		}
@@ -218,7 +222,12 @@ type challengeAnswer struct {
 	formErr  string
 	autoPost bool  // the page posts the cres by itself (a creq opened it)
 	creqErr  error // a creq the ACS cannot use
+	failed   bool  // the store failed (a shared store's only): a 503
 }
+
+// errSubmitFailed is what storeFailed logs for a failed submission (the
+// store's own error was logged where it happened).
+var errSubmitFailed = errors.New("challenge submission not stored")
 
 // json is the answer as the JSON API writes it. A creq comes only in a
 // form, so creqErr never reaches here.
@@ -226,6 +235,8 @@ func (a challengeAnswer) json() stored {
 	var body any = a.v
 	status := a.status
 	switch {
+	case a.failed: // 503: released, not replayed (claimAndRun)
+		status, body = http.StatusServiceUnavailable, threeDSError{Message: unavailable}
 	case !a.found:
 		status, body = http.StatusNotFound, threeDSError{Message: "Challenge not found"}
 	case a.formErr != "":

@@ -46,8 +46,11 @@ func (s *space) submitShared(acsTransID string, f challengeForm) challengeAnswer
 		s.settle(a, now)
 		ans = s.applySubmit(a, f, now)
 	})
-	if err != nil || !found {
+	if err != nil {
 		s.logStore(err)
+		return challengeAnswer{failed: true}
+	}
+	if !found {
 		return challengeAnswer{}
 	}
 	return ans

@@ -3,6 +3,7 @@ package sandbox_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"path/filepath"
 	"strconv"
@@ -195,5 +196,39 @@ func TestSharedStoreBounds(t *testing.T) {
 	}
 	if _, err := auths.Auth(context.Background(), store.DefaultWorkspace, "done-0"); err == nil {
 		t.Fatal("the oldest finished authentication is still kept")
+	}
+}
+
+// failingUpdates is a shared memory store whose updates fail, as a lost
+// database would.
+type failingUpdates struct {
+	*store.Memory
+	*store.MemoryAuths
+}
+
+func (failingUpdates) UpdateAuth(context.Context, string, store.AuthRecord) (store.AuthRecord, error) {
+	return store.AuthRecord{}, errors.New("connection lost")
+}
+
+// TestSharedStoreFailureIs503: a code submission whose change cannot be
+// stored is a 503 to retry — not a 404, and, under an Idempotency-Key,
+// not an answer replayed — and the attempt is not used.
+func TestSharedStoreFailureIs503(t *testing.T) {
+	m := store.NewMemory(store.Limits{})
+	e := newEnv(t, onStore(failingUpdates{m, m.Auths()}))
+	ch, ac := e.startChallenge("fails", issuing.SMS)
+	path := strings.TrimPrefix(*ch.ChallengeURL, e.srv.URL)
+	h := http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}, "Idempotency-Key": {"k1"}}
+	for range 2 {
+		if status, body := e.do("POST", path, h, `{"otp":"000000"}`); status != 503 || !strings.Contains(body, "unavailable") {
+			t.Fatalf("submission not stored: %d %s, want 503", status, body)
+		}
+	}
+	form := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+	if status, _ := e.do("POST", path, form, "otp=000000"); status != 503 {
+		t.Fatalf("form submission not stored: %d, want 503", status)
+	}
+	if page, err := ac.Challenge(context.Background(), *ch.ChallengeURL); err != nil || page.AttemptsLeft != 3 {
+		t.Fatalf("after failed submissions: %+v %v, want 3 attempts left", page, err)
 	}
 }
