@@ -36,7 +36,28 @@ func (o *MemoryOutbox) Enqueue(ctx context.Context, m OutboxMessage) error {
 		return ErrExists
 	}
 	m.Body, m.Attempts = bytes.Clone(m.Body), 0
+	if !m.Held {
+		for _, e := range o.q {
+			if e.msg.Workspace == m.Workspace && e.msg.Held && e.owner == "" {
+				e.msg.Held, e.msg.Due = false, m.Due.Add(time.Nanosecond)
+			}
+		}
+	}
 	o.q = append(o.q, &memOut{msg: m})
+	return nil
+}
+
+func (o *MemoryOutbox) Advance(ctx context.Context, ws string, d time.Duration) error {
+	if _, err := o.m.Workspace(ctx, ws); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, e := range o.q {
+		if e.msg.Workspace == ws && e.owner == "" {
+			e.msg.Due = e.msg.Due.Add(-d)
+		}
+	}
 	return nil
 }
 

@@ -262,6 +262,14 @@ func testWebhook(t *testing.T, newStore NewStore) {
 	if h, _ = s.Webhook(ctx, "a"); string(h.Key) != "k2" || string(h.OldKey) != "k1" || !h.OldUntil.Equal(t0.Add(time.Hour)) {
 		t.Fatalf("rotated webhook %+v", h)
 	}
+	// So are the workspace's webhook faults; b's webhook is its own.
+	must(t, s.SetWebhook(ctx, "a", store.Webhook{URL: "http://x", Key: []byte("k2"), Faults: "webhook=duplicate"}))
+	if h, _ = s.Webhook(ctx, "a"); h.Faults != "webhook=duplicate" {
+		t.Fatalf("webhook with faults %+v", h)
+	}
+	if h, _ = s.Webhook(ctx, "b"); h.Faults != "" {
+		t.Fatalf("b's webhook has a's faults: %+v", h)
+	}
 	for i := range 4 {
 		must(t, s.RecordDelivery(ctx, "a", store.Delivery{EventID: fmt.Sprint(i), Attempts: 1}, 3))
 	}
