@@ -17,9 +17,10 @@ import (
 )
 
 // The wallet platform's webhook: each ThreeDSecureEvent is delivered in
-// the background, signed, retried with doubling backoff on the sandbox's
-// clock (so that on a virtual clock no delivery sleeps), and made to
-// misbehave as its fault.Webhook says.
+// the background, signed, retried with doubling backoff, and made to
+// misbehave as its fault.Webhook says. On a real clock it goes through the
+// store's outbox (relay.go); on a virtual clock, where no delivery sleeps,
+// it is made here, before the request that caused it answers.
 
 // keys are the keys that sign at now, the newest first: during a key
 // rotation's overlap the old key signs too, so that a wallet with either
@@ -159,6 +160,10 @@ func (s *space) sendEvent(ev wallet.Event, wf fault.Webhook) {
 	if target.URL == "" {
 		return
 	}
+	if s.relayOut != nil {
+		s.enqueue(ev, wf, target.URL)
+		return
+	}
 	d.body, _ = marshal(ev)
 	keys := keys(target, ev.Timestamp.Time)
 	if wf.Rotate {
@@ -190,9 +195,12 @@ func (s *space) sendEvent(ev wallet.Event, wf fault.Webhook) {
 }
 
 // saveDelivery stores a delivery record.
-func (s *space) saveDelivery(rec store.Delivery) {
+func (s *space) saveDelivery(rec store.Delivery) { s.saveDeliveryIn(s.id, rec) }
+
+// saveDeliveryIn stores a delivery record of workspace ws.
+func (s *Sandbox) saveDeliveryIn(ws string, rec store.Delivery) {
 	// A workspace deleted meanwhile keeps no records: that is no failure.
-	if err := s.store.RecordDelivery(s.bg(), s.id, rec, maxDeliveries); err != nil && !errors.Is(err, store.ErrNoWorkspace) {
+	if err := s.store.RecordDelivery(context.WithoutCancel(s.ctx), ws, rec, maxDeliveries); err != nil && !errors.Is(err, store.ErrNoWorkspace) {
 		s.cfg.Logger.Error("store: delivery", "err", err)
 	}
 }
@@ -277,7 +285,7 @@ func (s *space) deliver(d *delivery) {
 }
 
 // attempt makes one delivery attempt, as the fault says for the first.
-func (s *space) attempt(d *delivery, n int) (int, error) {
+func (s *Sandbox) attempt(d *delivery, n int) (int, error) {
 	switch {
 	case n == 1 && d.fault.Drop:
 		return 0, errLost
