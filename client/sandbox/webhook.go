@@ -58,12 +58,12 @@ func (s *Sandbox) SetWebhook(url string, key []byte) {
 }
 
 // setWebhook points the workspace's event delivery at url, signed with
-// key; with an overlap, a key different from the current one is a
-// rotation (see rotateKey).
-func (s *space) setWebhook(url string, key []byte, overlap time.Duration) error {
+// key, misbehaving as faults says; with an overlap, a key different from
+// the current one is a rotation (see rotateKey).
+func (s *space) setWebhook(url string, key []byte, overlap time.Duration, faults string) error {
 	s.mu.Lock() // one webhook change at a time: a rotation reads the key it replaces
 	defer s.mu.Unlock()
-	t := store.Webhook{URL: url, Key: key}
+	t := store.Webhook{URL: url, Key: key, Faults: faults}
 	if overlap > 0 {
 		old, err := s.store.Webhook(s.bg(), s.id)
 		if err != nil {
@@ -118,14 +118,48 @@ func (s *space) rotateKey(key []byte, overlap time.Duration) error {
 }
 
 // webhookFaultFor is how the event an API request causes is delivered:
-// as the request's fault header says, else as the sandbox's faults say.
-func (s *Sandbox) webhookFaultFor(r *http.Request) fault.Webhook {
+// as the request's fault header says, else as the workspace's webhook
+// faults say (PUT /sandbox/webhook's "faults"), else as the sandbox's.
+func (s *space) webhookFaultFor(r *http.Request) fault.Webhook {
+	if r.Header.Get(fault.Header) == "" {
+		if t, err := s.store.Webhook(s.bg(), s.id); err == nil && t.Faults != "" {
+			f, _ := fault.Parse(t.Faults) // checked by putWebhook
+			return f.Webhook
+		}
+	}
 	f, err := s.faultsFor(r)
 	if err != nil { // withFaults refused the request already
 		return fault.Webhook{}
 	}
 	return f.Webhook
 }
+
+// readWebhookFaults reads PUT /sandbox/webhook's optional "faults": a
+// fault spec of webhook= items only (the others are about API answers,
+// not deliveries). It returns the spec as stored ("" for none) or a
+// message for a bad one.
+func readWebhookFaults(f *fieldReader, obj jsonObject) (string, string) {
+	v := f.str(obj, "faults", "faults")
+	if v == "" {
+		return "", ""
+	}
+	if len(v) > maxFaultsSpec {
+		return "", tooLarge("faults", len(v), maxFaultsSpec)
+	}
+	spec, err := fault.Parse(v)
+	switch {
+	case err != nil:
+		return "", "faults: " + err.Error()
+	case spec.Active() || spec.Rate > 0:
+		return "", "faults: only webhook=KIND items apply to a workspace's deliveries (latency, status, drop, timeout and rate are for one request: send them in the " + fault.Header + " header)"
+	case !spec.Webhook.Active():
+		return "", ""
+	}
+	return spec.Webhook.String(), ""
+}
+
+// maxFaultsSpec bounds "faults": every webhook fault spelled out fits.
+const maxFaultsSpec = 256
 
 // delivery is one event on its way.
 type delivery struct {

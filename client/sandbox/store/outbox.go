@@ -102,7 +102,7 @@ func (r Relay) Once(ctx context.Context, now time.Time) (sent, failed int, err e
 		return 0, 0, err
 	}
 	for _, m := range ms {
-		ok, err := r.handle(ctx, m, func() time.Time { return now })
+		ok, err := r.handle(ctx, m, now)
 		if ok {
 			sent++
 		} else {
@@ -115,29 +115,34 @@ func (r Relay) Once(ctx context.Context, now time.Time) (sent, failed int, err e
 	return sent, failed, nil
 }
 
-// handle sends a claimed message and marks it done, due again after its
-// backoff, or given up on; it reports whether it was delivered.
-func (r Relay) handle(ctx context.Context, m OutboxMessage, now func() time.Time) (bool, error) {
+// handle sends a message claimed at claimed and marks it done, due again
+// its backoff after the claim, or given up on; it reports whether it was
+// delivered. The backoff counts from the claim, not from the end of the
+// attempt, so that it is the same however long the attempt took.
+func (r Relay) handle(ctx context.Context, m OutboxMessage, claimed time.Time) (bool, error) {
 	serr := r.Send(ctx, m)
 	switch {
 	case serr == nil:
 		return true, r.Outbox.Done(context.WithoutCancel(ctx), r.Owner, m.Workspace, m.ID)
 	case ctx.Err() != nil: // stopping: the attempt did not finish
-		return false, r.Outbox.Retry(context.WithoutCancel(ctx), r.Owner, m.Workspace, m.ID, now(), m.LastError)
+		return false, r.Outbox.Retry(context.WithoutCancel(ctx), r.Owner, m.Workspace, m.ID, claimed, m.LastError)
 	case m.Attempts >= r.MaxAttempts:
 		if r.GaveUp != nil {
 			r.GaveUp(m, serr)
 		}
 		return false, r.Outbox.Done(ctx, r.Owner, m.Workspace, m.ID)
 	}
-	return false, r.Outbox.Retry(ctx, r.Owner, m.Workspace, m.ID, now().Add(r.Backoff(m.Attempts)), serr.Error())
+	return false, r.Outbox.Retry(ctx, r.Owner, m.Workspace, m.ID, claimed.Add(r.Backoff(m.Attempts)), serr.Error())
 }
 
 // Run sends due messages until ctx ends, then waits for the sends in
 // flight. It claims as many as it has free senders, so that no claim
 // waits on a busy replica while another could send it; it looks again at
 // once when wake has a value (a message enqueued here, a workspace's clock
-// moved), when a sender frees up, and every Poll.
+// moved), when a sender frees up, and every Poll. The messages of one
+// workspace claimed together are sent one after the other, in the order
+// they came due (a held message right after the one that released it);
+// different workspaces' at once.
 func (r Relay) Run(ctx context.Context, now func() time.Time, wake <-chan struct{}) {
 	par := max(r.Parallel, 1)
 	batch := par
@@ -155,21 +160,26 @@ func (r Relay) Run(ctx context.Context, now func() time.Time, wake <-chan struct
 	}
 	for ctx.Err() == nil {
 		if free := par - len(busy); free > 0 {
-			ms, err := r.Outbox.Claim(ctx, r.Owner, now(), r.Lease, min(free, batch))
+			at := now()
+			ms, err := r.Outbox.Claim(ctx, r.Owner, at, r.Lease, min(free, batch))
 			if ctx.Err() == nil {
 				fail(err)
 			}
-			for _, m := range ms {
-				busy <- struct{}{}
+			for _, group := range byWorkspace(ms) {
+				for range group {
+					busy <- struct{}{} // never blocks: no more were claimed than free
+				}
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					_, err := r.handle(ctx, m, now)
-					fail(err)
-					<-busy
-					select {
-					case freed <- struct{}{}:
-					default:
+					for _, m := range group {
+						_, err := r.handle(ctx, m, at)
+						fail(err)
+						<-busy
+						select {
+						case freed <- struct{}{}:
+						default:
+						}
 					}
 				}()
 			}
@@ -186,4 +196,20 @@ func (r Relay) Run(ctx context.Context, now func() time.Time, wake <-chan struct
 		}
 		t.Stop()
 	}
+}
+
+// byWorkspace splits ms by workspace, each group in ms's order.
+func byWorkspace(ms []OutboxMessage) [][]OutboxMessage {
+	var groups [][]OutboxMessage
+	at := map[string]int{}
+	for _, m := range ms {
+		i, ok := at[m.Workspace]
+		if !ok {
+			i = len(groups)
+			at[m.Workspace] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], m)
+	}
+	return groups
 }
