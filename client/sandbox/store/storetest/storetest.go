@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"TakePendingOnce", testTakePendingOnce},
 		{"Idempotency", testIdempotency},
 		{"IdempotencyTTL", testIdempotencyTTL},
+		{"IdempotencyKeyBytes", testIdempotencyKeyBytes},
 		{"IdempotencyBudget", testIdempotencyBudget},
 		{"ClaimOnce", testClaimOnce},
 		{"Copies", testCopies},
@@ -398,6 +399,34 @@ func testIdempotency(t *testing.T, newStore NewStore) {
 	want := store.IdemRecord{Key: "k", Body: []byte(`{"ok":true}`)}.Size() + store.IdemRecord{Key: "r"}.Size()
 	if n != 2 || b != want {
 		t.Fatalf("usage %d records %d bytes, want 2 and %d", n, b, want)
+	}
+}
+
+// testIdempotencyKeyBytes: a key may hold any bytes — the sandbox joins a
+// key's parts with NULs — and keys that differ only in them stay apart.
+func testIdempotencyKeyBytes(t *testing.T, newStore NewStore) {
+	s := open(t, newStore, store.Limits{})
+	keys := []string{"key\x00req", "key\\0req", "key\\\x00req", "key\x00\x00req"}
+	for i, k := range keys {
+		_, state, err := s.ClaimKey(ctx, "a", k, [32]byte{byte(i)}, t0)
+		must(t, err)
+		if state != store.Claimed {
+			t.Fatalf("key %q: %v, want claimed (a different key)", k, state)
+		}
+		must(t, s.CompleteKey(ctx, "a", k, 200, []byte(k)))
+	}
+	for i, k := range keys {
+		rec, state, err := s.ClaimKey(ctx, "a", k, [32]byte{byte(i)}, t0)
+		must(t, err)
+		if state != store.Done || rec.Key != k || string(rec.Body) != k {
+			t.Fatalf("key %q again: %v %+v", k, state, rec)
+		}
+	}
+	_, state, err := s.ClaimKey(ctx, "a", "key\x00other", [32]byte{}, t0)
+	must(t, err)
+	must(t, s.ReleaseKey(ctx, "a", "key\x00other"))
+	if state != store.Claimed {
+		t.Fatalf("another NUL key: %v", state)
 	}
 }
 
