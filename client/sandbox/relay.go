@@ -138,15 +138,15 @@ func (s *Sandbox) relaySend(ctx context.Context, m store.OutboxMessage) error {
 	if d.fault.Active() {
 		d.rec.Fault = d.fault.String()
 	}
-	status, err := s.attempt(d, m.Attempts)
-	if ctx.Err() != nil {
-		return ctx.Err() // stopping: the attempt did not finish, and is not recorded
+	status, err := s.attempt(ctx, d, m.Attempts)
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err() // stopping, or the lease ran out: the attempt did not finish, and is not recorded
 	}
 	rec := &d.rec
 	rec.LastStatus, rec.LastError = status, client.RedactURL(errText(err))
 	rec.Delivered = err == nil && status >= 200 && status < 300
 	if rec.Delivered && d.fault.Duplicate {
-		status, err := s.post(d.url, d.body, d.sig)
+		status, err := s.post(ctx, d.url, d.body, d.sig)
 		rec.Duplicates++
 		s.cfg.Logger.Info("webhook delivered twice (fault webhook=duplicate)", "event", m.ID, "status", status, "err", err)
 	}

@@ -299,10 +299,10 @@ func (s *space) deliver(d *delivery) {
 	}
 	wait := s.cfg.WebhookBackoff
 	for attempt := 1; attempt <= 1+s.cfg.WebhookRetries; attempt++ {
-		status, err := s.attempt(d, attempt)
+		status, err := s.attempt(ctx, d, attempt)
 		if s.record(d, attempt, status, err) {
 			if d.fault.Duplicate {
-				status, err := s.post(d.url, d.body, d.sig)
+				status, err := s.post(ctx, d.url, d.body, d.sig)
 				d.rec.Duplicates++
 				s.saveDelivery(d.rec)
 				s.cfg.Logger.Info("webhook delivered twice (fault webhook=duplicate)", "event", d.rec.EventID, "status", status, "err", err)
@@ -319,14 +319,14 @@ func (s *space) deliver(d *delivery) {
 }
 
 // attempt makes one delivery attempt, as the fault says for the first.
-func (s *Sandbox) attempt(d *delivery, n int) (int, error) {
+func (s *Sandbox) attempt(ctx context.Context, d *delivery, n int) (int, error) {
 	switch {
 	case n == 1 && d.fault.Drop:
 		return 0, errLost
 	case n == 1 && d.fault.Corrupt:
-		return s.post(d.url, d.body, wallet.Sign([]byte("not the HMAC key"), d.body))
+		return s.post(ctx, d.url, d.body, wallet.Sign([]byte("not the HMAC key"), d.body))
 	}
-	return s.post(d.url, d.body, d.sig)
+	return s.post(ctx, d.url, d.body, d.sig)
 }
 
 // record notes an attempt's outcome and reports whether it was delivered.
@@ -349,8 +349,8 @@ func errText(err error) string {
 // webhookTimeout bounds one delivery attempt.
 const webhookTimeout = 10 * time.Second
 
-func (s *Sandbox) post(url string, body []byte, sig string) (int, error) {
-	ctx, cancel := context.WithTimeout(s.ctx, webhookTimeout)
+func (s *Sandbox) post(ctx context.Context, url string, body []byte, sig string) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, webhookTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {

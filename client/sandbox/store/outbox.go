@@ -64,10 +64,11 @@ type Relay struct {
 	MaxAttempts int
 	// Backoff is the wait after a failed attempt (the first is 1).
 	Backoff func(attempt int) time.Duration
-	// Send delivers one message; an error means try again later. When the
-	// context ends (the replica stops), the attempt did not finish: the
-	// message is given back, due at once, for another replica or this
-	// one's next start.
+	// Send delivers one message; an error means try again later. Its
+	// context ends with the lease, or when the replica stops: the attempt
+	// did not finish, and the message is given back (if this replica still
+	// holds it), due at once, for another replica or this one's next
+	// start.
 	Send func(ctx context.Context, m OutboxMessage) error
 	// GaveUp, if set, hears of a message dropped after MaxAttempts.
 	GaveUp func(m OutboxMessage, err error)
@@ -120,11 +121,15 @@ func (r Relay) Once(ctx context.Context, now time.Time) (sent, failed int, err e
 // delivered. The backoff counts from the claim, not from the end of the
 // attempt, so that it is the same however long the attempt took.
 func (r Relay) handle(ctx context.Context, m OutboxMessage, claimed time.Time) (bool, error) {
-	serr := r.Send(ctx, m)
+	// An attempt never outlives its lease: past it another replica may be
+	// sending the message.
+	sctx, cancel := context.WithTimeout(ctx, r.Lease)
+	defer cancel()
+	serr := r.Send(sctx, m)
 	switch {
 	case serr == nil:
 		return true, r.Outbox.Done(context.WithoutCancel(ctx), r.Owner, m.Workspace, m.ID)
-	case ctx.Err() != nil: // stopping: the attempt did not finish
+	case sctx.Err() != nil: // stopping, or the lease ran out: the attempt did not finish
 		return false, r.Outbox.Retry(context.WithoutCancel(ctx), r.Owner, m.Workspace, m.ID, claimed, m.LastError)
 	case m.Attempts >= r.MaxAttempts:
 		if r.GaveUp != nil {
