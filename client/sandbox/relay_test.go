@@ -5,13 +5,20 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/walletsim/walletsim/client/clock"
 	"github.com/walletsim/walletsim/client/issuing"
 	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/store"
+	"github.com/walletsim/walletsim/client/sandbox/store/sqlite"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
@@ -220,5 +227,76 @@ func TestRelayedChaos(t *testing.T) {
 	e.clock.Advance(2 * time.Second)
 	if got = h.await(t, "wallet-a", 4); got[3].amount != 5000 || !got[3].valid {
 		t.Fatalf("a's redelivered event: %+v", got[3])
+	}
+}
+
+// BenchmarkDecoupledWebhook: a decoupled authenticate and the delivery of
+// its ThreeDSecureEvent to an in-memory wallet, each op waiting until the
+// wallet has it: on a virtual clock (delivered before the answer, no
+// outbox), and through the outbox and relay on the memory and SQLite
+// stores.
+//
+//	go test ./client/sandbox -run '^$' -bench DecoupledWebhook -count 5
+func BenchmarkDecoupledWebhook(b *testing.B) {
+	sqliteStore := func(b *testing.B, c *sandbox.Config) {
+		st, err := sqlite.Open(filepath.Join(b.TempDir(), "b.db"), store.Limits{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { st.Close() })
+		c.Clock, c.Store = clock.Real, st
+	}
+	for _, bc := range []struct {
+		name  string
+		setup func(b *testing.B, c *sandbox.Config)
+	}{
+		{"virtual-clock", func(_ *testing.B, c *sandbox.Config) {
+			c.Clock = clock.NewManual(time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC))
+		}},
+		{"relay-memory", func(_ *testing.B, c *sandbox.Config) { c.Clock = clock.Real }},
+		{"relay-sqlite", sqliteStore},
+		// The same authenticate on SQLite with no webhook URL: what the
+		// outbox adds is the difference.
+		{"sqlite-no-webhook", func(b *testing.B, c *sandbox.Config) { sqliteStore(b, c); c.WebhookURL = "" }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var got atomic.Int64
+			arrived := make(chan struct{}, 1)
+			wal := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				io.Copy(io.Discard, r.Body)
+				got.Add(1)
+				select {
+				case arrived <- struct{}{}:
+				default:
+				}
+			})
+			cfg := sandbox.Config{HMACKey: []byte(hmacKey), WebhookURL: "http://wallet" + wallet.EventPath,
+				WebhookTransport: sandbox.HandlerTransport(wal), MaxPending: 1 << 30, MaxStoredBytes: 1 << 40}
+			bc.setup(b, &cfg)
+			sb := sandbox.New(cfg)
+			b.Cleanup(sb.Close)
+			h := sb.Handler()
+			c := card(b, testcards.Visa, testcards.Decoupled)
+			enroll := httptest.NewRequest("POST", enrollPath, strings.NewReader(`{"otp_delivery_method":"SMS"}`))
+			for k, v := range issuingHeaders(c.CardID) {
+				enroll.Header[k] = v
+			}
+			h.ServeHTTP(httptest.NewRecorder(), enroll)
+			body := `{"number":"` + c.PAN + `","month":12,"year":2030,"channel":"decoupled","return_url":"https://x.example"}`
+			b.ResetTimer()
+			for i := range b.N {
+				req := httptest.NewRequest("POST", "/v1/3ds/b"+strconv.Itoa(i)+"/authenticate", strings.NewReader(body))
+				req.Header.Set("Authorization", basicAuth("sk_test_1"))
+				req.Header.Set("Content-Type", "application/json")
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("authenticate: %d %s", rec.Code, rec.Body)
+				}
+				for cfg.WebhookURL != "" && got.Load() < int64(i+1) {
+					<-arrived
+				}
+			}
+		})
 	}
 }
