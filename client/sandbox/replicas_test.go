@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -22,49 +21,12 @@ import (
 	"github.com/walletsim/walletsim/client/sandbox"
 	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/store/postgres"
+	"github.com/walletsim/walletsim/client/sandbox/store/postgres/pgtest"
 	"github.com/walletsim/walletsim/client/sandbox/store/sqlite"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
 )
-
-// pgDSNEnv names the test PostgreSQL, as in the store's own tests.
-const pgDSNEnv = "WALLETSIM_TEST_POSTGRES"
-
-// pgSchema is an empty schema of the test PostgreSQL (WALLETSIM_TEST_POSTGRES)
-// for one test, dropped after it. Without one the test skips with a message
-// — unless WALLETSIM_CI=1, where it fails: CI never skips.
-func pgSchema(t *testing.T) string {
-	t.Helper()
-	dsn := os.Getenv(pgDSNEnv)
-	if dsn == "" {
-		msg := pgDSNEnv + " is not set: this test needs a PostgreSQL. Run it with .ci/with-postgres go test " +
-			"./client/sandbox/ (it starts a throw-away cluster), or set " + pgDSNEnv + " to a database's URL"
-		if os.Getenv("WALLETSIM_CI") == "1" {
-			t.Fatal(msg + " (WALLETSIM_CI=1: CI does not skip)")
-		}
-		t.Skip(msg)
-	}
-	ctx := context.Background()
-	name := fmt.Sprintf("sbx%d_%d", os.Getpid(), time.Now().UnixNano())
-	exec := func(sql string) {
-		conn, err := pgx.Connect(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, sql); err != nil {
-			t.Error(err)
-		}
-	}
-	exec(`CREATE SCHEMA ` + name)
-	t.Cleanup(func() { exec(`DROP SCHEMA ` + name + ` CASCADE`) })
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	return dsn + sep + "search_path=" + name
-}
 
 // eventCounter is a wallet that counts the deliveries it accepted (a valid
 // signature under key), by event id.
@@ -217,7 +179,7 @@ func (tn *tenantOn) decoupled(t *testing.T, r int, id string) {
 // replica B sends them once their lease ends. Every delivery record says
 // delivered, and the outbox is empty.
 func TestReplicasDeliverEachWebhookOnce(t *testing.T) {
-	dsn := pgSchema(t)
+	dsn := pgtest.Schema(t, "./client/sandbox/")
 	ctx := context.Background()
 	pgA, err := postgres.Open(ctx, dsn, store.Limits{})
 	if err != nil {
