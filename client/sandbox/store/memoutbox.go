@@ -19,6 +19,7 @@ type MemoryOutbox struct {
 type memOut struct {
 	msg   OutboxMessage
 	owner string
+	epoch int // the workspace's resets when it was enqueued
 }
 
 // NewMemoryOutbox makes an empty outbox for m's workspaces.
@@ -27,7 +28,8 @@ func NewMemoryOutbox(m *Memory) *MemoryOutbox { return &MemoryOutbox{m: m} }
 var _ Outbox = (*MemoryOutbox)(nil)
 
 func (o *MemoryOutbox) Enqueue(ctx context.Context, m OutboxMessage) error {
-	if _, err := o.m.Workspace(ctx, m.Workspace); err != nil {
+	epoch, err := o.m.resets(m.Workspace)
+	if err != nil {
 		return err
 	}
 	o.mu.Lock()
@@ -43,7 +45,7 @@ func (o *MemoryOutbox) Enqueue(ctx context.Context, m OutboxMessage) error {
 			}
 		}
 	}
-	o.q = append(o.q, &memOut{msg: m})
+	o.q = append(o.q, &memOut{msg: m, epoch: epoch})
 	return nil
 }
 
@@ -80,8 +82,8 @@ func (o *MemoryOutbox) Claim(ctx context.Context, owner string, now time.Time, l
 		if len(out) == n {
 			break
 		}
-		if _, err := o.m.Workspace(ctx, e.msg.Workspace); err != nil {
-			o.q = slices.DeleteFunc(o.q, func(x *memOut) bool { return x == e }) // its workspace is gone
+		if epoch, err := o.m.resets(e.msg.Workspace); err != nil || epoch != e.epoch {
+			o.q = slices.DeleteFunc(o.q, func(x *memOut) bool { return x == e }) // its workspace is gone, or was reset
 			continue
 		}
 		e.owner, e.msg.Due = owner, now.Add(lease)

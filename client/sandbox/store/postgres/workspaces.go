@@ -83,7 +83,9 @@ func (s *Store) ResetWorkspace(ctx context.Context, id string) error {
 				return err
 			}
 		}
-		return nil
+		// Deliveries still queued go too: their events are the workspace's.
+		_, err = tx.Exec(ctx, `DELETE FROM outbox WHERE ws = $1`, id)
+		return err
 	})
 }
 

@@ -118,7 +118,9 @@ func (s *Store) ResetWorkspace(ctx context.Context, id string) error {
 				return err
 			}
 		}
-		return nil
+		// Deliveries still queued go too: their events are the workspace's.
+		_, err = tx.ExecContext(ctx, `DELETE FROM outbox WHERE ws = ?`, id)
+		return err
 	})
 }
 

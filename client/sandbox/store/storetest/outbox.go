@@ -24,6 +24,7 @@ func RunOutbox(t *testing.T, newOutbox NewOutbox) {
 		{"Lifecycle", testOutboxLifecycle},
 		{"Order", testOutboxOrder},
 		{"DeletedWorkspace", testOutboxDeletedWorkspace},
+		{"ResetWorkspace", testOutboxResetWorkspace},
 		{"ClaimsNeverOverlap", testOutboxClaimsNeverOverlap},
 		{"Relay", testRelay},
 		{"HeldAndFault", testOutboxHeld},
@@ -121,6 +122,21 @@ func testOutboxDeletedWorkspace(t *testing.T, newOutbox NewOutbox) {
 	must(t, err)
 	if fmt.Sprint(ids(got)) != "[a/e]" {
 		t.Fatalf("claimed %v, want only a's", ids(got))
+	}
+}
+
+// testOutboxResetWorkspace: resetting a workspace drops the deliveries it
+// still had queued; what is enqueued after the reset is sent.
+func testOutboxResetWorkspace(t *testing.T, newOutbox NewOutbox) {
+	s, o := openOutbox(t, newOutbox)
+	must(t, o.Enqueue(ctx, msg("a", "before", t0)))
+	must(t, o.Enqueue(ctx, msg("b", "other", t0)))
+	must(t, s.ResetWorkspace(ctx, "a"))
+	must(t, o.Enqueue(ctx, msg("a", "after", t0)))
+	got, err := o.Claim(ctx, "r", t0, time.Minute, 10)
+	must(t, err)
+	if fmt.Sprint(ids(got)) != "[b/other a/after]" {
+		t.Fatalf("claimed %v, want b's and a's enqueued after the reset", ids(got))
 	}
 }
 
