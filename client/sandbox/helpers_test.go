@@ -175,11 +175,19 @@ const sharedEnv = "WALLETSIM_SANDBOX_SHARED"
 // sharedMemory is a memory store that keeps the authentications in its
 // Auths, as a SQL store does.
 func sharedMemory(cfg sandbox.Config) store.Store {
-	m := store.NewMemory(store.Limits{IdempotencyTTL: cfg.IdempotencyTTL, IdempotencyBytes: cfg.IdempotencyBytes})
-	return struct {
-		*store.Memory
-		*store.MemoryAuths
-	}{m, m.Auths()}
+	return sharedOn(store.NewMemory(store.Limits{IdempotencyTTL: cfg.IdempotencyTTL, IdempotencyBytes: cfg.IdempotencyBytes}))
+}
+
+// sharedStore is m with its Auths and an outbox beside it: what a SQL
+// store has (the sandbox makes the outbox itself only for a bare Memory).
+type sharedStore struct {
+	*store.Memory
+	*store.MemoryAuths
+	*store.MemoryOutbox
+}
+
+func sharedOn(m *store.Memory) sharedStore {
+	return sharedStore{m, m.Auths(), store.NewMemoryOutbox(m)}
 }
 
 // inProcessOnly skips a test of what only in-process authentications have

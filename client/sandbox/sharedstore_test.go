@@ -128,10 +128,7 @@ func rebase(e *env, challengeURL string) string {
 func TestReadingStoresNothing(t *testing.T) {
 	m := store.NewMemory(store.Limits{})
 	auths := m.Auths()
-	e := newEnv(t, onStore(struct {
-		*store.Memory
-		*store.MemoryAuths
-	}{m, auths}))
+	e := newEnv(t, onStore(sharedOn(m)))
 	dec := card(t, testcards.Visa, testcards.Decoupled)
 	e.enroll(dec, issuing.SMS)
 	e.authenticate("dec", purchase(dec, threeds.Decoupled))
@@ -165,10 +162,7 @@ func TestReadingStoresNothing(t *testing.T) {
 func TestSharedStoreBounds(t *testing.T) {
 	m := store.NewMemory(store.Limits{})
 	auths := m.Auths()
-	e := newEnv(t, onStore(struct {
-		*store.Memory
-		*store.MemoryAuths
-	}{m, auths}), func(c *sandbox.Config) { c.MaxPending, c.MaxFinished = 3, 5 })
+	e := newEnv(t, onStore(sharedOn(m)), func(c *sandbox.Config) { c.MaxPending, c.MaxFinished = 3, 5 })
 	ch := card(t, testcards.Visa, testcards.Challenge)
 	e.enroll(ch, issuing.SMS)
 	h := http.Header{"Authorization": {basicAuth("sk_test_1")}, "Content-Type": {"application/json"}}
@@ -201,10 +195,7 @@ func TestSharedStoreBounds(t *testing.T) {
 
 // failingUpdates is a shared memory store whose updates fail, as a lost
 // database would.
-type failingUpdates struct {
-	*store.Memory
-	*store.MemoryAuths
-}
+type failingUpdates struct{ sharedStore }
 
 func (failingUpdates) UpdateAuth(context.Context, string, store.AuthRecord) (store.AuthRecord, error) {
 	return store.AuthRecord{}, errors.New("connection lost")
@@ -215,7 +206,7 @@ func (failingUpdates) UpdateAuth(context.Context, string, store.AuthRecord) (sto
 // not an answer replayed — and the attempt is not used.
 func TestSharedStoreFailureIs503(t *testing.T) {
 	m := store.NewMemory(store.Limits{})
-	e := newEnv(t, onStore(failingUpdates{m, m.Auths()}))
+	e := newEnv(t, onStore(failingUpdates{sharedOn(m)}))
 	ch, ac := e.startChallenge("fails", issuing.SMS)
 	path := strings.TrimPrefix(*ch.ChallengeURL, e.srv.URL)
 	h := http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}, "Idempotency-Key": {"k1"}}

@@ -38,6 +38,9 @@ type memSpace struct {
 	idemOrder   []*memIdem // claim order, oldest first; compacted as it drains
 	idemBytes   int64
 	auths       map[string]AuthRecord // by id; only through Memory.Auths (memauths.go)
+	// resets counts clears, so that a MemoryOutbox beside the store can
+	// drop what was queued before a reset.
+	resets int
 }
 
 type memIdem struct {
@@ -72,6 +75,14 @@ func (sp *memSpace) clear() {
 	sp.idemBytes = 0
 	sp.auths = nil
 	sp.ws.ClockOffset = 0
+	sp.resets++
+}
+
+// resets is how many times workspace id was emptied (creation included).
+func (m *Memory) resets(id string) (int, error) {
+	var n int
+	err := m.with(id, func(sp *memSpace) error { n = sp.resets; return nil })
+	return n, err
 }
 
 func credKeys(c Credentials) []credKey {

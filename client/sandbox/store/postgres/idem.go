@@ -33,7 +33,20 @@ func (s *Store) inWorkspace(ctx context.Context, ws string, fn func(tx pgx.Tx) e
 	})
 }
 
+// textKey is key as a TEXT column can hold it: PostgreSQL's text has no
+// NUL byte, and the sandbox joins a key's parts with NULs. The escape is
+// one-to-one (a backslash is doubled, a NUL becomes \0), so distinct keys
+// stay distinct; the key is never read back.
+func textKey(key string) string {
+	if !strings.ContainsAny(key, "\x00\\") {
+		return key
+	}
+	return strings.NewReplacer("\\", "\\\\", "\x00", "\\0").Replace(key)
+}
+
 func (s *Store) ClaimKey(ctx context.Context, ws, key string, fp [32]byte, now time.Time) (store.IdemRecord, store.IdemState, error) {
+	given := key
+	key = textKey(key)
 	var rec store.IdemRecord
 	var state store.IdemState
 	err := s.inWorkspace(ctx, ws, func(tx pgx.Tx) error {
@@ -47,10 +60,10 @@ func (s *Store) ClaimKey(ctx context.Context, ws, key string, fp [32]byte, now t
 		var created *int64
 		var done bool
 		err := tx.QueryRow(ctx, `SELECT seq, fingerprint, created_ns, done, status, body FROM idempotency
-			WHERE ws = $1 AND key = $2`, ws, dbKey(key)).Scan(&seq, &fpb, &created, &done, &rec.Status, &rec.Body)
+			WHERE ws = $1 AND key = $2`, ws, key).Scan(&seq, &fpb, &created, &done, &rec.Status, &rec.Body)
 		switch {
 		case err == nil && now.Sub(fromNS(created)) < s.limits.IdempotencyTTL:
-			rec.Key, rec.Created = key, fromNS(created)
+			rec.Key, rec.Created = given, fromNS(created)
 			copy(rec.Fingerprint[:], fpb)
 			switch {
 			case rec.Fingerprint != fp:
@@ -69,9 +82,9 @@ func (s *Store) ClaimKey(ctx context.Context, ws, key string, fp [32]byte, now t
 			return err
 		}
 		rec = store.IdemRecord{}
-		size := store.IdemRecord{Key: key}.Size()
+		size := store.IdemRecord{Key: given}.Size()
 		if _, err := tx.Exec(ctx, `INSERT INTO idempotency (ws, key, fingerprint, created_ns, size) VALUES ($1, $2, $3, $4, $5)`,
-			ws, dbKey(key), fp[:], ns(now), size); err != nil {
+			ws, key, fp[:], ns(now), size); err != nil {
 			return err
 		}
 		state = store.Claimed
@@ -98,12 +111,13 @@ func forget(ctx context.Context, tx pgx.Tx, ws, selectSeqs string, args ...any) 
 }
 
 func (s *Store) CompleteKey(ctx context.Context, ws, key string, status int, body []byte) error {
+	key = textKey(key)
 	if body == nil {
 		body = []byte{}
 	}
 	return s.inWorkspace(ctx, ws, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE idempotency SET done = TRUE, status = $1, body = $2, size = size + $3
-			WHERE ws = $4 AND key = $5 AND NOT done`, status, body, len(body), ws, dbKey(key))
+			WHERE ws = $4 AND key = $5 AND NOT done`, status, body, len(body), ws, key)
 		if err := affected(tag, err, store.ErrNotFound); err != nil {
 			return err
 		}
@@ -131,9 +145,10 @@ func (s *Store) CompleteKey(ctx context.Context, ws, key string, status int, bod
 }
 
 func (s *Store) ReleaseKey(ctx context.Context, ws, key string) error {
+	key = textKey(key)
 	return s.inWorkspace(ctx, ws, func(tx pgx.Tx) error {
 		var seq int64
-		err := tx.QueryRow(ctx, `SELECT seq FROM idempotency WHERE ws = $1 AND key = $2 AND NOT done`, ws, dbKey(key)).Scan(&seq)
+		err := tx.QueryRow(ctx, `SELECT seq FROM idempotency WHERE ws = $1 AND key = $2 AND NOT done`, ws, key).Scan(&seq)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return store.ErrNotFound
 		} else if err != nil {
@@ -151,17 +166,4 @@ func (s *Store) IdempotencyUsage(ctx context.Context, ws string) (int, int64, er
 		return 0, 0, store.ErrNoWorkspace
 	}
 	return n, b, err
-}
-
-// keyEscaper writes an idempotency key as a TEXT column can hold it:
-// PostgreSQL's text cannot hold NUL, which the sandbox's keys use as a
-// separator ("3ds\x00user\x00key"), so NUL becomes \0 and a backslash \\ —
-// reversible, so two keys never meet.
-var keyEscaper = strings.NewReplacer(`\`, `\\`, "\x00", `\0`)
-
-func dbKey(k string) string {
-	if !strings.ContainsAny(k, "\x00\\") {
-		return k
-	}
-	return keyEscaper.Replace(k)
 }
