@@ -48,10 +48,12 @@ type Config struct {
 	MaxPending  int
 	// IdempotencyTTL is how long an idempotency key's first answer is
 	// replayed (default 24 hours); IdempotencyBytes is each workspace's
-	// byte budget for those answers (default 64 MiB, see store.Limits).
-	// Both apply to the default Store only.
-	IdempotencyTTL   time.Duration
-	IdempotencyBytes int64
+	// byte budget for those answers (default 4 MiB) and
+	// IdempotencyTotalBytes all workspaces' together (default 16 MiB; see
+	// store.Limits). They apply to the default Store only.
+	IdempotencyTTL        time.Duration
+	IdempotencyBytes      int64
+	IdempotencyTotalBytes int64
 	// MaxEnrollments caps enrollments (default 100000).
 	MaxEnrollments int
 	// MaxStoredBytes bounds the bytes of everything the sandbox keeps —
@@ -176,7 +178,7 @@ func (c Config) withDefaults() Config {
 		c.WebhookRetries = 0
 	}
 	if c.Store == nil {
-		c.Store = store.NewMemory(store.Limits{IdempotencyTTL: c.IdempotencyTTL, IdempotencyBytes: c.IdempotencyBytes})
+		c.Store = store.NewMemory(c.StoreLimits())
 	}
 	if c.MerchantName == "" {
 		c.MerchantName = "walletsim demo shop"
@@ -188,6 +190,12 @@ func (c Config) withDefaults() Config {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	return c
+}
+
+// StoreLimits are the limits a Store made for c is given.
+func (c Config) StoreLimits() store.Limits {
+	return store.Limits{IdempotencyTTL: c.IdempotencyTTL, IdempotencyBytes: c.IdempotencyBytes,
+		IdempotencyTotalBytes: c.IdempotencyTotalBytes}.WithDefaults()
 }
 
 // ConfigError is one field of a Config that the sandbox cannot run with.

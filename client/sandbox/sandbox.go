@@ -41,7 +41,10 @@ type Sandbox struct {
 
 	ctx    context.Context // cancelled by Close: stops webhooks and hung requests
 	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	// detached is ctx without its cancellation, made once: the context of
+	// store calls, which must finish whole (see space.bg).
+	detached context.Context
+	wg       sync.WaitGroup
 }
 
 // New builds a Sandbox. Use Handler to serve it, or Start to listen.
@@ -56,6 +59,7 @@ func New(cfg Config) *Sandbox {
 		stored:     budget.New(cfg.MaxStoredBytes),
 		ctx:        ctx,
 		cancel:     cancel,
+		detached:   context.WithoutCancel(ctx),
 	}
 	s.ensureDefault()
 	s.handler = s.routes()

@@ -61,7 +61,7 @@ func (sp *space) now() time.Time {
 // bg is the context for store calls: the sandbox's (a request's own
 // context ends when its client leaves, but what it started must be stored
 // whole).
-func (sp *space) bg() context.Context { return context.WithoutCancel(sp.Sandbox.ctx) }
+func (sp *space) bg() context.Context { return sp.Sandbox.detached }
 
 // required are the credentials this workspace accepts: its own, or for the
 // default workspace those the sandbox was told to require (any non-empty
@@ -80,7 +80,7 @@ func (sp *space) required() Credentials {
 // no workspace — the README's examples, the embedded sandbox — are the
 // default workspace's.
 func (s *Sandbox) spaceOf(r *http.Request) (*space, error) {
-	ctx := context.WithoutCancel(r.Context())
+	ctx := s.detached
 	// found reports whether credential v of kind k is a workspace's.
 	var sp *space
 	var err error
@@ -95,7 +95,7 @@ func (s *Sandbox) spaceOf(r *http.Request) (*space, error) {
 		sp, err = s.spaceFor(w)
 		return true
 	}
-	if found(store.IssuingAPIKey, r.Header.Get("x-api-key")) {
+	if found(store.IssuingAPIKey, header(r, hdrAPIKey)) {
 		return sp, err
 	}
 	if tok, ok := bearerToken(r.Header.Get("Authorization")); ok && (found(store.WalletToken, tok) || found(store.IssuingToken, tok)) {
