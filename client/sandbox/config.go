@@ -98,8 +98,9 @@ type Config struct {
 	// answer (WriteTimeout, 30s, counted from the end of the headers; a
 	// latency fault adds its delay), how long an idle keep-alive connection
 	// is kept (IdleTimeout, 60s), how large a request's header block may be
-	// (MaxHeaderBytes, 32 KiB; Go's server answers more with a plain-text
-	// 431), and how many connections may be open at once (MaxConns, 512).
+	// (MaxHeaderBytes, 32 KiB, request line included: more gets 431 in the
+	// API's shape, and more than twice it Go's own plain-text 431), and
+	// how many connections may be open at once (MaxConns, 512).
 	ReadHeaderTimeout time.Duration
 	ReadTimeout       time.Duration
 	WriteTimeout      time.Duration

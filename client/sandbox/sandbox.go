@@ -154,12 +154,13 @@ func Start(addr string, cfg Config) (*Server, error) {
 // HTTPServer is an http.Server for the sandbox's handler with the limits a
 // server facing other people needs, from the Config: how long a client may
 // take to send a request and to read its answer, how long an idle
-// connection is kept, how large a request's headers may be. A latency
+// connection is kept, how large a request's headers may be (twice
+// MaxHeaderBytes: up to that the sandbox answers in the API's shape). A latency
 // fault moves its request's write deadline by its delay. Start adds the
 // connection cap (MaxConns).
 func (s *Sandbox) HTTPServer() *http.Server {
 	return &http.Server{Handler: s.handler, ReadHeaderTimeout: s.cfg.ReadHeaderTimeout, ReadTimeout: s.cfg.ReadTimeout,
-		WriteTimeout: s.cfg.WriteTimeout, IdleTimeout: s.cfg.IdleTimeout, MaxHeaderBytes: s.cfg.MaxHeaderBytes}
+		WriteTimeout: s.cfg.WriteTimeout, IdleTimeout: s.cfg.IdleTimeout, MaxHeaderBytes: serverHeaderBytes(s.cfg.MaxHeaderBytes)}
 }
 
 // Conns reports what the connection cap did.
