@@ -61,6 +61,10 @@ type Config struct {
 	// accounting.go says (default 32 MiB; negative: no limit). A request
 	// that would take it over is refused with 429 in its API's shape.
 	MaxStoredBytes int64
+	// MaxWorkspaceBytes bounds what one workspace keeps, counted the same
+	// way, within MaxStoredBytes (default 16 MiB; negative: no limit of
+	// its own), so that one tester cannot fill the sandbox for the others.
+	MaxWorkspaceBytes int64
 
 	// Store keeps the workspaces (default: store.NewMemory).
 	Store store.Store
@@ -118,6 +122,11 @@ type Config struct {
 // DefaultMaxStoredBytes is Config.MaxStoredBytes's default.
 const DefaultMaxStoredBytes = 32 << 20
 
+// DefaultMaxWorkspaceBytes is Config.MaxWorkspaceBytes's default: room
+// for MaxFinished (4,096) authentications with distinct customer data
+// (about 3 KiB each) and then some.
+const DefaultMaxWorkspaceBytes = 16 << 20
+
 // minHeaderBytes fits seed 000's eight headers at their limits (seven ids
 // of MaxIDHeader and a bearer token of 1 KiB), with their names.
 const minHeaderBytes = 4 << 10
@@ -171,6 +180,9 @@ func (c Config) withDefaults() Config {
 	defInt(&c.MaxEnrollments, 100000)
 	if c.MaxStoredBytes == 0 {
 		c.MaxStoredBytes = DefaultMaxStoredBytes
+	}
+	if c.MaxWorkspaceBytes == 0 {
+		c.MaxWorkspaceBytes = DefaultMaxWorkspaceBytes
 	}
 	switch {
 	case c.WebhookRetries == 0:

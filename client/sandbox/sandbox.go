@@ -56,7 +56,7 @@ func New(cfg Config) *Sandbox {
 		store:      cfg.Store,
 		spaces:     map[string]*space{},
 		challenges: map[string]*space{},
-		stored:     budget.New(cfg.MaxStoredBytes),
+		stored:     budget.New(cfg.MaxStoredBytes).Named(budgetSandbox),
 		ctx:        ctx,
 		cancel:     cancel,
 		detached:   context.WithoutCancel(ctx),

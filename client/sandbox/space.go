@@ -47,7 +47,7 @@ type space struct {
 func newSpace(s *Sandbox, w store.Workspace) *space {
 	sp := &space{Sandbox: s, id: w.ID, creds: w.Credentials,
 		auths: map[string]*authn{}, byAuth3ds: map[string]*authn{}, byACS: map[string]*authn{},
-		stored: s.stored.Sub(0)}
+		stored: s.stored.Sub(s.cfg.MaxWorkspaceBytes).Named(budgetWorkspace)}
 	sp.offset.Store(int64(w.ClockOffset))
 	return sp
 }
