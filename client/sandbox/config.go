@@ -66,6 +66,11 @@ type Config struct {
 	// its own), so that one tester cannot fill the sandbox for the others.
 	MaxWorkspaceBytes int64
 
+	// WorkspaceIdle is how long a workspace may go unused before it is
+	// removed with everything in it (default 7 days; negative: never; the
+	// default workspace never is). See expiry.go.
+	WorkspaceIdle time.Duration
+
 	// Store keeps the workspaces (default: store.NewMemory).
 	Store store.Store
 
@@ -122,6 +127,9 @@ type Config struct {
 // DefaultMaxStoredBytes is Config.MaxStoredBytes's default.
 const DefaultMaxStoredBytes = 32 << 20
 
+// DefaultWorkspaceIdle is Config.WorkspaceIdle's default.
+const DefaultWorkspaceIdle = 7 * 24 * time.Hour
+
 // DefaultMaxWorkspaceBytes is Config.MaxWorkspaceBytes's default: room
 // for MaxFinished (4,096) authentications with distinct customer data
 // (about 3 KiB each) and then some.
@@ -168,6 +176,7 @@ func (c Config) withDefaults() Config {
 	def(&c.Expiry, 5*time.Minute)
 	def(&c.Retention, 15*time.Minute)
 	def(&c.IdempotencyTTL, 24*time.Hour)
+	def(&c.WorkspaceIdle, DefaultWorkspaceIdle)
 	def(&c.WebhookBackoff, time.Second)
 	def(&c.ReadHeaderTimeout, 10*time.Second)
 	def(&c.ReadTimeout, 30*time.Second)

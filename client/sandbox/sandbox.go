@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/walletsim/walletsim/client/sandbox/budget"
 	"github.com/walletsim/walletsim/client/sandbox/store"
@@ -38,6 +39,9 @@ type Sandbox struct {
 	challenges map[string]*space // challenge pages' workspaces, by acsTransID
 
 	stored *budget.Budget // what every workspace keeps, in bytes (accounting.go)
+
+	usage   usage        // when each workspace was last used (expiry.go)
+	expired atomic.Int64 // workspaces removed for being unused
 
 	ctx    context.Context // cancelled by Close: stops webhooks and hung requests
 	cancel context.CancelFunc
@@ -208,6 +212,9 @@ type Stats struct {
 	IdempotencyKeys  int
 	IdempotencyBytes int64 // as the store counts them against its budgets
 	StoredBytes      int64 // counted against Config.MaxStoredBytes
+	// ExpiredWorkspaces counts the workspaces removed for going unused for
+	// Config.WorkspaceIdle.
+	ExpiredWorkspaces int64
 }
 
 // Stats reports what the sandbox holds now, over every workspace.
@@ -231,6 +238,7 @@ func (s *Sandbox) Stats() Stats {
 		st.IdempotencyBytes += bytes
 	}
 	st.StoredBytes = s.stored.Used()
+	st.ExpiredWorkspaces = s.expired.Load()
 	return st
 }
 

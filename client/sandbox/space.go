@@ -37,6 +37,8 @@ type space struct {
 
 	flights sync.Map // idempotency key → chan struct{}, closed when its request ends
 
+	lastUsed *atomic.Int64 // the sandbox's clock at its last request (expiry.go)
+
 	// stored is the workspace's part of the sandbox's byte budget
 	// (accounting.go): it shadows the Sandbox's, so every reservation made
 	// while serving the workspace is counted for it and for the sandbox,
@@ -47,7 +49,7 @@ type space struct {
 func newSpace(s *Sandbox, w store.Workspace) *space {
 	sp := &space{Sandbox: s, id: w.ID, creds: w.Credentials,
 		auths: map[string]*authn{}, byAuth3ds: map[string]*authn{}, byACS: map[string]*authn{},
-		stored: s.stored.Sub(s.cfg.MaxWorkspaceBytes).Named(budgetWorkspace)}
+		stored: s.stored.Sub(s.cfg.MaxWorkspaceBytes).Named(budgetWorkspace), lastUsed: s.used(w.ID)}
 	sp.offset.Store(int64(w.ClockOffset))
 	return sp
 }
@@ -149,6 +151,7 @@ func (s *Sandbox) scoped(fn func(sp *space, w http.ResponseWriter, r *http.Reque
 			s.storeFailed(w, r, err)
 			return
 		}
+		sp.touch()
 		fn(sp, w, r)
 	}
 }
@@ -174,6 +177,7 @@ func (s *Sandbox) challengeSpace(fn func(sp *space, w http.ResponseWriter, r *ht
 				return
 			}
 		}
+		sp.touch()
 		fn(sp, w, r)
 	}
 }

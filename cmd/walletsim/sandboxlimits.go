@@ -14,6 +14,7 @@ import (
 // long and how much a client may take.
 type limitOptions struct {
 	readHeaderTimeout, readTimeout, writeTimeout, idleTimeout time.Duration
+	workspaceIdle                                             time.Duration
 	maxHeaderBytes, maxStoredBytes, maxWorkspaceBytes         byteSize
 	maxConns                                                  int
 }
@@ -29,6 +30,7 @@ func (l *limitOptions) flags() []limitFlag {
 		{"max-header-bytes", "MaxHeaderBytes", func() (bool, string) { return l.maxHeaderBytes > 0, l.maxHeaderBytes.String() }},
 		{"max-stored-bytes", "MaxStoredBytes", func() (bool, string) { return l.maxStoredBytes > 0, l.maxStoredBytes.String() }},
 		{"max-workspace-bytes", "MaxWorkspaceBytes", func() (bool, string) { return l.maxWorkspaceBytes > 0, l.maxWorkspaceBytes.String() }},
+		{"workspace-idle", "WorkspaceIdle", func() (bool, string) { return l.workspaceIdle > 0, l.workspaceIdle.String() }},
 		{"max-conns", "MaxConns", func() (bool, string) { return l.maxConns > 0, strconv.Itoa(l.maxConns) }},
 	}
 }
@@ -48,6 +50,7 @@ func (l *limitOptions) register(f *pflag.FlagSet) {
 	f.Var(&l.maxHeaderBytes, "max-header-bytes", "the most a request's header block may take (more gets 431)")
 	f.Var(&l.maxStoredBytes, "max-stored-bytes", "the most the sandbox keeps: enrollments, authentications, inbox messages (beyond it, 429)")
 	f.Var(&l.maxWorkspaceBytes, "max-workspace-bytes", "the most one workspace keeps, within --max-stored-bytes (beyond it, 429)")
+	f.DurationVar(&l.workspaceIdle, "workspace-idle", d.WorkspaceIdle, "how long a workspace may go unused before it is removed (never the default one)")
 	f.IntVar(&l.maxConns, "max-conns", d.MaxConns, "connections open at once; a new client closes the oldest idle or slow one")
 }
 
@@ -61,6 +64,6 @@ func (l *limitOptions) apply(cfg *sandbox.Config) error {
 	}
 	cfg.ReadHeaderTimeout, cfg.ReadTimeout, cfg.WriteTimeout, cfg.IdleTimeout = l.readHeaderTimeout, l.readTimeout, l.writeTimeout, l.idleTimeout
 	cfg.MaxHeaderBytes, cfg.MaxStoredBytes, cfg.MaxConns = int(min(l.maxHeaderBytes, 1<<30)), int64(l.maxStoredBytes), l.maxConns
-	cfg.MaxWorkspaceBytes = int64(l.maxWorkspaceBytes)
+	cfg.MaxWorkspaceBytes, cfg.WorkspaceIdle = int64(l.maxWorkspaceBytes), l.workspaceIdle
 	return nil
 }
