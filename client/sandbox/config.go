@@ -62,7 +62,7 @@ type Config struct {
 	// that would take it over is refused with 429 in its API's shape.
 	MaxStoredBytes int64
 	// MaxWorkspaceBytes bounds what one workspace keeps, counted the same
-	// way, within MaxStoredBytes (default 16 MiB; negative: no limit of
+	// way, within MaxStoredBytes (default 24 MiB; negative: no limit of
 	// its own), so that one tester cannot fill the sandbox for the others.
 	MaxWorkspaceBytes int64
 
@@ -131,9 +131,9 @@ const DefaultMaxStoredBytes = 32 << 20
 const DefaultWorkspaceIdle = 7 * 24 * time.Hour
 
 // DefaultMaxWorkspaceBytes is Config.MaxWorkspaceBytes's default: room
-// for MaxFinished (4,096) authentications with distinct customer data
-// (about 3 KiB each) and then some.
-const DefaultMaxWorkspaceBytes = 16 << 20
+// for MaxFinished (4,096) challenge or decoupled authentications with seed
+// 004's full request (3.9–4.0 KiB counted each) and 2,000 more pending.
+const DefaultMaxWorkspaceBytes = 24 << 20
 
 // minHeaderBytes fits seed 000's eight headers at their limits (seven ids
 // of MaxIDHeader and a bearer token of 1 KiB), with their names.
