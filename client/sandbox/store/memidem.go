@@ -10,7 +10,9 @@ import (
 // claim order, so that eviction — past the TTL, or the oldest first once
 // the byte budget is exceeded — is O(1) amortised per request. A record
 // keeps its key, the request's fingerprint and the answer (the request
-// itself is not kept); records with the same answer share its bytes.
+// itself is not kept); a record whose answer is the same as the one kept
+// before it shares its bytes (seed 000's answers repeat), though both are
+// counted in full.
 
 func (m *Memory) ClaimKey(_ context.Context, ws, key string, fp [32]byte, now time.Time) (IdemRecord, IdemState, error) {
 	var rec IdemRecord
