@@ -43,6 +43,12 @@ type Sandbox struct {
 	usage   usage        // when each workspace was last used (expiry.go)
 	expired atomic.Int64 // workspaces removed for being unused
 
+	// relayOut is the outbox webhooks go through (relay.go), nil when
+	// they are sent from the process that made them; wake hurries its
+	// relay.
+	relayOut store.Outbox
+	wake     chan struct{}
+
 	ctx    context.Context // cancelled by Close: stops webhooks and hung requests
 	cancel context.CancelFunc
 	// detached is ctx without its cancellation, made once: the context of
@@ -66,6 +72,7 @@ func New(cfg Config) *Sandbox {
 		detached:   context.WithoutCancel(ctx),
 	}
 	s.ensureDefault()
+	s.startRelay()
 	s.handler = s.routes()
 	return s
 }

@@ -46,6 +46,9 @@ type memSpace struct {
 	total     *atomic.Int64
 	lastBody  []byte // the last answer kept, shared by records with the same one
 	deleted   bool
+	// resets counts clears, so that a MemoryOutbox beside the store can
+	// drop what was queued before a reset.
+	resets int
 }
 
 type memIdem struct {
@@ -80,6 +83,14 @@ func (sp *memSpace) clear() {
 	sp.addIdem(-sp.idemBytes.Load())
 	sp.lastBody = nil
 	sp.ws.ClockOffset = 0
+	sp.resets++
+}
+
+// resets is how many times workspace id was emptied (creation included).
+func (m *Memory) resets(id string) (int, error) {
+	var n int
+	err := m.with(id, func(sp *memSpace) error { n = sp.resets; return nil })
+	return n, err
 }
 
 func credKeys(c Credentials) []credKey {
