@@ -162,7 +162,7 @@ func schemeName(s testcards.Scheme) string {
 func TestCard(tc testcards.Card) Card {
 	return Card{
 		Number: tc.PAN, Month: 12, Year: time.Now().Year() + 3, Test: &tc,
-		Flows: flows.Card{CardholderID: testcards.CardholderID, WalletID: testcards.WalletID, CardID: tc.CardID, CustomerID: testcards.CustomerID},
+		Flows: flows.Card{CardholderID: testcards.CardholderID, WalletID: testcards.WalletID, CardID: tc.CardID, CustomerID: testcards.CustomerID, Number: tc.PAN},
 	}
 }
 
