@@ -84,7 +84,8 @@ type (
 		step scenario.Step
 		r    flows.Result
 	}
-	finalMsg struct{ r flows.Result }
+	finalMsg    struct{ r flows.Result }
+	reloadedMsg struct{ r flows.Result } // the challenge page, read again
 )
 
 // New builds the checkout for a channel.
@@ -218,6 +219,10 @@ func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		return m, nil
 	case submittedMsg:
 		m.c.Recorder.Add(msg.step, msg.r)
+		return m, m.onSubmitted(msg.r)
+	case common.ClockShiftedMsg:
+		return m, m.expire()
+	case reloadedMsg:
 		return m, m.onSubmitted(msg.r)
 	case finalMsg:
 		m.busy, m.stage, m.final = "", stageDone, &msg.r
