@@ -164,6 +164,36 @@ func selected(s string) string {
 	return ""
 }
 
+// copyField copies field of the message whose line says label from the
+// messages view (m, then y), as a person would to paste it, and returns
+// what reached the clipboard.
+func (h *harness) copyField(label, field string) string {
+	h.t.Helper()
+	h.key("m")
+	h.until("EMV messages of authentication")
+	for range 20 {
+		if strings.Contains(selected(h.screen()), label) {
+			break
+		}
+		h.key("down")
+	}
+	h.key("y")
+	h.until("Copy a field of the")
+	h.key("/", field, "enter")
+	h.until("▸ " + field)
+	h.key("enter")
+	h.until(field + " sent to the test clipboard")
+	return h.clip.last()
+}
+
+// paste pastes text into the focused exercise's answer, and checks it.
+func (h *harness) paste(text string) {
+	h.key("enter")
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(text), Paste: true})
+	h.key("enter")
+}
+
 // lineOf is the first line of s containing text.
 func lineOf(s, text string) string {
 	for _, l := range strings.Split(s, "\n") {
@@ -283,10 +313,14 @@ func TestLessonDecoupled(t *testing.T) {
 		h.key("y")
 		h.until("Authenticated (Y)", "Approved.", messagesRead)
 		cavv := h.messageField(rreq, "authenticationValue")
+		// Read on the screen, and copied to paste (y in the messages view).
+		if copied := h.copyField(rreq, "authenticationValue"); copied != cavv {
+			t.Fatalf("copied %q, the screen shows %q", copied, cavv)
+		}
 		h.back("Approve a decoupled purchase")
 		h.answerTyped(strings.ToLower(cavv))
 		h.until("is not the", "RReq.authenticationValue of a purchase that did this") // a CAVV is exact
-		h.answerTyped(cavv)
+		h.paste(cavv)
 		h.until("[✓] Approve a decoupled purchase", "Passed.")
 	})
 	t.Run("reject", func(t *testing.T) {
