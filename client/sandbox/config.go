@@ -78,6 +78,13 @@ type Config struct {
 	WebhookTransport http.RoundTripper
 	WebhookRetries   int
 	WebhookBackoff   time.Duration
+	// On a real clock events go through the store's outbox (relay.go):
+	// a replica holds a claimed delivery for WebhookLease (default 30s,
+	// longer than an attempt can take) before another may send it, and
+	// looks for deliveries other replicas enqueued every WebhookPoll
+	// (default 250ms).
+	WebhookLease time.Duration
+	WebhookPoll  time.Duration
 
 	// Faults apply to every API request (the x-walletsim-fault header
 	// applies them to one).
@@ -157,6 +164,8 @@ func (c Config) withDefaults() Config {
 	def(&c.Retention, 15*time.Minute)
 	def(&c.IdempotencyTTL, 24*time.Hour)
 	def(&c.WebhookBackoff, time.Second)
+	def(&c.WebhookLease, 30*time.Second)
+	def(&c.WebhookPoll, 250*time.Millisecond)
 	def(&c.ReadHeaderTimeout, 10*time.Second)
 	def(&c.ReadTimeout, 30*time.Second)
 	def(&c.WriteTimeout, 30*time.Second)

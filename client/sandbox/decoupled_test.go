@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/walletsim/walletsim/client/clock"
 	"github.com/walletsim/walletsim/client/issuing"
 	"github.com/walletsim/walletsim/client/sandbox"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
@@ -192,11 +193,12 @@ func TestVerifyErrors(t *testing.T) {
 }
 
 // TestWebhookRetried: failed deliveries are retried until one succeeds, and
-// the delivery log says so.
+// the delivery log says so. The backoffs are on the sandbox's clock: a
+// real one here (1ms each), as a standalone sandbox runs.
 func TestWebhookRetried(t *testing.T) {
 	rcv := newReceiver(t, hmacKey)
 	rcv.failures.Store(2)
-	e := newEnv(t, func(c *sandbox.Config) { c.WebhookURL = rcv.URL + wallet.EventPath })
+	e := newEnv(t, func(c *sandbox.Config) { c.WebhookURL, c.Clock = rcv.URL+wallet.EventPath, clock.Real })
 	c := card(t, testcards.Mastercard, testcards.Decoupled)
 	e.enroll(c, issuing.SMS)
 	e.authenticate("retry", purchase(c, threeds.Decoupled))

@@ -102,7 +102,9 @@ func (s *Sandbox) cards(w http.ResponseWriter, r *http.Request) {
 
 // putWebhook serves PUT /sandbox/webhook {"url": "...", "hmac_key": "..."}:
 // the workspace's webhook, with "previous_key_overlap": "10m" to rotate
-// the key (see setWebhook). A created workspace signs with its own
+// the key (see setWebhook), and "faults": "webhook=duplicate,…" to make
+// every event of the workspace misbehave (a request's fault header still
+// decides for its own event). A created workspace signs with its own
 // webhook_hmac_key when hmac_key is left out. On the default workspace,
 // when the sandbox requires a wallet token, so does this: whoever can
 // repoint the webhooks can read every wallet request.
@@ -126,9 +128,10 @@ func (s *space) putWebhook(w http.ResponseWriter, r *http.Request) {
 		key = s.creds.WebhookHMACKey
 	}
 	overlap, overlapErr := readOverlap(&f, obj)
+	faults, faultsErr := readWebhookFaults(&f, obj)
 	switch {
 	case f.errs != nil:
-		apiSandbox.writeError(w, http.StatusBadRequest, "url, hmac_key and previous_key_overlap must be strings")
+		apiSandbox.writeError(w, http.StatusBadRequest, "url, hmac_key, previous_key_overlap and faults must be strings")
 	case url != "" && !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://"):
 		apiSandbox.writeError(w, http.StatusBadRequest, "url must be an http(s) URL")
 	case len(url) > MaxWebhookURL:
@@ -137,12 +140,18 @@ func (s *space) putWebhook(w http.ResponseWriter, r *http.Request) {
 		apiSandbox.writeError(w, http.StatusBadRequest, tooLarge("hmac_key", len(key), MaxHMACKey))
 	case overlapErr != "":
 		apiSandbox.writeError(w, http.StatusBadRequest, overlapErr)
+	case faultsErr != "":
+		writeJSON(w, http.StatusBadRequest, sandboxError{Error: faultsErr, Field: "faults"})
 	default:
-		if err := s.setWebhook(url, []byte(key), overlap); err != nil {
+		if err := s.setWebhook(url, []byte(key), overlap, faults); err != nil {
 			s.storeFailed(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]string{"url": client.RedactURL(url)})
+		answer := map[string]string{"url": client.RedactURL(url)}
+		if faults != "" {
+			answer["faults"] = faults
+		}
+		writeJSON(w, http.StatusOK, answer)
 	}
 }
 

@@ -39,6 +39,12 @@ type Sandbox struct {
 
 	stored *budget.Budget // what every workspace keeps, in bytes (accounting.go)
 
+	// relayOut is the outbox webhooks go through (relay.go), nil when
+	// they are sent from the process that made them; wake hurries its
+	// relay.
+	relayOut store.Outbox
+	wake     chan struct{}
+
 	ctx    context.Context // cancelled by Close: stops webhooks and hung requests
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -58,6 +64,7 @@ func New(cfg Config) *Sandbox {
 		cancel:     cancel,
 	}
 	s.ensureDefault()
+	s.startRelay()
 	s.handler = s.routes()
 	return s
 }

@@ -17,9 +17,10 @@ import (
 )
 
 // The wallet platform's webhook: each ThreeDSecureEvent is delivered in
-// the background, signed, retried with doubling backoff on the sandbox's
-// clock (so that on a virtual clock no delivery sleeps), and made to
-// misbehave as its fault.Webhook says.
+// the background, signed, retried with doubling backoff, and made to
+// misbehave as its fault.Webhook says. On a real clock it goes through the
+// store's outbox (relay.go); on a virtual clock, where no delivery sleeps,
+// it is made here, before the request that caused it answers.
 
 // keys are the keys that sign at now, the newest first: during a key
 // rotation's overlap the old key signs too, so that a wallet with either
@@ -57,12 +58,12 @@ func (s *Sandbox) SetWebhook(url string, key []byte) {
 }
 
 // setWebhook points the workspace's event delivery at url, signed with
-// key; with an overlap, a key different from the current one is a
-// rotation (see rotateKey).
-func (s *space) setWebhook(url string, key []byte, overlap time.Duration) error {
+// key, misbehaving as faults says; with an overlap, a key different from
+// the current one is a rotation (see rotateKey).
+func (s *space) setWebhook(url string, key []byte, overlap time.Duration, faults string) error {
 	s.mu.Lock() // one webhook change at a time: a rotation reads the key it replaces
 	defer s.mu.Unlock()
-	t := store.Webhook{URL: url, Key: key}
+	t := store.Webhook{URL: url, Key: key, Faults: faults}
 	if overlap > 0 {
 		old, err := s.store.Webhook(s.bg(), s.id)
 		if err != nil {
@@ -117,14 +118,48 @@ func (s *space) rotateKey(key []byte, overlap time.Duration) error {
 }
 
 // webhookFaultFor is how the event an API request causes is delivered:
-// as the request's fault header says, else as the sandbox's faults say.
-func (s *Sandbox) webhookFaultFor(r *http.Request) fault.Webhook {
+// as the request's fault header says, else as the workspace's webhook
+// faults say (PUT /sandbox/webhook's "faults"), else as the sandbox's.
+func (s *space) webhookFaultFor(r *http.Request) fault.Webhook {
+	if r.Header.Get(fault.Header) == "" {
+		if t, err := s.store.Webhook(s.bg(), s.id); err == nil && t.Faults != "" {
+			f, _ := fault.Parse(t.Faults) // checked by putWebhook
+			return f.Webhook
+		}
+	}
 	f, err := s.faultsFor(r)
 	if err != nil { // withFaults refused the request already
 		return fault.Webhook{}
 	}
 	return f.Webhook
 }
+
+// readWebhookFaults reads PUT /sandbox/webhook's optional "faults": a
+// fault spec of webhook= items only (the others are about API answers,
+// not deliveries). It returns the spec as stored ("" for none) or a
+// message for a bad one.
+func readWebhookFaults(f *fieldReader, obj jsonObject) (string, string) {
+	v := f.str(obj, "faults", "faults")
+	if v == "" {
+		return "", ""
+	}
+	if len(v) > maxFaultsSpec {
+		return "", tooLarge("faults", len(v), maxFaultsSpec)
+	}
+	spec, err := fault.Parse(v)
+	switch {
+	case err != nil:
+		return "", "faults: " + err.Error()
+	case spec.Active() || spec.Rate > 0:
+		return "", "faults: only webhook=KIND items apply to a workspace's deliveries (latency, status, drop, timeout and rate are for one request: send them in the " + fault.Header + " header)"
+	case !spec.Webhook.Active():
+		return "", ""
+	}
+	return spec.Webhook.String(), ""
+}
+
+// maxFaultsSpec bounds "faults": every webhook fault spelled out fits.
+const maxFaultsSpec = 256
 
 // delivery is one event on its way.
 type delivery struct {
@@ -159,6 +194,10 @@ func (s *space) sendEvent(ev wallet.Event, wf fault.Webhook) {
 	if target.URL == "" {
 		return
 	}
+	if s.relayOut != nil {
+		s.enqueue(ev, wf, target.URL)
+		return
+	}
 	d.body, _ = marshal(ev)
 	keys := keys(target, ev.Timestamp.Time)
 	if wf.Rotate {
@@ -190,9 +229,12 @@ func (s *space) sendEvent(ev wallet.Event, wf fault.Webhook) {
 }
 
 // saveDelivery stores a delivery record.
-func (s *space) saveDelivery(rec store.Delivery) {
+func (s *space) saveDelivery(rec store.Delivery) { s.saveDeliveryIn(s.id, rec) }
+
+// saveDeliveryIn stores a delivery record of workspace ws.
+func (s *Sandbox) saveDeliveryIn(ws string, rec store.Delivery) {
 	// A workspace deleted meanwhile keeps no records: that is no failure.
-	if err := s.store.RecordDelivery(s.bg(), s.id, rec, maxDeliveries); err != nil && !errors.Is(err, store.ErrNoWorkspace) {
+	if err := s.store.RecordDelivery(context.WithoutCancel(s.ctx), ws, rec, maxDeliveries); err != nil && !errors.Is(err, store.ErrNoWorkspace) {
 		s.cfg.Logger.Error("store: delivery", "err", err)
 	}
 }
@@ -257,10 +299,10 @@ func (s *space) deliver(d *delivery) {
 	}
 	wait := s.cfg.WebhookBackoff
 	for attempt := 1; attempt <= 1+s.cfg.WebhookRetries; attempt++ {
-		status, err := s.attempt(d, attempt)
+		status, err := s.attempt(ctx, d, attempt)
 		if s.record(d, attempt, status, err) {
 			if d.fault.Duplicate {
-				status, err := s.post(d.url, d.body, d.sig)
+				status, err := s.post(ctx, d.url, d.body, d.sig)
 				d.rec.Duplicates++
 				s.saveDelivery(d.rec)
 				s.cfg.Logger.Info("webhook delivered twice (fault webhook=duplicate)", "event", d.rec.EventID, "status", status, "err", err)
@@ -277,14 +319,14 @@ func (s *space) deliver(d *delivery) {
 }
 
 // attempt makes one delivery attempt, as the fault says for the first.
-func (s *space) attempt(d *delivery, n int) (int, error) {
+func (s *Sandbox) attempt(ctx context.Context, d *delivery, n int) (int, error) {
 	switch {
 	case n == 1 && d.fault.Drop:
 		return 0, errLost
 	case n == 1 && d.fault.Corrupt:
-		return s.post(d.url, d.body, wallet.Sign([]byte("not the HMAC key"), d.body))
+		return s.post(ctx, d.url, d.body, wallet.Sign([]byte("not the HMAC key"), d.body))
 	}
-	return s.post(d.url, d.body, d.sig)
+	return s.post(ctx, d.url, d.body, d.sig)
 }
 
 // record notes an attempt's outcome and reports whether it was delivered.
@@ -307,8 +349,8 @@ func errText(err error) string {
 // webhookTimeout bounds one delivery attempt.
 const webhookTimeout = 10 * time.Second
 
-func (s *Sandbox) post(url string, body []byte, sig string) (int, error) {
-	ctx, cancel := context.WithTimeout(s.ctx, webhookTimeout)
+func (s *Sandbox) post(ctx context.Context, url string, body []byte, sig string) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, webhookTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {

@@ -164,6 +164,7 @@ func (s *space) advanceClock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.offset.Store(int64(ws.ClockOffset))
+	s.clockMoved(d)
 	now := s.now()
 	s.mu.Lock()
 	s.sweep(now)

@@ -3,7 +3,6 @@ package runner_test
 import (
 	"context"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,27 +27,15 @@ func standaloneResolver(url string) func(string) (flows.Target, error) {
 	}
 }
 
-// shippedForRealClock are the shipped scenarios but those with a
-// webhook=delay fault: the fault holds a delivery on the sandbox's clock,
-// which on a standalone sandbox is real, so delay.yaml would wait its 45
-// seconds for real (it is written for the embedded sandbox's virtual
-// clock, and runs there in the embedded tests).
-func shippedForRealClock(t *testing.T) []scenario.Scenario {
+// shipped are the shipped scenarios, every one: delay.yaml's wait moves
+// the workspace's clock, which brings its delayed webhook due.
+func shipped(t *testing.T) []scenario.Scenario {
 	t.Helper()
 	all, err := scenario.Load(filepath.Join(root(t), "testdata", "scenarios"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var scs []scenario.Scenario
-	for _, sc := range all {
-		if !slices.ContainsFunc(sc.Steps, func(st scenario.Step) bool { return strings.Contains(st.Fault, "webhook=delay") }) {
-			scs = append(scs, sc)
-		}
-	}
-	if len(scs) == len(all) || len(scs) == 0 {
-		t.Fatalf("%d of %d shipped scenarios kept: the delay scenario was expected to be the one left out", len(scs), len(all))
-	}
-	return scs
+	return all
 }
 
 // TestShippedScenariosOnAStandaloneSandbox: the shipped scenarios pass
@@ -59,7 +46,7 @@ func TestShippedScenariosOnAStandaloneSandbox(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a sandbox on a port and runs every shipped scenario twice")
 	}
-	scs := shippedForRealClock(t)
+	scs := shipped(t)
 	srv, err := sandbox.Start("127.0.0.1:0", sandbox.Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +79,7 @@ func TestTwoRunnersDoNotSeeEachOther(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a sandbox on a port and runs every shipped scenario twice at once")
 	}
-	scs := shippedForRealClock(t)
+	scs := shipped(t)
 	srv, err := sandbox.Start("127.0.0.1:0", sandbox.Config{})
 	if err != nil {
 		t.Fatal(err)

@@ -12,15 +12,18 @@ import (
 // something a real platform does now and then, and a wallet must survive.
 // In a spec each is an item "webhook=KIND"; several may be combined. On the
 // header of an authenticate request they apply to the event that request
-// sends; in the sandbox's faults, to every event.
+// sends; in a workspace's webhook configuration, to every event of the
+// workspace; in the sandbox's faults, to every event of the workspaces
+// without their own.
 //
 //   - webhook=duplicate: the event is delivered twice (a second time once
 //     the first is acknowledged). The wallet must act on it once.
 //   - webhook=delay:DURATION: the first attempt waits DURATION (at most
-//     MaxLatency) on the sandbox's clock; the event's timestamp stays when
-//     it was made, so a long delay makes it stale.
+//     MaxLatency) on the workspace's clock, so moving that clock brings it
+//     due; the event's timestamp stays when it was made, so a long delay
+//     makes it stale.
 //   - webhook=reorder: the event is held back and delivered right after the
-//     sandbox's next event (on a real clock, after ReorderHold if no other
+//     workspace's next event (on a real clock, after ReorderHold if no other
 //     event comes first). The wallet must match each to its purchase.
 //   - webhook=drop: the first attempt is lost (never reaches the wallet); the
 //     platform redelivers it after its backoff.

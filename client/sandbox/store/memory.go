@@ -37,6 +37,9 @@ type memSpace struct {
 	idem        map[string]*memIdem
 	idemOrder   []*memIdem // claim order, oldest first; compacted as it drains
 	idemBytes   int64
+	// resets counts clears, so that a MemoryOutbox beside the store can
+	// drop what was queued before a reset.
+	resets int
 }
 
 type memIdem struct {
@@ -70,6 +73,14 @@ func (sp *memSpace) clear() {
 	sp.idemOrder = nil
 	sp.idemBytes = 0
 	sp.ws.ClockOffset = 0
+	sp.resets++
+}
+
+// resets is how many times workspace id was emptied (creation included).
+func (m *Memory) resets(id string) (int, error) {
+	var n int
+	err := m.with(id, func(sp *memSpace) error { n = sp.resets; return nil })
+	return n, err
 }
 
 func credKeys(c Credentials) []credKey {

@@ -19,6 +19,7 @@ type MemoryOutbox struct {
 type memOut struct {
 	msg   OutboxMessage
 	owner string
+	epoch int // the workspace's resets when it was enqueued
 }
 
 // NewMemoryOutbox makes an empty outbox for m's workspaces.
@@ -27,7 +28,8 @@ func NewMemoryOutbox(m *Memory) *MemoryOutbox { return &MemoryOutbox{m: m} }
 var _ Outbox = (*MemoryOutbox)(nil)
 
 func (o *MemoryOutbox) Enqueue(ctx context.Context, m OutboxMessage) error {
-	if _, err := o.m.Workspace(ctx, m.Workspace); err != nil {
+	epoch, err := o.m.resets(m.Workspace)
+	if err != nil {
 		return err
 	}
 	o.mu.Lock()
@@ -36,7 +38,28 @@ func (o *MemoryOutbox) Enqueue(ctx context.Context, m OutboxMessage) error {
 		return ErrExists
 	}
 	m.Body, m.Attempts = bytes.Clone(m.Body), 0
-	o.q = append(o.q, &memOut{msg: m})
+	if !m.Held {
+		for _, e := range o.q {
+			if e.msg.Workspace == m.Workspace && e.msg.Held && e.owner == "" {
+				e.msg.Held, e.msg.Due = false, m.Due.Add(time.Nanosecond)
+			}
+		}
+	}
+	o.q = append(o.q, &memOut{msg: m, epoch: epoch})
+	return nil
+}
+
+func (o *MemoryOutbox) Advance(ctx context.Context, ws string, d time.Duration) error {
+	if _, err := o.m.Workspace(ctx, ws); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, e := range o.q {
+		if e.msg.Workspace == ws && e.owner == "" {
+			e.msg.Due = e.msg.Due.Add(-d)
+		}
+	}
 	return nil
 }
 
@@ -59,8 +82,8 @@ func (o *MemoryOutbox) Claim(ctx context.Context, owner string, now time.Time, l
 		if len(out) == n {
 			break
 		}
-		if _, err := o.m.Workspace(ctx, e.msg.Workspace); err != nil {
-			o.q = slices.DeleteFunc(o.q, func(x *memOut) bool { return x == e }) // its workspace is gone
+		if epoch, err := o.m.resets(e.msg.Workspace); err != nil || epoch != e.epoch {
+			o.q = slices.DeleteFunc(o.q, func(x *memOut) bool { return x == e }) // its workspace is gone, or was reset
 			continue
 		}
 		e.owner, e.msg.Due = owner, now.Add(lease)

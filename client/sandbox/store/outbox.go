@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"time"
 )
 
@@ -15,7 +17,12 @@ import (
 type Outbox interface {
 	// Enqueue stores m, due at m.Due: ErrExists if the workspace already
 	// has a message with its ID, ErrNoWorkspace if there is no workspace.
+	// Unless m is Held itself, the workspace's held messages no one has
+	// claimed are no longer held and come due right after m (1ns later).
 	Enqueue(ctx context.Context, m OutboxMessage) error
+	// Advance brings the workspace's messages no one holds d sooner: its
+	// clock moved forward by d, and their waits are on that clock.
+	Advance(ctx context.Context, ws string, d time.Duration) error
 	// Claim takes up to n messages due at now that no one holds, oldest
 	// due first, for owner until now+lease (each claim counts an attempt).
 	// Concurrent claims, from any replica, never take the same message.
@@ -35,6 +42,12 @@ type OutboxMessage struct {
 	URL       string
 	Body      []byte
 	Due       time.Time
+	// Fault is how the sender makes the delivery misbehave (a
+	// fault.Webhook spec; the store keeps it as given).
+	Fault string
+	// Held waits, until Due at the latest, for the workspace's next
+	// message, and goes right after it (the reorder fault).
+	Held      bool
 	Attempts  int // claims so far, this one included
 	LastError string
 }
@@ -46,15 +59,29 @@ type Relay struct {
 	// Lease is how long a claim is held: longer than Send can take, or a
 	// slow send would be sent again by another replica.
 	Lease time.Duration
-	Batch int // messages claimed at once
+	Batch int // messages claimed at once (Run: at most Parallel)
 	// MaxAttempts is when a message is given up on.
 	MaxAttempts int
 	// Backoff is the wait after a failed attempt (the first is 1).
 	Backoff func(attempt int) time.Duration
-	// Send delivers one message; an error means try again later.
+	// Send delivers one message; an error means try again later. Its
+	// context ends with the lease, or when the replica stops: the attempt
+	// did not finish, and the message is given back (if this replica still
+	// holds it), due at once, for another replica or this one's next
+	// start.
 	Send func(ctx context.Context, m OutboxMessage) error
 	// GaveUp, if set, hears of a message dropped after MaxAttempts.
 	GaveUp func(m OutboxMessage, err error)
+
+	// Run only:
+	// Parallel bounds the sends in flight (default 1), so that one slow
+	// webhook does not hold up every other workspace's.
+	Parallel int
+	// Poll is how often Run looks for due messages when nothing wakes it:
+	// messages other replicas enqueued, delays and backoffs that ended.
+	Poll time.Duration
+	// Failed, if set, hears of the outbox's own failures (a lost database).
+	Failed func(err error)
 }
 
 // Backoff doubles from base at each attempt, up to max.
@@ -76,24 +103,118 @@ func (r Relay) Once(ctx context.Context, now time.Time) (sent, failed int, err e
 		return 0, 0, err
 	}
 	for _, m := range ms {
-		serr := r.Send(ctx, m)
-		switch {
-		case serr == nil:
+		ok, err := r.handle(ctx, m, now)
+		if ok {
 			sent++
-			err = r.Outbox.Done(ctx, r.Owner, m.Workspace, m.ID)
-		case m.Attempts >= r.MaxAttempts:
+		} else {
 			failed++
-			if r.GaveUp != nil {
-				r.GaveUp(m, serr)
-			}
-			err = r.Outbox.Done(ctx, r.Owner, m.Workspace, m.ID)
-		default:
-			failed++
-			err = r.Outbox.Retry(ctx, r.Owner, m.Workspace, m.ID, now.Add(r.Backoff(m.Attempts)), serr.Error())
 		}
 		if err != nil {
 			return sent, failed, err
 		}
 	}
 	return sent, failed, nil
+}
+
+// handle sends a message claimed at claimed and marks it done, due again
+// its backoff after the claim, or given up on; it reports whether it was
+// delivered. The backoff counts from the claim, not from the end of the
+// attempt, so that it is the same however long the attempt took.
+func (r Relay) handle(ctx context.Context, m OutboxMessage, claimed time.Time) (bool, error) {
+	// An attempt never outlives its lease: past it another replica may be
+	// sending the message.
+	sctx, cancel := context.WithTimeout(ctx, r.Lease)
+	defer cancel()
+	serr := r.Send(sctx, m)
+	switch {
+	case serr == nil:
+		return true, r.Outbox.Done(context.WithoutCancel(ctx), r.Owner, m.Workspace, m.ID)
+	case sctx.Err() != nil: // stopping, or the lease ran out: the attempt did not finish
+		return false, r.Outbox.Retry(context.WithoutCancel(ctx), r.Owner, m.Workspace, m.ID, claimed, m.LastError)
+	case m.Attempts >= r.MaxAttempts:
+		if r.GaveUp != nil {
+			r.GaveUp(m, serr)
+		}
+		return false, r.Outbox.Done(ctx, r.Owner, m.Workspace, m.ID)
+	}
+	return false, r.Outbox.Retry(ctx, r.Owner, m.Workspace, m.ID, claimed.Add(r.Backoff(m.Attempts)), serr.Error())
+}
+
+// Run sends due messages until ctx ends, then waits for the sends in
+// flight. It claims as many as it has free senders, so that no claim
+// waits on a busy replica while another could send it; it looks again at
+// once when wake has a value (a message enqueued here, a workspace's clock
+// moved), when a sender frees up, and every Poll. The messages of one
+// workspace claimed together are sent one after the other, in the order
+// they came due (a held message right after the one that released it);
+// different workspaces' at once.
+func (r Relay) Run(ctx context.Context, now func() time.Time, wake <-chan struct{}) {
+	par := max(r.Parallel, 1)
+	batch := par
+	if r.Batch > 0 {
+		batch = min(r.Batch, par)
+	}
+	busy := make(chan struct{}, par)
+	freed := make(chan struct{}, 1)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	fail := func(err error) {
+		if err != nil && r.Failed != nil && !errors.Is(err, ErrNotFound) { // ErrNotFound: its lease went to another
+			r.Failed(err)
+		}
+	}
+	for ctx.Err() == nil {
+		if free := par - len(busy); free > 0 {
+			at := now()
+			ms, err := r.Outbox.Claim(ctx, r.Owner, at, r.Lease, min(free, batch))
+			if ctx.Err() == nil {
+				fail(err)
+			}
+			for _, group := range byWorkspace(ms) {
+				for range group {
+					busy <- struct{}{} // never blocks: no more were claimed than free
+				}
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for _, m := range group {
+						_, err := r.handle(ctx, m, at)
+						fail(err)
+						<-busy
+						select {
+						case freed <- struct{}{}:
+						default:
+						}
+					}
+				}()
+			}
+			if len(ms) > 0 && len(ms) == min(free, batch) {
+				continue // more may be due
+			}
+		}
+		t := time.NewTimer(r.Poll)
+		select {
+		case <-ctx.Done():
+		case <-wake:
+		case <-freed:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// byWorkspace splits ms by workspace, each group in ms's order.
+func byWorkspace(ms []OutboxMessage) [][]OutboxMessage {
+	var groups [][]OutboxMessage
+	at := map[string]int{}
+	for _, m := range ms {
+		i, ok := at[m.Workspace]
+		if !ok {
+			i = len(groups)
+			at[m.Workspace] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], m)
+	}
+	return groups
 }

@@ -127,6 +127,10 @@ type Webhook struct {
 	Key      []byte
 	OldKey   []byte
 	OldUntil time.Time
+	// Faults are the webhook faults (a fault spec of webhook= items) every
+	// event of the workspace is delivered with, unless its request says
+	// otherwise; the store keeps them as given.
+	Faults string
 }
 
 // Delivery is one webhook event's delivery record, keyed by EventID.

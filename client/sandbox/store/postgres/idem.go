@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -32,7 +33,20 @@ func (s *Store) inWorkspace(ctx context.Context, ws string, fn func(tx pgx.Tx) e
 	})
 }
 
+// textKey is key as a TEXT column can hold it: PostgreSQL's text has no
+// NUL byte, and the sandbox joins a key's parts with NULs. The escape is
+// one-to-one (a backslash is doubled, a NUL becomes \0), so distinct keys
+// stay distinct; the key is never read back.
+func textKey(key string) string {
+	if !strings.ContainsAny(key, "\x00\\") {
+		return key
+	}
+	return strings.NewReplacer("\\", "\\\\", "\x00", "\\0").Replace(key)
+}
+
 func (s *Store) ClaimKey(ctx context.Context, ws, key string, fp [32]byte, now time.Time) (store.IdemRecord, store.IdemState, error) {
+	given := key
+	key = textKey(key)
 	var rec store.IdemRecord
 	var state store.IdemState
 	err := s.inWorkspace(ctx, ws, func(tx pgx.Tx) error {
@@ -49,7 +63,7 @@ func (s *Store) ClaimKey(ctx context.Context, ws, key string, fp [32]byte, now t
 			WHERE ws = $1 AND key = $2`, ws, key).Scan(&seq, &fpb, &created, &done, &rec.Status, &rec.Body)
 		switch {
 		case err == nil && now.Sub(fromNS(created)) < s.limits.IdempotencyTTL:
-			rec.Key, rec.Created = key, fromNS(created)
+			rec.Key, rec.Created = given, fromNS(created)
 			copy(rec.Fingerprint[:], fpb)
 			switch {
 			case rec.Fingerprint != fp:
@@ -68,7 +82,7 @@ func (s *Store) ClaimKey(ctx context.Context, ws, key string, fp [32]byte, now t
 			return err
 		}
 		rec = store.IdemRecord{}
-		size := store.IdemRecord{Key: key}.Size()
+		size := store.IdemRecord{Key: given}.Size()
 		if _, err := tx.Exec(ctx, `INSERT INTO idempotency (ws, key, fingerprint, created_ns, size) VALUES ($1, $2, $3, $4, $5)`,
 			ws, key, fp[:], ns(now), size); err != nil {
 			return err
@@ -97,6 +111,7 @@ func forget(ctx context.Context, tx pgx.Tx, ws, selectSeqs string, args ...any) 
 }
 
 func (s *Store) CompleteKey(ctx context.Context, ws, key string, status int, body []byte) error {
+	key = textKey(key)
 	if body == nil {
 		body = []byte{}
 	}
@@ -130,6 +145,7 @@ func (s *Store) CompleteKey(ctx context.Context, ws, key string, status int, bod
 }
 
 func (s *Store) ReleaseKey(ctx context.Context, ws, key string) error {
+	key = textKey(key)
 	return s.inWorkspace(ctx, ws, func(tx pgx.Tx) error {
 		var seq int64
 		err := tx.QueryRow(ctx, `SELECT seq FROM idempotency WHERE ws = $1 AND key = $2 AND NOT done`, ws, key).Scan(&seq)

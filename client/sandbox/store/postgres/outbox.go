@@ -18,9 +18,24 @@ func (s *Store) Enqueue(ctx context.Context, m store.OutboxMessage) error {
 	if body == nil {
 		body = []byte{}
 	}
-	tag, err := s.pool.Exec(ctx, `INSERT INTO outbox (ws, id, url, body, due_ns) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT DO NOTHING`, m.Workspace, m.ID, m.URL, body, m.Due.UnixNano())
-	return affected(tag, noWorkspace(err), store.ErrExists)
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO outbox (ws, id, url, body, due_ns, fault, held) VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT DO NOTHING`, m.Workspace, m.ID, m.URL, body, m.Due.UnixNano(), m.Fault, m.Held)
+		if err := affected(tag, noWorkspace(err), store.ErrExists); err != nil || m.Held {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE outbox SET held = false, due_ns = $1 WHERE ws = $2 AND held AND owner IS NULL`,
+			m.Due.UnixNano()+1, m.Workspace)
+		return err
+	})
+}
+
+func (s *Store) Advance(ctx context.Context, ws string, d time.Duration) error {
+	if err := exists(ctx, s.pool, ws); err != nil {
+		return err
+	}
+	_, err := s.pool.Exec(ctx, `UPDATE outbox SET due_ns = due_ns - $1 WHERE ws = $2 AND owner IS NULL`, int64(d), ws)
+	return err
 }
 
 // Claim is one statement: the subquery locks the due rows no other
@@ -32,7 +47,7 @@ func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease ti
 	rows, err := s.pool.Query(ctx, `UPDATE outbox o SET owner = $1, due_ns = $3, attempts = o.attempts + 1
 		FROM (SELECT ws, id, due_ns AS was FROM outbox WHERE due_ns <= $2 ORDER BY due_ns, seq LIMIT $4 FOR UPDATE SKIP LOCKED) due
 		WHERE o.ws = due.ws AND o.id = due.id
-		RETURNING o.ws, o.id, o.url, o.body, o.due_ns, o.attempts, o.last_error, due.was, o.seq`,
+		RETURNING o.ws, o.id, o.url, o.body, o.fault, o.held, o.due_ns, o.attempts, o.last_error, due.was, o.seq`,
 		owner, now.UnixNano(), now.Add(lease).UnixNano(), n)
 	if err != nil {
 		return nil, err
@@ -44,7 +59,7 @@ func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease ti
 	got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
 		var x row
 		var due int64
-		err := r.Scan(&x.m.Workspace, &x.m.ID, &x.m.URL, &x.m.Body, &due, &x.m.Attempts, &x.m.LastError, &x.was, &x.seq)
+		err := r.Scan(&x.m.Workspace, &x.m.ID, &x.m.URL, &x.m.Body, &x.m.Fault, &x.m.Held, &due, &x.m.Attempts, &x.m.LastError, &x.was, &x.seq)
 		x.m.Due = time.Unix(0, due).UTC()
 		return x, err
 	})

@@ -82,11 +82,12 @@ func migrateDB(ctx context.Context, pool *pgxpool.Pool) error {
 			version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`); err != nil {
 			return err
 		}
-		var cur int
-		if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&cur); err != nil {
+		rows, _ := tx.Query(ctx, `SELECT version FROM schema_migrations`)
+		applied, err := pgx.CollectRows(rows, pgx.RowTo[int])
+		if err != nil {
 			return err
 		}
-		todo, err := migrate.Pending(Migrations(), cur)
+		todo, err := migrate.Pending(Migrations(), applied)
 		if err != nil {
 			return err
 		}

@@ -3,10 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,64 +11,17 @@ import (
 
 	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/store/internal/migrate"
+	"github.com/walletsim/walletsim/client/sandbox/store/postgres/pgtest"
 	"github.com/walletsim/walletsim/client/sandbox/store/storetest"
 )
 
 var ctx = context.Background()
 
-// DSNEnv names the database the tests use. They make a schema of their
-// own in it for each store and drop it after.
-const DSNEnv = "WALLETSIM_TEST_POSTGRES"
+// testDSN is the test database, or skips the test (see pgtest).
+func testDSN(t *testing.T) string { return pgtest.DSN(t, "./client/sandbox/store/postgres/") }
 
-// testDSN is the test database, or skips the test — unless
-// WALLETSIM_CI=1, where a missing database fails: CI never skips.
-func testDSN(t *testing.T) string {
-	t.Helper()
-	dsn := os.Getenv(DSNEnv)
-	if dsn == "" {
-		msg := DSNEnv + " is not set: these tests need a PostgreSQL. Run them with .ci/with-postgres go test " +
-			"./client/sandbox/store/postgres/ (it starts a throw-away cluster), or set " + DSNEnv + " to a database's URL"
-		if os.Getenv("WALLETSIM_CI") == "1" {
-			t.Fatal(msg + " (WALLETSIM_CI=1: CI does not skip)")
-		}
-		t.Skip(msg)
-	}
-	return dsn
-}
-
-var schemas atomic.Int64
-
-// schema makes an empty schema for one test and returns a DSN that uses
-// it; the schema is dropped after the test.
-func schema(t *testing.T) string {
-	t.Helper()
-	dsn := testDSN(t)
-	name := fmt.Sprintf("t%d_%d", os.Getpid(), schemas.Add(1))
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		conn, err := pgx.Connect(ctx, dsn)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, `DROP SCHEMA `+name+` CASCADE`); err != nil {
-			t.Error(err)
-		}
-	})
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	return dsn + sep + "search_path=" + name
-}
+// schema is an empty schema for one test (see pgtest).
+func schema(t *testing.T) string { return pgtest.Schema(t, "./client/sandbox/store/postgres/") }
 
 func open(t *testing.T, dsn string, l store.Limits) *Store {
 	t.Helper()
@@ -102,8 +52,8 @@ func TestMigrations(t *testing.T) {
 	if err := conn.QueryRow(ctx, `SELECT COUNT(*), MAX(version) FROM schema_migrations`).Scan(&n, &max); err != nil {
 		t.Fatal(err)
 	}
-	if known := len(Migrations()); n != known || max != known {
-		t.Fatalf("%d migrations recorded up to %d, want %d", n, max, known)
+	if ms := Migrations(); n != len(ms) || max != ms[len(ms)-1].Version {
+		t.Fatalf("%d migrations recorded up to %d, want %d up to %d", n, max, len(ms), ms[len(ms)-1].Version)
 	}
 	if _, err := conn.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, 'future')`, max+1); err != nil {
 		t.Fatal(err)

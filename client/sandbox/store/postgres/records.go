@@ -82,15 +82,15 @@ func (s *Store) Inbox(ctx context.Context, ws, cardholder string) ([]store.Messa
 
 func (s *Store) SetWebhook(ctx context.Context, ws string, w store.Webhook) error {
 	tag, err := s.pool.Exec(ctx, `UPDATE workspaces SET webhook_url = $1, webhook_key = $2, webhook_old_key = $3,
-		webhook_old_until_ns = $4 WHERE id = $5`, w.URL, w.Key, w.OldKey, ns(w.OldUntil), ws)
+		webhook_old_until_ns = $4, webhook_faults = $6 WHERE id = $5`, w.URL, w.Key, w.OldKey, ns(w.OldUntil), ws, w.Faults)
 	return affected(tag, err, store.ErrNoWorkspace)
 }
 
 func (s *Store) Webhook(ctx context.Context, ws string) (store.Webhook, error) {
 	var w store.Webhook
 	var until *int64
-	err := s.pool.QueryRow(ctx, `SELECT webhook_url, webhook_key, webhook_old_key, webhook_old_until_ns FROM workspaces
-		WHERE id = $1`, ws).Scan(&w.URL, &w.Key, &w.OldKey, &until)
+	err := s.pool.QueryRow(ctx, `SELECT webhook_url, webhook_key, webhook_old_key, webhook_old_until_ns, webhook_faults
+		FROM workspaces WHERE id = $1`, ws).Scan(&w.URL, &w.Key, &w.OldKey, &until, &w.Faults)
 	w.OldUntil = fromNS(until)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return w, store.ErrNoWorkspace

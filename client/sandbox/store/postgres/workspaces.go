@@ -73,7 +73,7 @@ func (s *Store) ResetWorkspace(ctx context.Context, id string) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		// Updating the row first locks it: idempotency claims wait for the reset.
 		tag, err := tx.Exec(ctx, `UPDATE workspaces SET clock_offset_ns = 0, webhook_url = '', webhook_key = NULL,
-			webhook_old_key = NULL, webhook_old_until_ns = NULL,
+			webhook_old_key = NULL, webhook_old_until_ns = NULL, webhook_faults = '',
 			idem_count = 0, idem_bytes = 0 WHERE id = $1`, id)
 		if err := affected(tag, err, store.ErrNoWorkspace); err != nil {
 			return err
@@ -83,7 +83,9 @@ func (s *Store) ResetWorkspace(ctx context.Context, id string) error {
 				return err
 			}
 		}
-		return nil
+		// Deliveries still queued go too: their events are the workspace's.
+		_, err = tx.Exec(ctx, `DELETE FROM outbox WHERE ws = $1`, id)
+		return err
 	})
 }
 

@@ -19,9 +19,24 @@ func (s *Store) Enqueue(ctx context.Context, m store.OutboxMessage) error {
 		if err := exists(ctx, tx, m.Workspace); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO outbox (ws, id, url, body, due_ns) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT DO NOTHING`, m.Workspace, m.ID, m.URL, body, m.Due.UnixNano())
-		return affected(res, err, store.ErrExists)
+		res, err := tx.ExecContext(ctx, `INSERT INTO outbox (ws, id, url, body, due_ns, fault, held) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT DO NOTHING`, m.Workspace, m.ID, m.URL, body, m.Due.UnixNano(), m.Fault, m.Held)
+		if err := affected(res, err, store.ErrExists); err != nil || m.Held {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE outbox SET held = 0, due_ns = ? WHERE ws = ? AND held AND owner IS NULL`,
+			m.Due.UnixNano()+1, m.Workspace)
+		return err
+	})
+}
+
+func (s *Store) Advance(ctx context.Context, ws string, d time.Duration) error {
+	return s.write(ctx, func(tx *wtx) error {
+		if err := exists(ctx, tx, ws); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE outbox SET due_ns = due_ns - ? WHERE ws = ? AND owner IS NULL`, int64(d), ws)
+		return err
 	})
 }
 
@@ -30,7 +45,7 @@ func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease ti
 	var out []store.OutboxMessage
 	err := s.write(ctx, func(tx *wtx) error {
 		out = out[:0]
-		rows, err := tx.QueryContext(ctx, `SELECT seq, ws, id, url, body, attempts, last_error FROM outbox
+		rows, err := tx.QueryContext(ctx, `SELECT seq, ws, id, url, body, fault, held, attempts, last_error FROM outbox
 			WHERE due_ns <= ? ORDER BY due_ns, seq LIMIT ?`, now.UnixNano(), n)
 		if err != nil {
 			return err
@@ -39,7 +54,7 @@ func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease ti
 		for rows.Next() {
 			var m store.OutboxMessage
 			var seq int64
-			if err := rows.Scan(&seq, &m.Workspace, &m.ID, &m.URL, &m.Body, &m.Attempts, &m.LastError); err != nil {
+			if err := rows.Scan(&seq, &m.Workspace, &m.ID, &m.URL, &m.Body, &m.Fault, &m.Held, &m.Attempts, &m.LastError); err != nil {
 				rows.Close()
 				return err
 			}

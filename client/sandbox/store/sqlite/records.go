@@ -108,7 +108,7 @@ func (s *Store) Inbox(ctx context.Context, ws, cardholder string) ([]store.Messa
 func (s *Store) SetWebhook(ctx context.Context, ws string, w store.Webhook) error {
 	return s.write(ctx, func(tx *wtx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE workspaces SET webhook_url = ?, webhook_key = ?, webhook_old_key = ?,
-			webhook_old_until_ns = ? WHERE id = ?`, w.URL, w.Key, w.OldKey, ns(w.OldUntil), ws)
+			webhook_old_until_ns = ?, webhook_faults = ? WHERE id = ?`, w.URL, w.Key, w.OldKey, ns(w.OldUntil), w.Faults, ws)
 		return affected(res, err, store.ErrNoWorkspace)
 	})
 }
@@ -116,8 +116,8 @@ func (s *Store) SetWebhook(ctx context.Context, ws string, w store.Webhook) erro
 func (s *Store) Webhook(ctx context.Context, ws string) (store.Webhook, error) {
 	var w store.Webhook
 	var until sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `SELECT webhook_url, webhook_key, webhook_old_key, webhook_old_until_ns FROM workspaces
-		WHERE id = ?`, ws).Scan(&w.URL, &w.Key, &w.OldKey, &until)
+	err := s.r.QueryRowContext(ctx, `SELECT webhook_url, webhook_key, webhook_old_key, webhook_old_until_ns, webhook_faults
+		FROM workspaces WHERE id = ?`, ws).Scan(&w.URL, &w.Key, &w.OldKey, &until, &w.Faults)
 	w.OldUntil = fromNS(until)
 	if errors.Is(err, sql.ErrNoRows) {
 		return w, store.ErrNoWorkspace

@@ -136,11 +136,11 @@ func migrateDB(db *sql.DB) error {
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ns INTEGER NOT NULL)`); err != nil {
 		return err
 	}
-	var cur int
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&cur); err != nil {
+	applied, err := appliedVersions(ctx, tx)
+	if err != nil {
 		return err
 	}
-	todo, err := migrate.Pending(Migrations(), cur)
+	todo, err := migrate.Pending(Migrations(), applied)
 	if err != nil {
 		return err
 	}
@@ -154,6 +154,24 @@ func migrateDB(db *sql.DB) error {
 		}
 	}
 	return tx.Commit()
+}
+
+// appliedVersions are the migrations the database recorded.
+func appliedVersions(ctx context.Context, tx *sql.Tx) ([]int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var vs []int
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		vs = append(vs, v)
+	}
+	return vs, rows.Err()
 }
 
 // Close stops the writer once the writes already queued are done, and

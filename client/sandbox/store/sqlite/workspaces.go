@@ -108,7 +108,7 @@ func (s *Store) DeleteWorkspace(ctx context.Context, id string) error {
 func (s *Store) ResetWorkspace(ctx context.Context, id string) error {
 	return s.changed(ctx, func(tx *wtx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE workspaces SET clock_offset_ns = 0, webhook_url = '', webhook_key = NULL,
-			webhook_old_key = NULL, webhook_old_until_ns = NULL,
+			webhook_old_key = NULL, webhook_old_until_ns = NULL, webhook_faults = '',
 			idem_count = 0, idem_bytes = 0 WHERE id = ?`, id)
 		if err := affected(res, err, store.ErrNoWorkspace); err != nil {
 			return err
@@ -118,7 +118,9 @@ func (s *Store) ResetWorkspace(ctx context.Context, id string) error {
 				return err
 			}
 		}
-		return nil
+		// Deliveries still queued go too: their events are the workspace's.
+		_, err = tx.ExecContext(ctx, `DELETE FROM outbox WHERE ws = ?`, id)
+		return err
 	})
 }
 

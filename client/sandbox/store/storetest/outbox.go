@@ -24,8 +24,12 @@ func RunOutbox(t *testing.T, newOutbox NewOutbox) {
 		{"Lifecycle", testOutboxLifecycle},
 		{"Order", testOutboxOrder},
 		{"DeletedWorkspace", testOutboxDeletedWorkspace},
+		{"ResetWorkspace", testOutboxResetWorkspace},
 		{"ClaimsNeverOverlap", testOutboxClaimsNeverOverlap},
 		{"Relay", testRelay},
+		{"HeldAndFault", testOutboxHeld},
+		{"Advance", testOutboxAdvance},
+		{"RelayRun", testRelayRun},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, newOutbox) })
@@ -121,6 +125,21 @@ func testOutboxDeletedWorkspace(t *testing.T, newOutbox NewOutbox) {
 	}
 }
 
+// testOutboxResetWorkspace: resetting a workspace drops the deliveries it
+// still had queued; what is enqueued after the reset is sent.
+func testOutboxResetWorkspace(t *testing.T, newOutbox NewOutbox) {
+	s, o := openOutbox(t, newOutbox)
+	must(t, o.Enqueue(ctx, msg("a", "before", t0)))
+	must(t, o.Enqueue(ctx, msg("b", "other", t0)))
+	must(t, s.ResetWorkspace(ctx, "a"))
+	must(t, o.Enqueue(ctx, msg("a", "after", t0)))
+	got, err := o.Claim(ctx, "r", t0, time.Minute, 10)
+	must(t, err)
+	if fmt.Sprint(ids(got)) != "[b/other a/after]" {
+		t.Fatalf("claimed %v, want b's and a's enqueued after the reset", ids(got))
+	}
+}
+
 // testOutboxClaimsNeverOverlap: replicas claiming at once each get their
 // own messages, and together every message once.
 func testOutboxClaimsNeverOverlap(t *testing.T, newOutbox NewOutbox) {
@@ -202,5 +221,99 @@ func testRelay(t *testing.T, newOutbox NewOutbox) {
 	step(time.Hour, 0, 0)     // nothing left
 	if sends["flaky"] != 2 || sends["dead"] != 3 || fmt.Sprint(gaveUp) != "[dead]" {
 		t.Fatalf("sends %v, gave up on %v", sends, gaveUp)
+	}
+}
+
+// testOutboxHeld: a held message (the reorder fault) waits for the
+// workspace's next message and comes due right after it; another
+// workspace's message does not release it; the fault travels with it.
+func testOutboxHeld(t *testing.T, newOutbox NewOutbox) {
+	_, o := openOutbox(t, newOutbox)
+	held := msg("a", "held", t0.Add(time.Hour))
+	held.Held, held.Fault = true, "webhook=reorder,webhook=corrupt"
+	must(t, o.Enqueue(ctx, held))
+	must(t, o.Enqueue(ctx, msg("b", "other", t0)))
+	got, err := o.Claim(ctx, "r", t0.Add(time.Minute), time.Minute, 10)
+	must(t, err)
+	if fmt.Sprint(ids(got)) != "[b/other]" {
+		t.Fatalf("claimed %v, want only b's: a's is held", ids(got))
+	}
+	must(t, o.Done(ctx, "r", "b", "other"))
+	must(t, o.Enqueue(ctx, msg("a", "next", t0.Add(2*time.Minute))))
+	got, err = o.Claim(ctx, "r", t0.Add(2*time.Minute), time.Minute, 10)
+	must(t, err)
+	if fmt.Sprint(ids(got)) != "[a/next]" {
+		t.Fatalf("claimed %v, want a/next first, the held one a nanosecond later", ids(got))
+	}
+	got, err = o.Claim(ctx, "r", t0.Add(2*time.Minute+time.Nanosecond), time.Minute, 10)
+	must(t, err)
+	if len(got) != 1 || got[0].ID != "held" || got[0].Held || got[0].Fault != held.Fault {
+		t.Fatalf("the released message: %+v", got)
+	}
+}
+
+// testOutboxAdvance: moving a workspace's clock brings its waiting
+// messages sooner, not another workspace's, and not a claimed one's lease.
+func testOutboxAdvance(t *testing.T, newOutbox NewOutbox) {
+	_, o := openOutbox(t, newOutbox)
+	must(t, o.Enqueue(ctx, msg("a", "late", t0.Add(45*time.Second))))
+	must(t, o.Enqueue(ctx, msg("a", "now", t0)))
+	must(t, o.Enqueue(ctx, msg("b", "late", t0.Add(45*time.Second))))
+	got, _ := o.Claim(ctx, "r", t0, time.Minute, 10)
+	if fmt.Sprint(ids(got)) != "[a/now]" {
+		t.Fatalf("claimed %v", ids(got))
+	}
+	wantErr(t, "advance no workspace", o.Advance(ctx, "nope", time.Minute), store.ErrNoWorkspace)
+	must(t, o.Advance(ctx, "a", 45*time.Second))
+	got, _ = o.Claim(ctx, "r2", t0, time.Minute, 10)
+	if fmt.Sprint(ids(got)) != "[a/late]" {
+		t.Fatalf("after a's clock moved 45s: claimed %v, want a/late only (a/now is leased, b's clock did not move)", ids(got))
+	}
+}
+
+// testRelayRun: Run sends every due message once with several senders,
+// and a replica that stops mid-send gives its message back at once.
+func testRelayRun(t *testing.T, newOutbox NewOutbox) {
+	_, o := openOutbox(t, newOutbox)
+	const n = 20
+	for i := range n {
+		must(t, o.Enqueue(ctx, msg("a", fmt.Sprint("e", i), t0)))
+	}
+	must(t, o.Enqueue(ctx, msg("b", "stuck", t0)))
+	var mu sync.Mutex
+	sent := map[string]int{}
+	done, stuck := make(chan struct{}), make(chan struct{})
+	r := store.Relay{Outbox: o, Owner: "r", Lease: time.Hour, MaxAttempts: 3, Parallel: 4, Poll: time.Hour,
+		Backoff: store.Backoff(time.Second, time.Minute),
+		Send: func(ctx context.Context, m store.OutboxMessage) error {
+			if m.ID == "stuck" {
+				close(stuck)
+				<-ctx.Done() // a webhook that never answers
+				return ctx.Err()
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if sent[m.ID]++; len(sent) == n {
+				close(done)
+			}
+			return nil
+		},
+	}
+	rctx, stop := context.WithCancel(ctx)
+	ran := make(chan struct{})
+	go func() { defer close(ran); r.Run(rctx, func() time.Time { return t0 }, nil) }()
+	<-done
+	<-stuck
+	stop()
+	<-ran
+	for id, c := range sent {
+		if c != 1 {
+			t.Errorf("%s sent %d times", id, c)
+		}
+	}
+	got, err := o.Claim(ctx, "other", t0, time.Hour, 10)
+	must(t, err)
+	if fmt.Sprint(ids(got)) != "[b/stuck]" || got[0].LastError != "" {
+		t.Fatalf("after the replica stopped, another claims %+v, want b/stuck given back", got)
 	}
 }

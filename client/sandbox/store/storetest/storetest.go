@@ -42,6 +42,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"TakePendingOnce", testTakePendingOnce},
 		{"Idempotency", testIdempotency},
 		{"IdempotencyTTL", testIdempotencyTTL},
+		{"IdempotencyKeyBytes", testIdempotencyKeyBytes},
 		{"IdempotencyBudget", testIdempotencyBudget},
 		{"ClaimOnce", testClaimOnce},
 		{"Copies", testCopies},
@@ -262,6 +263,14 @@ func testWebhook(t *testing.T, newStore NewStore) {
 	if h, _ = s.Webhook(ctx, "a"); string(h.Key) != "k2" || string(h.OldKey) != "k1" || !h.OldUntil.Equal(t0.Add(time.Hour)) {
 		t.Fatalf("rotated webhook %+v", h)
 	}
+	// So are the workspace's webhook faults; b's webhook is its own.
+	must(t, s.SetWebhook(ctx, "a", store.Webhook{URL: "http://x", Key: []byte("k2"), Faults: "webhook=duplicate"}))
+	if h, _ = s.Webhook(ctx, "a"); h.Faults != "webhook=duplicate" {
+		t.Fatalf("webhook with faults %+v", h)
+	}
+	if h, _ = s.Webhook(ctx, "b"); h.Faults != "" {
+		t.Fatalf("b's webhook has a's faults: %+v", h)
+	}
 	for i := range 4 {
 		must(t, s.RecordDelivery(ctx, "a", store.Delivery{EventID: fmt.Sprint(i), Attempts: 1}, 3))
 	}
@@ -350,121 +359,6 @@ func testTakePendingOnce(t *testing.T, newStore NewStore) {
 	wg.Wait()
 	if winners != 1 || len(answers) != 1 {
 		t.Fatalf("%d callers took the request; answers seen %v", winners, answers)
-	}
-}
-
-func testIdempotency(t *testing.T, newStore NewStore) {
-	s := open(t, newStore, store.Limits{})
-	fp, other := [32]byte{1}, [32]byte{2}
-	_, st, err := s.ClaimKey(ctx, "a", "k", fp, t0)
-	must(t, err)
-	if st != store.Claimed {
-		t.Fatalf("first claim %v", st)
-	}
-	if _, st, _ = s.ClaimKey(ctx, "a", "k", fp, t0); st != store.InFlight {
-		t.Fatalf("claim in flight: %v", st)
-	}
-	if _, st, _ = s.ClaimKey(ctx, "a", "k", other, t0); st != store.Conflict {
-		t.Fatalf("claim with another fingerprint: %v", st)
-	}
-	// The same key in another workspace is another key.
-	if _, st, _ = s.ClaimKey(ctx, "b", "k", other, t0); st != store.Claimed {
-		t.Fatalf("claim in b: %v", st)
-	}
-	must(t, s.CompleteKey(ctx, "a", "k", 201, []byte(`{"ok":true}`)))
-	wantErr(t, "complete twice", s.CompleteKey(ctx, "a", "k", 201, nil), store.ErrNotFound)
-	rec, st, err := s.ClaimKey(ctx, "a", "k", fp, t0.Add(time.Hour))
-	must(t, err)
-	if st != store.Done || rec.Status != 201 || string(rec.Body) != `{"ok":true}` || rec.Fingerprint != fp || !rec.Created.Equal(t0) {
-		t.Fatalf("replay: %v %+v", st, rec)
-	}
-	// A released key runs afresh.
-	_, _, err = s.ClaimKey(ctx, "a", "r", fp, t0)
-	must(t, err)
-	must(t, s.ReleaseKey(ctx, "a", "r"))
-	if _, st, _ = s.ClaimKey(ctx, "a", "r", other, t0); st != store.Claimed {
-		t.Fatalf("claim after release: %v", st)
-	}
-	n, b, err := s.IdempotencyUsage(ctx, "a")
-	must(t, err)
-	want := store.IdemRecord{Key: "k", Body: []byte(`{"ok":true}`)}.Size() + store.IdemRecord{Key: "r"}.Size()
-	if n != 2 || b != want {
-		t.Fatalf("usage %d records %d bytes, want 2 and %d", n, b, want)
-	}
-}
-
-func testIdempotencyTTL(t *testing.T, newStore NewStore) {
-	s := open(t, newStore, store.Limits{IdempotencyTTL: 24 * time.Hour})
-	fp := [32]byte{1}
-	s.ClaimKey(ctx, "a", "k", fp, t0)
-	must(t, s.CompleteKey(ctx, "a", "k", 200, []byte("first")))
-	if _, st, _ := s.ClaimKey(ctx, "a", "k", fp, t0.Add(24*time.Hour-time.Nanosecond)); st != store.Done {
-		t.Fatalf("just inside 24h: %v", st)
-	}
-	if _, st, _ := s.ClaimKey(ctx, "a", "k", [32]byte{9}, t0.Add(24*time.Hour)); st != store.Claimed {
-		t.Fatalf("at 24h: %v, want the key free again", st)
-	}
-}
-
-// testIdempotencyBudget: past the byte budget the oldest records go
-// first; until then nothing does, however many there are.
-func testIdempotencyBudget(t *testing.T, newStore NewStore) {
-	body := make([]byte, 100)
-	per := store.IdemRecord{Key: "k0000", Body: body}.Size()
-	s := open(t, newStore, store.Limits{IdempotencyBytes: 10 * per})
-	for i := range 10 {
-		k := fmt.Sprintf("k%04d", i)
-		s.ClaimKey(ctx, "a", k, [32]byte{}, t0)
-		must(t, s.CompleteKey(ctx, "a", k, 200, body))
-	}
-	if n, b, _ := s.IdempotencyUsage(ctx, "a"); n != 10 || b != 10*per {
-		t.Fatalf("at the budget: %d records, %d bytes", n, b)
-	}
-	if _, st, _ := s.ClaimKey(ctx, "a", "k0000", [32]byte{}, t0); st != store.Done {
-		t.Fatalf("oldest at the budget: %v", st)
-	}
-	s.ClaimKey(ctx, "a", "k0010", [32]byte{}, t0)
-	must(t, s.CompleteKey(ctx, "a", "k0010", 200, body))
-	n, b, _ := s.IdempotencyUsage(ctx, "a")
-	if b > 10*per || n != 10 {
-		t.Fatalf("over the budget: %d records, %d bytes (budget %d)", n, b, 10*per)
-	}
-	if _, st, _ := s.ClaimKey(ctx, "a", "k0000", [32]byte{7}, t0); st != store.Claimed {
-		t.Fatalf("oldest over the budget: %v, want evicted", st)
-	}
-	if _, st, _ := s.ClaimKey(ctx, "a", "k0010", [32]byte{}, t0); st != store.Done {
-		t.Fatalf("newest: %v", st)
-	}
-	// Workspace b's budget is its own.
-	if n, _, _ := s.IdempotencyUsage(ctx, "b"); n != 0 {
-		t.Fatalf("b has %d records", n)
-	}
-}
-
-// testClaimOnce: of many concurrent claims of one key, exactly one wins.
-func testClaimOnce(t *testing.T, newStore NewStore) {
-	s := open(t, newStore, store.Limits{})
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	claimed := 0
-	for range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, st, err := s.ClaimKey(ctx, "a", "k", [32]byte{}, t0)
-			if err != nil {
-				t.Error(err)
-			}
-			mu.Lock()
-			if st == store.Claimed {
-				claimed++
-			}
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	if claimed != 1 {
-		t.Fatalf("%d claims won, want 1", claimed)
 	}
 }
 

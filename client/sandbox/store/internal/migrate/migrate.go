@@ -22,9 +22,10 @@ type Migration struct {
 }
 
 // Load reads the migrations in dir of fsys: every file named
-// NNNN_name.sql, numbered 1, 2, 3, … without gaps, so that a missing or
-// doubled file is found when the binary is built, not on a user's
-// database.
+// NNNN_name.sql, each version once, in order. Versions may leave gaps
+// (work on separate branches takes separate ranges), so a database records
+// every version it applied and Pending applies those it lacks; a doubled
+// version is found when the binary is built, not on a user's database.
 func Load(fsys fs.FS, dir string) ([]Migration, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
@@ -47,9 +48,9 @@ func Load(fsys fs.FS, dir string) ([]Migration, error) {
 		ms = append(ms, Migration{Version: v, Name: name, SQL: string(b)})
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
-	for i, m := range ms {
-		if m.Version != i+1 {
-			return nil, fmt.Errorf("migration %04d_%s: versions must run 1, 2, 3, … (want %d)", m.Version, m.Name, i+1)
+	for i := 1; i < len(ms); i++ {
+		if ms[i].Version == ms[i-1].Version {
+			return nil, fmt.Errorf("migration %04d_%s: version %d is also %04d_%s", ms[i].Version, ms[i].Name, ms[i].Version, ms[i-1].Version, ms[i-1].Name)
 		}
 	}
 	return ms, nil
@@ -68,11 +69,30 @@ func (e *TooNewError) Error() string {
 		"upgrade walletsim, or point it at another database", e.Database, e.Known)
 }
 
-// Pending are the migrations a database at version current still needs,
-// in order; a TooNewError if current is past the newest in ms.
-func Pending(ms []Migration, current int) ([]Migration, error) {
-	if current > len(ms) {
-		return nil, &TooNewError{Database: current, Known: len(ms)}
+// Pending are the migrations a database that applied the versions in
+// applied still needs, in order; a TooNewError if it applied one this
+// binary does not know (a later walletsim's).
+func Pending(ms []Migration, applied []int) ([]Migration, error) {
+	known := map[int]bool{}
+	for _, m := range ms {
+		known[m.Version] = true
 	}
-	return ms[current:], nil
+	done := map[int]bool{}
+	for _, v := range applied {
+		if !known[v] {
+			newest := 0
+			if len(ms) > 0 {
+				newest = ms[len(ms)-1].Version
+			}
+			return nil, &TooNewError{Database: v, Known: newest}
+		}
+		done[v] = true
+	}
+	var out []Migration
+	for _, m := range ms {
+		if !done[m.Version] {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
