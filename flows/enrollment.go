@@ -18,6 +18,11 @@ const (
 // platform).
 type Card struct {
 	CardholderID, WalletID, CardID, CustomerID string
+	// Number is the card's number, when known. It is never sent to the
+	// issuer, whose API names the card by its ids: it is how the course's
+	// journal names the card an enrollment change was for (its last four
+	// digits), as it names a purchase's.
+	Number string
 }
 
 // EnrollmentFlow enrolls a card in the issuer's 3DS program, shows it,

@@ -155,9 +155,9 @@ func (l *learner) enrolled(e *EnrollmentFlow, step string, r Result) {
 	if m := e.Method(); step != "unenroll" && (m == issuing.SMS || m == issuing.Email) {
 		method = string(m)
 	}
-	// The issuer's API names the card by its id, never its number: the
-	// change carries no last four digits.
-	l.j.Enrollment(course.Enrollment{At: e.s.Now(), Action: action, Method: method})
+	// The issuer's API names the card by its ids, never its number: the
+	// last four digits are those of the number the flow was given, if any.
+	l.j.Enrollment(course.Enrollment{At: e.s.Now(), CardLastFour: lastFour(e.card.Number), Action: action, Method: method})
 }
 
 // RecordMessages gives the course an authentication's EMV messages: they

@@ -290,3 +290,51 @@ func TestJournalThreeWrongCodes(t *testing.T) {
 		t.Fatalf("%v", g)
 	}
 }
+
+// TestJournalEnrollmentCard: an enrollment change names its card by the
+// last four digits of the number the flow was given, so that a team's
+// lesson can ask for a change to one card (enrollment's card:).
+func TestJournalEnrollmentCard(t *testing.T) {
+	ctx := context.Background()
+	s, j := learning(t)
+	lesson, err := course.Parse("our-issuer.md", []byte(`---
+id: our-issuer
+title: Our issuer
+order: 35
+summary: Enroll our challenge card.
+exercises:
+  - id: enroll-0036
+    task: Enroll the card ending 0036 with codes by EMAIL.
+    enrollment:
+      action: enrolled
+      method: EMAIL
+      card: "0036"
+---
+# Our issuer
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := lesson.Exercises[0]
+	other, otherCard := testCard(t, testcards.Decoupled)
+	otherCard.Number = other.PAN
+	if r := s.Enrollment(otherCard).Enroll(ctx, issuing.Email); !r.OK {
+		t.Fatal(r)
+	}
+	g := ex.Grade(j.Snapshot(), "")
+	if want := "card (last four digits) was " + other.LastFour() + ", wanted 0036."; g.Passed || !strings.Contains(g.String(), want) {
+		t.Fatalf("another card's enrollment: %v, want %q", g, want)
+	}
+	tc, card := testCard(t, testcards.Challenge)
+	card.Number = tc.PAN
+	if r := s.Enrollment(card).Enroll(ctx, issuing.Email); !r.OK {
+		t.Fatal(r)
+	}
+	if g := ex.Grade(j.Snapshot(), ""); !g.Passed {
+		t.Fatal(g)
+	}
+	rec := j.Snapshot()
+	if got := rec.Enrollments[len(rec.Enrollments)-1].CardLastFour; got != "0036" {
+		t.Fatalf("the change names the card %q", got)
+	}
+}

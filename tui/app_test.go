@@ -46,6 +46,53 @@ type harness struct {
 	dir   string
 	clip  *clipboard
 	j     *course.Journal // what the session did, for the course's tests
+	gate  *gate           // holds the app's messages a test names
+}
+
+// gate holds back the program's messages of one type (as %T spells it,
+// "pay.startedMsg") until the test releases them: a message on its way
+// while the person presses a key, made certain.
+type gate struct {
+	mu   sync.Mutex
+	typ  string
+	held []tea.Msg
+}
+
+// hold starts holding messages of type typ.
+func (g *gate) hold(typ string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.typ = typ
+}
+
+// holds reports whether msg is held (and holds it).
+func (g *gate) holds(msg tea.Msg) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.typ == "" || fmt.Sprintf("%T", msg) != g.typ {
+		return false
+	}
+	g.held = append(g.held, msg)
+	return true
+}
+
+// release stops holding and sends what was held, in order.
+func (g *gate) release(tm *teatest.TestModel) int {
+	g.mu.Lock()
+	held := g.held
+	g.typ, g.held = "", nil
+	g.mu.Unlock()
+	for _, msg := range held {
+		tm.Send(msg)
+	}
+	return len(held)
+}
+
+// waiting is how many messages the gate holds.
+func (g *gate) waiting() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.held)
 }
 
 // clipboard remembers what the app copied.
@@ -75,7 +122,10 @@ type snap struct{ ch chan string }
 
 // probe wraps the app so that a test can read the screen between keys,
 // on the program's own goroutine.
-type probe struct{ app *tui.App }
+type probe struct {
+	app  *tui.App
+	gate *gate
+}
 
 func (p probe) Init() tea.Cmd { return p.app.Init() }
 func (p probe) View() string  { return p.app.View() }
@@ -84,8 +134,11 @@ func (p probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		s.ch <- p.app.View()
 		return p, nil
 	}
+	if p.gate.holds(msg) {
+		return p, nil
+	}
 	m, cmd := p.app.Update(msg)
-	return probe{m.(*tui.App)}, cmd
+	return probe{m.(*tui.App), p.gate}, cmd
 }
 
 func start(t *testing.T, w, h int) *harness { return startWith(t, w, h, nil) }
@@ -123,9 +176,10 @@ func launch(t *testing.T, w, h int, tune func(*flows.Options), app func(*tui.Opt
 	}
 	a := tui.New(o)
 	t.Cleanup(a.Close)
-	tm := teatest.NewTestModel(t, probe{a}, teatest.WithInitialTermSize(w, h))
+	g := &gate{}
+	tm := teatest.NewTestModel(t, probe{a, g}, teatest.WithInitialTermSize(w, h))
 	t.Cleanup(func() { tm.Quit() })
-	return &harness{t: t, tm: tm, clock: clock, sess: sess, dir: dir, clip: clip}
+	return &harness{t: t, tm: tm, clock: clock, sess: sess, dir: dir, clip: clip, gate: g}
 }
 
 // key sends keys: "enter", "esc", "up", "down", "space", or runes.
@@ -429,6 +483,30 @@ func TestDecoupledExpiredIsTheCardholdersToAnswer(t *testing.T) {
 	}
 	h.key("r")
 	h.until("The platform recorded", "FAILED: 3DS") // late: the seed's expired answer
+}
+
+// TestEscBeforeTheAnswer: the wallet's request is on the phone while the
+// 3DS server's answer (D) is still on its way to the checkout; an esc
+// pressed then, to stop waiting, is kept and applied when the answer
+// arrives (it used to be lost: a second esc was needed).
+func TestEscBeforeTheAnswer(t *testing.T) {
+	h := start(t, 100, 30)
+	h.decoupledCard()
+	h.enroll()
+	h.gate.hold("pay.startedMsg")
+	h.pay("4", 0)
+	h.until("Approve this purchase?", "Asking the 3DS server")
+	// Wait until the answer has come back, and is held.
+	deadline := time.Now().Add(30 * time.Second) // a liveness guard, not a timing claim
+	for h.gate.waiting() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the 3DS server's answer never came")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	h.key("esc")
+	h.gate.release(h.tm)
+	h.until("Cancelled.")
 }
 
 func TestWalletInbox(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/walletsim/walletsim/tui/common"
 	"github.com/walletsim/walletsim/tui/components/keys"
 )
 
@@ -52,6 +53,7 @@ func (a *App) shiftClock(by time.Duration) tea.Cmd {
 	a.c.Clock.Advance(by)
 	a.c.Shift += by
 	a.c.Recorder.Shifted()
-	return a.notify(fmt.Sprintf("Test clock moved on %s: the sandbox's time is now %s (real time +%s).",
-		by.Round(time.Second), a.c.Now().Format("15:04:05"), a.c.Shift.Round(time.Second)))
+	return tea.Batch(a.notify(fmt.Sprintf("Test clock moved on %s: the sandbox's time is now %s (real time +%s).",
+		by.Round(time.Second), a.c.Now().Format("15:04:05"), a.c.Shift.Round(time.Second))),
+		a.toPhoneAndPage(common.ClockShiftedMsg{}))
 }

@@ -1,65 +1,24 @@
 package tui_test
 
 import (
-	"context"
-	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/walletsim/walletsim/client/emv"
-	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/flows"
 	"github.com/walletsim/walletsim/flows/course"
 	"github.com/walletsim/walletsim/tui"
 	"github.com/walletsim/walletsim/tui/common"
 )
 
-// emvOf plays the sandbox's GET /v1/3ds/{id}/messages for the tests, which
-// the sandbox does not serve yet: it builds, with emv.Build, the messages
-// of what the purchase really did on the embedded sandbox (its card,
-// preference, ARes status and CAVV, as the journal recorded them). Test
-// input only: the TUI shows whatever a MessageReader gives.
-type emvOf struct{ j *course.Journal }
-
-// dsID is the Directory Server's transaction id the test messages carry
-// for the authentication id.
-func dsID(id string) string { return "d5d5d5d5-0000-4000-8000-" + id[len(id)-12:] }
-
-func (e emvOf) Messages(_ context.Context, id string) ([]emv.Step, error) {
-	for _, p := range e.j.Snapshot().Purchases {
-		if p.ID != id {
-			continue
-		}
-		pan := ""
-		for _, tc := range testcards.All {
-			if tc.LastFour() == p.CardLastFour {
-				pan = tc.PAN
-			}
-		}
-		a := emv.Authentication{
-			IDs:  emv.IDs{ThreeDSServer: id, DS: dsID(id), ACS: "acacacac-0000-4000-8000-" + id[len(id)-12:]},
-			Time: time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC), Scheme: emv.Scheme(p.Scheme),
-			Card: emv.Card{Number: pan, Month: 12, Year: 2030}, Amount: 4999, Currency: "SAR",
-			Channel: emv.Channel(p.Channel), ChallengePreference: p.Preference,
-			ReturnURL: "https://shop.example/3ds/return", Parties: emv.SandboxParties,
-		}
-		o := emv.Outcome{Status: emv.TransStatus(p.AResStatus), CAVV: p.CAVV}
-		if p.AResStatus == "C" {
-			o.ACSURL = "https://acs.walletsim.example/challenge/" + id
-		}
-		return emv.Build(a, o)
-	}
-	return nil, errors.New("no such authentication")
-}
-
 // learner starts the TUI on the course, w×h, with progress in state (the
-// $XDG_STATE_HOME the test set) and a session that feeds the journal.
+// $XDG_STATE_HOME the test set) and a session that feeds the journal and
+// reads the embedded sandbox's EMV messages.
 func learner(t *testing.T, w, h int) *harness {
 	t.Helper()
 	store, err := course.DefaultStore()
@@ -71,9 +30,7 @@ func learner(t *testing.T, w, h int) *harness {
 		t.Fatal(err)
 	}
 	j := &course.Journal{}
-	hs := launch(t, w, h, func(o *flows.Options) {
-		o.Journal, o.Messages = j, emvOf{j}
-	}, func(o *tui.Options) {
+	hs := launch(t, w, h, func(o *flows.Options) { o.Journal = j }, func(o *tui.Options) {
 		o.Learn, o.Start = common.NewLearn(c, j, store), common.Course
 		o.Learn.Messages = true
 	})
@@ -133,6 +90,7 @@ func TestLessonParties(t *testing.T) {
 		h.key("not-the-id", "enter")
 		h.golden("wrong answer", h.until(`"not-the-id" is not the ARes.dsTransID`))
 	})
+	var dsTransID string
 	t.Run("messages", func(t *testing.T) {
 		h.t = t
 		h.key("d")
@@ -141,7 +99,9 @@ func TestLessonParties(t *testing.T) {
 		h.key("m")
 		h.until("EMV messages of authentication", "ARes  Issuer ACS → Directory Server")
 		h.key("down", "down", "enter")
-		h.golden("ARes", h.until("dsTransID", "The Directory Server's id"))
+		s := h.until("dsTransID", "The Directory Server's id")
+		dsTransID = regexp.MustCompile(`dsTransID  (\S+)`).FindStringSubmatch(s)[1] // as the learner reads it
+		h.golden("ARes", s)
 		h.key("esc")
 		h.until("Authenticated (Y)")
 	})
@@ -153,8 +113,8 @@ func TestLessonParties(t *testing.T) {
 		h.until("EMV messages of authentication", "4 + ARes  Directory Server → 3DS Server")
 		h.key("esc")
 		h.until("Authenticated (Y)")
-		h.key("i") // the newest exchange is the purchase's authenticate: its AReq and ARes
-		h.until("HTTP inspector", "threeds.Authenticate")
+		h.key("i") // the newest exchange is the read of the purchase's messages
+		h.until("HTTP inspector", "threeds.Messages")
 		h.key("m")
 		h.golden("inspector", h.until("EMV messages behind", "4 + ARes"))
 		h.key("esc")
@@ -166,8 +126,7 @@ func TestLessonParties(t *testing.T) {
 		h.until(`"not-the-id" is not the ARes.dsTransID`) // the answer typed before stays
 		h.key("enter")
 		h.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU}) // clear the wrong answer
-		ps := h.j.Snapshot().Purchases
-		h.key(dsID(ps[len(ps)-1].ID), "enter")
+		h.key(dsTransID, "enter")
 		h.golden("passed", h.until("[✓] Make any purchase", "Passed."))
 	})
 	t.Run("questions", func(t *testing.T) {

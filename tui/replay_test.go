@@ -78,13 +78,11 @@ func TestChallengeOnTheTestClock(t *testing.T) {
 	h.until("Verify it's you", "expires 10:05:00")
 	h.key("t")
 	h.until("test clock +4m50s", "Test clock moved on 4m50s")
-	h.key("t")
-	h.until("test clock +5m1s")
-	h.key(h.inboxCode(), "enter")
-	h.until("Final result", "Could not be performed (U).")
+	h.key("t") // past the expiry: the page reloads, and the ACS has timed it out
+	h.until("test clock +5m1s", "Final result", "Could not be performed (U).")
 	h.key("S")
-	h.until("Saved 6 steps.")
-	sc := replay(t, h.dir, 6)
+	h.until("Saved 5 steps.")
+	sc := replay(t, h.dir, 5)
 	if sc.Steps[2].Wait+sc.Steps[3].Wait != 5*time.Minute+time.Second {
 		t.Fatalf("waits %v and %v", sc.Steps[2].Wait, sc.Steps[3].Wait)
 	}

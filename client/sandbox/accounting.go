@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"errors"
+
 	"github.com/walletsim/walletsim/client/acs"
 	"github.com/walletsim/walletsim/client/sandbox/budget"
 	"github.com/walletsim/walletsim/client/threeds"
@@ -20,7 +22,8 @@ import (
 // at most MaxIdempotent, each with a key of at most 2×MaxIDHeader bytes.
 //
 // Each workspace's state draws on a budget made with Sub from this one
-// (space.stored), given back whole when the workspace is reset or deleted.
+// (space.stored), of Config.MaxWorkspaceBytes, given back whole when the
+// workspace is reset or deleted; fullMessage names the one that was full.
 const (
 	enrollmentCost = 160
 	authnCost      = 1536
@@ -94,9 +97,21 @@ func (s *space) kept(a *authn, reserved int64) {
 	a.kept += grew
 }
 
-// fullMessage tells a client the sandbox is full and what to do.
+// The budgets' names, which fullMessage tells apart.
+const (
+	budgetSandbox   = "sandbox"
+	budgetWorkspace = "workspace"
+)
+
+// fullMessage tells a client which budget is full and what to do.
 func (s *Sandbox) fullMessage(err error) string {
-	return "The sandbox is full: " + err.Error() + " (its limit on stored bytes). " +
+	var full *budget.FullError
+	if errors.As(err, &full) && full.Budget == budgetWorkspace {
+		return "This workspace is full: " + err.Error() + " (its limit on stored bytes, --max-workspace-bytes). " +
+			"Unenroll cards, wait for finished authentications to be forgotten (after " + s.cfg.Retention.String() +
+			"), or reset the workspace (POST /sandbox/workspaces/{id}/reset)."
+	}
+	return "The sandbox is full: " + err.Error() + " (its limit on stored bytes for all workspaces, --max-stored-bytes). " +
 		"Unenroll cards, wait for finished authentications to be forgotten (after " + s.cfg.Retention.String() +
-		"), or restart the sandbox to empty it."
+		"), delete unused workspaces, or restart the sandbox to empty it."
 }

@@ -48,10 +48,12 @@ type Config struct {
 	MaxPending  int
 	// IdempotencyTTL is how long an idempotency key's first answer is
 	// replayed (default 24 hours); IdempotencyBytes is each workspace's
-	// byte budget for those answers (default 64 MiB, see store.Limits).
-	// Both apply to the default Store only.
-	IdempotencyTTL   time.Duration
-	IdempotencyBytes int64
+	// byte budget for those answers (default 4 MiB) and
+	// IdempotencyTotalBytes all workspaces' together (default 16 MiB; see
+	// store.Limits). They apply to the default Store only.
+	IdempotencyTTL        time.Duration
+	IdempotencyBytes      int64
+	IdempotencyTotalBytes int64
 	// MaxEnrollments caps enrollments (default 100000).
 	MaxEnrollments int
 	// MaxStoredBytes bounds the bytes of everything the sandbox keeps —
@@ -59,6 +61,15 @@ type Config struct {
 	// accounting.go says (default 32 MiB; negative: no limit). A request
 	// that would take it over is refused with 429 in its API's shape.
 	MaxStoredBytes int64
+	// MaxWorkspaceBytes bounds what one workspace keeps, counted the same
+	// way, within MaxStoredBytes (default 24 MiB; negative: no limit of
+	// its own), so that one tester cannot fill the sandbox for the others.
+	MaxWorkspaceBytes int64
+
+	// WorkspaceIdle is how long a workspace may go unused before it is
+	// removed with everything in it (default 7 days; negative: never; the
+	// default workspace never is). See expiry.go.
+	WorkspaceIdle time.Duration
 
 	// Store keeps the workspaces (default: store.NewMemory).
 	Store store.Store
@@ -103,8 +114,9 @@ type Config struct {
 	// answer (WriteTimeout, 30s, counted from the end of the headers; a
 	// latency fault adds its delay), how long an idle keep-alive connection
 	// is kept (IdleTimeout, 60s), how large a request's header block may be
-	// (MaxHeaderBytes, 32 KiB; Go's server answers more with a plain-text
-	// 431), and how many connections may be open at once (MaxConns, 512).
+	// (MaxHeaderBytes, 32 KiB, request line included: more gets 431 in the
+	// API's shape, and more than twice it Go's own plain-text 431), and
+	// how many connections may be open at once (MaxConns, 512).
 	ReadHeaderTimeout time.Duration
 	ReadTimeout       time.Duration
 	WriteTimeout      time.Duration
@@ -121,6 +133,14 @@ type Config struct {
 
 // DefaultMaxStoredBytes is Config.MaxStoredBytes's default.
 const DefaultMaxStoredBytes = 32 << 20
+
+// DefaultWorkspaceIdle is Config.WorkspaceIdle's default.
+const DefaultWorkspaceIdle = 7 * 24 * time.Hour
+
+// DefaultMaxWorkspaceBytes is Config.MaxWorkspaceBytes's default: room
+// for MaxFinished (4,096) challenge or decoupled authentications with seed
+// 004's full request (3.9–4.0 KiB counted each) and 2,000 more pending.
+const DefaultMaxWorkspaceBytes = 24 << 20
 
 // minHeaderBytes fits seed 000's eight headers at their limits (seven ids
 // of MaxIDHeader and a bearer token of 1 KiB), with their names.
@@ -163,6 +183,7 @@ func (c Config) withDefaults() Config {
 	def(&c.Expiry, 5*time.Minute)
 	def(&c.Retention, 15*time.Minute)
 	def(&c.IdempotencyTTL, 24*time.Hour)
+	def(&c.WorkspaceIdle, DefaultWorkspaceIdle)
 	def(&c.WebhookBackoff, time.Second)
 	def(&c.WebhookLease, 30*time.Second)
 	def(&c.WebhookPoll, 250*time.Millisecond)
@@ -178,6 +199,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxStoredBytes == 0 {
 		c.MaxStoredBytes = DefaultMaxStoredBytes
 	}
+	if c.MaxWorkspaceBytes == 0 {
+		c.MaxWorkspaceBytes = DefaultMaxWorkspaceBytes
+	}
 	switch {
 	case c.WebhookRetries == 0:
 		c.WebhookRetries = 5
@@ -185,7 +209,7 @@ func (c Config) withDefaults() Config {
 		c.WebhookRetries = 0
 	}
 	if c.Store == nil {
-		c.Store = store.NewMemory(store.Limits{IdempotencyTTL: c.IdempotencyTTL, IdempotencyBytes: c.IdempotencyBytes})
+		c.Store = store.NewMemory(c.StoreLimits())
 	}
 	if c.MerchantName == "" {
 		c.MerchantName = "walletsim demo shop"
@@ -197,6 +221,12 @@ func (c Config) withDefaults() Config {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	return c
+}
+
+// StoreLimits are the limits a Store made for c is given.
+func (c Config) StoreLimits() store.Limits {
+	return store.Limits{IdempotencyTTL: c.IdempotencyTTL, IdempotencyBytes: c.IdempotencyBytes,
+		IdempotencyTotalBytes: c.IdempotencyTotalBytes}.WithDefaults()
 }
 
 // ConfigError is one field of a Config that the sandbox cannot run with.

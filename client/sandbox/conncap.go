@@ -14,9 +14,9 @@ import (
 // clients cannot use up the file descriptors new clients need. When a new
 // client comes and every slot is taken, the connection that has waited
 // longest without a request being handled is closed for it: an idle
-// keep-alive connection first, then one still sending its headers or yet
-// to send anything (a slow client; the sandbox has acted on nothing it
-// sent). Oldest first: a new client's own connection is the youngest. Connections
+// keep-alive connection first, then one still sending its headers (a slow
+// client; the sandbox has acted on nothing it sent), then one yet to send
+// anything. Oldest first: a new client's own connection is the youngest. Connections
 // whose request is being handled are never closed; when they alone fill
 // the cap, the new client is answered 503 at once and closed.
 //
@@ -98,27 +98,39 @@ func (l *connCap) admit(c *capConn) bool {
 	return true
 }
 
-// victim is the oldest idle connection, else the oldest whose request is
-// still being read, else nil. The caller holds l.mu.
+// victim is the oldest idle connection, else the oldest that has sent part
+// of a request and not finished it, else the oldest that has sent nothing
+// yet, else nil. A connection not read from yet is most likely a new
+// client whose request is waiting for its goroutine (under a flood of
+// reconnecting slow clients, hundreds of newer connections can come before
+// that); a slow client has sent its first bytes. The caller holds l.mu.
 func (l *connCap) victim() *capConn {
-	var idle, reading *capConn
+	var idle, sending, unread *capConn
+	older := func(c, than *capConn) bool { return than == nil || c.seq < than.seq }
 	for c := range l.conns {
 		switch {
 		case c.busy:
 		case c.idleNow():
-			if idle == nil || c.seq < idle.seq {
+			if older(c, idle) {
 				idle = c
 			}
+		case c.partial.Load():
+			if older(c, sending) {
+				sending = c
+			}
 		default:
-			if reading == nil || c.seq < reading.seq {
-				reading = c
+			if older(c, unread) {
+				unread = c
 			}
 		}
 	}
-	if idle != nil {
+	switch {
+	case idle != nil:
 		return idle
+	case sending != nil:
+		return sending
 	}
-	return reading
+	return unread
 }
 
 // connState is the server's ConnState hook.

@@ -17,12 +17,12 @@ import (
 func TestServerLimits(t *testing.T) {
 	def := sandbox.New(sandbox.Config{}).HTTPServer()
 	if def.ReadHeaderTimeout != 10*time.Second || def.ReadTimeout != 30*time.Second || def.WriteTimeout != 30*time.Second ||
-		def.IdleTimeout != time.Minute || def.MaxHeaderBytes != 32<<10 {
+		def.IdleTimeout != time.Minute || def.MaxHeaderBytes != 2*32<<10 {
 		t.Errorf("defaults: header %v, read %v, write %v, idle %v, max header %d",
 			def.ReadHeaderTimeout, def.ReadTimeout, def.WriteTimeout, def.IdleTimeout, def.MaxHeaderBytes)
 	}
 	set := sandbox.New(sandbox.Config{ReadHeaderTimeout: 1, ReadTimeout: 2, WriteTimeout: 3, IdleTimeout: 4, MaxHeaderBytes: 5000}).HTTPServer()
-	if set.ReadHeaderTimeout != 1 || set.ReadTimeout != 2 || set.WriteTimeout != 3 || set.IdleTimeout != 4 || set.MaxHeaderBytes != 5000 {
+	if set.ReadHeaderTimeout != 1 || set.ReadTimeout != 2 || set.WriteTimeout != 3 || set.IdleTimeout != 4 || set.MaxHeaderBytes != 10000 {
 		t.Errorf("configured: %+v", set)
 	}
 }

@@ -36,8 +36,30 @@ type enrollment struct {
 	wallet string
 }
 
-// issuingHeaders are the seed's required headers after x-api-key, in order.
-var issuingHeaders = []string{"x-product-id", "x-cardholder-id", "x-wallet-id", "x-card-id", "x-request-id"}
+// Seed 000's headers, in the canonical form net/http keys them by: looked
+// up with header, they cost no allocation (Header.Get("x-card-id") makes
+// the canonical key afresh on every call).
+const (
+	hdrAPIKey       = "X-Api-Key"
+	hdrProductID    = "X-Product-Id"
+	hdrCardholderID = "X-Cardholder-Id"
+	hdrWalletID     = "X-Wallet-Id"
+	hdrCardID       = "X-Card-Id"
+	hdrRequestID    = "X-Request-Id"
+)
+
+// header is the first value of a header named in canonical form.
+func header(r *http.Request, canonical string) string {
+	if v := r.Header[canonical]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// issuingHeaders are the seed's required headers after x-api-key, in
+// order: the canonical key, and the name as the seed spells it.
+var issuingHeaders = [][2]string{{hdrProductID, "x-product-id"}, {hdrCardholderID, "x-cardholder-id"},
+	{hdrWalletID, "x-wallet-id"}, {hdrCardID, "x-card-id"}, {hdrRequestID, "x-request-id"}}
 
 // issuing serves /issuing/api/{version}/card/3DS: POST enrolls, GET reads,
 // PATCH updates, DELETE unenrolls.
@@ -97,8 +119,8 @@ func (s *space) checkIssuing(w http.ResponseWriter, r *http.Request) (issuingOp,
 func missingHeaders(r *http.Request) []string {
 	var missing []string
 	for _, h := range issuingHeaders {
-		if strings.TrimSpace(r.Header.Get(h)) == "" {
-			missing = append(missing, h)
+		if strings.TrimSpace(header(r, h[0])) == "" {
+			missing = append(missing, h[1])
 		}
 	}
 	return missing
@@ -107,23 +129,32 @@ func missingHeaders(r *http.Request) []string {
 // runIssuing runs op once per x-request-id (seed 000's idempotency key,
 // scoped to the workspace and the x-api-key): a repeat gets the first
 // answer, marked Idempotent-Replayed; the same id on a different request
-// is refused.
+// is refused. A GET is safe — it changes nothing, and a repeat reads what
+// is there now, as a re-sent read should — so it keeps no record: reads,
+// however many, never take the place of the answers worth replaying.
 func (s *space) runIssuing(w http.ResponseWriter, r *http.Request, op issuingOp, body []byte, method issuing.OTPMethod) {
-	key := enrollKey{r.Header.Get("x-cardholder-id"), r.Header.Get("x-card-id")}
-	wallet := r.Header.Get("x-wallet-id")
-	idemKey := r.Header.Get("x-api-key") + "\x00" + r.Header.Get("x-request-id")
-	fp := fingerprint(body, r.Method, r.URL.Path, r.Header.Get("x-product-id"), key.cardholder, wallet, key.card)
-	res, outcome := s.once(r.Context(), idemKey, fp, func() stored {
+	key := enrollKey{header(r, hdrCardholderID), header(r, hdrCardID)}
+	wallet := header(r, hdrWalletID)
+	run := func() stored {
 		status, env := op(key, wallet, method)
 		b, _ := marshal(env)
 		return stored{status: status, body: b}
-	})
+	}
+	if r.Method == http.MethodGet {
+		res := run()
+		writeBody(w, res.status, res.body)
+		return
+	}
+	requestID := header(r, hdrRequestID)
+	idemKey := header(r, hdrAPIKey) + "\x00" + requestID
+	fp := fingerprint(body, r.Method, r.URL.Path, header(r, hdrProductID), key.cardholder, wallet, key.card)
+	res, outcome := s.once(r.Context(), idemKey, fp, run)
 	switch outcome {
 	case idemConflict:
-		apiIssuing.writeError(w, http.StatusBadRequest, "x-request-id '"+r.Header.Get("x-request-id")+"' was already used for a different request.")
+		apiIssuing.writeError(w, http.StatusBadRequest, "x-request-id '"+requestID+"' was already used for a different request.")
 		return
 	case idemBusy:
-		apiIssuing.writeError(w, http.StatusConflict, "A request with x-request-id '"+r.Header.Get("x-request-id")+"' is still in progress; retry it later.")
+		apiIssuing.writeError(w, http.StatusConflict, "A request with x-request-id '"+requestID+"' is still in progress; retry it later.")
 		return
 	case idemFailed:
 		status, env := storeError(nil)
@@ -139,7 +170,7 @@ func (s *space) runIssuing(w http.ResponseWriter, r *http.Request, op issuingOp,
 
 // issuingAuth checks x-api-key and, when present or required, the bearer token.
 func (s *space) issuingAuth(r *http.Request) (string, bool) {
-	key := r.Header.Get("x-api-key")
+	key := header(r, hdrAPIKey)
 	if key == "" || s.required().IssuingAPIKey != "" && key != s.required().IssuingAPIKey {
 		return "Invalid or missing x-api-key.", false
 	}
@@ -160,7 +191,7 @@ func (s *space) issuingAuth(r *http.Request) (string, bool) {
 // is required or the one sent is not accepted.
 func (s *space) issuingChallenges(r *http.Request) []string {
 	var out []string
-	if key := r.Header.Get("x-api-key"); key == "" || s.required().IssuingAPIKey != "" && key != s.required().IssuingAPIKey {
+	if key := header(r, hdrAPIKey); key == "" || s.required().IssuingAPIKey != "" && key != s.required().IssuingAPIKey {
 		out = append(out, `APIKey realm="issuer", header="x-api-key"`)
 	}
 	if s.required().IssuingToken != "" || r.Header.Get("Authorization") != "" || len(out) == 0 {

@@ -52,12 +52,45 @@ var idHeaders = []string{
 // a Content-Length is bounded when it is read (readBody).
 func (s *Sandbox) withLimits(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if status, msg := checkSizes(r); status != 0 {
+		status, msg := checkSizes(r)
+		if n := headerBlockBytes(r); status == 0 && n > s.cfg.MaxHeaderBytes {
+			status, msg = http.StatusRequestHeaderFieldsTooLarge, tooLarge("The request's header block", n, s.cfg.MaxHeaderBytes)
+		}
+		if status != 0 {
 			apiOf(r.URL.Path).writeError(w, status, msg)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// serverHeaderBytes is the http.Server's MaxHeaderBytes for a configured
+// limit: twice it, so that a header block over the limit but under this
+// reaches withLimits and is answered in its API's shape. Only a block
+// larger still gets Go's own plain-text 431: net/http reads no further, and
+// each connection may buffer this much (512 connections × 64 KiB at the
+// defaults).
+func serverHeaderBytes(limit int) int { return 2 * limit }
+
+// headerBlockBytes is the size of a request's header block as it came on
+// the wire, as net/http counts it against MaxHeaderBytes: the request
+// line and each "Name: value" line with its CRLF (names in any case take
+// as many bytes; Host is counted apart from Header).
+func headerBlockBytes(r *http.Request) int {
+	uri := r.RequestURI
+	if uri == "" {
+		uri = r.URL.RequestURI()
+	}
+	n := len(r.Method) + 1 + len(uri) + 1 + len(r.Proto) + 2
+	if r.Host != "" {
+		n += len("Host: ") + len(r.Host) + 2
+	}
+	for name, values := range r.Header {
+		for _, v := range values {
+			n += len(name) + 2 + len(v) + 2
+		}
+	}
+	return n + 2
 }
 
 // checkSizes returns the status and message for a request over a limit, 0

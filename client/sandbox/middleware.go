@@ -45,9 +45,12 @@ func (s *Sandbox) withFaults(next http.Handler) http.Handler {
 	})
 }
 
+// faultHeader is fault.Header in canonical form (see header).
+var faultHeader = http.CanonicalHeaderKey(fault.Header)
+
 // faultsFor is the request's fault header, or the sandbox's faults.
 func (s *Sandbox) faultsFor(r *http.Request) (fault.Spec, error) {
-	if spec := r.Header.Get(fault.Header); spec != "" {
+	if spec := header(r, faultHeader); spec != "" {
 		return fault.Parse(spec)
 	}
 	return s.cfg.Faults, nil

@@ -9,13 +9,16 @@ import (
 	"time"
 
 	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 )
 
 // TestIdempotencyOutlivesLoad: an enroll's x-request-id is still replayed
 // after 100,000 other requests with their own ids, 23 hours later — the
 // sandbox keeps ids for 24 hours within a byte budget, not the last 4,096 —
-// and no longer once the 24 hours are up.
+// and no longer once the 24 hours are up. One in ten of the others is an
+// update, whose answer is kept (and counted); the rest are reads, which
+// keep nothing (a re-sent GET reads afresh).
 func TestIdempotencyOutlivesLoad(t *testing.T) {
 	clk := newClock()
 	sb := sandbox.New(sandbox.Config{Clock: clk})
@@ -36,18 +39,24 @@ func TestIdempotencyOutlivesLoad(t *testing.T) {
 	if w := serve("POST", "the-enroll", enroll); w.Code != 200 {
 		t.Fatalf("enroll: %d %s", w.Code, w.Body)
 	}
-	const others = 100_000
+	const others, updates = 100_000, 10_000
 	get := httptest.NewRequest("GET", "/issuing/api/v1/card/3DS", nil)
 	for k, v := range map[string]string{"x-api-key": "key", "x-product-id": "prod", "x-cardholder-id": testcards.CardholderID,
 		"x-wallet-id": testcards.WalletID, "x-card-id": c.CardID} {
 		get.Header.Set(k, v)
 	}
 	for i := range others {
-		// One request, its id changed: the loop costs what the sandbox does.
-		get.Header.Set("x-request-id", "read-"+strconv.Itoa(i))
-		w := httptest.NewRecorder()
-		if h.ServeHTTP(w, get); w.Code != 200 {
-			t.Fatalf("read %d: %d %s", i, w.Code, w.Body)
+		var w *httptest.ResponseRecorder
+		if i%(others/updates) == 0 {
+			w = serve("PATCH", "update-"+strconv.Itoa(i), []string{`{"otp_delivery_method":"EMAIL"}`, enroll}[i%2])
+		} else {
+			// One request, its id changed: the loop costs what the sandbox does.
+			get.Header.Set("x-request-id", "read-"+strconv.Itoa(i))
+			w = httptest.NewRecorder()
+			h.ServeHTTP(w, get)
+		}
+		if w.Code != 200 {
+			t.Fatalf("request %d: %d %s", i, w.Code, w.Body)
 		}
 		if i%10_000 == 0 {
 			clk.Advance(2 * time.Hour) // 100,000 requests spread over 20 hours
@@ -55,17 +64,43 @@ func TestIdempotencyOutlivesLoad(t *testing.T) {
 	}
 	clk.Advance(3 * time.Hour)
 	st := sb.Stats()
-	if st.IdempotencyKeys < others {
-		t.Fatalf("%d ids kept after %d requests: some were evicted", st.IdempotencyKeys, others+1)
+	if st.IdempotencyKeys != updates+1 {
+		t.Fatalf("%d ids kept after %d updates and %d reads: want every update's and the enroll's, no read's",
+			st.IdempotencyKeys, updates, others-updates)
 	}
 	w := serve("POST", "the-enroll", enroll)
 	if w.Code != 200 || w.Header().Get("Idempotent-Replayed") != "true" || !strings.Contains(w.Body.String(), "3DS enrollment successful.") {
 		t.Fatalf("the enroll replayed after %d other requests and 23 hours: %d %s %v", others, w.Code, w.Body, w.Header())
 	}
-	t.Logf("%d ids kept in %d bytes (budget %d per workspace)", st.IdempotencyKeys, st.IdempotencyBytes, 64<<20)
+	if w := serve("PATCH", "update-0", `{"otp_delivery_method":"EMAIL"}`); w.Header().Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("the first update is not replayed: %d %s", w.Code, w.Body)
+	}
+	t.Logf("%d ids kept in %d bytes (budget %d per workspace)", st.IdempotencyKeys, st.IdempotencyBytes, store.DefaultIdempotencyBytes)
 	clk.Advance(time.Hour)
 	if w := serve("POST", "the-enroll", enroll); w.Code != http.StatusBadRequest || w.Header().Get("Idempotent-Replayed") != "" {
 		t.Fatalf("after 24 hours the id is forgotten, and the card is already enrolled: %d %s", w.Code, w.Body)
+	}
+}
+
+// TestReadsKeepNoRecord: a GET's x-request-id is not remembered — a
+// repeat reads what is there now, and the same id may then name a write.
+func TestReadsKeepNoRecord(t *testing.T) {
+	e := newEnv(t)
+	c := card(t, testcards.Visa, testcards.Challenge)
+	e.enroll(c, "SMS")
+	hdr := cardHeaders(c, "same-id")
+	if s, b := e.do("GET", "/issuing/api/v1/card/3DS", hdr, ""); s != 200 || !strings.Contains(b, `"SMS"`) {
+		t.Fatalf("read: %d %s", s, b)
+	}
+	if s, b := e.do("PATCH", "/issuing/api/v1/card/3DS", hdr, `{"otp_delivery_method":"EMAIL"}`); s != 200 {
+		t.Fatalf("an update under a read's id: %d %s", s, b)
+	}
+	resp := e.raw("GET", "/issuing/api/v1/card/3DS", cardHeaders(c, "other-id"), "")
+	if resp.Header.Get("Idempotent-Replayed") != "" {
+		t.Fatal("a read was replayed")
+	}
+	if s, b := e.do("GET", "/issuing/api/v1/card/3DS", cardHeaders(c, "other-id"), ""); s != 200 || !strings.Contains(b, `"EMAIL"`) {
+		t.Fatalf("a repeated read does not read afresh: %d %s", s, b)
 	}
 }
 
@@ -126,4 +161,11 @@ func basic(user string) string {
 	r := http.Request{Header: http.Header{}}
 	r.SetBasicAuth(user, "")
 	return r.Header.Get("Authorization")
+}
+
+// cardHeaders are seed 000's headers for card c, with requestID.
+func cardHeaders(c testcards.Card, requestID string) http.Header {
+	h := issuingHeaders(c.CardID)
+	h.Set("x-request-id", requestID)
+	return h
 }

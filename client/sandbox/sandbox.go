@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/walletsim/walletsim/client/sandbox/budget"
 	"github.com/walletsim/walletsim/client/sandbox/store"
@@ -43,6 +44,9 @@ type Sandbox struct {
 
 	stored *budget.Budget // what every workspace keeps, in bytes (accounting.go)
 
+	usage   usage        // when each workspace was last used (expiry.go)
+	expired atomic.Int64 // workspaces removed for being unused
+
 	// relayOut is the outbox webhooks go through (relay.go), nil when
 	// they are sent from the process that made them; wake hurries its
 	// relay.
@@ -51,7 +55,10 @@ type Sandbox struct {
 
 	ctx    context.Context // cancelled by Close: stops webhooks and hung requests
 	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	// detached is ctx without its cancellation, made once: the context of
+	// store calls, which must finish whole (see space.bg).
+	detached context.Context
+	wg       sync.WaitGroup
 }
 
 // New builds a Sandbox. Use Handler to serve it, or Start to listen.
@@ -63,9 +70,10 @@ func New(cfg Config) *Sandbox {
 		store:      cfg.Store,
 		spaces:     map[string]*space{},
 		challenges: map[string]*space{},
-		stored:     budget.New(cfg.MaxStoredBytes),
+		stored:     budget.New(cfg.MaxStoredBytes).Named(budgetSandbox),
 		ctx:        ctx,
 		cancel:     cancel,
+		detached:   context.WithoutCancel(ctx),
 	}
 	s.db, _ = cfg.Store.(store.Auths)
 	s.ensureDefault()
@@ -162,12 +170,13 @@ func Start(addr string, cfg Config) (*Server, error) {
 // HTTPServer is an http.Server for the sandbox's handler with the limits a
 // server facing other people needs, from the Config: how long a client may
 // take to send a request and to read its answer, how long an idle
-// connection is kept, how large a request's headers may be. A latency
+// connection is kept, how large a request's headers may be (twice
+// MaxHeaderBytes: up to that the sandbox answers in the API's shape). A latency
 // fault moves its request's write deadline by its delay. Start adds the
 // connection cap (MaxConns).
 func (s *Sandbox) HTTPServer() *http.Server {
 	return &http.Server{Handler: s.handler, ReadHeaderTimeout: s.cfg.ReadHeaderTimeout, ReadTimeout: s.cfg.ReadTimeout,
-		WriteTimeout: s.cfg.WriteTimeout, IdleTimeout: s.cfg.IdleTimeout, MaxHeaderBytes: s.cfg.MaxHeaderBytes}
+		WriteTimeout: s.cfg.WriteTimeout, IdleTimeout: s.cfg.IdleTimeout, MaxHeaderBytes: serverHeaderBytes(s.cfg.MaxHeaderBytes)}
 }
 
 // Conns reports what the connection cap did.
@@ -215,6 +224,9 @@ type Stats struct {
 	IdempotencyKeys  int
 	IdempotencyBytes int64 // as the store counts them against its budgets
 	StoredBytes      int64 // counted against Config.MaxStoredBytes
+	// ExpiredWorkspaces counts the workspaces removed for going unused for
+	// Config.WorkspaceIdle.
+	ExpiredWorkspaces int64
 }
 
 // Stats reports what the sandbox holds now, over every workspace.
@@ -244,6 +256,7 @@ func (s *Sandbox) Stats() Stats {
 		st.IdempotencyBytes += bytes
 	}
 	st.StoredBytes = s.stored.Used()
+	st.ExpiredWorkspaces = s.expired.Load()
 	return st
 }
 

@@ -40,6 +40,8 @@ type space struct {
 
 	flights sync.Map // idempotency key → chan struct{}, closed when its request ends
 
+	lastUsed *atomic.Int64 // the sandbox's clock at its last request (expiry.go)
+
 	// stored is the workspace's part of the sandbox's byte budget
 	// (accounting.go): it shadows the Sandbox's, so every reservation made
 	// while serving the workspace is counted for it and for the sandbox,
@@ -50,7 +52,7 @@ type space struct {
 func newSpace(s *Sandbox, w store.Workspace) *space {
 	sp := &space{Sandbox: s, id: w.ID, creds: w.Credentials,
 		auths: map[string]*authn{}, byAuth3ds: map[string]*authn{}, byACS: map[string]*authn{},
-		stored: s.stored.Sub(0)}
+		stored: s.stored.Sub(s.cfg.MaxWorkspaceBytes).Named(budgetWorkspace), lastUsed: s.used(w.ID)}
 	sp.offset.Store(int64(w.ClockOffset))
 	return sp
 }
@@ -64,7 +66,7 @@ func (sp *space) now() time.Time {
 // bg is the context for store calls: the sandbox's (a request's own
 // context ends when its client leaves, but what it started must be stored
 // whole).
-func (sp *space) bg() context.Context { return context.WithoutCancel(sp.Sandbox.ctx) }
+func (sp *space) bg() context.Context { return sp.Sandbox.detached }
 
 // required are the credentials this workspace accepts: its own, or for the
 // default workspace those the sandbox was told to require (any non-empty
@@ -83,7 +85,7 @@ func (sp *space) required() Credentials {
 // no workspace — the README's examples, the embedded sandbox — are the
 // default workspace's.
 func (s *Sandbox) spaceOf(r *http.Request) (*space, error) {
-	ctx := context.WithoutCancel(r.Context())
+	ctx := s.detached
 	// found reports whether credential v of kind k is a workspace's.
 	var sp *space
 	var err error
@@ -98,7 +100,7 @@ func (s *Sandbox) spaceOf(r *http.Request) (*space, error) {
 		sp, err = s.spaceFor(w)
 		return true
 	}
-	if found(store.IssuingAPIKey, r.Header.Get("x-api-key")) {
+	if found(store.IssuingAPIKey, header(r, hdrAPIKey)) {
 		return sp, err
 	}
 	if tok, ok := bearerToken(r.Header.Get("Authorization")); ok && (found(store.WalletToken, tok) || found(store.IssuingToken, tok)) {
@@ -160,6 +162,7 @@ func (s *Sandbox) scoped(fn func(sp *space, w http.ResponseWriter, r *http.Reque
 			s.storeFailed(w, r, err)
 			return
 		}
+		sp.touch()
 		fn(sp, w, r)
 	}
 }
@@ -189,6 +192,7 @@ func (s *Sandbox) challengeSpace(fn func(sp *space, w http.ResponseWriter, r *ht
 				return
 			}
 		}
+		sp.touch()
 		fn(sp, w, r)
 	}
 }

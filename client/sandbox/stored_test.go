@@ -152,3 +152,45 @@ func TestEscapedAnswerIsCounted(t *testing.T) {
 		t.Fatalf("counted %d bytes; the request and its answer hold %d of the user agent alone", got, 2000+6*2000)
 	}
 }
+
+// TestFullWorkspaceRefuses: a workspace that reaches MaxWorkspaceBytes gets
+// 429 naming its own budget, while another workspace and the default one
+// still keep what they are sent; resetting it gives its bytes back.
+func TestFullWorkspaceRefuses(t *testing.T) {
+	e := newEnv(t, func(c *sandbox.Config) { c.MaxWorkspaceBytes, c.MaxStoredBytes = 4<<10, 64<<10 })
+	full, other := e.workspace(), e.workspace()
+	const body = `{"otp_delivery_method":"SMS"}`
+	in := func(w *tenant, n int) http.Header {
+		h := enrollHeaders(n)
+		if w != nil {
+			h.Set("x-api-key", w.view.Credentials.IssuingAPIKey)
+			h.Set("Authorization", "Bearer "+w.view.Credentials.IssuingToken)
+		}
+		return h
+	}
+	n := 0
+	for ; ; n++ {
+		status, got := e.do("POST", enrollPath, in(full, n), body)
+		if status == 429 {
+			if !strings.HasPrefix(got, `{"code":429,"message":"This workspace is full: `) || !strings.Contains(got, "--max-workspace-bytes") ||
+				!strings.Contains(got, "reset the workspace") {
+				t.Fatalf("full: %s", got)
+			}
+			break
+		}
+		if status != 200 || n > 100 {
+			t.Fatalf("enroll %d: %d %s", n, status, got)
+		}
+	}
+	for _, w := range []*tenant{other, nil} {
+		if status, got := e.do("POST", enrollPath, in(w, 0), body); status != 200 {
+			t.Fatalf("another workspace is refused because one is full: %d %s", status, got)
+		}
+	}
+	if status, got := e.do("POST", "/sandbox/workspaces/"+full.view.ID+"/reset", full.auth, ""); status != 200 && status != 204 {
+		t.Fatalf("reset: %d %s", status, got)
+	}
+	if status, got := e.do("POST", enrollPath, in(full, n+1), body); status != 200 {
+		t.Fatalf("after a reset: %d %s", status, got)
+	}
+}

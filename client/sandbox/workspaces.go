@@ -44,6 +44,7 @@ func (s *Sandbox) CreateWorkspace() (WorkspaceView, error) {
 	if err := s.store.CreateWorkspace(s.ctx, w); err != nil {
 		return WorkspaceView{}, err
 	}
+	s.used(w.ID) // timed from now, used or not
 	return s.viewOf(w), nil
 }
 

@@ -99,7 +99,7 @@ var flagCompletions = map[string]cobra.CompletionFunc{
 	"listen": freeForm, "expiry": freeForm, "webhook-url": freeForm, "hmac-key": freeForm, "faults": freeForm,
 	"merchant-name": freeForm, "public-url": freeForm, "webhook-tolerance": freeForm,
 	"read-header-timeout": freeForm, "read-timeout": freeForm, "write-timeout": freeForm, "idle-timeout": freeForm,
-	"max-header-bytes": freeForm, "max-stored-bytes": freeForm, "max-conns": freeForm,
+	"max-header-bytes": freeForm, "max-stored-bytes": freeForm, "max-workspace-bytes": freeForm, "workspace-idle": freeForm, "max-conns": freeForm,
 	"require-api-key": freeForm, "require-issuing-token": freeForm, "require-3ds-key": freeForm, "require-wallet-token": freeForm,
 }
 

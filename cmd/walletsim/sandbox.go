@@ -23,7 +23,6 @@ import (
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/sandbox"
 	"github.com/walletsim/walletsim/client/sandbox/fault"
-	"github.com/walletsim/walletsim/client/sandbox/store"
 )
 
 const (
@@ -257,7 +256,7 @@ func runSandbox(ctx context.Context, o *sandboxOptions, cfg sandbox.Config, stdo
 		cfg.AccessLog = out
 	}
 	cfg.Logger = slog.New(slog.NewTextHandler(stderr, nil)) // webhook failures
-	st, closer, err := o.storeSpec.open(ctx, store.Limits{IdempotencyTTL: cfg.IdempotencyTTL, IdempotencyBytes: cfg.IdempotencyBytes})
+	st, closer, err := o.storeSpec.open(ctx, cfg.StoreLimits())
 	if err != nil {
 		return err
 	}

@@ -62,6 +62,9 @@ func match[T any](conds []Condition, facts map[string]fact[T], items []T, descri
 				unmet = append(unmet, f.unmet(got, c.Want))
 			}
 		}
+		for i := 1; i < len(unmet); i++ { // the first follows "Closest so far: …,"
+			unmet[i] = sentence(unmet[i])
+		}
 		if len(unmet) == 0 {
 			matched = append(matched, items[i])
 		} else if closestItem < 0 || len(unmet) < len(closest) {
@@ -75,6 +78,16 @@ func match[T any](conds []Condition, facts map[string]fact[T], items []T, descri
 		return nil, Grade{Missing: []string{none}}
 	}
 	return nil, Grade{Missing: append([]string{"Closest so far: " + describe(items[closestItem]) + ","}, closest...)}
+}
+
+// sentence starts a sentence with a capital, unless its first word is a
+// name as EMV spells it (transStatusReason, challenge_preference, ECI).
+func sentence(s string) string {
+	word, _, _ := strings.Cut(s, " ")
+	if word == "" || strings.ContainsFunc(word, func(r rune) bool { return r != '-' && (r < 'a' || r > 'z') }) {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // unmet says in words how got falls short of want.

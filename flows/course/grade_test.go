@@ -94,7 +94,8 @@ func shippedCases(t *testing.T) map[string]exerciseCase {
 				func(p *course.Purchase) { p.WrongCodes = 1 })),
 			fail: rec(passed), mentions: "wrong codes typed: 0, wanted at least 1"},
 		"challenge/timeout": {
-			pass: rec(challenge(t, emv.Result{Status: emv.Unavailable, Reason: emv.ReasonTimedOutAtACS, Cancel: emv.CancelACSTimeout}, nil)),
+			pass:   rec(challenge(t, emv.Result{Status: emv.Unavailable, Reason: emv.ReasonTimedOutAtACS, Cancel: emv.CancelACSTimeout}, nil)),
+			answer: "04", wrong: "01",
 			fail: rec(passed), mentions: "final transStatus was Y, wanted U"},
 		"decoupled/approve-read-cavv": {
 			pass:   rec(decoupled(t, emv.Result{Status: emv.Authenticated, CAVV: cavv, Interactions: 1}, "VERIFIED")),
@@ -208,6 +209,8 @@ func TestGradeRules(t *testing.T) {
 			Ask: &course.Ask{Key: "cavv"}}, strings.ToUpper(cavv), false, "is not the CAVV"},
 		{"the answer of any matching purchase", course.Exercise{Purchase: []course.Condition{{Key: "scheme", Want: "visa"}},
 			Ask: &course.Ask{Key: "status"}}, "Y", true, ""},
+		{"each miss after the first is a sentence", course.Exercise{Purchase: []course.Condition{{Key: "scheme", Want: "mastercard"}, {Key: "status", Want: "A"}, {Key: "reason", Want: "12"}}},
+			"", false, "scheme was visa, wanted mastercard. Final transStatus was R, wanted A. transStatusReason was 11, wanted 12."},
 		{"no enrollment", course.Exercise{Enrollment: []course.Condition{{Key: "action", Want: "enrolled"}}}, "", false, "No enrollment change yet"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

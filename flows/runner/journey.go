@@ -39,6 +39,7 @@ func newJourney(s *flows.Session, sc scenario.Scenario, t flows.Target) *journey
 	override(&card.WalletID, sc.Card.WalletID)
 	override(&card.CardID, sc.Card.CardID)
 	override(&card.CustomerID, sc.Card.CustomerID)
+	card.Number = sc.Card.Number
 	return &journey{s: s, sc: sc, card: card, enroll: s.Enrollment(card), wallet: s.Wallet()}
 }
 

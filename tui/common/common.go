@@ -162,7 +162,7 @@ func schemeName(s testcards.Scheme) string {
 func TestCard(tc testcards.Card) Card {
 	return Card{
 		Number: tc.PAN, Month: 12, Year: time.Now().Year() + 3, Test: &tc,
-		Flows: flows.Card{CardholderID: testcards.CardholderID, WalletID: testcards.WalletID, CardID: tc.CardID, CustomerID: testcards.CustomerID},
+		Flows: flows.Card{CardholderID: testcards.CardholderID, WalletID: testcards.WalletID, CardID: tc.CardID, CustomerID: testcards.CustomerID, Number: tc.PAN},
 	}
 }
 
@@ -209,6 +209,10 @@ type (
 	NoticeMsg struct{ Text string }
 	// ShiftClockMsg moves the test clock forward by By.
 	ShiftClockMsg struct{ By time.Duration }
+	// ClockShiftedMsg tells the page and the phone that the test clock has
+	// moved on: a page whose deadline passed looks again, as a real page's
+	// countdown would.
+	ClockShiftedMsg struct{}
 	// EventMsg is an event of the session, for pages that follow them.
 	EventMsg flows.Event
 	// MessagesMsg opens the EMV messages view on Steps.

@@ -25,6 +25,7 @@ type Budget struct {
 	limit  int64 // 0: none
 	used   atomic.Int64
 	parent *Budget
+	name   string // what FullError.Budget says
 }
 
 // New makes a budget of limit bytes; 0 or less means no limit.
@@ -38,13 +39,21 @@ func (b *Budget) Sub(limit int64) *Budget {
 	return &Budget{limit: max(limit, 0), parent: b}
 }
 
+// Named gives b the name a *FullError it refuses with carries, and
+// returns it. Call it before b is shared.
+func (b *Budget) Named(name string) *Budget {
+	b.name = name
+	return b
+}
+
 // ErrFull is what a *FullError is (errors.Is).
 var ErrFull = errors.New("budget full")
 
 // FullError is a reservation refused: Need more bytes did not fit in the
 // budget whose Limit and Used are given (the parent's, when it was the
-// parent that was full).
+// parent that was full), named Budget (see Named).
 type FullError struct {
+	Budget            string
 	Limit, Used, Need int64
 }
 
@@ -75,7 +84,7 @@ func (b *Budget) take(n int64) error {
 	for {
 		used := b.used.Load()
 		if b.limit > 0 && used+n > b.limit {
-			return &FullError{Limit: b.limit, Used: used, Need: n}
+			return &FullError{Budget: b.name, Limit: b.limit, Used: used, Need: n}
 		}
 		if b.used.CompareAndSwap(used, used+n) {
 			return nil

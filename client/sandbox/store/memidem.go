@@ -8,7 +8,11 @@ import (
 
 // The memory store's idempotency records: a map by key and a queue in
 // claim order, so that eviction — past the TTL, or the oldest first once
-// the byte budget is exceeded — is O(1) amortised per request.
+// the byte budget is exceeded — is O(1) amortised per request. A record
+// keeps its key, the request's fingerprint and the answer (the request
+// itself is not kept); a record whose answer is the same as the one kept
+// before it shares its bytes (seed 000's answers repeat), though both are
+// counted in full.
 
 func (m *Memory) ClaimKey(_ context.Context, ws, key string, fp [32]byte, now time.Time) (IdemRecord, IdemState, error) {
 	var rec IdemRecord
@@ -32,24 +36,34 @@ func (m *Memory) ClaimKey(_ context.Context, ws, key string, fp [32]byte, now ti
 		e := &memIdem{rec: IdemRecord{Key: key, Fingerprint: fp, Created: now}}
 		sp.idem[key] = e
 		sp.idemOrder = append(sp.idemOrder, e)
-		sp.idemBytes += e.rec.Size()
+		sp.addIdem(e.rec.Size())
 		state = Claimed
 		return nil
 	})
+	if state == Claimed {
+		m.trimIdem()
+	}
 	return rec, state, err
 }
 
 func (m *Memory) CompleteKey(_ context.Context, ws, key string, status int, body []byte) error {
-	return m.with(ws, func(sp *memSpace) error {
+	err := m.with(ws, func(sp *memSpace) error {
 		e, ok := sp.idem[key]
 		if !ok || e.done {
 			return ErrNotFound
 		}
-		e.rec.Status, e.rec.Body, e.done = status, bytes.Clone(body), true
-		sp.idemBytes += int64(len(body))
+		if !bytes.Equal(body, sp.lastBody) {
+			sp.lastBody = bytes.Clone(body)
+		}
+		e.rec.Status, e.rec.Body, e.done = status, sp.lastBody, true
+		sp.addIdem(int64(len(body)))
 		sp.evictIdem(e.rec.Created, m.limits)
 		return nil
 	})
+	if err == nil {
+		m.trimIdem()
+	}
+	return err
 }
 
 func (m *Memory) ReleaseKey(_ context.Context, ws, key string) error {
@@ -66,8 +80,17 @@ func (m *Memory) ReleaseKey(_ context.Context, ws, key string) error {
 func (m *Memory) IdempotencyUsage(_ context.Context, ws string) (int, int64, error) {
 	var n int
 	var b int64
-	err := m.with(ws, func(sp *memSpace) error { n, b = len(sp.idem), sp.idemBytes; return nil })
+	err := m.with(ws, func(sp *memSpace) error { n, b = len(sp.idem), sp.idemBytes.Load(); return nil })
 	return n, b, err
+}
+
+// addIdem counts n more bytes of records (n < 0: fewer) for the workspace
+// and the store. The caller holds sp.mu.
+func (sp *memSpace) addIdem(n int64) {
+	sp.idemBytes.Add(n)
+	if !sp.deleted {
+		sp.total.Add(n)
+	}
 }
 
 // drop forgets an entry; its slot in idemOrder is skipped later. The
@@ -77,7 +100,7 @@ func (sp *memSpace) drop(e *memIdem) {
 		return
 	}
 	e.gone = true
-	sp.idemBytes -= e.rec.Size()
+	sp.addIdem(-e.rec.Size())
 	if sp.idem[e.rec.Key] == e {
 		delete(sp.idem, e.rec.Key)
 	}
@@ -88,13 +111,21 @@ func (sp *memSpace) drop(e *memIdem) {
 // evicted: its owner will complete it; eviction then waits behind it (a
 // request in flight lasts seconds). The caller holds sp.mu.
 func (sp *memSpace) evictIdem(now time.Time, l Limits) {
+	sp.evictWhile(func(e *memIdem) bool {
+		return now.Sub(e.rec.Created) >= l.IdempotencyTTL || sp.idemBytes.Load() > l.IdempotencyBytes
+	})
+}
+
+// evictWhile drops the oldest completed records while over says so of the
+// oldest, stopping at one in flight. The caller holds sp.mu.
+func (sp *memSpace) evictWhile(over func(oldest *memIdem) bool) {
 	n := 0
 	for ; n < len(sp.idemOrder); n++ {
 		e := sp.idemOrder[n]
 		if e.gone {
 			continue
 		}
-		if !e.done || now.Sub(e.rec.Created) < l.IdempotencyTTL && sp.idemBytes <= l.IdempotencyBytes {
+		if !e.done || !over(e) {
 			break
 		}
 		sp.drop(e)
@@ -104,6 +135,40 @@ func (sp *memSpace) evictIdem(now time.Time, l Limits) {
 		sp.idemOrder = sp.idemOrder[n:]
 		if cap(sp.idemOrder) > 64 && len(sp.idemOrder) < cap(sp.idemOrder)/4 {
 			sp.idemOrder = append([]*memIdem(nil), sp.idemOrder...)
+		}
+	}
+}
+
+// trimIdem keeps the records of all workspaces within
+// IdempotencyTotalBytes: once over, the workspace holding the most bytes
+// loses its oldest records until the total is 1/64 under the limit (so
+// that the search for it, one look at each workspace, is not made on every
+// request at the limit). It runs after a claim or a completion, outside any
+// workspace's lock (it takes one at a time).
+func (m *Memory) trimIdem() {
+	if m.idemTotal.Load() <= m.limits.IdempotencyTotalBytes {
+		return
+	}
+	limit := m.limits.IdempotencyTotalBytes - m.limits.IdempotencyTotalBytes/64
+	for m.idemTotal.Load() > limit {
+		m.mu.RLock()
+		var heaviest *memSpace
+		for _, sp := range m.spaces {
+			if heaviest == nil || sp.idemBytes.Load() > heaviest.idemBytes.Load() {
+				heaviest = sp
+			}
+		}
+		m.mu.RUnlock()
+		if heaviest == nil {
+			return
+		}
+		heaviest.mu.Lock()
+		before := heaviest.idemBytes.Load()
+		heaviest.evictWhile(func(*memIdem) bool { return m.idemTotal.Load() > limit })
+		freed := before - heaviest.idemBytes.Load()
+		heaviest.mu.Unlock()
+		if freed == 0 {
+			return // only records in flight: they finish in seconds
 		}
 	}
 }

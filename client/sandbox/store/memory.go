@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -18,6 +19,8 @@ type Memory struct {
 	mu     sync.RWMutex // guards spaces and creds
 	spaces map[string]*memSpace
 	creds  map[credKey]string // credential → workspace id
+
+	idemTotal atomic.Int64 // every workspace's idemBytes, summed
 }
 
 type credKey struct {
@@ -36,8 +39,14 @@ type memSpace struct {
 	pending     map[string]PendingRequest
 	idem        map[string]*memIdem
 	idemOrder   []*memIdem // claim order, oldest first; compacted as it drains
-	idemBytes   int64
-	auths       map[string]AuthRecord // by id; only through Memory.Auths (memauths.go)
+	// idemBytes is written under mu and read without it (by the global
+	// budget's search for the heaviest workspace); total is the Memory's
+	// idemTotal, kept in step by addIdem.
+	idemBytes atomic.Int64
+	total     *atomic.Int64
+	lastBody  []byte // the last answer kept, shared by records with the same one
+	deleted   bool
+	auths     map[string]AuthRecord // by id; only through Memory.Auths (memauths.go)
 	// resets counts clears, so that a MemoryOutbox beside the store can
 	// drop what was queued before a reset.
 	resets int
@@ -56,8 +65,8 @@ func NewMemory(l Limits) *Memory {
 
 var _ Store = (*Memory)(nil)
 
-func newSpace(w Workspace) *memSpace {
-	sp := &memSpace{ws: w}
+func newSpace(w Workspace, total *atomic.Int64) *memSpace {
+	sp := &memSpace{ws: w, total: total}
 	sp.clear()
 	return sp
 }
@@ -72,7 +81,8 @@ func (sp *memSpace) clear() {
 	sp.pending = map[string]PendingRequest{}
 	sp.idem = map[string]*memIdem{}
 	sp.idemOrder = nil
-	sp.idemBytes = 0
+	sp.addIdem(-sp.idemBytes.Load())
+	sp.lastBody = nil
 	sp.auths = nil
 	sp.ws.ClockOffset = 0
 	sp.resets++
@@ -110,7 +120,7 @@ func (m *Memory) CreateWorkspace(_ context.Context, w Workspace) error {
 	for _, k := range keys {
 		m.creds[k] = w.ID
 	}
-	m.spaces[w.ID] = newSpace(w)
+	m.spaces[w.ID] = newSpace(w, &m.idemTotal)
 	return nil
 }
 
@@ -166,6 +176,10 @@ func (m *Memory) DeleteWorkspace(_ context.Context, id string) error {
 		delete(m.creds, k)
 	}
 	delete(m.spaces, id)
+	sp.mu.Lock()
+	sp.addIdem(-sp.idemBytes.Load())
+	sp.deleted = true // a call that found it before stays out of idemTotal
+	sp.mu.Unlock()
 	return nil
 }
 
@@ -343,6 +357,11 @@ func (m *Memory) TakePending(_ context.Context, ws, id string, answer, body []by
 			taken = true
 		}
 		sp.pending[id] = got
+		if taken { // what it returns of the answer is the caller's own: no second copy
+			p = got
+			p.Event, p.Answer, p.AnswerBody = bytes.Clone(got.Event), answer, body
+			return nil
+		}
 		p = clonePending(got)
 		return nil
 	})

@@ -296,10 +296,25 @@ type Limits struct {
 	// replayed (default 24 hours).
 	IdempotencyTTL time.Duration
 	// IdempotencyBytes is each workspace's byte budget for idempotency
-	// records (default 64 MiB): past it the oldest are evicted even
-	// before their TTL.
+	// records (default DefaultIdempotencyBytes): past it the oldest are
+	// evicted even before their TTL.
 	IdempotencyBytes int64
+	// IdempotencyTotalBytes bounds the records of all workspaces together
+	// (default DefaultIdempotencyTotalBytes; the memory store's, which
+	// lives in the sandbox's RAM — the SQL stores keep theirs on disk):
+	// past it the oldest records of the workspace holding the most bytes
+	// are evicted first, so one workspace's flood costs the others
+	// nothing until it has given up all of its own.
+	IdempotencyTotalBytes int64
 }
+
+// The default idempotency budgets. A record of seed 000's (a 30-byte key
+// and its ~100-byte answer) counts about 260 bytes: 4 MiB keeps the last
+// ~16,000 answers of each workspace, 16 MiB ~64,000 in all.
+const (
+	DefaultIdempotencyBytes      = 4 << 20
+	DefaultIdempotencyTotalBytes = 16 << 20
+)
 
 // WithDefaults fills zero fields.
 func (l Limits) WithDefaults() Limits {
@@ -307,7 +322,10 @@ func (l Limits) WithDefaults() Limits {
 		l.IdempotencyTTL = 24 * time.Hour
 	}
 	if l.IdempotencyBytes == 0 {
-		l.IdempotencyBytes = 64 << 20
+		l.IdempotencyBytes = DefaultIdempotencyBytes
+	}
+	if l.IdempotencyTotalBytes == 0 {
+		l.IdempotencyTotalBytes = DefaultIdempotencyTotalBytes
 	}
 	return l
 }

@@ -4,6 +4,7 @@
 package helpbar
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -87,8 +88,9 @@ func (m *Model) noticeLines() []string {
 }
 
 // View draws the notice, or as many of keys as fit whole (never a key cut
-// in half); the last of keys is kept when others must go, since it is the
-// way to all of them.
+// in half). When not all fit, the app's x and i go first (they work on
+// every screen, and ? lists them), then the page's keys from the last;
+// the app's q and ? at the end stay, and so does the last key in any case.
 func (m *Model) View(keys []key.Binding) string {
 	s := m.c.Styles
 	bar := s.Help.Width(max(m.w, 0))
@@ -104,21 +106,50 @@ func (m *Model) View(keys []key.Binding) string {
 
 // fit renders the enabled keys that fit in the bar's width.
 func (m *Model) fit(keys []key.Binding) string {
+	k := m.c.Keys
+	always := []key.Binding{k.Quit, k.Help, k.ForceQuit}
+	spare := []key.Binding{k.Explain, k.Inspect}
 	var on []key.Binding
-	for _, k := range keys {
-		if k.Enabled() && k.Help().Key != "" {
-			on = append(on, k)
+	for _, b := range keys {
+		if b.Enabled() && b.Help().Key != "" {
+			on = append(on, b)
 		}
 	}
-	room := m.w - 2
-	for n := len(on); n > 0; n-- {
-		shown := on[:n]
-		if n < len(on) && n > 1 {
-			shown = append(on[:n-1:n-1], on[len(on)-1])
+	if len(on) == 0 {
+		return ""
+	}
+	n := 1 // the last key, and the app's keys before it
+	for n < len(on) && among(on[len(on)-n-1], always) {
+		n++
+	}
+	head, tail := on[:len(on)-n], on[len(on)-n:]
+	tries := [][]key.Binding{on}
+	for i := len(head) - 1; i >= 0; i-- { // the spare keys go first…
+		if among(head[i], spare) {
+			head = append(head[:i:i], head[i+1:]...)
+			tries = append(tries, append(head[:len(head):len(head)], tail...))
 		}
-		if v := m.help.ShortHelpView(shown); lipgloss.Width(v) <= room && !strings.HasSuffix(ansi.Strip(v), "…") {
+	}
+	for i := len(head) - 1; i >= 0; i-- { // …then the page's, from the last…
+		tries = append(tries, append(head[:i:i], tail...))
+	}
+	for i := 1; i < len(tail); i++ { // …then the app's, from the first
+		tries = append(tries, tail[i:])
+	}
+	for _, shown := range tries {
+		if v := m.help.ShortHelpView(shown); lipgloss.Width(v) <= m.w-2 && !strings.HasSuffix(ansi.Strip(v), "…") {
 			return v
 		}
 	}
 	return ""
+}
+
+// among reports whether b is one of keys (by the keys it answers).
+func among(b key.Binding, keys []key.Binding) bool {
+	for _, k := range keys {
+		if slices.Equal(b.Keys(), k.Keys()) {
+			return true
+		}
+	}
+	return false
 }

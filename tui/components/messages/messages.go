@@ -19,6 +19,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/walletsim/walletsim/client/emv"
+	"github.com/walletsim/walletsim/flows"
+	"github.com/walletsim/walletsim/tui/common"
 	"github.com/walletsim/walletsim/tui/keymap"
 	"github.com/walletsim/walletsim/tui/styles"
 )
@@ -64,7 +66,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	if len(m.steps) == 0 {
 		return nil
 	}
-	return []key.Binding{k.Move, expand, k.Scroll}
+	return []key.Binding{k.Move, expand, k.CopyValue, k.Scroll}
 }
 
 func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
@@ -93,11 +95,25 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 		m.cur = 0
 	case key.Matches(km, k.Bottom):
 		m.cur = len(m.steps) - 1
+	case key.Matches(km, k.CopyValue):
+		// A value to paste where it is asked for (a course exercise's
+		// answer, a bug report): a CAVV or an id is long to retype.
+		return m, m.offer()
 	default:
 		return m, nil
 	}
 	m.follow()
 	return m, nil
+}
+
+// offer offers the selected message's fields to copy.
+func (m *Model) offer() tea.Cmd {
+	st := m.steps[m.cur]
+	var values []flows.Field
+	for _, f := range fieldsOf(st.Message) {
+		values = append(values, flows.Field{Label: f.name, Value: f.value})
+	}
+	return common.Offer(fmt.Sprintf("Copy a field of the %s (%s → %s)", st.Message.Type(), st.From, st.To), values)
 }
 
 // rows is how many lines of the list show (the title and the "more"

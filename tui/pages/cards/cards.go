@@ -244,7 +244,7 @@ func (m *Model) typedCard() tea.Cmd {
 	number := strings.ReplaceAll(m.number, " ", "")
 	t := m.c.Session.Target
 	card := common.Card{Number: number, Month: month, Year: year,
-		Flows: flows.Card{CardholderID: t.CardholderID, WalletID: t.WalletID, CardID: t.CardID, CustomerID: t.CustomerID}}
+		Flows: flows.Card{CardholderID: t.CardholderID, WalletID: t.WalletID, CardID: t.CardID, CustomerID: t.CustomerID, Number: number}}
 	if tc, ok := testcards.Lookup(number); ok {
 		card = common.TestCard(tc)
 		card.Month, card.Year = month, year

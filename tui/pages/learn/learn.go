@@ -112,15 +112,15 @@ func (m *Model) ShortHelp() []key.Binding {
 	next := k.Tab
 	next.SetHelp("tab", "next task")
 	b := []key.Binding{k.ScrollLines, next}
-	if ex := m.exercise(); ex != nil {
+	if ex := m.exercise(); ex != nil { // what a newcomer needs most first: the narrower the bar, the fewer stay
 		b = append(b, k.Do)
-		if ex.Ask != nil {
-			answer := k.Enter
-			answer.SetHelp("enter", "type the answer")
-			b = append(b, answer)
-		}
 		if ex.Hint != "" {
 			b = append(b, k.Hint)
+		}
+		if ex.Ask != nil {
+			answer := k.Enter
+			answer.SetHelp("enter", "answer")
+			b = append(b, answer)
 		}
 	}
 	if q := m.question(); q != nil {

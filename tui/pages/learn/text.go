@@ -11,7 +11,8 @@ import (
 )
 
 // The lessons use a small part of Markdown (the course's parser keeps
-// their lines within course.MaxWidth): headings, paragraphs, "- " lists,
+// their lines within course.MaxWidth): headings, paragraphs, "- " and
+// "1. " lists,
 // indented blocks for diagrams and tables, **strong** and *emphasis*.
 // Rendering that much here, wrapped to the screen, keeps the course
 // readable at 60 columns and with NO_COLOR without a Markdown renderer
@@ -19,6 +20,7 @@ import (
 
 var (
 	strong   = regexp.MustCompile(`\*\*([^*]+)\*\*`)
+	numbered = regexp.MustCompile(`^\d{1,2}\. `)
 	emphasis = regexp.MustCompile(`\*([^*\s][^*]*)\*`)
 )
 
@@ -26,25 +28,27 @@ var (
 func render(s *styles.Styles, md string, width int) []string {
 	var out []string
 	var para []string
-	bullet := false
+	marker := "" // "- " or "1. " when para is a list item
 	flush := func() {
 		if len(para) == 0 {
 			return
 		}
 		text := inline(s, strings.Join(para, " "))
-		indent := 0
-		if bullet {
-			text, indent = "• "+text, 2
+		first, indent := marker, len(marker) // the item's marker, then its text's column
+		if marker == "- " {
+			first = "• "
 		}
 		wrapped := lipgloss.NewStyle().Width(max(width-indent, 10)).Render(text)
 		for i, l := range strings.Split(wrapped, "\n") {
 			l = strings.TrimRight(l, " ")
-			if i > 0 {
+			if i == 0 {
+				l = first + l
+			} else {
 				l = strings.Repeat(" ", indent) + l
 			}
 			out = append(out, l)
 		}
-		para, bullet = nil, false
+		para, marker = nil, ""
 	}
 	for _, line := range strings.Split(md, "\n") {
 		switch {
@@ -67,7 +71,11 @@ func render(s *styles.Styles, md string, width int) []string {
 			out = append(out, style.Render(ansi.Truncate(text, width, "…")))
 		case strings.HasPrefix(line, "- "):
 			flush()
-			para, bullet = []string{strings.TrimPrefix(line, "- ")}, true
+			para, marker = []string{strings.TrimPrefix(line, "- ")}, "- "
+		case numbered.MatchString(line):
+			flush()
+			m := numbered.FindString(line)
+			para, marker = []string{strings.TrimPrefix(line, m)}, m
 		default:
 			para = append(para, strings.TrimSpace(line))
 		}

@@ -86,6 +86,20 @@ func (m *Model) recordedCode(code string) string {
 	return scenario.CodeWrong
 }
 
+// expire reloads the challenge page once the test clock has passed its
+// expiry, as the page's own countdown would in a browser: the ACS then
+// ends the challenge (U, transStatusReason 14) and the merchant reads the
+// result, with no code to type first.
+func (m *Model) expire() tea.Cmd {
+	if m.stage != stageChallenge || m.page == nil || m.busy != "" || m.c.Now().Before(m.page.ExpiresAt) {
+		return nil
+	}
+	flow := m.flow
+	return m.background("The challenge's time is up: reloading the page…", func(ctx context.Context) tea.Msg {
+		return reloadedMsg{flow.ReadChallenge(ctx)}
+	})
+}
+
 func (m *Model) onSubmitted(r flows.Result) tea.Cmd {
 	m.busy = ""
 	if ch := m.flow.Challenge(); ch != nil {

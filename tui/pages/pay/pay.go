@@ -55,6 +55,12 @@ type Model struct {
 	spin    spinner.Model
 	code    textinput.Model
 	cancel  context.CancelFunc
+	// escaped: esc was pressed while the 3DS server's first answer was on
+	// its way. The wallet's webhook can reach the phone before that
+	// answer reaches the page; an esc meant to stop waiting for the
+	// wallet then comes too early to cancel anything, and is applied
+	// when the answer is D.
+	escaped bool
 
 	card     common.Card // the card this purchase pays with
 	flow     *flows.PurchaseFlow
@@ -84,7 +90,8 @@ type (
 		step scenario.Step
 		r    flows.Result
 	}
-	finalMsg struct{ r flows.Result }
+	finalMsg    struct{ r flows.Result }
+	reloadedMsg struct{ r flows.Result } // the challenge page, read again
 )
 
 // New builds the checkout for a channel.
@@ -219,6 +226,10 @@ func (m *Model) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	case submittedMsg:
 		m.c.Recorder.Add(msg.step, msg.r)
 		return m, m.onSubmitted(msg.r)
+	case common.ClockShiftedMsg:
+		return m, m.expire()
+	case reloadedMsg:
+		return m, m.onSubmitted(msg.r)
 	case finalMsg:
 		m.busy, m.stage, m.final = "", stageDone, &msg.r
 		m.c.Recorder.Add(scenario.Step{Result: &scenario.NoInput{}}, msg.r)
@@ -260,6 +271,7 @@ func (m *Model) key(km tea.KeyMsg) tea.Cmd {
 	case stageBusy, stageWallet:
 		if key.Matches(km, k.Cancel) && m.cancel != nil {
 			m.cancel()
+			m.escaped = m.started == nil
 		}
 		return nil
 	case stageChallenge:
@@ -334,6 +346,8 @@ func (m *Model) start() tea.Cmd {
 
 func (m *Model) onStarted(r flows.Result) tea.Cmd {
 	m.busy, m.started = "", &r
+	escaped := m.escaped
+	m.escaped = false
 	flow := m.flow
 	switch {
 	case r.Err == nil && r.TransStatus == "C":
@@ -345,11 +359,15 @@ func (m *Model) onStarted(r flows.Result) tea.Cmd {
 		m.stage = stageWallet
 		match := flow.Match()
 		every := PollEvery
-		return tea.Batch(
+		cmd := tea.Batch(
 			func() tea.Msg { return phone.FocusMsg{Match: &match} },
 			m.background("Waiting for the cardholder's wallet…", func(ctx context.Context) tea.Msg {
 				return finalMsg{flow.Await(ctx, every)}
 			}))
+		if escaped { // the esc came before this answer: stop waiting, as it asked
+			m.cancel()
+		}
+		return cmd
 	}
 	m.stage, m.final, m.finalTag = stageDone, &r, "The 3DS server's answer"
 	return m.readMessages()

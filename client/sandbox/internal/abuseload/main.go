@@ -20,6 +20,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"os"
 	"os/exec"
 	"slices"
@@ -155,6 +156,9 @@ func probe(ctx context.Context) func() ([]time.Duration, int) {
 			}
 			client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 			req := issuing(http.MethodGet, challengeID, "probe-"+strconv.Itoa(i), "")
+			var connected time.Time // the TCP handshake done: the rest is the server's
+			req = req.WithContext(httptrace.WithClientTrace(req.Context(),
+				&httptrace.ClientTrace{ConnectDone: func(string, string, error) { connected = time.Now() }}))
 			t0 := time.Now()
 			status := send(client, req)
 			d := time.Since(t0)
@@ -162,7 +166,8 @@ func probe(ctx context.Context) func() ([]time.Duration, int) {
 			if status == 200 {
 				lat = append(lat, d)
 				if d > 100*time.Millisecond && *verbose {
-					fmt.Fprintf(os.Stderr, "probe %d at %v: %v\n", i, t0.Sub(begin).Round(time.Millisecond), d.Round(time.Millisecond))
+					fmt.Fprintf(os.Stderr, "probe %d at %v: %v (connected after %v)\n", i, t0.Sub(begin).Round(time.Millisecond),
+						d.Round(time.Millisecond), connected.Sub(t0).Round(time.Millisecond))
 				}
 			} else {
 				failed++
