@@ -61,7 +61,18 @@ func (s *space) startChallenge(a *authn, card testcards.Card, method issuing.OTP
 		msg.From = "3dsecure@walletsim-bank.example"
 		msg.Subject = "Your one-time code for " + s.cfg.MerchantName
 	}
-	if err := s.store.Deliver(s.bg(), s.id, a.cardholder(), storedMessage(msg), maxInbox); err != nil {
+	if s.db == nil {
+		s.deliverCode(a.cardholder(), msg)
+		return
+	}
+	// Copies, so that only this path's closure makes msg escape.
+	cardholder, later := a.cardholder(), msg
+	s.afterStored(func() { s.deliverCode(cardholder, later) })
+}
+
+// deliverCode puts a challenge's one-time code in the cardholder's inbox.
+func (s *space) deliverCode(cardholder string, msg acs.Message) {
+	if err := s.store.Deliver(s.bg(), s.id, cardholder, storedMessage(msg), maxInbox); err != nil {
 		s.cfg.Logger.Error("store: inbox", "err", err)
 	}
 }
@@ -134,6 +145,10 @@ func (s *space) challengeFor(acsTransID string, now time.Time) *authn {
 
 // challengePage serves GET /acs/challenge/{acsTransID}.
 func (s *space) challengePage(w http.ResponseWriter, r *http.Request) {
+	if s.db != nil {
+		s.challengePageShared(w, r)
+		return
+	}
 	s.mu.Lock()
 	a := s.challengeFor(r.PathValue("acsTransID"), s.now())
 	var v acs.Challenge
@@ -168,7 +183,11 @@ func (s *space) challengeSubmit(w http.ResponseWriter, r *http.Request) {
 	key := r.Header.Get(IdempotencyKeyHeader)
 	if key == "" || !wantsJSON(r) {
 		ans := s.submit(id, f)
-		if ans.creqErr != nil {
+		switch {
+		case ans.failed:
+			s.storeFailed(w, r, errSubmitFailed)
+			return
+		case ans.creqErr != nil:
 			s.badCReq(w, r, ans.creqErr)
 			return
 		}
@@ -203,7 +222,12 @@ type challengeAnswer struct {
 	formErr  string
 	autoPost bool  // the page posts the cres by itself (a creq opened it)
 	creqErr  error // a creq the ACS cannot use
+	failed   bool  // the store failed (a shared store's only): a 503
 }
+
+// errSubmitFailed is what storeFailed logs for a failed submission (the
+// store's own error was logged where it happened).
+var errSubmitFailed = errors.New("challenge submission not stored")
 
 // json is the answer as the JSON API writes it. A creq comes only in a
 // form, so creqErr never reaches here.
@@ -211,6 +235,8 @@ func (a challengeAnswer) json() stored {
 	var body any = a.v
 	status := a.status
 	switch {
+	case a.failed: // 503: released, not replayed (claimAndRun)
+		status, body = http.StatusServiceUnavailable, threeDSError{Message: unavailable}
 	case !a.found:
 		status, body = http.StatusNotFound, threeDSError{Message: "Challenge not found"}
 	case a.formErr != "":
@@ -222,6 +248,9 @@ func (a challengeAnswer) json() stored {
 
 // submit applies a submission to the challenge.
 func (s *space) submit(acsTransID string, f challengeForm) challengeAnswer {
+	if s.db != nil {
+		return s.submitShared(acsTransID, f)
+	}
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -229,6 +258,14 @@ func (s *space) submit(acsTransID string, f challengeForm) challengeAnswer {
 	if a == nil {
 		return challengeAnswer{}
 	}
+	ans := s.applySubmit(a, f, now)
+	s.sweep(now)
+	return ans
+}
+
+// applySubmit applies a submission to a's challenge, settled at now. The
+// caller holds s.mu.
+func (s *space) applySubmit(a *authn, f challengeForm, now time.Time) challengeAnswer {
 	status, msg, formErr := http.StatusOK, "", ""
 	c := a.challenge
 	switch {
@@ -262,7 +299,6 @@ func (s *space) submit(acsTransID string, f challengeForm) challengeAnswer {
 		}
 	}
 	v, autoPost := s.view(a, msg), c.viaCReq
-	s.sweep(now)
 	return challengeAnswer{found: true, status: status, v: v, formErr: formErr, autoPost: autoPost}
 }
 

@@ -125,6 +125,7 @@ func TestPurchaseAmount(t *testing.T) {
 // are forgotten, pending ones that expire are settled, and idempotency keys
 // stay within their byte budget: memory stays bounded.
 func TestEviction(t *testing.T) {
+	inProcessOnly(t)
 	e := newEnv(t, func(c *sandbox.Config) { c.MaxFinished, c.IdempotencyBytes = 10, 2048 })
 	y := card(t, testcards.Visa, testcards.Frictionless)
 	for i := 0; i < 100; i++ {

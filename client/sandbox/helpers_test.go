@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/walletsim/walletsim/client/internal/clienttest"
 	"github.com/walletsim/walletsim/client/issuing"
 	"github.com/walletsim/walletsim/client/sandbox"
+	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
 	"github.com/walletsim/walletsim/client/wallet"
@@ -64,6 +66,9 @@ func newEnv(t *testing.T, mutate ...func(*sandbox.Config)) *env {
 	}
 	for _, m := range mutate {
 		m(&cfg)
+	}
+	if cfg.Store == nil && os.Getenv(sharedEnv) == "1" {
+		cfg.Store = sharedMemory(cfg)
 	}
 	sb := sandbox.New(cfg)
 	srv := httptest.NewServer(sb.Handler())
@@ -159,4 +164,39 @@ func (e *env) do(method, path string, header http.Header, body string) (int, str
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// sharedEnv runs the package's tests with the memory store's Auths: every
+// authentication encoded, read and written back as a SQL store's are (the
+// shared-store path, shared.go), without a database. CI runs the package
+// once so.
+const sharedEnv = "WALLETSIM_SANDBOX_SHARED"
+
+// sharedMemory is a memory store that keeps the authentications in its
+// Auths, as a SQL store does.
+func sharedMemory(cfg sandbox.Config) store.Store {
+	return sharedOn(store.NewMemory(store.Limits{IdempotencyTTL: cfg.IdempotencyTTL, IdempotencyBytes: cfg.IdempotencyBytes}))
+}
+
+// sharedStore is m with its Auths and an outbox beside it: what a SQL
+// store has (the sandbox makes the outbox itself only for a bare Memory).
+type sharedStore struct {
+	*store.Memory
+	*store.MemoryAuths
+	*store.MemoryOutbox
+}
+
+func sharedOn(m *store.Memory) sharedStore {
+	return sharedStore{m, m.Auths(), store.NewMemoryOutbox(m)}
+}
+
+// inProcessOnly skips a test of what only in-process authentications have
+// under sharedEnv — their bytes counted in MaxStoredBytes, eviction at the
+// very request past MaxFinished: a shared store's are on its disk, pruned
+// by a sweep at most once a second (TestSharedStoreBounds; README,
+// "Stores").
+func inProcessOnly(t *testing.T) {
+	if os.Getenv(sharedEnv) == "1" {
+		t.Skip(sharedEnv + "=1: a shared store's authentications are not counted in memory")
+	}
 }

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/walletsim/walletsim/client/emv"
 	"github.com/walletsim/walletsim/client/issuing"
@@ -28,18 +29,31 @@ func (s *space) messages(w http.ResponseWriter, r *http.Request) {
 		apiThreeDS.writeError(w, status, msg)
 		return
 	}
-	now := s.now()
-	s.mu.Lock()
-	a := s.auths[r.PathValue("id")]
 	var steps []emv.Step
 	var err error
-	if a != nil {
-		s.settle(a, now)
-		steps, err = s.exchange(a)
+	found := false
+	if s.db != nil {
+		var stErr error
+		found, stErr = s.change(authKey{byID, r.PathValue("id")}, func(a *authn, now time.Time) {
+			s.settle(a, now)
+			steps, err = s.exchange(a)
+		})
+		if stErr != nil {
+			s.storeFailed(w, r, stErr)
+			return
+		}
+	} else {
+		now := s.now()
+		s.mu.Lock()
+		a := s.auths[r.PathValue("id")]
+		if found = a != nil; found {
+			s.settle(a, now)
+			steps, err = s.exchange(a)
+		}
+		s.mu.Unlock()
 	}
-	s.mu.Unlock()
 	switch {
-	case a == nil:
+	case !found:
 		apiThreeDS.writeError(w, http.StatusNotFound, "Authentication not found")
 	case err != nil:
 		// The sandbox's own records cannot make valid messages (a

@@ -43,16 +43,30 @@ func (s *space) startDecoupled(a *authn, card testcards.Card, now time.Time, wf 
 		CardScheme: WebhookScheme(a.scheme), CardType: "VIRTUAL",
 	}
 	a.dec = d
-	s.byAuth3ds[d.auth3dsID] = a
+	if s.db == nil {
+		s.byAuth3ds[d.auth3dsID] = a
+	}
 	event, _ := marshal(d.event)
-	err := s.store.PutPending(s.bg(), s.id, store.PendingRequest{
+	pending := store.PendingRequest{
 		Auth3dsID: d.auth3dsID, AuthenticationID: a.id, CustomerID: d.event.CustomerID, CardID: d.event.CardID,
 		WalletOperationID: d.event.WalletOperationID, Event: event, Expires: a.expires, Status: store.Pending,
-	})
-	if err != nil {
+	}
+	if s.db == nil {
+		s.announce(pending, d.event, wf)
+		return
+	}
+	// Copies, so that only this path's closure makes them escape.
+	p, ev, f := pending, d.event, wf
+	s.afterStored(func() { s.announce(p, ev, f) })
+}
+
+// announce stores a pending wallet request and sends the wallet its
+// event. The caller holds s.mu.
+func (s *space) announce(p store.PendingRequest, ev wallet.Event, wf fault.Webhook) {
+	if err := s.store.PutPending(s.bg(), s.id, p); err != nil {
 		s.cfg.Logger.Error("store: pending request", "err", err)
 	}
-	s.sendEvent(d.event, wf)
+	s.sendEvent(ev, wf)
 }
 
 // MinDecoupledTime is the least time the sandbox's ACS needs to reach the
@@ -84,7 +98,10 @@ func (s *space) decoupledTooShort() bool {
 // maximum decoupled time (threeDSRequestorDecMaxTime) is what ran out, 14
 // when the ACS's own, shorter, expiry did. The caller holds s.mu.
 func (s *space) expireDecoupled(a *authn, now time.Time) {
-	s.store.ExpirePending(s.bg(), s.id, a.dec.auth3dsID)
+	expired, _ := s.store.ExpirePending(s.bg(), s.id, a.dec.auth3dsID)
+	if !expired && s.db != nil && s.answeredMeanwhile(a) {
+		return
+	}
 	reason := emv.ReasonDecoupledMaxTime
 	if s.cfg.Expiry < s.decMaxTime() {
 		reason = emv.ReasonTimedOutAtACS
@@ -142,6 +159,10 @@ func (s *space) verify(w http.ResponseWriter, r *http.Request) {
 		fieldErrors(fieldErrs)
 		return
 	}
+	if s.db != nil {
+		s.verifyShared(w, r, req, fieldErrors)
+		return
+	}
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -155,36 +176,54 @@ func (s *space) verify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.settle(a, now)
-	d := a.dec
-	// The store decides who answers: only the first answer to a request
-	// still pending is taken, even with several replicas.
+	p, ok := s.takeAnswer(w, r, a, req, now)
+	if !ok {
+		return
+	}
+	s.applyAnswer(a, req, p.AnswerBody, now)
+	s.sweep(now)
+	writeBody(w, http.StatusCreated, p.AnswerBody)
+}
+
+// takeAnswer asks the store to take the wallet's answer: it decides who
+// answers, so only the first answer to a request still pending is taken,
+// even with several replicas. When it is not taken, takeAnswer answers the
+// wallet itself (ok false): a retry of the first answer gets its 201
+// again, a different answer 409, an answer too late FAILED.
+func (s *space) takeAnswer(w http.ResponseWriter, r *http.Request, a *authn, req wallet.VerifyRequest, now time.Time) (store.PendingRequest, bool) {
 	answer, _ := marshal(req)
 	answerBody, _ := marshal(s.verifyResult(a, req, now))
-	p, taken, err := s.store.TakePending(s.bg(), s.id, d.auth3dsID, answer, answerBody, now)
+	p, taken, err := s.store.TakePending(s.bg(), s.id, a.dec.auth3dsID, answer, answerBody, now)
 	switch {
 	case err != nil:
 		s.storeFailed(w, r, err)
-		return
 	case !taken && p.Status == store.Answered && bytes.Equal(p.Answer, answer):
 		writeBody(w, http.StatusCreated, p.AnswerBody) // a retry: same answer, no second effect
-		return
 	case !taken && p.Status == store.Answered:
 		first, _ := decodeVerify(p.Answer)
 		apiWallet.writeError(w, http.StatusConflict, "The 3DS authentication was already answered "+string(first.Status)+".")
-		return
 	case !taken:
 		// Too late: the platform answers as its seed example does, FAILED
 		// with the expiry reason, and the decision is not applied.
 		late := req
 		late.Status, late.StatusReason = wallet.Failed, msgExpired
 		writeJSON(w, http.StatusCreated, s.verifyResult(a, late, now))
+	default:
+		return p, true
+	}
+	return p, false
+}
+
+// applyAnswer finishes a with the wallet's answer, given at at. The caller
+// holds s.mu.
+func (s *space) applyAnswer(a *authn, req wallet.VerifyRequest, body []byte, at time.Time) {
+	if a.final {
 		return
 	}
-	d.answer, d.answeredAt, d.answerBody = &req, now, p.AnswerBody
+	d := a.dec
+	d.answer, d.answeredAt, d.answerBody = &req, at, body
 	a.interactions = 1 // the cardholder answered the wallet's prompt
-	s.finish(a, resultOf(req), now)
-	s.sweep(now)
-	writeBody(w, http.StatusCreated, d.answerBody)
+	s.finish(a, resultOf(req), at)
 }
 
 // pendingFor finds the authentication of the path's ids. The caller holds
@@ -279,6 +318,10 @@ func (s *space) getPending(w http.ResponseWriter, r *http.Request) {
 		apiWallet.writeError(w, http.StatusUnauthorized, "")
 		return
 	}
+	if s.db != nil {
+		s.getPendingShared(w, r)
+		return
+	}
 	s.mu.Lock()
 	a := s.pendingFor(r)
 	var v wallet.Pending
@@ -299,6 +342,10 @@ func (s *space) getPending(w http.ResponseWriter, r *http.Request) {
 func (s *space) listPending(w http.ResponseWriter, r *http.Request) {
 	if !s.walletAuth(r) {
 		apiWallet.writeError(w, http.StatusUnauthorized, "")
+		return
+	}
+	if s.db != nil {
+		s.listPendingShared(w, r)
 		return
 	}
 	now := s.now()

@@ -32,6 +32,10 @@ type Sandbox struct {
 	cfg     Config
 	store   store.Store
 	handler http.Handler
+	// db keeps the authentications when the store can (a SQL one), so a
+	// restart or another replica finds them (shared.go); nil with the
+	// memory store, whose authentications live in each space.
+	db store.Auths
 
 	mu         sync.RWMutex // guards everything below
 	baseURL    string
@@ -71,6 +75,7 @@ func New(cfg Config) *Sandbox {
 		cancel:     cancel,
 		detached:   context.WithoutCancel(ctx),
 	}
+	s.db, _ = cfg.Store.(store.Auths)
 	s.ensureDefault()
 	s.startRelay()
 	s.handler = s.routes()
@@ -234,10 +239,16 @@ func (s *Sandbox) Stats() Stats {
 	s.mu.Unlock()
 	var st Stats
 	for _, sp := range spaces {
-		sp.mu.Lock()
-		st.Authentications += len(sp.auths)
-		st.Pending += sp.pending
-		sp.mu.Unlock()
+		if s.db != nil {
+			total, unfinished, _ := s.db.AuthCounts(context.Background(), sp.id)
+			st.Authentications += total
+			st.Pending += unfinished
+		} else {
+			sp.mu.Lock()
+			st.Authentications += len(sp.auths)
+			st.Pending += sp.pending
+			sp.mu.Unlock()
+		}
 		n, _ := s.store.Enrollments(context.Background(), sp.id)
 		keys, bytes, _ := s.store.IdempotencyUsage(context.Background(), sp.id)
 		st.Enrollments += n

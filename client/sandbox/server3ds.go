@@ -197,6 +197,9 @@ func (s *Sandbox) hang(r *http.Request) {
 // body the sandbox does not keep is encoded into *buf. wf makes the
 // delivery of a decoupled request's event misbehave.
 func (s *space) startAuthentication(id, user string, req threeds.AuthenticateRequest, card testcards.Card, fp [32]byte, buf *[]byte, wf fault.Webhook) (int, []byte) {
+	if s.db != nil {
+		return s.startShared(id, user, req, card, fp, buf, wf)
+	}
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -216,6 +219,15 @@ func (s *space) startAuthentication(id, user string, req threeds.AuthenticateReq
 		s.track(a)
 	}
 	s.begin(a, user, req, card, fp, now, wf)
+	s.keepFirst(a, buf)
+	s.kept(a, reserved) // the inbox message is not counted: see accounting.go
+	s.sweep(now)
+	return http.StatusOK, *buf
+}
+
+// keepFirst renders the authenticate answer into *buf, and keeps it when
+// it must be replayed (see firstAnswer). The caller holds s.mu.
+func (s *space) keepFirst(a *authn, buf *[]byte) {
 	*buf, _ = s.appendRenderJSON((*buf)[:0], a)
 	switch {
 	case a.challenge != nil:
@@ -223,9 +235,6 @@ func (s *space) startAuthentication(id, user string, req threeds.AuthenticateReq
 	case a.dec != nil:
 		a.dec.first = bytes.Clone(*buf)
 	}
-	s.kept(a, reserved) // the inbox message is not counted: see accounting.go
-	s.sweep(now)
-	return http.StatusOK, *buf
 }
 
 // repeated answers authenticate called again on a started authentication:
@@ -264,8 +273,10 @@ func (s *space) begin(a *authn, user string, req threeds.AuthenticateRequest, ca
 	case "C":
 		a.acsURL = s.BaseURL() + "/acs/challenge/" + a.acsTransID
 		a.expires = now.Add(s.cfg.Expiry)
-		s.byACS[a.acsTransID] = a
-		s.indexChallenge(a.acsTransID)
+		if s.db == nil {
+			s.byACS[a.acsTransID] = a
+			s.indexChallenge(a.acsTransID)
+		}
 		s.startChallenge(a, card, method, now)
 	case "D":
 		a.expires = now.Add(s.decoupledWait())
@@ -280,6 +291,10 @@ func (s *space) begin(a *authn, user string, req threeds.AuthenticateRequest, ca
 func (s *space) getAuthentication(w http.ResponseWriter, r *http.Request) {
 	if status, msg := s.threeDSAuth(r); status != 0 {
 		apiThreeDS.writeError(w, status, msg)
+		return
+	}
+	if s.db != nil {
+		s.getShared(w, r)
 		return
 	}
 	now := s.now()
@@ -362,6 +377,9 @@ const maxIdempotencyKey = 255
 // newPurchase creates a purchase and returns the 201 (or 503 when the
 // workspace has too many authentications in progress).
 func (s *space) newPurchase(user string, amount int64, currency, desc string) stored {
+	if s.db != nil {
+		return s.newPurchaseShared(user, amount, currency, desc)
+	}
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -34,6 +34,9 @@ type space struct {
 	last      lastRequest       // the previous authenticate's, to share values with
 	held      []*delivery       // events held back by the reorder fault, oldest first
 	outbox    []func()          // deliveries to make before the answer, on a virtual clock
+	effects   []func()          // with a shared store: what to do once the change is stored (afterStored)
+
+	swept atomic.Int64 // with a shared store: when housekeep last ran, Unix ns of the workspace's time
 
 	flights sync.Map // idempotency key → chan struct{}, closed when its request ends
 
@@ -109,13 +112,17 @@ func (s *Sandbox) spaceOf(r *http.Request) (*space, error) {
 	return s.space(ctx, store.DefaultWorkspace)
 }
 
-// space is the workspace with id, or ErrNoWorkspace.
+// space is the workspace with id, or ErrNoWorkspace. With a shared store
+// the workspace is read again every time, for its clock (another replica
+// may have moved it).
 func (s *Sandbox) space(ctx context.Context, id string) (*space, error) {
-	s.mu.RLock()
-	sp := s.spaces[id]
-	s.mu.RUnlock()
-	if sp != nil {
-		return sp, nil
+	if s.db == nil {
+		s.mu.RLock()
+		sp := s.spaces[id]
+		s.mu.RUnlock()
+		if sp != nil {
+			return sp, nil
+		}
 	}
 	w, err := s.store.Workspace(ctx, id)
 	if err != nil {
@@ -125,12 +132,16 @@ func (s *Sandbox) space(ctx context.Context, id string) (*space, error) {
 }
 
 // spaceFor is the in-process side of a stored workspace, made the first
-// time a request uses it.
+// time a request uses it. With a shared store it takes w's clock: w was
+// just read.
 func (s *Sandbox) spaceFor(w store.Workspace) (*space, error) {
 	s.mu.RLock()
 	sp := s.spaces[w.ID]
 	s.mu.RUnlock()
 	if sp != nil {
+		if s.db != nil {
+			sp.offset.Store(int64(w.ClockOffset))
+		}
 		return sp, nil
 	}
 	s.mu.Lock()
@@ -167,6 +178,10 @@ func (s *Sandbox) storeFailed(w http.ResponseWriter, r *http.Request, err error)
 // browser brings no credentials, only the acsTransID.
 func (s *Sandbox) challengeSpace(fn func(sp *space, w http.ResponseWriter, r *http.Request)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if s.db != nil {
+			s.sharedChallengeSpace(fn, w, r)
+			return
+		}
 		s.mu.RLock()
 		sp := s.challenges[r.PathValue("acsTransID")]
 		s.mu.RUnlock()

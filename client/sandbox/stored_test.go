@@ -25,6 +25,7 @@ func enrollHeaders(n int) http.Header {
 // nothing; unenrolling makes room, and the same x-request-id then runs
 // (a refusal is not an answer to replay).
 func TestFullSandboxRefuses(t *testing.T) {
+	inProcessOnly(t)
 	e := newEnv(t, func(c *sandbox.Config) { c.MaxStoredBytes = 4 << 10 })
 	const body = `{"otp_delivery_method":"SMS"}`
 	n := 0
@@ -70,6 +71,7 @@ func TestFullSandboxRefuses(t *testing.T) {
 // a sandbox that is used and emptied again is as empty as a new one
 // (inbox messages stay: they are kept until 50 newer ones push them out).
 func TestStoredBytesAreGivenBack(t *testing.T) {
+	inProcessOnly(t)
 	e := newEnv(t)
 	c := card(t, testcards.Visa, testcards.Challenge)
 	e.enroll(c, "SMS")
@@ -103,6 +105,7 @@ func TestStoredBytesAreGivenBack(t *testing.T) {
 // 11 at a small scale: challenges with the longest return_url accepted
 // stop at the budget, with 429, long before MaxPending.
 func TestPendingChallengesAreBoundedInBytes(t *testing.T) {
+	inProcessOnly(t)
 	const limit = 256 << 10
 	e := newEnv(t, func(c *sandbox.Config) { c.MaxStoredBytes = limit })
 	c := card(t, testcards.Visa, testcards.Challenge)
@@ -137,6 +140,7 @@ func TestPendingChallengesAreBoundedInBytes(t *testing.T) {
 // byte escaped (a control character is \u0001 in JSON, six bytes) is
 // counted whole.
 func TestEscapedAnswerIsCounted(t *testing.T) {
+	inProcessOnly(t)
 	e := newEnv(t)
 	c := card(t, testcards.Visa, testcards.Challenge)
 	e.enroll(c, "SMS")

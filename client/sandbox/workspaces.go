@@ -170,6 +170,9 @@ func (s *space) advanceClock(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.sweep(now)
 	s.mu.Unlock()
+	if s.db != nil {
+		s.housekeep(now)
+	}
 	writeJSON(w, http.StatusOK, s.viewOf(ws))
 }
 

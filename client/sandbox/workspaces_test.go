@@ -40,6 +40,13 @@ func (e *env) workspace() *tenant {
 	if !strings.HasPrefix(v.ID, "ws_") || c.IssuingAPIKey == "" || c.IssuingToken == "" || c.ThreeDSKey == "" || c.WalletToken == "" || c.WebhookHMACKey == "" {
 		e.t.Fatalf("workspace without its credentials: %s", body)
 	}
+	return e.tenant(v)
+}
+
+// tenant is workspace v as seen through e's sandbox (another replica's,
+// say).
+func (e *env) tenant(v sandbox.WorkspaceView) *tenant {
+	c := v.Credentials
 	req, _ := http.NewRequest("GET", "/", nil)
 	req.SetBasicAuth(c.ThreeDSKey, "")
 	ccfg := client.Config{BaseURL: e.srv.URL, Retries: -1}

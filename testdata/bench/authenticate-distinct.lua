@@ -11,8 +11,12 @@ function setup(thread)
   thread:set("tid", thread_id)
 end
 
+-- args[1], if given, starts every id: run.sh passes the run's number, so
+-- that a store that keeps authentications across runs (SQLite,
+-- PostgreSQL) sees new ids in each run, not repeats it would replay.
 function init(args)
   tid = tid or 0
+  prefix = args[1] or ""
 end
 
 local headers = {
@@ -30,5 +34,5 @@ function request()
     '"shipping_address":{"city":"Jeddah","country":"SA","line_1":"Al Rawdah ' .. n .. '","line_2":"Tahlia","postal_code":"23434","state":"Makkah"},' ..
     '"customer_device":{"ip_address":"127.0.0.1","user_agent":"Test Agent/' .. n .. '","accept_header":"*/*",' ..
     '"javascript_enabled":true,"language":"ar-SA","color_depth":"24","screen_height":300,"screen_width":600,"timezone":"-180"}}'
-  return wrk.format("POST", "/v1/3ds/wrk-" .. n .. "/authenticate", headers, body)
+  return wrk.format("POST", "/v1/3ds/wrk-" .. prefix .. n .. "/authenticate", headers, body)
 end

@@ -11,8 +11,12 @@ function setup(thread)
   thread:set("tid", thread_id)
 end
 
+-- args[1], if given, starts every id: run.sh passes the run's number, so
+-- that a store that keeps authentications across runs (SQLite,
+-- PostgreSQL) sees new ids in each run, not repeats it would replay.
 function init(args)
   tid = tid or 0
+  prefix = args[1] or ""
 end
 
 local headers = {
@@ -30,5 +34,5 @@ local body = [[{"number":"4000000000000010","month":6,"year":2029,"channel":"bro
 
 function request()
   counter = counter + 1
-  return wrk.format("POST", "/v1/3ds/wrk-" .. tid .. "-" .. counter .. "/authenticate", headers, body)
+  return wrk.format("POST", "/v1/3ds/wrk-" .. prefix .. tid .. "-" .. counter .. "/authenticate", headers, body)
 end

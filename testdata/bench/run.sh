@@ -72,7 +72,7 @@ for run in $(seq "$RUNS"); do
       f="$OUT/$run-$endpoint-$server.txt"
       b0=$(busy) s0=$(ticks "$pid") t0=$(date +%s.%N)
       TIMEFORMAT='%3U %3S'
-      { time wrk -t2 -c16 -d"$DURATION" --latency -s "$DIR/$endpoint.lua" "http://$addr" >"$f"; } 2>"$f.time"
+      { time wrk -t2 -c16 -d"$DURATION" --latency -s "$DIR/$endpoint.lua" "http://$addr" -- "r$run-" >"$f"; } 2>"$f.time"
       b1=$(busy) s1=$(ticks "$pid") t1=$(date +%s.%N)
       read -r wu ws <"$f.time"
       printf '%-4s %-22s %-8s %10s %9s %9s %7s %7s %7s\n' "$run" "$endpoint" "$server" \

@@ -46,6 +46,7 @@ type memSpace struct {
 	total     *atomic.Int64
 	lastBody  []byte // the last answer kept, shared by records with the same one
 	deleted   bool
+	auths     map[string]AuthRecord // by id; only through Memory.Auths (memauths.go)
 	// resets counts clears, so that a MemoryOutbox beside the store can
 	// drop what was queued before a reset.
 	resets int
@@ -82,6 +83,7 @@ func (sp *memSpace) clear() {
 	sp.idemOrder = nil
 	sp.addIdem(-sp.idemBytes.Load())
 	sp.lastBody = nil
+	sp.auths = nil
 	sp.ws.ClockOffset = 0
 	sp.resets++
 }

@@ -22,12 +22,11 @@
 //   - Time is the caller's: methods that need "now" take it, so each
 //     workspace can run on its own clock (Workspace.ClockOffset).
 //
-// Not here yet: the authentications themselves (purchase, ARes, challenge
-// code and attempts, result). client/sandbox keeps them in its process,
-// per workspace, so a restart loses the ones in flight and two replicas
-// cannot share them; moving them behind this interface is the next step
-// for a SQL store. The workspace registry, enrollments, inboxes, webhook,
-// deliveries, pending wallet requests and idempotency records already are.
+// The authentications themselves (purchase, ARes, challenge code and
+// attempts, result) are in a separate interface, Auths, that the SQL
+// stores have and the memory store does not: a sandbox on a Memory keeps
+// them in its process as live values, and one on SQLite or PostgreSQL in
+// the store, so that a restart or another replica finds them (auths.go).
 package store
 
 import (

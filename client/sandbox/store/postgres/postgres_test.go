@@ -137,3 +137,11 @@ func TestOutbox(t *testing.T) {
 		return s, s
 	})
 }
+
+func TestAuths(t *testing.T) {
+	testDSN(t)
+	storetest.RunAuths(t, func(t *testing.T) (store.Store, store.Auths) {
+		s := open(t, schema(t), store.Limits{})
+		return s, s
+	})
+}

@@ -78,7 +78,7 @@ func (s *Store) ResetWorkspace(ctx context.Context, id string) error {
 		if err := affected(tag, err, store.ErrNoWorkspace); err != nil {
 			return err
 		}
-		for _, t := range []string{"enrollments", "messages", "deliveries", "pending", "idempotency"} {
+		for _, t := range []string{"enrollments", "messages", "deliveries", "pending", "idempotency", "auths"} {
 			if _, err := tx.Exec(ctx, `DELETE FROM `+t+` WHERE ws = $1`, id); err != nil {
 				return err
 			}

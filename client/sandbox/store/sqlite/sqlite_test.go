@@ -164,3 +164,10 @@ func TestCredentialCache(t *testing.T) {
 		t.Fatalf("after delete: %v", err)
 	}
 }
+
+func TestAuths(t *testing.T) {
+	storetest.RunAuths(t, func(t *testing.T) (store.Store, store.Auths) {
+		s := open(t, filepath.Join(t.TempDir(), "auths.db"), store.Limits{})
+		return s, s
+	})
+}
