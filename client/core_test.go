@@ -177,6 +177,27 @@ func TestCurlQuoting(t *testing.T) {
 	}
 }
 
+// TestCurlRevealsURLPassword: a profile URL's password is a secret like a
+// key: "***" in the exchange and the default cURL, the real one only when
+// the user asks for secrets.
+func TestCurlRevealsURLPassword(t *testing.T) {
+	srv := clienttest.NewServer(t, clienttest.Reply{Status: 200, Body: []byte(`{}`)})
+	base := strings.Replace(srv.URL, "http://", "http://tester:s3cret@", 1)
+	var rec clienttest.Recorder
+	if _, err := client.New(rec.Config(base)).Do(context.Background(), call()); err != nil {
+		t.Fatal(err)
+	}
+	ex := rec.Exchanges[0]
+	for name, text := range map[string]string{"exchange": ex.Request.URL, "cURL": client.Curl(ex, client.CurlOptions{})} {
+		if strings.Contains(text, "s3cret") || !strings.Contains(text, "tester:") {
+			t.Errorf("%s: want the password redacted and the user kept, got %s", name, text)
+		}
+	}
+	if got := client.Curl(ex, client.CurlOptions{Reveal: true}); !strings.Contains(got, "tester:s3cret@") {
+		t.Errorf("revealed cURL lacks the URL's password:\n%s", got)
+	}
+}
+
 // TestUserAgentAndAccept are set explicitly on every attempt.
 func TestUserAgentAndAccept(t *testing.T) {
 	srv := clienttest.NewServer(t, clienttest.Reply{Status: 503, Body: []byte(`{}`)})

@@ -10,8 +10,8 @@ import (
 
 // CurlOptions tunes Curl.
 type CurlOptions struct {
-	// Reveal puts the real secret header values in the command. Only on the
-	// user's explicit request.
+	// Reveal puts the real secret header values, and the URL's password if
+	// it has one, in the command. Only on the user's explicit request.
 	Reveal bool
 }
 
@@ -19,13 +19,13 @@ type CurlOptions struct {
 // style of the seeds' examples: --location --request, --url, one --header per
 // line, --data with indented JSON. Secrets stay redacted unless opts.Reveal.
 func Curl(ex Exchange, opts CurlOptions) string {
-	h := ex.Request.Header
+	u, h := RedactURL(ex.Request.URL), ex.Request.Header
 	if opts.Reveal && ex.revealed != nil {
-		h = ex.revealed()
+		u, h = ex.revealed()
 	}
 	var b strings.Builder
 	b.WriteString("curl --location --request " + ex.Request.Method + " \\\n")
-	b.WriteString("--url " + shellQuote(RedactURL(ex.Request.URL)))
+	b.WriteString("--url " + shellQuote(u))
 	for _, name := range SortedNames(h) {
 		for _, v := range h[name] {
 			b.WriteString(" \\\n--header " + shellQuote(name+": "+v))

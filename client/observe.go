@@ -30,10 +30,10 @@ type Exchange struct {
 	// Error describes a transport failure (Response is then nil).
 	Error string `json:"error,omitempty"`
 
-	// revealed returns the request headers before redaction, for an explicit
-	// "show secrets" cURL export. A func, so that printing or marshalling an
-	// Exchange can never show them.
-	revealed func() http.Header
+	// revealed returns the request's URL and headers before redaction, for
+	// an explicit "show secrets" cURL export. A func, so that printing or
+	// marshalling an Exchange can never show them.
+	revealed func() (url string, h http.Header)
 }
 
 // Request is the request side of an Exchange. Header is redacted.
@@ -104,9 +104,9 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw := req.Header.Clone()
-	ex.Request = Request{Method: req.Method, URL: RedactURL(req.URL.String()), Header: Redact(raw), Body: body}
-	ex.revealed = func() http.Header { return raw.Clone() }
+	raw, rawURL := req.Header.Clone(), req.URL.String()
+	ex.Request = Request{Method: req.Method, URL: RedactURL(rawURL), Header: Redact(raw), Body: body}
+	ex.revealed = func() (string, http.Header) { return rawURL, raw.Clone() }
 
 	resp, err := r.next.RoundTrip(req)
 	ex.Duration = r.now().Sub(ex.Started)

@@ -166,9 +166,11 @@ func (r Relay) Run(ctx context.Context, now func() time.Time, wake <-chan struct
 	for ctx.Err() == nil {
 		if free := par - len(busy); free > 0 {
 			at := now()
-			ms, err := r.Outbox.Claim(ctx, r.Owner, at, r.Lease, min(free, batch))
-			if ctx.Err() == nil {
-				fail(err)
+			ms, err := r.claim(ctx, at, min(free, batch))
+			fail(err)
+			if ctx.Err() != nil {
+				r.giveBack(ctx, ms, at, fail)
+				break
 			}
 			for _, group := range byWorkspace(ms) {
 				for range group {
@@ -200,6 +202,24 @@ func (r Relay) Run(ctx context.Context, now func() time.Time, wake <-chan struct
 		case <-t.C:
 		}
 		t.Stop()
+	}
+}
+
+// claim claims up to n messages due at, on a context that stopping does
+// not cancel: a database may commit a claim whose caller has already given
+// up on it, and those messages would then wait out a whole lease. It is
+// bounded by the lease instead.
+func (r Relay) claim(ctx context.Context, at time.Time, n int) ([]OutboxMessage, error) {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.Lease)
+	defer cancel()
+	return r.Outbox.Claim(cctx, r.Owner, at, r.Lease, n)
+}
+
+// giveBack returns messages claimed as the replica stopped, due again at
+// once, so another replica sends them now rather than after the lease.
+func (r Relay) giveBack(ctx context.Context, ms []OutboxMessage, at time.Time, fail func(error)) {
+	for _, m := range ms {
+		fail(r.Outbox.Retry(context.WithoutCancel(ctx), r.Owner, m.Workspace, m.ID, at, m.LastError))
 	}
 }
 
