@@ -63,6 +63,20 @@ func decide(card testcards.Card, ch threeds.Channel, pref threeds.ChallengePrefe
 	return decision{transStatus: "Y"}
 }
 
+// needsEnrollment reports whether decide's answer for card and pref
+// depends on the cardholder's enrollment, so that the enrollment is read
+// only then: on a shared store that read is a query, made under the
+// workspace's lock.
+func needsEnrollment(card testcards.Card, pref threeds.ChallengePreference) bool {
+	switch card.Outcome {
+	case testcards.Attempted, testcards.NotAuth, testcards.Rejected, testcards.Unavailable:
+		return false
+	case testcards.Challenge, testcards.Decoupled:
+		return true
+	}
+	return pref == threeds.Preferred || pref == threeds.Mandated
+}
+
 // frictionlessFailure explains the results that are not a success.
 var frictionlessFailure = map[string]string{ // by transStatus
 	"N": "Cardholder not authenticated by the issuer.",

@@ -11,6 +11,7 @@ import (
 
 	"github.com/walletsim/walletsim/client/clock"
 	"github.com/walletsim/walletsim/client/emv"
+	"github.com/walletsim/walletsim/client/issuing"
 	"github.com/walletsim/walletsim/client/sandbox/fault"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
 	"github.com/walletsim/walletsim/client/threeds"
@@ -81,7 +82,14 @@ func (s *space) authenticate(w http.ResponseWriter, r *http.Request) {
 	if s.forcedByCard(w, r, card) {
 		return
 	}
-	status, resp := s.startAuthentication(id, user, req, card, fingerprint(sc.body, id), &sc.answer, s.webhookFaultFor(r))
+	// Only a decoupled step sends a webhook (decide answers D on the
+	// decoupled channel alone), so only then are the workspace's webhook
+	// faults read: on a shared store that read is a query per request.
+	var wf fault.Webhook
+	if req.Channel == threeds.Decoupled {
+		wf = s.webhookFaultFor(r)
+	}
+	status, resp := s.startAuthentication(id, user, req, card, fingerprint(sc.body, id), &sc.answer, wf)
 	s.flushWebhooks()
 	if status != http.StatusOK {
 		apiThreeDS.writeError(w, status, string(resp))
@@ -262,7 +270,10 @@ func (s *space) begin(a *authn, user string, req threeds.AuthenticateRequest, ca
 	if card.PAN == "" {
 		card.Outcome = testcards.Frictionless // any other Luhn-valid card
 	}
-	method := s.enrolledMethod(a.cardholder(), card.CardID)
+	var method issuing.OTPMethod
+	if needsEnrollment(card, req.ChallengePreference) {
+		method = s.enrolledMethod(a.cardholder(), card.CardID)
+	}
 	d := decide(card, req.Channel, req.ChallengePreference, a.cardholder() != "" && method != "")
 	if d.transStatus == "D" && s.decoupledTooShort() {
 		d = decision{transStatus: "U", reason: emv.ReasonDecoupledTooShort}
