@@ -121,7 +121,7 @@ func (s *space) rotateKey(key []byte, overlap time.Duration) error {
 // as the request's fault header says, else as the workspace's webhook
 // faults say (PUT /sandbox/webhook's "faults"), else as the sandbox's.
 func (s *space) webhookFaultFor(r *http.Request) fault.Webhook {
-	if r.Header.Get(fault.Header) == "" {
+	if header(r, faultHeader) == "" { // as faultsFor reads it
 		if t, err := s.store.Webhook(s.bg(), s.id); err == nil && t.Faults != "" {
 			f, _ := fault.Parse(t.Faults) // checked by putWebhook
 			return f.Webhook
