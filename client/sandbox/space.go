@@ -36,6 +36,10 @@ type space struct {
 	outbox    []func()          // deliveries to make before the answer, on a virtual clock
 	effects   []func()          // with a shared store: what to do once the change is stored (afterStored)
 
+	// Also under mu: the inbox in the byte budget (inbox.go).
+	inboxes map[string][]int64 // by cardholder, the sizes of the messages this space put in its inbox, oldest first
+	message int64              // what the message begin just sent is counted at, until settleMessage
+
 	swept atomic.Int64 // with a shared store: when housekeep last ran, Unix ns of the workspace's time
 
 	flights sync.Map // idempotency key → chan struct{}, closed when its request ends
