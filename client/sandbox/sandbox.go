@@ -77,6 +77,7 @@ func New(cfg Config) *Sandbox {
 	}
 	s.db, _ = cfg.Store.(store.Auths)
 	s.ensureDefault()
+	s.loadUsage()
 	s.startRelay()
 	s.handler = s.routes()
 	return s

@@ -45,6 +45,7 @@ type space struct {
 	flights sync.Map // idempotency key → chan struct{}, closed when its request ends
 
 	lastUsed *atomic.Int64 // the sandbox's clock at its last request (expiry.go)
+	recorded atomic.Int64  // when recordUse last wrote it to the store, Unix ns
 
 	// stored is the workspace's part of the sandbox's byte budget
 	// (accounting.go): it shadows the Sandbox's, so every reservation made

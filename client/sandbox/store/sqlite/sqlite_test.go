@@ -171,3 +171,10 @@ func TestAuths(t *testing.T) {
 		return s, s
 	})
 }
+
+func TestUsage(t *testing.T) {
+	storetest.RunUsage(t, func(t *testing.T) (store.Store, store.Usage) {
+		s := open(t, filepath.Join(t.TempDir(), "usage.db"), store.Limits{})
+		return s, s
+	})
+}
