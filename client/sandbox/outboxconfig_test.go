@@ -7,8 +7,12 @@ import (
 	"time"
 
 	"github.com/walletsim/walletsim/client/clock"
+	"github.com/walletsim/walletsim/client/issuing"
 	"github.com/walletsim/walletsim/client/sandbox"
 	"github.com/walletsim/walletsim/client/sandbox/store"
+	"github.com/walletsim/walletsim/client/sandbox/testcards"
+	"github.com/walletsim/walletsim/client/threeds"
+	"github.com/walletsim/walletsim/client/wallet"
 )
 
 // noOutbox is a store with no webhook outbox: the Store interface only.
@@ -53,5 +57,23 @@ func TestRealClockNeedsOutbox(t *testing.T) {
 				t.Errorf("Start: %v, want the Store named", ce)
 			}
 		})
+	}
+}
+
+// TestNoOutboxRecordsUndelivered: New has no error to return, so a sandbox
+// made anyway with a real clock and a store without an outbox says, in
+// each event's delivery record, why it was not delivered — it is never
+// sent some other way.
+func TestNoOutboxRecordsUndelivered(t *testing.T) {
+	rcv := newReceiver(t, hmacKey)
+	e := newEnv(t, func(c *sandbox.Config) {
+		c.WebhookURL, c.Clock, c.Store = rcv.URL+wallet.EventPath, clock.Real, noOutbox{store.NewMemory(store.Limits{})}
+	})
+	c := card(t, testcards.Mastercard, testcards.Decoupled)
+	e.enroll(c, issuing.SMS)
+	e.authenticate("p1", purchase(c, threeds.Decoupled))
+	_, body := e.do("GET", "/sandbox/webhook/deliveries", nil, "")
+	if !strings.Contains(body, `"delivered":false`) || !strings.Contains(body, "no webhook outbox") {
+		t.Fatalf("deliveries: %s", body)
 	}
 }
