@@ -47,7 +47,7 @@ type capConn struct {
 	prev, next *capConn    // in list; guarded by cap.mu
 	closed     bool        // guarded by cap.mu
 	partial    atomic.Bool // bytes of a request came since the last answer
-	once       sync.Once   // closes it once
+	once       sync.Once   // takes it out of the cap once
 }
 
 // connList is a doubly linked list of connections, oldest first.
