@@ -20,7 +20,7 @@ import (
 // the README's performance section.
 const (
 	maxWalletAnswerAllocs = 24
-	maxEnrollAllocs       = 24
+	maxEnrollAllocs       = 20
 	maxIssuingGetAllocs   = 14
 )
 
