@@ -12,45 +12,89 @@ import (
 
 // connCap keeps at most max connections open, so that slow or idle
 // clients cannot use up the file descriptors new clients need. When a new
-// client comes and every slot is taken, the connection that has waited
-// longest without a request being handled is closed for it: an idle
-// keep-alive connection first, then one still sending its headers (a slow
-// client; the sandbox has acted on nothing it sent), then one yet to send
-// anything. Oldest first: a new client's own connection is the youngest. Connections
-// whose request is being handled are never closed; when they alone fill
-// the cap, the new client is answered 503 at once and closed.
+// client comes and every slot is taken, a connection is closed for it: the
+// one idle longest between keep-alive requests first, then the one that
+// began sending a request longest ago and has not finished it (a slow
+// client; the sandbox has acted on nothing it sent), then the oldest yet to
+// send anything (most likely a new client whose goroutine has not run yet).
+// Connections whose request is being handled are never closed; when they
+// alone fill the cap, the new client is answered 503 at once and closed.
+//
+// Each kind of connection waits in a list in the order it became that
+// kind, so choosing whom to close costs the same however many are open: the
+// choice is made in the accept loop, once per new client, and under a flood
+// of reconnecting slow clients that loop is what a new client waits behind.
 //
 // It sees connections through three hooks: the listener it wraps, the
 // server's ConnState and a handler that marks a request as handled.
 type connCap struct {
-	max   int
-	mu    sync.Mutex
-	conns map[*capConn]struct{}
-	seq   uint64
+	max int
+	mu  sync.Mutex
+	// Every open connection is in one of these, or handling a request.
+	idle, sending, unread connList
+	open                  int
 
 	evicted, refused atomic.Int64
 }
 
-func newConnCap(max int) *connCap {
-	return &connCap{max: max, conns: make(map[*capConn]struct{}, max)}
-}
+func newConnCap(max int) *connCap { return &connCap{max: max} }
 
 // capConn is a connection the cap counts.
 type capConn struct {
 	net.Conn
-	cap     *connCap
-	seq     uint64      // accept order
-	busy    bool        // a request is being handled; guarded by cap.mu
-	served  bool        // it has been answered at least once; guarded by cap.mu
-	partial atomic.Bool // bytes of a request came since the last answer
-	once    sync.Once   // removes it from the cap once
+	cap        *connCap
+	list       *connList   // which kind it is now; nil: handling a request or closed; guarded by cap.mu
+	prev, next *capConn    // in list; guarded by cap.mu
+	closed     bool        // guarded by cap.mu
+	partial    atomic.Bool // bytes of a request came since the last answer
+	once       sync.Once   // takes it out of the cap once
 }
 
-// idleNow reports whether c is a keep-alive connection between requests.
-// A new connection counts as reading: it is about to send a request, or
-// it is a client that connects and sends nothing, as slow as the slowest.
-// The caller holds cap.mu.
-func (c *capConn) idleNow() bool { return c.served && !c.partial.Load() }
+// connList is a doubly linked list of connections, oldest first.
+type connList struct {
+	head, tail *capConn
+	n          int
+}
+
+func (q *connList) push(c *capConn) {
+	c.list, c.prev, c.next = q, q.tail, nil
+	if q.tail != nil {
+		q.tail.next = c
+	} else {
+		q.head = c
+	}
+	q.tail = c
+	q.n++
+}
+
+func (q *connList) unlink(c *capConn) {
+	if c.prev != nil {
+		c.prev.next = c.next
+	} else {
+		q.head = c.next
+	}
+	if c.next != nil {
+		c.next.prev = c.prev
+	} else {
+		q.tail = c.prev
+	}
+	c.list, c.prev, c.next = nil, nil, nil
+	q.n--
+}
+
+// move puts c at the end of q, out of its own list; the caller holds
+// cap.mu. A closed connection stays out.
+func (l *connCap) move(c *capConn, q *connList) {
+	if c.closed {
+		return
+	}
+	if c.list != nil {
+		c.list.unlink(c)
+	}
+	if q != nil {
+		q.push(c)
+	}
+}
 
 // Read notes that a request has begun: Go's server reports a connection
 // active only once the request's headers are all in, so a slow client
@@ -59,6 +103,11 @@ func (c *capConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
 	if n > 0 && !c.partial.Load() {
 		c.partial.Store(true)
+		c.cap.mu.Lock()
+		if c.list != nil { // not handling a request
+			c.cap.move(c, &c.cap.sending)
+		}
+		c.cap.mu.Unlock()
 	}
 	return n, err
 }
@@ -70,7 +119,11 @@ func (c *capConn) Close() error {
 
 func (l *connCap) remove(c *capConn) {
 	l.mu.Lock()
-	delete(l.conns, c)
+	if !c.closed {
+		l.move(c, nil)
+		c.closed = true
+		l.open--
+	}
 	l.mu.Unlock()
 }
 
@@ -78,18 +131,19 @@ func (l *connCap) remove(c *capConn) {
 // reports false when every connection is handling a request.
 func (l *connCap) admit(c *capConn) bool {
 	l.mu.Lock()
-	l.seq++
-	c.seq = l.seq
 	var victim *capConn
-	if len(l.conns) >= l.max {
+	if l.open >= l.max {
 		victim = l.victim()
 		if victim == nil {
 			l.mu.Unlock()
 			return false
 		}
-		delete(l.conns, victim)
+		l.move(victim, nil)
+		victim.closed = true
+		l.open--
 	}
-	l.conns[c] = struct{}{}
+	l.unread.push(c)
+	l.open++
 	l.mu.Unlock()
 	if victim != nil {
 		l.evicted.Add(1)
@@ -98,39 +152,16 @@ func (l *connCap) admit(c *capConn) bool {
 	return true
 }
 
-// victim is the oldest idle connection, else the oldest that has sent part
-// of a request and not finished it, else the oldest that has sent nothing
-// yet, else nil. A connection not read from yet is most likely a new
-// client whose request is waiting for its goroutine (under a flood of
-// reconnecting slow clients, hundreds of newer connections can come before
-// that); a slow client has sent its first bytes. The caller holds l.mu.
+// victim is the first idle connection, else the first still sending a
+// request, else the first not read from yet, else nil. The caller holds
+// l.mu.
 func (l *connCap) victim() *capConn {
-	var idle, sending, unread *capConn
-	older := func(c, than *capConn) bool { return than == nil || c.seq < than.seq }
-	for c := range l.conns {
-		switch {
-		case c.busy:
-		case c.idleNow():
-			if older(c, idle) {
-				idle = c
-			}
-		case c.partial.Load():
-			if older(c, sending) {
-				sending = c
-			}
-		default:
-			if older(c, unread) {
-				unread = c
-			}
+	for _, q := range []*connList{&l.idle, &l.sending, &l.unread} {
+		if q.head != nil {
+			return q.head
 		}
 	}
-	switch {
-	case idle != nil:
-		return idle
-	case sending != nil:
-		return sending
-	}
-	return unread
+	return nil
 }
 
 // connState is the server's ConnState hook.
@@ -139,13 +170,13 @@ func (l *connCap) connState(conn net.Conn, state http.ConnState) {
 	if !ok {
 		return
 	}
-	if state == http.StateIdle {
+	switch state {
+	case http.StateIdle:
 		l.mu.Lock()
-		c.busy, c.served = false, true
 		c.partial.Store(false)
+		l.move(c, &l.idle)
 		l.mu.Unlock()
-	}
-	if state == http.StateHijacked || state == http.StateClosed {
+	case http.StateHijacked, http.StateClosed:
 		c.once.Do(func() { l.remove(c) })
 	}
 }
@@ -167,7 +198,7 @@ func (l *connCap) handled(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if c, ok := r.Context().Value(capConnKey{}).(*capConn); ok {
 			l.mu.Lock()
-			c.busy = true
+			l.move(c, nil)
 			l.mu.Unlock()
 		}
 		next.ServeHTTP(w, r)
@@ -220,6 +251,7 @@ func refuse(conn net.Conn) {
 type ConnStats struct {
 	Open                int   // connections open now, of which
 	Idle, Reading, Busy int   // between requests; new or sending a request; handling one
+	Unread              int   // of Reading, those not read from yet
 	Evicted             int64 // closed to make room for a new client
 	Refused             int64 // new clients answered 503 because all were busy
 }
@@ -227,16 +259,7 @@ type ConnStats struct {
 func (l *connCap) stats() ConnStats {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	st := ConnStats{Open: len(l.conns), Evicted: l.evicted.Load(), Refused: l.refused.Load()}
-	for c := range l.conns {
-		switch {
-		case c.busy:
-			st.Busy++
-		case c.idleNow():
-			st.Idle++
-		default:
-			st.Reading++
-		}
-	}
-	return st
+	reading := l.sending.n + l.unread.n
+	return ConnStats{Open: l.open, Idle: l.idle.n, Reading: reading, Busy: l.open - l.idle.n - reading,
+		Unread: l.unread.n, Evicted: l.evicted.Load(), Refused: l.refused.Load()}
 }

@@ -110,7 +110,7 @@ func TestConnCapClosesIdleForANewClient(t *testing.T) {
 	defer srv.Close()
 	slow := dial(t, srv)
 	io.WriteString(slow, "GET /sandbox/cards HTTP/1.1\r\nHo")
-	waitConns(t, srv, func(s sandbox.ConnStats) bool { return s.Reading == 1 })
+	waitConns(t, srv, func(s sandbox.ConnStats) bool { return s.Reading == 1 && s.Unread == 0 })
 	idle := dial(t, srv)
 	if s := idle.get(t, ""); s != 200 {
 		t.Fatal(s)
@@ -149,7 +149,7 @@ func TestConnCapClosesSlowClientsForANewClient(t *testing.T) {
 		c := dial(t, srv)
 		io.WriteString(c, "GET /sandbox/cards HTTP/1.1\r\nX-Slow: ")
 		slow = append(slow, c)
-		waitConns(t, srv, func(s sandbox.ConnStats) bool { return s.Reading == i+1 })
+		waitConns(t, srv, func(s sandbox.ConnStats) bool { return s.Reading == i+1 && s.Unread == 0 })
 	}
 	if s := dial(t, srv).get(t, ""); s != 200 {
 		t.Fatalf("the new client: %d", s)
@@ -210,7 +210,7 @@ func TestConnCapKeepsANewConnection(t *testing.T) {
 	defer srv.Close()
 	slow := dial(t, srv)
 	io.WriteString(slow, "GET /sandbox/cards HTTP/1.1\r\nHo")
-	waitConns(t, srv, func(s sandbox.ConnStats) bool { return s.Reading == 1 })
+	waitConns(t, srv, func(s sandbox.ConnStats) bool { return s.Reading == 1 && s.Unread == 0 })
 	quiet := dial(t, srv)
 	waitConns(t, srv, func(s sandbox.ConnStats) bool { return s.Open == 2 })
 	if s := dial(t, srv).get(t, ""); s != 200 {
@@ -222,4 +222,59 @@ func TestConnCapKeepsANewConnection(t *testing.T) {
 	if s := quiet.get(t, ""); s != 200 {
 		t.Errorf("the quiet connection: %d", s)
 	}
+}
+
+// TestConnCapClosesTheLongestIdle: of two idle keep-alive connections, the
+// one idle longer is closed for a new client, though it connected later.
+func TestConnCapClosesTheLongestIdle(t *testing.T) {
+	srv, err := sandbox.Start("127.0.0.1:0", sandbox.Config{MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	first, second := dial(t, srv), dial(t, srv)
+	for i, c := range []*rawConn{first, second, first} {
+		if s := c.get(t, ""); s != 200 {
+			t.Fatal(s)
+		}
+		// The answer can reach the client before its connection is idle
+		// again: wait, so that they become idle in this order.
+		waitConns(t, srv, func(s sandbox.ConnStats) bool { return s.Idle == min(i+1, 2) && s.Busy == 0 })
+	}
+	if s := dial(t, srv).get(t, ""); s != 200 {
+		t.Fatalf("the new client: %d", s)
+	}
+	if !second.closed() {
+		t.Error("the connection idle longest was not closed")
+	}
+	if s := first.get(t, ""); s != 200 {
+		t.Errorf("the connection used last: %d", s)
+	}
+}
+
+// TestConnCapCountsEveryEviction: a stream of slow clients, each evicting
+// one, leaves exactly the cap open, and nothing once they are gone.
+func TestConnCapCountsEveryEviction(t *testing.T) {
+	srv, err := sandbox.Start("127.0.0.1:0", sandbox.Config{MaxConns: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	var slow []*rawConn
+	for i := range 20 {
+		c := dial(t, srv)
+		io.WriteString(c, "GET /sandbox/cards HTTP/1.1\r\nX-Slow: ")
+		slow = append(slow, c)
+		want := sandbox.ConnStats{Open: min(i+1, 4), Reading: min(i+1, 4), Evicted: int64(max(i-3, 0))}
+		waitConns(t, srv, func(s sandbox.ConnStats) bool { return s == want })
+	}
+	for i, c := range slow[:16] {
+		if !c.closed() {
+			t.Errorf("slow client %d was not closed", i)
+		}
+	}
+	for _, c := range slow[16:] {
+		c.Close()
+	}
+	waitConns(t, srv, func(s sandbox.ConnStats) bool { return s.Open == 0 && s.Reading == 0 })
 }

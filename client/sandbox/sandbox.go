@@ -140,7 +140,11 @@ type Server struct {
 // serves the sandbox in the background. Its base URL (in challenge_url) is
 // cfg.PublicURL, or the address it listens on.
 func Start(addr string, cfg Config) (*Server, error) {
-	ln, err := net.Listen("tcp", addr)
+	// No TCP keep-alive probes: the server's idle, read and write timeouts
+	// already bound every connection's life, and setting them up costs
+	// three system calls per accept, in the loop a new client waits behind
+	// when slow clients flood it.
+	ln, err := (&net.ListenConfig{KeepAlive: -1}).Listen(context.Background(), "tcp", addr)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,13 @@
 // oversize phase: until its requests are sent) while a probe opens a new
 // connection every 50 ms and times one request on it, and samples the
 // process's VmRSS every 100 ms. It prints one line per phase.
+//
+// The probe runs in a child process of its own (abuseload -probe-child),
+// so that the load's thousands of goroutines, garbage and Go scheduler
+// do not delay a probe's timings; -probe inline runs it among them, as
+// earlier versions did, to compare. Each probe's time is split into the
+// TCP handshake (dial), the wait from connected to the answer's first
+// byte (the sandbox's listen queue, accept and handling) and the read.
 package main
 
 import (
@@ -20,7 +27,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptrace"
 	"os"
 	"os/exec"
 	"slices"
@@ -32,15 +38,17 @@ import (
 )
 
 var (
-	addr     = flag.String("addr", "127.0.0.1:28090", "where the command listens")
-	duration = flag.Duration("duration", 15*time.Second, "how long the slow and idle loads run")
-	slowN    = flag.Int("slow", 2000, "slow clients (headers one byte at a time)")
-	idleN    = flag.Int("idle", 2000, "idle keep-alive clients")
-	every    = flag.Duration("every", 5*time.Second, "how often an idle client sends a request (on average)")
-	workers  = flag.Int("workers", 8, "concurrent senders of oversized requests")
-	ramp     = flag.Duration("ramp", time.Second, "how long the load runs before the probe starts")
-	verbose  = flag.Bool("v", false, "log each probe slower than 100 ms")
-	phases   = flag.String("phases", "all", "comma-separated: baseline, slow, idle, oversize, mixed (or all)")
+	addr      = flag.String("addr", "127.0.0.1:28090", "where the command listens")
+	duration  = flag.Duration("duration", 15*time.Second, "how long the slow and idle loads run")
+	slowN     = flag.Int("slow", 2000, "slow clients (headers one byte at a time)")
+	idleN     = flag.Int("idle", 2000, "idle keep-alive clients")
+	every     = flag.Duration("every", 5*time.Second, "how often an idle client sends a request (on average)")
+	workers   = flag.Int("workers", 8, "concurrent senders of oversized requests")
+	ramp      = flag.Duration("ramp", time.Second, "how long the load runs before the probe starts")
+	verbose   = flag.Bool("v", false, "log each probe slower than 100 ms and where its time went")
+	probeMode = flag.String("probe", "process", "where the probe runs: process (a child process of its own) or inline (among the load's goroutines)")
+	childMode = flag.Bool("probe-child", false, "be the probe's child process (used by -probe process)")
+	phases    = flag.String("phases", "all", "comma-separated: baseline, slow, idle, oversize, mixed (or all)")
 )
 
 // The sandbox's challenge test card, and seed 000's headers for it.
@@ -52,6 +60,10 @@ const (
 
 func main() {
 	flag.Parse()
+	if *childMode {
+		probeChild()
+		return
+	}
 	if flag.NArg() == 0 {
 		fmt.Fprintln(os.Stderr, "usage: abuseload [flags] -- command [args…]")
 		os.Exit(2)
@@ -85,7 +97,11 @@ func run(phase string, argv []string) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	rss := sampleRSS(ctx, cmd.Process.Pid)
-	probes := probe(ctx)
+	dropsBefore := listenDrops()
+	probes, err := startProbe(ctx)
+	if err != nil {
+		return err
+	}
 	counts := &statusCounts{m: map[string]int{}}
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -117,11 +133,11 @@ func run(phase string, argv []string) error {
 	wg.Wait()
 	elapsed := time.Since(start)
 	cancel()
-	lat, failed := probes()
+	summary := probeSummary(probes())
 	peak, hwm := rss()
-	fmt.Printf("%-8s %5.1fs  probe n=%d p50=%v p99=%v max=%v >100ms=%d failed=%d  RSS peak %.1f MiB (VmHWM %.1f MiB)  load: %s\n",
-		phase, elapsed.Seconds(), len(lat), pct(lat, 0.5), pct(lat, 0.99), pct(lat, 1), over(lat, 100*time.Millisecond), failed,
-		float64(peak)/1024, float64(hwm)/1024, counts)
+	fmt.Printf("%-8s %5.1fs  %s  RSS peak %.1f MiB (VmHWM %.1f MiB)  CPU %.2fs  listen queue overflows %d  load: %s\n",
+		phase, elapsed.Seconds(), summary, float64(peak)/1024, float64(hwm)/1024, cpuSeconds(cmd.Process.Pid),
+		listenDrops()-dropsBefore, counts)
 	return nil
 }
 
@@ -133,54 +149,6 @@ func waitUp() error {
 		}
 	}
 	return fmt.Errorf("%s does not answer", *addr)
-}
-
-// probe times a request on a new connection every 50 ms until ctx ends;
-// the function it returns gives the latencies and how many failed.
-func probe(ctx context.Context) func() ([]time.Duration, int) {
-	var mu sync.Mutex
-	var lat []time.Duration
-	failed := 0
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		sleep(ctx, *ramp) // the load's clients connect
-		begin := time.Now()
-		tick := time.NewTicker(50 * time.Millisecond)
-		defer tick.Stop()
-		for i := 0; ; i++ {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-			client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
-			req := issuing(http.MethodGet, challengeID, "probe-"+strconv.Itoa(i), "")
-			var connected time.Time // the TCP handshake done: the rest is the server's
-			req = req.WithContext(httptrace.WithClientTrace(req.Context(),
-				&httptrace.ClientTrace{ConnectDone: func(string, string, error) { connected = time.Now() }}))
-			t0 := time.Now()
-			status := send(client, req)
-			d := time.Since(t0)
-			mu.Lock()
-			if status == 200 {
-				lat = append(lat, d)
-				if d > 100*time.Millisecond && *verbose {
-					fmt.Fprintf(os.Stderr, "probe %d at %v: %v (connected after %v)\n", i, t0.Sub(begin).Round(time.Millisecond),
-						d.Round(time.Millisecond), connected.Sub(t0).Round(time.Millisecond))
-				}
-			} else {
-				failed++
-				fmt.Fprintf(os.Stderr, "probe %d: status %d after %v\n", i, status, d)
-			}
-			mu.Unlock()
-		}
-	}()
-	return func() ([]time.Duration, int) {
-		<-done
-		slices.Sort(lat)
-		return lat, failed
-	}
 }
 
 // sampleRSS samples VmRSS every 100 ms; the function it returns gives the
@@ -370,16 +338,6 @@ func pct(lat []time.Duration, q float64) time.Duration {
 	return lat[int(q*float64(len(lat)-1)+0.5)].Round(100 * time.Microsecond)
 }
 
-func over(lat []time.Duration, d time.Duration) int {
-	n := 0
-	for _, l := range lat {
-		if l > d {
-			n++
-		}
-	}
-	return n
-}
-
 // statusCounts counts what the load got, by kind.
 type statusCounts struct {
 	mu sync.Mutex
@@ -408,4 +366,38 @@ func (c *statusCounts) String() string {
 		parts[i] = k + ": " + strconv.Itoa(c.m[k])
 	}
 	return strings.Join(parts, ", ")
+}
+
+// listenDrops is the machine's count of connections a full listen queue
+// turned away (TcpExt ListenOverflows): each such client's SYN is
+// retransmitted a second later. The count is machine-wide.
+func listenDrops() int {
+	b, _ := os.ReadFile("/proc/net/netstat")
+	lines := strings.Split(string(b), "\n")
+	for k := 0; k+1 < len(lines); k += 2 {
+		names, values := strings.Fields(lines[k]), strings.Fields(lines[k+1])
+		for j, name := range names {
+			if name == "ListenOverflows" && j < len(values) {
+				n, _ := strconv.Atoi(values[j])
+				return n
+			}
+		}
+	}
+	return 0
+}
+
+// cpuSeconds is the CPU time (user and system) the process has used: under
+// reconnecting slow clients, divided by the connections closed, what each
+// costs the sandbox, a figure other people's load on the machine changes
+// less than latency. (The sandbox is exec'd by sh, so pid is its own.)
+func cpuSeconds(pid int) float64 {
+	b, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	_, rest, _ := strings.Cut(string(b), ") ") // after the command's name
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.Atoi(f[11])
+	stime, _ := strconv.Atoi(f[12])
+	return float64(utime+stime) / 100 // clock ticks: USER_HZ is 100 on Linux
 }
