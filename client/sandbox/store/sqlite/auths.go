@@ -38,13 +38,18 @@ func scanAuth(row scanner, extra ...any) (store.AuthRecord, error) {
 
 func (s *Store) PutAuth(ctx context.Context, ws string, a store.AuthRecord) (store.AuthRecord, error) {
 	a.Version = 1
+	// No look at the workspace first: the foreign key refuses a record in
+	// none, and only then is it asked why. Every frictionless authenticate
+	// is one PutAuth in the writer, whose time all writers wait for.
 	err := s.write(ctx, func(tx *wtx) error {
-		if err := exists(ctx, tx, ws); err != nil {
-			return err
-		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO auths (ws, `+authCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING`, ws, a.ID, orNull(a.Auth3dsID), orNull(a.ACSTransID), ns(a.Expires),
 			boolInt(a.Final), ns(a.Updated), a.Version, a.Data)
+		if err != nil {
+			if err := exists(ctx, tx, ws); err != nil {
+				return err
+			}
+		}
 		return affected(res, err, store.ErrExists)
 	})
 	if err != nil {

@@ -24,7 +24,7 @@ import (
 
 	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/store/internal/migrate"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	msqlite "modernc.org/sqlite" // also registers the "sqlite" driver
 )
 
 //go:embed migrations/*.sql
@@ -91,6 +91,15 @@ func Open(path string, l store.Limits) (*Store, error) {
 		return u.String() + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
 			"&_pragma=foreign_keys(1)" + extra
 	}
+	// A commit syncs the WAL with fdatasync(2), as SQLite built by its own
+	// configure script does on Linux, rather than the fsync(2) this
+	// transpiled build defaults to: the same durability (the data and the
+	// size needed to read it back), without also forcing the file's
+	// timestamps through the journal, which on ext4 can be half of what a
+	// commit waits for (dd with 4 KiB writes on this machine's disk: 0.8 ms
+	// with O_DSYNC, 1.4 ms with O_SYNC). The switch is process-wide; on
+	// macOS and Windows it is unavailable and fsync stays.
+	msqlite.Fdatasync(true)
 	w, err := sql.Open("sqlite", dsn("&_txlock=immediate")) // for the migrations
 	if err != nil {
 		return nil, err

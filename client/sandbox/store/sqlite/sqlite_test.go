@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/store/internal/migrate"
 	"github.com/walletsim/walletsim/client/sandbox/store/storetest"
+	msqlite "modernc.org/sqlite"
 )
 
 func open(t *testing.T, path string, l store.Limits) *Store {
@@ -170,4 +172,13 @@ func TestAuths(t *testing.T) {
 		s := open(t, filepath.Join(t.TempDir(), "auths.db"), store.Limits{})
 		return s, s
 	})
+}
+
+// TestCommitsWithFdatasync: on Linux a commit syncs the WAL as SQLite's
+// own builds do there (see Open).
+func TestCommitsWithFdatasync(t *testing.T) {
+	open(t, filepath.Join(t.TempDir(), "f.db"), store.Limits{})
+	if runtime.GOOS == "linux" && !msqlite.FdatasyncEnabled() {
+		t.Fatal("commits sync with fsync(2), not fdatasync(2)")
+	}
 }
