@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"net/http"
+	"sync"
 
 	"github.com/walletsim/walletsim/client/sandbox/store"
 )
@@ -31,23 +32,59 @@ const (
 // answer; one in flight on another replica is idemBusy (the client may
 // retry). fn runs outside any lock.
 func (sp *space) once(ctx context.Context, key string, fp [32]byte, fn func() stored) (stored, idemOutcome) {
+	// Whoever begins the key's flight is the one that claims it in the
+	// store; the others wait for it to end, then look again.
 	for {
-		// Whoever puts a channel in flights first is the one that claims the
-		// key in the store; the others wait on it, then look again.
-		mine := make(chan struct{})
-		if ch, loaded := sp.flights.LoadOrStore(key, mine); loaded {
-			select {
-			case <-ch.(chan struct{}):
-				continue
-			case <-ctx.Done():
-				return stored{}, idemCancelled
-			}
+		wait, mine := sp.flights.begin(key)
+		if mine {
+			break
 		}
-		defer func() { // also when fn panics (an aborted request)
-			sp.flights.Delete(key)
-			close(mine)
-		}()
-		return sp.claimAndRun(key, fp, fn)
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return stored{}, idemCancelled
+		}
+	}
+	defer sp.flights.end(key) // also when fn panics (an aborted request)
+	return sp.claimAndRun(key, fp, fn)
+}
+
+// flights are the idempotency keys whose requests are running in this
+// process. A key's channel is made by its first waiter and closed when the
+// request ends: most keys are never waited for, and cost no allocation.
+type flights struct {
+	mu sync.Mutex
+	m  map[string]chan struct{} // nil: in flight, nobody waiting
+}
+
+// begin starts key's flight (mine), or returns the channel to wait on
+// for the one already running.
+func (f *flights) begin(key string) (wait <-chan struct{}, mine bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ch, running := f.m[key]
+	if !running {
+		if f.m == nil {
+			f.m = map[string]chan struct{}{}
+		}
+		f.m[key] = nil
+		return nil, true
+	}
+	if ch == nil {
+		ch = make(chan struct{})
+		f.m[key] = ch
+	}
+	return ch, false
+}
+
+// end ends key's flight and wakes its waiters.
+func (f *flights) end(key string) {
+	f.mu.Lock()
+	ch := f.m[key]
+	delete(f.m, key)
+	f.mu.Unlock()
+	if ch != nil {
+		close(ch)
 	}
 }
 

@@ -33,6 +33,12 @@ type decoupledState struct {
 
 // startDecoupled creates the pending authentication on the wallet platform
 // and sends the wallet its ThreeDSecureEvent. The caller holds s.mu.
+//
+// Without a shared store the pending request is part of the authentication
+// in this process (decoupledState), as the rest of it is, and s.mu decides
+// who answers it (verify). A shared store keeps it, so that the replica the
+// wallet answers decides (takeAnswer), and it is stored before the event
+// goes out.
 func (s *space) startDecoupled(a *authn, card testcards.Card, now time.Time, wf fault.Webhook) {
 	d := &decoupledState{auth3dsID: s.cfg.NewID()}
 	d.event = wallet.Event{
@@ -45,18 +51,15 @@ func (s *space) startDecoupled(a *authn, card testcards.Card, now time.Time, wf 
 	a.dec = d
 	if s.db == nil {
 		s.byAuth3ds[d.auth3dsID] = a
+		s.sendEvent(d.event, wf)
+		return
 	}
 	event, _ := marshal(d.event)
-	pending := store.PendingRequest{
+	p := store.PendingRequest{
 		Auth3dsID: d.auth3dsID, AuthenticationID: a.id, CustomerID: d.event.CustomerID, CardID: d.event.CardID,
 		WalletOperationID: d.event.WalletOperationID, Event: event, Expires: a.expires, Status: store.Pending,
 	}
-	if s.db == nil {
-		s.announce(pending, d.event, wf)
-		return
-	}
-	// Copies, so that only this path's closure makes them escape.
-	p, ev, f := pending, d.event, wf
+	ev, f := d.event, wf // copies: only this path's closure makes them escape
 	s.afterStored(func() { s.announce(p, ev, f) })
 }
 
@@ -98,9 +101,10 @@ func (s *space) decoupledTooShort() bool {
 // maximum decoupled time (threeDSRequestorDecMaxTime) is what ran out, 14
 // when the ACS's own, shorter, expiry did. The caller holds s.mu.
 func (s *space) expireDecoupled(a *authn, now time.Time) {
-	expired, _ := s.store.ExpirePending(s.bg(), s.id, a.dec.auth3dsID)
-	if !expired && s.db != nil && s.answeredMeanwhile(a) {
-		return
+	if s.db != nil {
+		if expired, _ := s.store.ExpirePending(s.bg(), s.id, a.dec.auth3dsID); !expired && s.answeredMeanwhile(a) {
+			return
+		}
 	}
 	reason := emv.ReasonDecoupledMaxTime
 	if s.cfg.Expiry < s.decMaxTime() {
@@ -176,20 +180,28 @@ func (s *space) verify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.settle(a, now)
-	p, ok := s.takeAnswer(w, r, a, req, now)
-	if !ok {
-		return
+	d := a.dec
+	switch {
+	case d.answer != nil && *d.answer == req:
+		writeBody(w, http.StatusCreated, d.answerBody) // a retry: same answer, no second effect
+	case d.answer != nil:
+		answeredAlready(w, *d.answer)
+	case a.final:
+		s.tooLate(w, a, req, now)
+	default:
+		body, _ := marshal(s.verifyResult(a, req, now))
+		s.applyAnswer(a, req, body, now)
+		s.sweep(now)
+		writeBody(w, http.StatusCreated, body)
 	}
-	s.applyAnswer(a, req, p.AnswerBody, now)
-	s.sweep(now)
-	writeBody(w, http.StatusCreated, p.AnswerBody)
 }
 
-// takeAnswer asks the store to take the wallet's answer: it decides who
-// answers, so only the first answer to a request still pending is taken,
-// even with several replicas. When it is not taken, takeAnswer answers the
-// wallet itself (ok false): a retry of the first answer gets its 201
-// again, a different answer 409, an answer too late FAILED.
+// takeAnswer asks a shared store to take the wallet's answer: it decides
+// who answers, so only the first answer to a request still pending is
+// taken, even with several replicas. When it is not taken, takeAnswer
+// answers the wallet itself (ok false), as verify does: a retry of the
+// first answer gets its 201 again, a different answer 409, an answer too
+// late FAILED.
 func (s *space) takeAnswer(w http.ResponseWriter, r *http.Request, a *authn, req wallet.VerifyRequest, now time.Time) (store.PendingRequest, bool) {
 	answer, _ := marshal(req)
 	answerBody, _ := marshal(s.verifyResult(a, req, now))
@@ -201,17 +213,27 @@ func (s *space) takeAnswer(w http.ResponseWriter, r *http.Request, a *authn, req
 		writeBody(w, http.StatusCreated, p.AnswerBody) // a retry: same answer, no second effect
 	case !taken && p.Status == store.Answered:
 		first, _ := decodeVerify(p.Answer)
-		apiWallet.writeError(w, http.StatusConflict, "The 3DS authentication was already answered "+string(first.Status)+".")
+		answeredAlready(w, first)
 	case !taken:
-		// Too late: the platform answers as its seed example does, FAILED
-		// with the expiry reason, and the decision is not applied.
-		late := req
-		late.Status, late.StatusReason = wallet.Failed, msgExpired
-		writeJSON(w, http.StatusCreated, s.verifyResult(a, late, now))
+		s.tooLate(w, a, req, now)
 	default:
 		return p, true
 	}
 	return p, false
+}
+
+// answeredAlready refuses an answer different from the first one.
+func answeredAlready(w http.ResponseWriter, first wallet.VerifyRequest) {
+	apiWallet.writeError(w, http.StatusConflict, "The 3DS authentication was already answered "+string(first.Status)+".")
+}
+
+// tooLate answers a wallet whose request is no longer pending as the
+// platform's seed example does: FAILED with the expiry reason. The
+// decision is not applied.
+func (s *space) tooLate(w http.ResponseWriter, a *authn, req wallet.VerifyRequest, now time.Time) {
+	late := req
+	late.Status, late.StatusReason = wallet.Failed, msgExpired
+	writeJSON(w, http.StatusCreated, s.verifyResult(a, late, now))
 }
 
 // applyAnswer finishes a with the wallet's answer, given at at. The caller

@@ -1,6 +1,8 @@
 package sandbox_test
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -8,9 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/walletsim/walletsim/client/issuing"
 	"github.com/walletsim/walletsim/client/sandbox"
 	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
+	"github.com/walletsim/walletsim/client/threeds"
+	"github.com/walletsim/walletsim/client/wallet"
 )
 
 // TestIdempotencyOutlivesLoad: an enroll's x-request-id is still replayed
@@ -168,4 +173,32 @@ func cardHeaders(c testcards.Card, requestID string) http.Header {
 	h := issuingHeaders(c.CardID)
 	h.Set("x-request-id", requestID)
 	return h
+}
+
+// TestForgottenDecoupledLeavesNothing: on the memory store, a decoupled
+// authentication evicted past MaxFinished leaves nothing behind in the
+// store either — its pending wallet request is not kept for ever — so a
+// long-running sandbox's memory stays bounded.
+func TestForgottenDecoupledLeavesNothing(t *testing.T) {
+	mem := store.NewMemory(store.Limits{})
+	rcv := newReceiver(t, hmacKey)
+	e := newEnv(t, func(c *sandbox.Config) {
+		c.Store, c.MaxFinished, c.WebhookURL = mem, 2, rcv.URL+wallet.EventPath
+	})
+	c := card(t, testcards.Visa, testcards.Decoupled)
+	e.enroll(c, issuing.SMS)
+	var ids []string
+	for i := range 6 {
+		e.authenticate("dec-"+strconv.Itoa(i), purchase(c, threeds.Decoupled))
+		ev := rcv.next(t)
+		ids = append(ids, ev.Auth3dsID)
+		if _, err := e.verify(ev, decision(ev, wallet.Verified, "")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, id := range ids[:len(ids)-2] { // the last two are still kept
+		if p, err := mem.PendingRequest(context.Background(), store.DefaultWorkspace, id); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("evicted authentication %d: the store still keeps its pending request (%s, %v)", i, p.Status, err)
+		}
+	}
 }

@@ -42,7 +42,7 @@ type space struct {
 
 	swept atomic.Int64 // with a shared store: when housekeep last ran, Unix ns of the workspace's time
 
-	flights sync.Map // idempotency key → chan struct{}, closed when its request ends
+	flights flights // idempotency keys whose requests are running (idempotency.go)
 
 	lastUsed *atomic.Int64 // the sandbox's clock at its last request (expiry.go)
 	recorded atomic.Int64  // when recordUse last wrote it to the store, Unix ns

@@ -61,7 +61,9 @@ type Auths interface {
 	// before before, and those beyond the keep most recently updated
 	// (records updated at the same instant as the keep-th are kept), and
 	// reports how many it removed: what bounds a workspace's records. A
-	// keep of 0 or less bounds nothing.
+	// keep of 0 or less bounds nothing. The pending wallet requests of the
+	// records it removes (by Auth3dsID) go with them, in the same step:
+	// nothing else removes a request once it is answered or expired.
 	PruneAuths(ctx context.Context, ws string, before time.Time, keep int) (int, error)
 	// AuthCounts is how many records the workspace has, and how many of
 	// them are unfinished.

@@ -157,6 +157,9 @@ func (o *MemoryAuths) PruneAuths(_ context.Context, ws string, before time.Time,
 		for id, a := range sp.auths {
 			if a.Final && a.Updated.Before(before) {
 				delete(sp.auths, id)
+				if a.Auth3dsID != "" {
+					delete(sp.pending, a.Auth3dsID)
+				}
 				n++
 			}
 		}

@@ -118,16 +118,21 @@ func (s *Store) PruneAuths(ctx context.Context, ws string, before time.Time, kee
 	if keep <= 0 {
 		keep = 1 << 62 // no such offset: no count bound
 	}
-	tag, err := s.pool.Exec(ctx, `DELETE FROM auths WHERE ws = $1 AND final AND (updated_ns < $2 OR updated_ns <
-		(SELECT updated_ns FROM auths WHERE ws = $1 AND final ORDER BY updated_ns DESC LIMIT 1 OFFSET $3))`,
-		ws, before.UnixNano(), keep-1)
+	// One statement, so the pending requests go with the records that
+	// name them: the DELETE … RETURNING feeds the second DELETE.
+	var n int
+	err := s.pool.QueryRow(ctx, `WITH gone AS (DELETE FROM auths WHERE ws = $1 AND final AND (updated_ns < $2 OR
+		updated_ns < (SELECT updated_ns FROM auths WHERE ws = $1 AND final ORDER BY updated_ns DESC LIMIT 1 OFFSET $3))
+		RETURNING auth3ds_id),
+		requests AS (DELETE FROM pending WHERE ws = $1 AND auth3ds_id IN (SELECT auth3ds_id FROM gone WHERE auth3ds_id IS NOT NULL))
+		SELECT COUNT(*) FROM gone`, ws, before.UnixNano(), keep-1).Scan(&n)
 	if err != nil {
 		return 0, err
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		return 0, exists(ctx, s.pool, ws)
 	}
-	return int(tag.RowsAffected()), nil
+	return n, nil
 }
 
 func (s *Store) AuthCounts(ctx context.Context, ws string) (total, unfinished int, err error) {

@@ -139,9 +139,16 @@ func (s *Store) PruneAuths(ctx context.Context, ws string, before time.Time, kee
 		if err := exists(ctx, tx, ws); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM auths WHERE ws = ? AND final = 1 AND (updated_ns < ? OR updated_ns <
-			(SELECT updated_ns FROM auths WHERE ws = ? AND final = 1 ORDER BY updated_ns DESC LIMIT 1 OFFSET ?))`,
-			ws, before.UnixNano(), ws, keep-1)
+		pruned := `ws = ? AND final = 1 AND (updated_ns < ? OR updated_ns <
+			(SELECT updated_ns FROM auths WHERE ws = ? AND final = 1 ORDER BY updated_ns DESC LIMIT 1 OFFSET ?))`
+		args := []any{ws, before.UnixNano(), ws, keep - 1}
+		// The pending requests first, while their records still say which:
+		// the writer holds the only write lock, so both read the same rows.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM pending WHERE ws = ? AND auth3ds_id IN
+			(SELECT auth3ds_id FROM auths WHERE auth3ds_id IS NOT NULL AND `+pruned+`)`, append([]any{ws}, args...)...); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM auths WHERE `+pruned, args...)
 		if err != nil {
 			return err
 		}

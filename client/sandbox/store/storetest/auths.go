@@ -25,6 +25,7 @@ func RunAuths(t *testing.T, newAuths NewAuths) {
 		{"OneWinner", testAuthOneWinner},
 		{"DueAndPrune", testAuthDueAndPrune},
 		{"PruneKeeps", testAuthPruneKeeps},
+		{"PruneForgetsPending", testAuthPruneForgetsPending},
 		{"Workspaces", testAuthWorkspaces},
 	}
 	for _, tt := range tests {
@@ -219,6 +220,37 @@ func testAuthPruneKeeps(t *testing.T, _ store.Store, s store.Auths) {
 	}
 	if _, err := s.Auth(ctx, "a", "done-2"); err != nil {
 		t.Fatalf("the 4th newest was pruned: %v", err)
+	}
+}
+
+// testAuthPruneForgetsPending: a pruned record's pending wallet request
+// goes with it; a kept record's stays, as does one in another workspace.
+func testAuthPruneForgetsPending(t *testing.T, st store.Store, s store.Auths) {
+	put := func(ws, id string, final bool) {
+		t.Helper()
+		r := rec(id)
+		r.Auth3dsID, r.Final = "a3-"+id, final
+		_, err := s.PutAuth(ctx, ws, r)
+		must(t, err)
+		must(t, st.PutPending(ctx, ws, store.PendingRequest{Auth3dsID: r.Auth3dsID, AuthenticationID: id,
+			CustomerID: "cu", CardID: "c", Expires: t0.Add(time.Minute)}))
+	}
+	put("a", "done", true)
+	put("a", "waiting", false)
+	put("b", "done", true)
+	n, err := s.PruneAuths(ctx, "a", t0.Add(time.Second), 0)
+	must(t, err)
+	if n != 1 {
+		t.Fatalf("pruned %d, want the finished one", n)
+	}
+	if _, err := st.PendingRequest(ctx, "a", "a3-done"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the pruned record's pending request is still there: %v", err)
+	}
+	for _, ws := range []string{"a", "b"} {
+		id := map[string]string{"a": "a3-waiting", "b": "a3-done"}[ws]
+		if _, err := st.PendingRequest(ctx, ws, id); err != nil {
+			t.Fatalf("%s in %s went with another record: %v", id, ws, err)
+		}
 	}
 }
 
