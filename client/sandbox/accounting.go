@@ -3,7 +3,6 @@ package sandbox
 import (
 	"errors"
 
-	"github.com/walletsim/walletsim/client/acs"
 	"github.com/walletsim/walletsim/client/sandbox/budget"
 	"github.com/walletsim/walletsim/client/threeds"
 )
@@ -35,10 +34,6 @@ const (
 
 func enrollmentBytes(k enrollKey, wallet string) int64 {
 	return enrollmentCost + budget.Strings(k.cardholder, k.card, wallet)
-}
-
-func messageBytes(m acs.Message) int64 {
-	return messageCost + budget.Strings(m.ID, m.Channel, m.To, m.From, m.Subject, m.Body, m.Code, m.AuthenticationID)
 }
 
 // requestBytes is the bytes of an authenticate request's strings.
@@ -74,18 +69,12 @@ func authnBytes(a *authn) int64 {
 }
 
 // startBound is the most that authenticate can add to what the sandbox
-// keeps for req: the authentication with the request, an answer that
-// echoes it — each byte escaped as at most 6 (\u003c) — and a message to
-// the cardholder's inbox.
+// keeps for req: the authentication with the request and an answer that
+// echoes it — each byte escaped as at most 6 (\u003c). A message to the
+// cardholder's inbox is paid for beside it (inbox.go).
 func startBound(id string, req *threeds.AuthenticateRequest) int64 {
-	return authnCost + int64(len(id)) + 7*requestBytes(req) + answerBound + messageCost + 1024
+	return authnCost + int64(len(id)) + 7*requestBytes(req) + answerBound + 1024
 }
-
-// Inbox messages are not counted since workspaces moved them into the
-// Store, which trims each cardholder's inbox to its newest 50 itself: they
-// are bounded by that count and made by the sandbox (a code, a merchant
-// name of at most 100 characters, a contact derived from the cardholder
-// id), and their reservation in startBound is given back by kept.
 
 // kept recounts a's bytes after it changed, within what was reserved for
 // the change, and gives the rest back. The caller holds s.mu.

@@ -61,6 +61,7 @@ func (s *space) startChallenge(a *authn, card testcards.Card, method issuing.OTP
 		msg.From = "3dsecure@walletsim-bank.example"
 		msg.Subject = "Your one-time code for " + s.cfg.MerchantName
 	}
+	s.message = s.messageSize(msg) // paid for by the caller of begin (inbox.go)
 	if s.db == nil {
 		s.deliverCode(a.cardholder(), msg)
 		return
@@ -70,11 +71,16 @@ func (s *space) startChallenge(a *authn, card testcards.Card, method issuing.OTP
 	s.afterStored(func() { s.deliverCode(cardholder, later) })
 }
 
-// deliverCode puts a challenge's one-time code in the cardholder's inbox.
+// deliverCode puts a challenge's one-time code, paid for, in the
+// cardholder's inbox. The caller holds s.mu.
 func (s *space) deliverCode(cardholder string, msg acs.Message) {
+	size := s.messageSize(msg)
 	if err := s.store.Deliver(s.bg(), s.id, cardholder, storedMessage(msg), maxInbox); err != nil {
+		s.stored.Release(size) // not kept
 		s.cfg.Logger.Error("store: inbox", "err", err)
+		return
 	}
+	s.inboxAdd(cardholder, size)
 }
 
 // storedMessage and inboxMessage convert an inbox message to the store's

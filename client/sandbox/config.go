@@ -275,6 +275,7 @@ func (c Config) Validate() error {
 	if c.MaxConns < 0 {
 		check("MaxConns", errors.New("must be positive"))
 	}
+	check("Store", c.checkOutbox())
 	check("WebhookURL", checkHTTPURL(c.WebhookURL))
 	check("PublicURL", checkHTTPURL(c.PublicURL))
 	check("MerchantName", checkMerchant(c.MerchantName))
@@ -287,6 +288,21 @@ func (c Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkOutbox refuses a real clock with a store that has no webhook
+// outbox: on a real clock every event goes through one (relay.go), so
+// that replicas sharing the store send each exactly once and one enqueued
+// before a restart is sent after it.
+func (c Config) checkOutbox() error {
+	switch c.Store.(type) {
+	case nil, store.Outbox, *store.Memory: // the memory store gets one beside it
+		return nil
+	}
+	if clock.IsVirtual(c.Clock) {
+		return nil
+	}
+	return fmt.Errorf("%T has no webhook outbox (store.Outbox), which a real clock needs: webhook events are delivered through it; use the memory, SQLite or PostgreSQL store, or a virtual clock", c.Store)
 }
 
 // checkHTTPURL accepts "" (none) or an absolute http(s) URL.

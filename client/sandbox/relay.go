@@ -34,8 +34,8 @@ import (
 const relayParallel = 16
 
 // outboxOf is the outbox events go through: the store's own (the SQL
-// stores), one beside the memory store, or none on a virtual clock or a
-// store without one.
+// stores), one beside the memory store, or none on a virtual clock (or
+// with a store that has none, which Validate and Start refuse).
 func outboxOf(cfg Config) store.Outbox {
 	if clock.IsVirtual(cfg.Clock) {
 		return nil
@@ -52,6 +52,9 @@ func outboxOf(cfg Config) store.Outbox {
 // startRelay runs this replica's relay until Close.
 func (s *Sandbox) startRelay() {
 	if s.relayOut = outboxOf(s.cfg); s.relayOut == nil {
+		if err := s.cfg.checkOutbox(); err != nil {
+			s.cfg.Logger.Error("webhooks will not be delivered", "err", err)
+		}
 		return
 	}
 	s.wake = make(chan struct{}, 1)
@@ -80,15 +83,14 @@ func (s *Sandbox) wakeRelay() {
 	}
 }
 
-// enqueue puts ev in the outbox for url, due when its fault says. The
-// caller holds s.mu.
-func (s *space) enqueue(ev wallet.Event, wf fault.Webhook, url string) {
-	body, _ := marshal(ev)
+// enqueue puts event id, body, in the outbox for url, due when its
+// fault says. The caller holds s.mu.
+func (s *space) enqueue(id string, body []byte, wf fault.Webhook, url string) {
 	due := s.cfg.Clock.Now().Add(wf.Delay)
 	if wf.Reorder {
 		due = due.Add(fault.ReorderHold) // unless the workspace's next event releases it
 	}
-	m := store.OutboxMessage{Workspace: s.id, ID: ev.ID, URL: url, Body: body, Due: due, Held: wf.Reorder}
+	m := store.OutboxMessage{Workspace: s.id, ID: id, URL: url, Body: body, Due: due, Held: wf.Reorder}
 	if wf.Active() {
 		m.Fault = wf.String()
 	}
@@ -126,30 +128,15 @@ func (s *Sandbox) relaySend(ctx context.Context, m store.OutboxMessage) error {
 	}
 	now := s.cfg.Clock.Now().Add(w.ClockOffset) // the workspace's time
 	spec, _ := fault.Parse(m.Fault)             // enqueue wrote it
-	d := &delivery{url: m.URL, body: m.Body, fault: spec.Webhook}
-	keys := keys(target, now)
-	if d.fault.Rotate {
-		keys = append([][]byte{rotatedKey(target.Key)}, keys...)
-	}
-	d.sig = wallet.SignAll(d.body, keys...)
 	var ev wallet.Event
 	json.Unmarshal(m.Body, &ev)
-	d.rec = store.Delivery{EventID: m.ID, Auth3dsID: ev.Auth3dsID, URL: client.RedactURL(m.URL), Attempts: m.Attempts, UpdatedAt: now}
-	if d.fault.Active() {
-		d.rec.Fault = d.fault.String()
-	}
-	status, err := s.attempt(ctx, d, m.Attempts)
+	d := newDelivery(m.ID, ev.Auth3dsID, m.URL, m.Body, target, spec.Webhook, now)
+	d.rec.Attempts = m.Attempts
+	status, err := s.send(ctx, d, m.Attempts)
 	if err != nil && ctx.Err() != nil {
 		return ctx.Err() // stopping, or the lease ran out: the attempt did not finish, and is not recorded
 	}
 	rec := &d.rec
-	rec.LastStatus, rec.LastError = status, client.RedactURL(errText(err))
-	rec.Delivered = err == nil && status >= 200 && status < 300
-	if rec.Delivered && d.fault.Duplicate {
-		status, err := s.post(ctx, d.url, d.body, d.sig)
-		rec.Duplicates++
-		s.cfg.Logger.Info("webhook delivered twice (fault webhook=duplicate)", "event", m.ID, "status", status, "err", err)
-	}
 	s.saveDeliveryIn(m.Workspace, *rec)
 	if rec.Delivered {
 		return nil

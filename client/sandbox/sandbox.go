@@ -47,9 +47,9 @@ type Sandbox struct {
 	usage   usage        // when each workspace was last used (expiry.go)
 	expired atomic.Int64 // workspaces removed for being unused
 
-	// relayOut is the outbox webhooks go through (relay.go), nil when
-	// they are sent from the process that made them; wake hurries its
-	// relay.
+	// relayOut is the outbox webhooks go through (relay.go), nil on a
+	// virtual clock, where each is delivered before the answer of the
+	// request that made it (webhook.go); wake hurries its relay.
 	relayOut store.Outbox
 	wake     chan struct{}
 
@@ -77,6 +77,7 @@ func New(cfg Config) *Sandbox {
 	}
 	s.db, _ = cfg.Store.(store.Auths)
 	s.ensureDefault()
+	s.loadUsage()
 	s.startRelay()
 	s.handler = s.routes()
 	return s
@@ -140,6 +141,9 @@ type Server struct {
 // serves the sandbox in the background. Its base URL (in challenge_url) is
 // cfg.PublicURL, or the address it listens on.
 func Start(addr string, cfg Config) (*Server, error) {
+	if err := cfg.checkOutbox(); err != nil {
+		return nil, &ConfigError{Field: "Store", Err: err}
+	}
 	// No TCP keep-alive probes: the server's idle, read and write timeouts
 	// already bound every connection's life, and setting them up costs
 	// three system calls per accept, in the loop a new client waits behind

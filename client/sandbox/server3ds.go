@@ -222,13 +222,18 @@ func (s *space) startAuthentication(id, user string, req threeds.AuthenticateReq
 	if err := s.stored.Reserve(reserved); err != nil {
 		return http.StatusTooManyRequests, []byte(s.fullMessage(err))
 	}
+	if err := s.payMessage(id); err != nil {
+		s.stored.Release(reserved)
+		return http.StatusTooManyRequests, []byte(s.fullMessage(err))
+	}
 	if a == nil {
 		a = &authn{id: id, amount: defaultAmount, currency: defaultCurrency, created: now, expires: now.Add(s.cfg.Expiry)}
 		s.track(a)
 	}
 	s.begin(a, user, req, card, fp, now, wf)
 	s.keepFirst(a, buf)
-	s.kept(a, reserved) // the inbox message is not counted: see accounting.go
+	s.settleMessage(id) // the inbox message, kept in its inbox (inbox.go)
+	s.kept(a, reserved)
 	s.sweep(now)
 	return http.StatusOK, *buf
 }

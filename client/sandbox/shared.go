@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/walletsim/walletsim/client/sandbox/budget"
 	"github.com/walletsim/walletsim/client/sandbox/fault"
 	"github.com/walletsim/walletsim/client/sandbox/store"
 	"github.com/walletsim/walletsim/client/sandbox/testcards"
@@ -152,6 +153,8 @@ func (s *space) startShared(id, user string, req threeds.AuthenticateRequest, ca
 	switch {
 	case err == nil:
 		return http.StatusOK, *buf
+	case errors.Is(err, budget.ErrFull):
+		return http.StatusTooManyRequests, []byte(s.fullMessage(err))
 	case errors.Is(err, store.ErrExists), errors.Is(err, errBusy):
 		return s.startTaken(id, user, req, card, fp, buf, wf, err)
 	}
@@ -164,16 +167,23 @@ var errBusy = errors.New(msgBusy)
 
 // startNew stores a new authentication with id, its answer in *buf:
 // ErrExists if the id is taken, errBusy if it would wait and the
-// workspace has MaxPending authentications in progress.
+// workspace has MaxPending authentications in progress, a budget.ErrFull
+// if the workspace has no room for the inbox message it may send.
 func (s *space) startNew(id, user string, req threeds.AuthenticateRequest, card testcards.Card, fp [32]byte, buf *[]byte, wf fault.Webhook) error {
 	now := s.now()
 	a := &authn{id: id, amount: defaultAmount, currency: defaultCurrency, created: now, expires: now.Add(s.cfg.Expiry)}
 	s.mu.Lock()
+	if err := s.payMessage(id); err != nil {
+		s.mu.Unlock()
+		return err
+	}
 	s.begin(a, user, req, card, fp, now, wf)
 	s.keepFirst(a, buf)
+	paid := s.settleMessage(id) // deliverCode, an effect, keeps it
 	fx := s.takeEffects()
 	s.mu.Unlock()
 	if !a.final && s.busy() {
+		s.stored.Release(paid)
 		return errBusy
 	}
 	rec, err := recordOf(a)
@@ -181,6 +191,7 @@ func (s *space) startNew(id, user string, req threeds.AuthenticateRequest, card 
 		_, err = s.db.PutAuth(s.bg(), s.id, rec)
 	}
 	if err != nil {
+		s.stored.Release(paid)
 		return err
 	}
 	s.runEffects(fx)
@@ -195,15 +206,26 @@ func (s *space) startNew(id, user string, req threeds.AuthenticateRequest, card 
 func (s *space) startTaken(id, user string, req threeds.AuthenticateRequest, card testcards.Card, fp [32]byte, buf *[]byte, wf fault.Webhook, why error) (int, []byte) {
 	var status int
 	var body []byte
+	var paid int64 // the inbox message's bytes, kept by deliverCode if the change is stored
 	found, err := s.change(authKey{byID, id}, func(a *authn, now time.Time) {
+		s.stored.Release(paid) // a try that lost to another change
+		paid = 0
 		if a.started {
 			status, body = s.repeated(a, fp, buf)
 			return
 		}
+		if err := s.payMessage(id); err != nil {
+			status, body = http.StatusTooManyRequests, []byte(s.fullMessage(err))
+			return
+		}
 		s.begin(a, user, req, card, fp, now, wf)
 		s.keepFirst(a, buf)
+		paid = s.settleMessage(id)
 		status, body = http.StatusOK, *buf
 	})
+	if err != nil || !found {
+		s.stored.Release(paid) // not stored
+	}
 	switch {
 	case err == nil && found:
 		return status, body

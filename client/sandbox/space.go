@@ -36,11 +36,16 @@ type space struct {
 	outbox    []func()          // deliveries to make before the answer, on a virtual clock
 	effects   []func()          // with a shared store: what to do once the change is stored (afterStored)
 
+	// Also under mu: the inbox in the byte budget (inbox.go).
+	inboxes map[string][]int64 // by cardholder, the sizes of the messages this space put in its inbox, oldest first
+	message int64              // what the message begin just sent is counted at, until settleMessage
+
 	swept atomic.Int64 // with a shared store: when housekeep last ran, Unix ns of the workspace's time
 
 	flights flights // idempotency keys whose requests are running (idempotency.go)
 
 	lastUsed *atomic.Int64 // the sandbox's clock at its last request (expiry.go)
+	recorded atomic.Int64  // when recordUse last wrote it to the store, Unix ns
 
 	// stored is the workspace's part of the sandbox's byte budget
 	// (accounting.go): it shadows the Sandbox's, so every reservation made

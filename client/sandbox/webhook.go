@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"errors"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/walletsim/walletsim/client"
@@ -16,11 +15,13 @@ import (
 	"github.com/walletsim/walletsim/client/wallet"
 )
 
-// The wallet platform's webhook: each ThreeDSecureEvent is delivered in
-// the background, signed, retried with doubling backoff, and made to
-// misbehave as its fault.Webhook says. On a real clock it goes through the
-// store's outbox (relay.go); on a virtual clock, where no delivery sleeps,
-// it is made here, before the request that caused it answers.
+// The wallet platform's webhook: each ThreeDSecureEvent is delivered
+// signed, retried with doubling backoff, and made to misbehave as its
+// fault.Webhook says. On a real clock it goes through the store's outbox
+// and is sent by a relay (relay.go); on a virtual clock, where no delivery
+// sleeps, it is made here, before the request that caused it answers. The
+// two share how a delivery is signed and how one attempt is made and
+// recorded (newDelivery, send).
 
 // keys are the keys that sign at now, the newest first: during a key
 // rotation's overlap the old key signs too, so that a wallet with either
@@ -170,62 +171,72 @@ type delivery struct {
 	fault fault.Webhook
 }
 
+// newDelivery is the delivery of body, event id of authentication
+// auth3dsID, to url as wf says, signed with the keys the workspace's
+// webhook target has at now (the workspace's time): the relay's and the
+// virtual clock's.
+func newDelivery(id, auth3dsID, url string, body []byte, target store.Webhook, wf fault.Webhook, now time.Time) *delivery {
+	d := &delivery{url: url, body: body, fault: wf,
+		rec: store.Delivery{EventID: id, Auth3dsID: auth3dsID, URL: client.RedactURL(url), UpdatedAt: now}}
+	if wf.Active() {
+		d.rec.Fault = wf.String()
+	}
+	keys := keys(target, now)
+	if wf.Rotate {
+		keys = append([][]byte{rotatedKey(target.Key)}, keys...)
+	}
+	d.sig = wallet.SignAll(body, keys...)
+	return d
+}
+
 // errLost is a delivery attempt the drop fault lost on the way.
 var errLost = errors.New("lost on the way (fault webhook=drop); the platform will redeliver")
 
+// errNoOutbox is why an event is not delivered by a sandbox on a real
+// clock whose store has no outbox: Validate and Start refuse that
+// configuration, but New has no error to return.
+var errNoOutbox = errors.New("not delivered: the sandbox's store has no webhook outbox (store.Outbox), which a real clock needs")
+
 // sendEvent delivers ev to the workspace's webhook, signed with its
-// key(s), as wf says: in the background, or on a virtual clock before the
-// request that caused it answers (see flushWebhooks). The caller holds
-// s.mu.
+// key(s), as wf says: on a real clock through the outbox (relay.go), on a
+// virtual clock before the request that caused it answers (see
+// flushWebhooks). The caller holds s.mu.
 func (s *space) sendEvent(ev wallet.Event, wf fault.Webhook) {
 	target, err := s.store.Webhook(s.bg(), s.id)
 	if err != nil {
 		s.cfg.Logger.Error("store: webhook", "err", err)
 	}
-	d := &delivery{url: target.URL, fault: wf,
-		rec: store.Delivery{EventID: ev.ID, Auth3dsID: ev.Auth3dsID, URL: client.RedactURL(target.URL), UpdatedAt: ev.Timestamp.Time}}
-	if wf.Active() {
-		d.rec.Fault = wf.String()
-	}
-	if target.URL == "" {
+	body, _ := marshal(ev)
+	d := newDelivery(ev.ID, ev.Auth3dsID, target.URL, body, target, wf, ev.Timestamp.Time)
+	switch {
+	case target.URL == "":
 		d.rec.LastError = "no webhook URL configured; the wallet can list pending authentications instead"
+	case s.relayOut == nil && !clock.IsVirtual(s.cfg.Clock):
+		d.rec.LastError = errNoOutbox.Error()
+		s.cfg.Logger.Error("webhook", "event", ev.ID, "err", errNoOutbox)
 	}
 	s.saveDelivery(d.rec)
-	if target.URL == "" {
+	switch {
+	case d.rec.LastError != "":
 		return
-	}
-	if s.relayOut != nil {
-		s.enqueue(ev, wf, target.URL)
+	case s.relayOut != nil:
+		s.enqueue(ev.ID, body, wf, target.URL)
 		return
-	}
-	d.body, _ = marshal(ev)
-	keys := keys(target, ev.Timestamp.Time)
-	if wf.Rotate {
-		keys = append([][]byte{rotatedKey(target.Key)}, keys...)
-	}
-	d.sig = wallet.SignAll(d.body, keys...)
-	if wf.Reorder {
-		s.hold(d)
+	case wf.Reorder:
+		// Held back until the workspace's next event: nothing else
+		// releases it (waiting would move the virtual clock at once).
+		s.held = append(s.held, d)
 		return
 	}
 	// Events held back for reordering go right after this one.
 	after := s.held
 	s.held = nil
-	run := func() {
+	s.outbox = append(s.outbox, func() {
 		s.deliver(d)
 		for _, h := range after {
 			s.deliver(h)
 		}
-	}
-	if clock.IsVirtual(s.cfg.Clock) {
-		s.outbox = append(s.outbox, run)
-		return
-	}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		run()
-	}()
+	})
 }
 
 // saveDelivery stores a delivery record.
@@ -244,8 +255,8 @@ func (s *Sandbox) saveDeliveryIn(ws string, rec store.Delivery) {
 // delivery (delay, backoff) takes no time, so it can be made at once; made
 // in the background it would race the client's next steps, and a
 // duplicate's second delivery, a redelivery, would land anywhere in a
-// transcript. On a real clock deliveries run in the background. The
-// caller does not hold s.mu.
+// transcript. On a real clock the relay sends them. The caller does not
+// hold s.mu.
 func (s *space) flushWebhooks() {
 	s.mu.Lock()
 	out := s.outbox
@@ -263,35 +274,8 @@ func rotatedKey(key []byte) []byte {
 	return sum[:]
 }
 
-// hold keeps d back until the workspace's next event is sent. On a real
-// clock it goes after fault.ReorderHold if none comes; on a virtual clock
-// nothing but the next event releases it (waiting would move the clock at
-// once). The caller holds s.mu.
-func (s *space) hold(d *delivery) {
-	s.held = append(s.held, d)
-	if clock.IsVirtual(s.cfg.Clock) {
-		return
-	}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		if clock.Sleep(s.Sandbox.ctx, s.cfg.Clock, fault.ReorderHold) != nil {
-			return
-		}
-		s.mu.Lock()
-		i := slices.Index(s.held, d)
-		if i >= 0 {
-			s.held = slices.Delete(s.held, i, i+1)
-		}
-		s.mu.Unlock()
-		if i >= 0 {
-			s.deliver(d)
-		}
-	}()
-}
-
-// deliver runs d's attempts until one is acknowledged or the retries run
-// out, each wait on the sandbox's clock.
+// deliver runs d's attempts on a virtual clock until one is acknowledged
+// or the retries run out, each wait on that clock (it takes no time).
 func (s *space) deliver(d *delivery) {
 	ctx := s.Sandbox.ctx
 	if d.fault.Delay > 0 && clock.Sleep(ctx, s.cfg.Clock, d.fault.Delay) != nil {
@@ -299,23 +283,35 @@ func (s *space) deliver(d *delivery) {
 	}
 	wait := s.cfg.WebhookBackoff
 	for attempt := 1; attempt <= 1+s.cfg.WebhookRetries; attempt++ {
-		status, err := s.attempt(ctx, d, attempt)
-		if s.record(d, attempt, status, err) {
-			if d.fault.Duplicate {
-				status, err := s.post(ctx, d.url, d.body, d.sig)
-				d.rec.Duplicates++
-				s.saveDelivery(d.rec)
-				s.cfg.Logger.Info("webhook delivered twice (fault webhook=duplicate)", "event", d.rec.EventID, "status", status, "err", err)
-			}
+		status, _ := s.send(ctx, d, attempt)
+		d.rec.Attempts, d.rec.UpdatedAt = attempt, s.now()
+		s.saveDelivery(d.rec)
+		if d.rec.Delivered {
 			return
 		}
 		s.cfg.Logger.Warn("webhook delivery failed", "event", d.rec.EventID, "url", d.rec.URL, "attempt", attempt, "status", status,
-			"err", client.RedactURL(errText(err)))
+			"err", d.rec.LastError)
 		if attempt > s.cfg.WebhookRetries || clock.Sleep(ctx, s.cfg.Clock, wait) != nil {
 			return
 		}
 		wait *= 2
 	}
+}
+
+// send makes attempt n of d (the relay's and the virtual clock's), notes
+// its outcome in d.rec, and when it was delivered under the duplicate
+// fault delivers it once more.
+func (s *Sandbox) send(ctx context.Context, d *delivery, n int) (int, error) {
+	status, err := s.attempt(ctx, d, n)
+	rec := &d.rec
+	rec.LastStatus, rec.LastError = status, client.RedactURL(errText(err))
+	rec.Delivered = err == nil && status >= 200 && status < 300
+	if rec.Delivered && d.fault.Duplicate {
+		status, err := s.post(ctx, d.url, d.body, d.sig)
+		rec.Duplicates++
+		s.cfg.Logger.Info("webhook delivered twice (fault webhook=duplicate)", "event", rec.EventID, "status", status, "err", err)
+	}
+	return status, err
 }
 
 // attempt makes one delivery attempt, as the fault says for the first.
@@ -327,16 +323,6 @@ func (s *Sandbox) attempt(ctx context.Context, d *delivery, n int) (int, error) 
 		return s.post(ctx, d.url, d.body, wallet.Sign([]byte("not the HMAC key"), d.body))
 	}
 	return s.post(ctx, d.url, d.body, d.sig)
-}
-
-// record notes an attempt's outcome and reports whether it was delivered.
-func (s *space) record(d *delivery, attempt, status int, err error) bool {
-	rec := &d.rec
-	rec.Attempts, rec.LastStatus, rec.UpdatedAt = attempt, status, s.now()
-	rec.LastError = client.RedactURL(errText(err))
-	rec.Delivered = err == nil && status >= 200 && status < 300
-	s.saveDelivery(*rec)
-	return rec.Delivered
 }
 
 func errText(err error) string {

@@ -145,3 +145,11 @@ func TestAuths(t *testing.T) {
 		return s, s
 	})
 }
+
+func TestUsage(t *testing.T) {
+	testDSN(t)
+	storetest.RunUsage(t, func(t *testing.T) (store.Store, store.Usage) {
+		s := open(t, schema(t), store.Limits{})
+		return s, s
+	})
+}

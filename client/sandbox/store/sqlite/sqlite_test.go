@@ -174,6 +174,13 @@ func TestAuths(t *testing.T) {
 	})
 }
 
+func TestUsage(t *testing.T) {
+	storetest.RunUsage(t, func(t *testing.T) (store.Store, store.Usage) {
+		s := open(t, filepath.Join(t.TempDir(), "usage.db"), store.Limits{})
+		return s, s
+	})
+}
+
 // TestCommitsWithFdatasync: on Linux a commit syncs the WAL as SQLite's
 // own builds do there (see Open).
 func TestCommitsWithFdatasync(t *testing.T) {
