@@ -128,6 +128,7 @@ func (s *Sandbox) expireIdle(now int64) int {
 			return true // tried again at the next sweep
 		}
 		s.usage.last.Delete(id)
+		s.gone(id)
 		s.mu.RLock()
 		sp := s.spaces[id]
 		s.mu.RUnlock()

@@ -43,6 +43,9 @@ type Sandbox struct {
 	challenges map[string]*space // challenge pages' workspaces, by acsTransID
 
 	stored *budget.Budget // what every workspace keeps, in bytes (accounting.go)
+	// made holds the ids of the workspaces this process made, whose
+	// workspaceCost it counts in stored until they are deleted or expire.
+	made sync.Map
 
 	usage   usage        // when each workspace was last used (expiry.go)
 	expired atomic.Int64 // workspaces removed for being unused

@@ -194,3 +194,50 @@ func TestFullWorkspaceRefuses(t *testing.T) {
 		t.Fatalf("after a reset: %d %s", status, got)
 	}
 }
+
+// TestWorkspacesFillTheSandbox: each workspace costs the sandbox bytes of
+// its own, so making workspaces in a loop ends in the sandbox's 429 (which
+// says to delete unused ones) rather than in its memory; deleting one, or
+// their expiring unused, makes room again.
+func TestWorkspacesFillTheSandbox(t *testing.T) {
+	e := newEnv(t, func(c *sandbox.Config) {
+		c.MaxStoredBytes, c.MaxWorkspaceBytes, c.WorkspaceIdle = 64<<10, 4<<10, time.Hour
+	})
+	create := func() (int, string) { return e.do("POST", "/sandbox/workspaces", nil, "") }
+	first := e.workspace()
+	n := 1
+	for ; ; n++ {
+		status, body := create()
+		if status == http.StatusTooManyRequests {
+			if !strings.Contains(body, "The sandbox is full") || !strings.Contains(body, "delete unused workspaces") {
+				t.Fatalf("full: %s", body)
+			}
+			break
+		}
+		if status != http.StatusCreated || n > 64 {
+			t.Fatalf("workspace %d: %d %s", n, status, body)
+		}
+	}
+	if n < 8 {
+		t.Fatalf("only %d workspaces fit in 64 KiB", n)
+	}
+	if s, b := e.do("DELETE", "/sandbox/workspaces/"+first.view.ID, first.auth, ""); s != http.StatusNoContent {
+		t.Fatalf("delete: %d %s", s, b)
+	}
+	if s, b := create(); s != http.StatusCreated {
+		t.Fatalf("after a delete: %d %s", s, b)
+	}
+	if s, b := create(); s != http.StatusTooManyRequests {
+		t.Fatalf("made a workspace in a full sandbox: %d %s", s, b)
+	}
+	e.clock.Advance(2 * time.Hour)
+	if s, b := e.do("GET", "/sandbox/inbox/"+testcards.CardholderID, nil, ""); s != http.StatusOK { // a request sweeps
+		t.Fatalf("inbox: %d %s", s, b)
+	}
+	if got := e.sb.Stats().ExpiredWorkspaces; got != int64(n) {
+		t.Fatalf("%d workspaces expired, want the %d left", got, n)
+	}
+	if s, b := create(); s != http.StatusCreated {
+		t.Fatalf("after they expired: %d %s", s, b)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/walletsim/walletsim/client/sandbox/budget"
 	"github.com/walletsim/walletsim/client/sandbox/store"
 )
 
@@ -35,23 +36,41 @@ func secret(prefix string) string {
 }
 
 // CreateWorkspace makes a workspace with fresh credentials (what POST
-// /sandbox/workspaces does).
+// /sandbox/workspaces does). Its cost counts against the sandbox's byte
+// budget, so that making workspaces in a loop fills the sandbox with a
+// 429 rather than its memory; a budget.ErrFull says so.
 func (s *Sandbox) CreateWorkspace() (WorkspaceView, error) {
 	w := store.Workspace{ID: "ws_" + s.cfg.NewID(), Created: s.cfg.Clock.Now(), Credentials: store.Credentials{
 		IssuingAPIKey: secret("key_"), IssuingToken: secret("itok_"), ThreeDSKey: secret("sk_test_"),
 		WalletToken: secret("wtok_"), WebhookHMACKey: secret("whsec_"),
 	}}
-	if err := s.store.CreateWorkspace(s.ctx, w); err != nil {
+	if err := s.stored.Reserve(workspaceCost); err != nil {
 		return WorkspaceView{}, err
 	}
+	if err := s.store.CreateWorkspace(s.ctx, w); err != nil {
+		s.stored.Release(workspaceCost)
+		return WorkspaceView{}, err
+	}
+	s.made.Store(w.ID, struct{}{})
 	s.used(w.ID) // timed from now, used or not
 	return s.viewOf(w), nil
+}
+
+// gone gives back the cost of a workspace this process made, now deleted.
+func (s *Sandbox) gone(id string) {
+	if _, ok := s.made.LoadAndDelete(id); ok {
+		s.stored.Release(workspaceCost)
+	}
 }
 
 // createWorkspace serves POST /sandbox/workspaces. Anyone may make one: it
 // is the way to a world nobody else sees.
 func (s *Sandbox) createWorkspace(w http.ResponseWriter, r *http.Request) {
 	v, err := s.CreateWorkspace()
+	if errors.Is(err, budget.ErrFull) {
+		writeJSON(w, http.StatusTooManyRequests, sandboxError{Error: s.fullMessage(err)})
+		return
+	}
 	if err != nil {
 		s.storeFailed(w, r, err)
 		return
@@ -98,6 +117,7 @@ func (s *space) deleteWorkspace(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.drop()
+	s.gone(s.id)
 	w.WriteHeader(http.StatusNoContent)
 }
 
