@@ -189,5 +189,6 @@ func (s *Sandbox) sharedChallengeSpace(fn func(sp *space, w http.ResponseWriter,
 		s.storeFailed(w, r, err)
 		return
 	}
+	sp.touch()
 	fn(sp, w, r)
 }
