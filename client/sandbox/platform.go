@@ -252,10 +252,16 @@ func (s *space) applyAnswer(a *authn, req wallet.VerifyRequest, body []byte, at 
 // s.mu.
 func (s *space) pendingFor(r *http.Request) *authn {
 	a := s.byAuth3ds[r.PathValue("auth3dsId")]
-	if a == nil || a.dec.event.CustomerID != r.PathValue("customerId") || a.dec.event.CardID != r.PathValue("cardId") {
+	if a == nil || !pathMatches(a, r) {
 		return nil
 	}
 	return a
+}
+
+// pathMatches reports whether a is the decoupled authentication of the
+// wallet path's customer and card.
+func pathMatches(a *authn, r *http.Request) bool {
+	return a.dec != nil && a.dec.event.CustomerID == r.PathValue("customerId") && a.dec.event.CardID == r.PathValue("cardId")
 }
 
 func (s *space) verifyResult(a *authn, req wallet.VerifyRequest, now time.Time) wallet.VerifyResult {
@@ -374,7 +380,7 @@ func (s *space) listPending(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	out := []wallet.Pending{}
 	for _, a := range s.byAuth3ds {
-		if a.dec.event.CustomerID != r.PathValue("customerId") || a.dec.event.CardID != r.PathValue("cardId") {
+		if !pathMatches(a, r) {
 			continue
 		}
 		s.settle(a, now)

@@ -430,7 +430,7 @@ func writeIdempotent(w http.ResponseWriter, res stored, outcome idemOutcome, wha
 		apiThreeDS.writeError(w, http.StatusConflict, "A "+what+" with this "+IdempotencyKeyHeader+" is still in progress; retry it later")
 		return
 	case idemFailed:
-		apiThreeDS.writeError(w, http.StatusServiceUnavailable, "Sandbox state is unavailable; try again")
+		apiThreeDS.writeError(w, http.StatusServiceUnavailable, unavailable)
 		return
 	case idemCancelled:
 		return

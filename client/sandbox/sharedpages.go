@@ -62,12 +62,6 @@ func (s *space) logStore(err error) {
 	}
 }
 
-// pathMatches reports whether a is the decoupled authentication of the
-// wallet path's customer and card.
-func pathMatches(a *authn, r *http.Request) bool {
-	return a.dec != nil && a.dec.event.CustomerID == r.PathValue("customerId") && a.dec.event.CardID == r.PathValue("cardId")
-}
-
 // verifyShared is verify with a shared store. The pending request decides
 // who answers (TakePending); its answer is then recorded on the
 // authentication — also when a retry finds it taken but not yet recorded

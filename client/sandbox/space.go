@@ -176,7 +176,7 @@ func (s *Sandbox) scoped(fn func(sp *space, w http.ResponseWriter, r *http.Reque
 // the API's shape.
 func (s *Sandbox) storeFailed(w http.ResponseWriter, r *http.Request, err error) {
 	s.cfg.Logger.Error("store", "err", err)
-	apiOf(r.URL.Path).writeError(w, http.StatusServiceUnavailable, "Sandbox state is unavailable; try again")
+	apiOf(r.URL.Path).writeError(w, http.StatusServiceUnavailable, unavailable)
 }
 
 // challengeSpace finds the workspace of a challenge page: the cardholder's
