@@ -47,7 +47,6 @@ type capConn struct {
 	prev, next *capConn    // in list; guarded by cap.mu
 	closed     bool        // guarded by cap.mu
 	partial    atomic.Bool // bytes of a request came since the last answer
-	once       sync.Once   // takes it out of the cap once
 }
 
 // connList is a doubly linked list of connections, oldest first.
@@ -113,7 +112,7 @@ func (c *capConn) Read(p []byte) (int, error) {
 }
 
 func (c *capConn) Close() error {
-	c.once.Do(func() { c.cap.remove(c) })
+	c.cap.remove(c) // once: remove checks closed
 	return c.Conn.Close()
 }
 
@@ -177,7 +176,7 @@ func (l *connCap) connState(conn net.Conn, state http.ConnState) {
 		l.move(c, &l.idle)
 		l.mu.Unlock()
 	case http.StateHijacked, http.StateClosed:
-		c.once.Do(func() { l.remove(c) })
+		l.remove(c)
 	}
 }
 
