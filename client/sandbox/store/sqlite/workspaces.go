@@ -69,10 +69,10 @@ func scanWorkspace(row *sql.Row) (store.Workspace, error) {
 // on every request, and only this process changes it.
 func (s *Store) Workspace(ctx context.Context, id string) (store.Workspace, error) {
 	key := credKey{0, id}
-	if c, _, ok := s.creds.get(key); ok && c.found {
+	c, gen, ok := s.creds.get(key)
+	if ok && c.found {
 		return c.w, nil
 	}
-	_, gen, _ := s.creds.get(key)
 	w, err := scanWorkspace(s.r.QueryRowContext(ctx, `SELECT `+workspaceCols+` FROM workspaces WHERE id = ?`, id))
 	if err == nil {
 		s.creds.put(key, cached{w: w, found: true}, gen)
