@@ -7,11 +7,6 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
-
-	"github.com/walletsim/walletsim/flows"
-	"github.com/walletsim/walletsim/flows/course"
-	"github.com/walletsim/walletsim/tui"
-	"github.com/walletsim/walletsim/tui/common"
 )
 
 // The walkthroughs of lessons 3-7 take the course as a newcomer would,
@@ -28,20 +23,7 @@ import (
 func student(t *testing.T, w, h int) *harness {
 	t.Helper()
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	store, err := course.DefaultStore()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := course.Load("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	j := &course.Journal{}
-	hs := launch(t, w, h, func(o *flows.Options) { o.Journal = j }, func(o *tui.Options) {
-		o.Learn, o.Start = common.NewLearn(c, j, store), common.Course
-		o.Learn.Messages = true
-	})
-	hs.j = j
+	hs := learner(t, w, h)
 	hs.until("Learn 3-D Secure", "0 of 36 exercises and questions done.")
 	return hs
 }
@@ -75,20 +57,6 @@ func (h *harness) useCard(number string) {
 		h.key("down")
 	}
 	h.t.Fatalf("the card list has no %s", number)
-}
-
-// enrollBy enrolls the card in use from home: 1, then SMS (0) or EMAIL (1).
-func (h *harness) enrollBy(moves int) {
-	h.t.Helper()
-	h.key("1")
-	h.until("How should the issuer send one-time codes?")
-	for range moves {
-		h.key("down")
-	}
-	h.key("enter")
-	h.until("3DS enrollment successful.")
-	h.key("esc")
-	h.until("Walk through a 3-D Secure journey")
 }
 
 // back presses l (back to the course, at the exercise it left) and waits
@@ -245,7 +213,7 @@ func TestLessonChallenge(t *testing.T) {
 	h.key("d") // the checkout; the hint says to enroll the card first
 	h.until("Test card")
 	h.home()
-	h.enrollBy(0)
+	h.enroll()
 
 	t.Run("pass, after a wrong code", func(t *testing.T) {
 		h.t = t
@@ -305,7 +273,7 @@ func TestLessonDecoupled(t *testing.T) {
 		h.key("d") // leaving the lesson by d, l comes back to it
 		h.until("Test card")
 		h.home()
-		h.enrollBy(0)
+		h.enroll()
 		h.pay("4", 0)
 		h.until("Hold space to approve", "Waiting for the cardholder's wallet…")
 		h.key("v")
@@ -414,7 +382,7 @@ func TestLessonOutcomes(t *testing.T) {
 		h.key("tab", "d")
 		h.until("Test card")
 		h.useCard("4000 0000 0000 0036")
-		h.enrollBy(0)
+		h.enroll()
 		h.pay("3", 0)
 		bad := wrong(h.challengeCode())
 		for _, then := range []string{"2 attempts left", "1 attempt left", "Not authenticated (N)"} {
