@@ -53,16 +53,19 @@ type harness struct {
 // "pay.startedMsg") until the test releases them: a message on its way
 // while the person presses a key, made certain.
 type gate struct {
-	mu   sync.Mutex
-	typ  string
-	held []tea.Msg
+	mu      sync.Mutex
+	typ     string
+	held    []tea.Msg
+	arrived chan struct{} // closed when the first message is held
 }
 
-// hold starts holding messages of type typ.
-func (g *gate) hold(typ string) {
+// hold starts holding messages of type typ; the channel it returns is
+// closed once one is held.
+func (g *gate) hold(typ string) <-chan struct{} {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.typ = typ
+	g.typ, g.arrived = typ, make(chan struct{})
+	return g.arrived
 }
 
 // holds reports whether msg is held (and holds it).
@@ -72,12 +75,15 @@ func (g *gate) holds(msg tea.Msg) bool {
 	if g.typ == "" || fmt.Sprintf("%T", msg) != g.typ {
 		return false
 	}
+	if len(g.held) == 0 {
+		close(g.arrived)
+	}
 	g.held = append(g.held, msg)
 	return true
 }
 
 // release stops holding and sends what was held, in order.
-func (g *gate) release(tm *teatest.TestModel) int {
+func (g *gate) release(tm *teatest.TestModel) {
 	g.mu.Lock()
 	held := g.held
 	g.typ, g.held = "", nil
@@ -85,14 +91,6 @@ func (g *gate) release(tm *teatest.TestModel) int {
 	for _, msg := range held {
 		tm.Send(msg)
 	}
-	return len(held)
-}
-
-// waiting is how many messages the gate holds.
-func (g *gate) waiting() int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return len(g.held)
 }
 
 // clipboard remembers what the app copied.
@@ -433,9 +431,9 @@ func decoupled(t *testing.T) *harness {
 	h.enroll()
 	h.pay("4", 0)
 	// The webhook reaches the phone while the 3DS server's answer is still
-	// on its way to the merchant's page: wait for the page to wait too, or
-	// an esc meant to stop waiting lands on "Asking the 3DS server…" and
-	// is lost (TestWalletInbox's flake).
+	// on its way to the merchant's page: wait for the page to wait too, so
+	// that every test starts from the same screen (an esc pressed before
+	// the answer is kept since TestEscBeforeTheAnswer, not lost).
 	h.until("Approve this purchase?", "Hold space to approve", "Waiting for the cardholder's wallet…")
 	return h
 }
@@ -493,16 +491,13 @@ func TestEscBeforeTheAnswer(t *testing.T) {
 	h := start(t, 100, 30)
 	h.decoupledCard()
 	h.enroll()
-	h.gate.hold("pay.startedMsg")
+	arrived := h.gate.hold("pay.startedMsg")
 	h.pay("4", 0)
 	h.until("Approve this purchase?", "Asking the 3DS server")
-	// Wait until the answer has come back, and is held.
-	deadline := time.Now().Add(30 * time.Second) // a liveness guard, not a timing claim
-	for h.gate.waiting() == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("the 3DS server's answer never came")
-		}
-		time.Sleep(5 * time.Millisecond)
+	select { // the answer has come back, and is held
+	case <-arrived:
+	case <-time.After(30 * time.Second): // a liveness guard, not a timing claim
+		t.Fatal("the 3DS server's answer never came")
 	}
 	h.key("esc")
 	h.gate.release(h.tm)
