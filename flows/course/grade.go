@@ -62,9 +62,6 @@ func match[T any](conds []Condition, facts map[string]fact[T], items []T, descri
 				unmet = append(unmet, f.unmet(got, c.Want))
 			}
 		}
-		for i := 1; i < len(unmet); i++ { // the first follows "Closest so far: …,"
-			unmet[i] = sentence(unmet[i])
-		}
 		if len(unmet) == 0 {
 			matched = append(matched, items[i])
 		} else if closestItem < 0 || len(unmet) < len(closest) {
@@ -76,6 +73,9 @@ func match[T any](conds []Condition, facts map[string]fact[T], items []T, descri
 		return matched, Grade{Passed: true}
 	case closestItem < 0:
 		return nil, Grade{Missing: []string{none}}
+	}
+	for i := 1; i < len(closest); i++ { // the first follows "Closest so far: …,"
+		closest[i] = sentence(closest[i])
 	}
 	return nil, Grade{Missing: append([]string{"Closest so far: " + describe(items[closestItem]) + ","}, closest...)}
 }
