@@ -176,17 +176,27 @@ type delivery struct {
 // webhook target has at now (the workspace's time): the relay's and the
 // virtual clock's.
 func newDelivery(id, auth3dsID, url string, body []byte, target store.Webhook, wf fault.Webhook, now time.Time) *delivery {
-	d := &delivery{url: url, body: body, fault: wf,
-		rec: store.Delivery{EventID: id, Auth3dsID: auth3dsID, URL: client.RedactURL(url), UpdatedAt: now}}
+	return &delivery{url: url, body: body, fault: wf, rec: deliveryRecord(id, auth3dsID, url, wf, now),
+		sig: signature(body, target, wf, now)}
+}
+
+// deliveryRecord is a delivery's first record, before any attempt.
+func deliveryRecord(id, auth3dsID, url string, wf fault.Webhook, now time.Time) store.Delivery {
+	rec := store.Delivery{EventID: id, Auth3dsID: auth3dsID, URL: client.RedactURL(url), UpdatedAt: now}
 	if wf.Active() {
-		d.rec.Fault = wf.String()
+		rec.Fault = wf.String()
 	}
+	return rec
+}
+
+// signature is body's Signature header with the keys target has at now,
+// and with the rotate fault a rotated key first.
+func signature(body []byte, target store.Webhook, wf fault.Webhook, now time.Time) string {
 	keys := keys(target, now)
 	if wf.Rotate {
 		keys = append([][]byte{rotatedKey(target.Key)}, keys...)
 	}
-	d.sig = wallet.SignAll(body, keys...)
-	return d
+	return wallet.SignAll(body, keys...)
 }
 
 // errLost is a delivery attempt the drop fault lost on the way.
@@ -206,23 +216,25 @@ func (s *space) sendEvent(ev wallet.Event, wf fault.Webhook) {
 	if err != nil {
 		s.cfg.Logger.Error("store: webhook", "err", err)
 	}
-	body, _ := marshal(ev)
-	d := newDelivery(ev.ID, ev.Auth3dsID, target.URL, body, target, wf, ev.Timestamp.Time)
+	rec := deliveryRecord(ev.ID, ev.Auth3dsID, target.URL, wf, ev.Timestamp.Time)
 	switch {
 	case target.URL == "":
-		d.rec.LastError = "no webhook URL configured; the wallet can list pending authentications instead"
+		rec.LastError = "no webhook URL configured; the wallet can list pending authentications instead"
 	case s.relayOut == nil && !clock.IsVirtual(s.cfg.Clock):
-		d.rec.LastError = errNoOutbox.Error()
+		rec.LastError = errNoOutbox.Error()
 		s.cfg.Logger.Error("webhook", "event", ev.ID, "err", errNoOutbox)
 	}
-	s.saveDelivery(d.rec)
-	switch {
-	case d.rec.LastError != "":
+	s.saveDelivery(rec)
+	if rec.LastError != "" {
 		return
-	case s.relayOut != nil:
+	}
+	body, _ := marshal(ev)
+	if s.relayOut != nil { // signed when the relay sends it, with the keys of then
 		s.enqueue(ev.ID, body, wf, target.URL)
 		return
-	case wf.Reorder:
+	}
+	d := &delivery{url: target.URL, body: body, fault: wf, rec: rec, sig: signature(body, target, wf, ev.Timestamp.Time)}
+	if wf.Reorder {
 		// Held back until the workspace's next event: nothing else
 		// releases it (waiting would move the virtual clock at once).
 		s.held = append(s.held, d)
