@@ -52,11 +52,7 @@ var idHeaders = []string{
 // a Content-Length is bounded when it is read (readBody).
 func (s *Sandbox) withLimits(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		status, msg := checkSizes(r)
-		if n := headerBlockBytes(r); status == 0 && n > s.cfg.MaxHeaderBytes {
-			status, msg = http.StatusRequestHeaderFieldsTooLarge, tooLarge("The request's header block", n, s.cfg.MaxHeaderBytes)
-		}
-		if status != 0 {
+		if status, msg := checkSizes(r, s.cfg.MaxHeaderBytes); status != 0 {
 			apiOf(r.URL.Path).writeError(w, status, msg)
 			return
 		}
@@ -72,30 +68,14 @@ func (s *Sandbox) withLimits(next http.Handler) http.Handler {
 // defaults).
 func serverHeaderBytes(limit int) int { return 2 * limit }
 
-// headerBlockBytes is the size of a request's header block as it came on
-// the wire, as net/http counts it against MaxHeaderBytes: the request
-// line and each "Name: value" line with its CRLF (names in any case take
-// as many bytes; Host is counted apart from Header).
-func headerBlockBytes(r *http.Request) int {
-	uri := r.RequestURI
-	if uri == "" {
-		uri = r.URL.RequestURI()
-	}
-	n := len(r.Method) + 1 + len(uri) + 1 + len(r.Proto) + 2
-	if r.Host != "" {
-		n += len("Host: ") + len(r.Host) + 2
-	}
-	for name, values := range r.Header {
-		for _, v := range values {
-			n += len(name) + 2 + len(v) + 2
-		}
-	}
-	return n + 2
-}
-
-// checkSizes returns the status and message for a request over a limit, 0
-// for one within them.
-func checkSizes(r *http.Request) (int, string) {
+// checkSizes returns the status and message for a request over a limit
+// (maxBlock for the whole header block), 0 for one within them.
+//
+// The header block is counted as it came on the wire, as net/http counts
+// it against MaxHeaderBytes: the request line and each "Name: value" line
+// with its CRLF (names in any case take as many bytes; Host is counted
+// apart from Header).
+func checkSizes(r *http.Request, maxBlock int) (int, string) {
 	uri := r.RequestURI
 	if uri == "" {
 		uri = r.URL.RequestURI()
@@ -103,11 +83,16 @@ func checkSizes(r *http.Request) (int, string) {
 	if len(uri) > MaxURI {
 		return http.StatusRequestURITooLong, tooLarge("The request target", len(uri), MaxURI)
 	}
+	block := len(r.Method) + 1 + len(uri) + 1 + len(r.Proto) + 2 + 2
+	if r.Host != "" {
+		block += len("Host: ") + len(r.Host) + 2
+	}
 	var over []string // header names, for a stable message
 	for name, values := range r.Header {
 		n := 0
 		for _, v := range values {
 			n += len(v)
+			block += len(name) + 2 + len(v) + 2
 		}
 		if n > headerLimit(name) {
 			over = append(over, name)
@@ -124,6 +109,9 @@ func checkSizes(r *http.Request) (int, string) {
 	}
 	if r.ContentLength > MaxBody {
 		return http.StatusRequestEntityTooLarge, tooLarge("The request body", int(r.ContentLength), MaxBody)
+	}
+	if block > maxBlock {
+		return http.StatusRequestHeaderFieldsTooLarge, tooLarge("The request's header block", block, maxBlock)
 	}
 	return 0, ""
 }
