@@ -108,9 +108,22 @@ func gone(err error) bool {
 // workspace's time, and stores what fn changed (see the top of the file).
 // found is false when there is none.
 func (s *space) change(k authKey, fn func(a *authn, now time.Time)) (found bool, err error) {
+	return s.changeFrom(k, nil, fn)
+}
+
+// changeFrom is change starting from first, the record as the caller just
+// read it, when it has one: only a retry after a newer version reads again.
+func (s *space) changeFrom(k authKey, first *store.AuthRecord, fn func(a *authn, now time.Time)) (found bool, err error) {
 	ctx := s.bg()
 	for try := 0; ; try++ {
-		a, rec, err := s.load(ctx, k)
+		var a *authn
+		var rec store.AuthRecord
+		if try == 0 && first != nil {
+			rec = *first
+			a, err = authOf(rec)
+		} else {
+			a, rec, err = s.load(ctx, k)
+		}
 		if gone(err) {
 			return false, nil
 		}
@@ -305,7 +318,7 @@ func (s *space) housekeep(now time.Time) {
 	ctx := s.bg()
 	due, err := s.db.DueAuths(ctx, s.id, now, 64)
 	for _, rec := range due {
-		if _, err := s.change(authKey{byID, rec.ID}, func(a *authn, now time.Time) { s.settle(a, now) }); err != nil {
+		if _, err := s.changeFrom(authKey{byID, rec.ID}, &rec, func(a *authn, now time.Time) { s.settle(a, now) }); err != nil {
 			break
 		}
 	}

@@ -68,7 +68,7 @@ func (s *space) logStore(err error) {
 // (the replica that took it failed in between).
 func (s *space) verifyShared(w http.ResponseWriter, r *http.Request, req wallet.VerifyRequest, fieldErrors func([]walletFieldError)) {
 	key := authKey{byAuth3ds, r.PathValue("auth3dsId")}
-	a, _, err := s.load(s.bg(), key)
+	a, rec, err := s.load(s.bg(), key)
 	switch {
 	case gone(err) || err == nil && !pathMatches(a, r):
 		apiWallet.writeError(w, http.StatusNotFound, "")
@@ -85,7 +85,7 @@ func (s *space) verifyShared(w http.ResponseWriter, r *http.Request, req wallet.
 		return // not taken, and takeAnswer answered: too late, or the store failed
 	}
 	first, _ := decodeVerify(p.Answer) // req when ok; else takeAnswer answered a retry or a conflict
-	_, err = s.change(key, func(a *authn, _ time.Time) { s.applyAnswer(a, first, p.AnswerBody, p.AnsweredAt) })
+	_, err = s.changeFrom(key, &rec, func(a *authn, _ time.Time) { s.applyAnswer(a, first, p.AnswerBody, p.AnsweredAt) })
 	switch {
 	case !ok:
 		s.logStore(err)
