@@ -23,8 +23,8 @@ const (
 	maxWalletAnswerAllocs = 24
 	maxEnrollAllocs       = 20
 	maxIssuingGetAllocs   = 14
-	maxAuthenticateAllocs = 67
-	maxAuthDistinctAllocs = 67
+	maxAuthenticateAllocs = 62
+	maxAuthDistinctAllocs = 62
 )
 
 // allocRuns is how many requests each count averages over.
