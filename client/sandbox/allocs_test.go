@@ -20,8 +20,8 @@ import (
 // the README's performance section.
 const (
 	maxWalletAnswerAllocs = 24
-	maxEnrollAllocs       = 20
-	maxIssuingGetAllocs   = 14
+	maxEnrollAllocs       = 17
+	maxIssuingGetAllocs   = 13
 )
 
 // allocRuns is how many requests each count averages over.
