@@ -19,9 +19,9 @@ import (
 // and 31. A change that raises one should lower it elsewhere or say why in
 // the README's performance section.
 const (
-	maxWalletAnswerAllocs = 24
-	maxEnrollAllocs       = 17
-	maxIssuingGetAllocs   = 13
+	maxWalletAnswerAllocs = 23
+	maxEnrollAllocs       = 16
+	maxIssuingGetAllocs   = 12
 )
 
 // allocRuns is how many requests each count averages over.
