@@ -40,6 +40,7 @@ func floorPercent(percent int, floor, live uint64) int {
 type gcFloor struct {
 	percent int
 	floor   uint64
+	set     func(percent int) int // debug.SetGCPercent; a test's own in tests
 
 	mu      sync.Mutex // guards stopped and the GOGC it sets
 	stopped bool
@@ -49,14 +50,18 @@ type gcFloor struct {
 // startGCFloor sets the GOGC for percent and floor until stop, which puts
 // back the GOGC there was.
 func startGCFloor(percent int, floor uint64) (stop func()) {
-	g := &gcFloor{percent: percent, floor: floor, sample: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
-	prev := debug.SetGCPercent(floorPercent(percent, floor, 0))
+	return (&gcFloor{percent: percent, floor: floor, set: debug.SetGCPercent}).start()
+}
+
+func (g *gcFloor) start() (stop func()) {
+	g.sample = []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	prev := g.set(floorPercent(g.percent, g.floor, 0))
 	g.arm()
 	return func() {
 		g.mu.Lock()
 		defer g.mu.Unlock()
 		g.stopped = true
-		debug.SetGCPercent(prev)
+		g.set(prev)
 	}
 }
 
@@ -77,7 +82,7 @@ func (g *gcFloor) collected() {
 	}
 	metrics.Read(g.sample)
 	if g.sample[0].Value.Kind() == metrics.KindUint64 {
-		debug.SetGCPercent(floorPercent(g.percent, g.floor, g.sample[0].Value.Uint64()))
+		g.set(floorPercent(g.percent, g.floor, g.sample[0].Value.Uint64()))
 	}
 	g.arm()
 }
