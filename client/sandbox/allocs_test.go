@@ -16,14 +16,12 @@ import (
 // count them (the recorder's own included). These are counts, not times:
 // the same on a busy machine as on a quiet one. The ceilings are what the
 // paths allocate now; the figures before workspaces (a488651) were 25, 35
-// and 31. The issuing read is the sandbox cardholder's, whose answers are
-// encoded once (another cardholder's read encodes its answer: 4 more).
-// A change that raises one should lower it elsewhere or say why in
+// and 31. A change that raises one should lower it elsewhere or say why in
 // the README's performance section.
 const (
 	maxWalletAnswerAllocs = 23
 	maxEnrollAllocs       = 16
-	maxIssuingGetAllocs   = 8
+	maxIssuingGetAllocs   = 12
 )
 
 // allocRuns is how many requests each count averages over.

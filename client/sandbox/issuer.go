@@ -289,29 +289,10 @@ func (s *space) getEnrollment(k enrollKey, _ string, _ issuing.OTPMethod) (int, 
 		return storeError(err)
 	}
 	m := issuing.OTPMethod(e.Method)
-	if k.cardholder == testcards.CardholderID {
-		if m == issuing.SMS {
-			return http.StatusOK, answerHolderSMS
-		}
-		if m == issuing.Email {
-			return http.StatusOK, answerHolderEmail
-		}
-	}
-	return http.StatusOK, fetchedAnswer(k.cardholder, m)
-}
-
-// fetchedAnswer is a GET's answer for cardholder's enrollment by m.
-func fetchedAnswer(cardholder string, m issuing.OTPMethod) []byte {
-	return mustMarshal(ok(msgFetched, issuing.Enrollment{
-		OTPDeliveryMethod: m, Destination: maskedDestination(cardholder, m), Status: "ACTIVE",
+	return http.StatusOK, mustMarshal(ok(msgFetched, issuing.Enrollment{
+		OTPDeliveryMethod: m, Destination: maskedDestination(k.cardholder, m), Status: "ACTIVE",
 	}))
 }
-
-// The sandbox cardholder's, whom every test card belongs to: most reads.
-var (
-	answerHolderEmail = fetchedAnswer(testcards.CardholderID, issuing.Email)
-	answerHolderSMS   = fetchedAnswer(testcards.CardholderID, issuing.SMS)
-)
 
 func (s *space) updateEnrollment(k enrollKey, _ string, m issuing.OTPMethod) (int, []byte) {
 	err := s.store.UpdateEnrollment(s.bg(), s.id, k.cardholder, k.card, string(m))
