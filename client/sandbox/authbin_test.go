@@ -202,3 +202,25 @@ func FuzzAuthBin(f *testing.F) {
 		}
 	})
 }
+
+// TestRecordOfAllocs: encoding a frictionless authentication for a shared
+// store is one allocation: the record itself, in a buffer it fits.
+func TestRecordOfAllocs(t *testing.T) {
+	js := true
+	now := time.Now()
+	a := &authn{id: "wrk-r1-1-12345", amount: 100, currency: "SAR", created: now, updated: now, expires: now.Add(time.Minute),
+		req: &threeds.AuthenticateRequest{Number: "4000000000000010", Month: 6, Year: 2029, Channel: "browser",
+			ReturnURL: "https://example.com", Customer: &threeds.Customer{Name: "John Doe", Email: "johndoe@example.com"},
+			BillingAddress: &threeds.Address{City: "Riyadh", Country: "SA", Line1: "Al Worod", Line2: "Olaya"},
+			CustomerDevice: &threeds.Device{IPAddress: "127.0.0.1", UserAgent: "Test Agent/Chrome/Safari", JavascriptEnabled: &js}},
+		merchID: "18025054-8b06-4fe4-87de-6b9f78cb95cc", scheme: "visa", dsTransID: "07dd8804-4b4f-43af-82c9-fc4df1618daf",
+		serverTransID: "3b8c6a57-3dc4-4f77-8af6-7e3c9729c937", acsTransID: "e6ff5159-cab7-4c4b-a62b-42fb627d88c5",
+		aresStatus: "Y", transStatus: "Y", cavv: "AAIxQ4CnrxWqC25iXZSPnY6M0Vk=", started: true, final: true, testCard: true}
+	if n := testing.AllocsPerRun(100, func() {
+		if _, err := recordOf(a); err != nil {
+			t.Fatal(err)
+		}
+	}); n > 1 {
+		t.Errorf("recordOf: %.0f allocations, want 1", n)
+	}
+}

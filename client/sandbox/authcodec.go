@@ -114,7 +114,7 @@ func recordOf(a *authn) (store.AuthRecord, error) {
 		rec.Auth3dsID = d.auth3dsID
 	}
 	var err error
-	rec.Data, err = appendAuthBin(make([]byte, 0, 512), &w)
+	rec.Data, err = appendAuthBin(make([]byte, 0, 768), &w) // 768: a size class a typical record fits
 	return rec, err
 }
 
