@@ -14,12 +14,11 @@ import (
 )
 
 // A shared store (store.Auths) keeps each authentication as a record: the
-// authn as authWire, in the compact encoding of authbin.go, plus the
-// columns the store finds it by. The memory store never encodes: its
-// authentications stay live values. Records written before that encoding
-// are JSON (field names short because every stored authentication carries
-// them), and are still read. Times keep their nanoseconds, so a decoded
-// authn renders as the one encoded.
+// authn encoded as authWire, plus the columns the store finds it by. The
+// memory store never encodes: its authentications stay live values.
+// Field names are short because every stored authentication carries them;
+// times keep their nanoseconds, so a decoded authn renders as the one
+// encoded.
 
 type authWire struct {
 	ID          string                       `json:"id"`
@@ -114,22 +113,14 @@ func recordOf(a *authn) (store.AuthRecord, error) {
 		rec.Auth3dsID = d.auth3dsID
 	}
 	var err error
-	rec.Data, err = appendAuthBin(make([]byte, 0, 768), &w) // 768: a size class a typical record fits
+	rec.Data, err = json.Marshal(w)
 	return rec, err
-}
-
-// decodeAuthWire decodes either encoding: a JSON record starts with '{'.
-func decodeAuthWire(data []byte, w *authWire) error {
-	if len(data) > 0 && data[0] == '{' {
-		return json.Unmarshal(data, w)
-	}
-	return decodeAuthBin(data, w)
 }
 
 // authOf decodes a record made by recordOf.
 func authOf(rec store.AuthRecord) (*authn, error) {
 	var w authWire
-	if err := decodeAuthWire(rec.Data, &w); err != nil {
+	if err := json.Unmarshal(rec.Data, &w); err != nil {
 		return nil, err
 	}
 	a := &authn{id: w.ID, amount: w.Amount, currency: w.Currency, description: w.Description,
