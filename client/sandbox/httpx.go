@@ -130,9 +130,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	writeBody(w, status, body)
 }
 
+// jsonContentType is every JSON answer's Content-Type, one slice shared by
+// their headers (Header.Set would make one per answer): net/http and the
+// recorders copy header values and never write to them, and neither may
+// the sandbox.
+var jsonContentType = []string{"application/json"}
+
 func writeBody(w http.ResponseWriter, status int, body []byte) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	h := w.Header()
+	h["Content-Type"] = jsonContentType
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(status)
 	w.Write(body)
 }

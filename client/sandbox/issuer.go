@@ -82,8 +82,31 @@ func (s *space) issuing(w http.ResponseWriter, r *http.Request) {
 	s.runIssuing(w, r, op, body, method)
 }
 
-// issuingOp is one of the four operations on an enrollment.
-type issuingOp func(k enrollKey, wallet string, m issuing.OTPMethod) (int, any)
+// issuingOp is one of the four operations on an enrollment: its status
+// and JSON answer. A method expression ((*space).enroll), not a method
+// value (s.enroll), which would allocate a closure on every request.
+type issuingOp func(s *space, k enrollKey, wallet string, m issuing.OTPMethod) (int, []byte)
+
+// The issuer's answers that never change, encoded once rather than on
+// every request. They are shared: nothing may write to them.
+var (
+	answerEnrolled        = mustMarshal(ok(msgEnrolled))
+	answerUpdated         = mustMarshal(ok(msgUpdated))
+	answerUnenrolled      = mustMarshal(ok(msgUnenrolled))
+	answerAlreadyEnrolled = mustMarshal(bad(msgAlreadyEnrolled))
+	answerNotEnrolled     = mustMarshal(bad(msgNotEnrolled))
+	answerEnrollLimit     = mustMarshal(bad("Sandbox enrollment limit reached; unenroll cards or reset the workspace."))
+	answerStoreFailed     = mustMarshal(issuingError{Code: http.StatusServiceUnavailable,
+		Message: "Sandbox state is unavailable; try again.", Status: "error"})
+)
+
+func mustMarshal(v any) []byte {
+	b, err := marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
 
 // checkIssuing checks the credentials, the seed's headers, the version and
 // the method, and returns the operation; a non-zero status is the error to
@@ -101,13 +124,13 @@ func (s *space) checkIssuing(w http.ResponseWriter, r *http.Request) (issuingOp,
 	var op issuingOp
 	switch r.Method {
 	case http.MethodPost:
-		op = s.enroll
+		op = (*space).enroll
 	case http.MethodGet:
-		op = s.getEnrollment
+		op = (*space).getEnrollment
 	case http.MethodPatch:
-		op = s.updateEnrollment
+		op = (*space).updateEnrollment
 	case http.MethodDelete:
-		op = s.unenroll
+		op = (*space).unenroll
 	default:
 		w.Header().Set("Allow", "DELETE, GET, PATCH, POST")
 		return nil, http.StatusMethodNotAllowed, "Method " + r.Method + " is not allowed; use POST, GET, PATCH or DELETE."
@@ -136,8 +159,7 @@ func (s *space) runIssuing(w http.ResponseWriter, r *http.Request, op issuingOp,
 	key := enrollKey{header(r, hdrCardholderID), header(r, hdrCardID)}
 	wallet := header(r, hdrWalletID)
 	run := func() stored {
-		status, env := op(key, wallet, method)
-		b, _ := marshal(env)
+		status, b := op(s, key, wallet, method)
 		return stored{status: status, body: b}
 	}
 	if r.Method == http.MethodGet {
@@ -157,8 +179,8 @@ func (s *space) runIssuing(w http.ResponseWriter, r *http.Request, op issuingOp,
 		apiIssuing.writeError(w, http.StatusConflict, "A request with x-request-id '"+requestID+"' is still in progress; retry it later.")
 		return
 	case idemFailed:
-		status, env := storeError(nil)
-		writeJSON(w, status, env)
+		status, body := storeError(nil)
+		writeBody(w, status, body)
 		return
 	case idemCancelled:
 		return
@@ -236,72 +258,71 @@ func bad(msg string) issuingError {
 	return issuingError{Code: http.StatusBadRequest, Message: msg, Status: "error"}
 }
 
-func (s *space) enroll(k enrollKey, wallet string, m issuing.OTPMethod) (int, any) {
+func (s *space) enroll(k enrollKey, wallet string, m issuing.OTPMethod) (int, []byte) {
 	if n, err := s.store.Enrollments(s.bg(), s.id); err != nil {
 		return storeError(err)
 	} else if n >= s.cfg.MaxEnrollments {
-		return http.StatusBadRequest, bad("Sandbox enrollment limit reached; unenroll cards or reset the workspace.")
+		return http.StatusBadRequest, answerEnrollLimit
 	}
 	size := enrollmentBytes(k, wallet)
 	if err := s.stored.Reserve(size); err != nil {
-		return http.StatusTooManyRequests, issuingError{Code: http.StatusTooManyRequests, Message: s.fullMessage(err), Status: "error"}
+		return http.StatusTooManyRequests, mustMarshal(issuingError{Code: http.StatusTooManyRequests, Message: s.fullMessage(err), Status: "error"})
 	}
 	err := s.store.Enroll(s.bg(), s.id, store.Enrollment{Cardholder: k.cardholder, Card: k.card, Wallet: wallet, Method: string(m)})
 	switch {
 	case errors.Is(err, store.ErrExists):
 		s.stored.Release(size)
-		return http.StatusBadRequest, bad(msgAlreadyEnrolled)
+		return http.StatusBadRequest, answerAlreadyEnrolled
 	case err != nil:
 		s.stored.Release(size)
 		return storeError(err)
 	}
-	return http.StatusOK, ok(msgEnrolled)
+	return http.StatusOK, answerEnrolled
 }
 
-func (s *space) getEnrollment(k enrollKey, _ string, _ issuing.OTPMethod) (int, any) {
+func (s *space) getEnrollment(k enrollKey, _ string, _ issuing.OTPMethod) (int, []byte) {
 	e, err := s.store.Enrollment(s.bg(), s.id, k.cardholder, k.card)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return http.StatusBadRequest, bad(msgNotEnrolled)
+		return http.StatusBadRequest, answerNotEnrolled
 	case err != nil:
 		return storeError(err)
 	}
 	m := issuing.OTPMethod(e.Method)
-	return http.StatusOK, ok(msgFetched, issuing.Enrollment{
+	return http.StatusOK, mustMarshal(ok(msgFetched, issuing.Enrollment{
 		OTPDeliveryMethod: m, Destination: maskedDestination(k.cardholder, m), Status: "ACTIVE",
-	})
+	}))
 }
 
-func (s *space) updateEnrollment(k enrollKey, _ string, m issuing.OTPMethod) (int, any) {
+func (s *space) updateEnrollment(k enrollKey, _ string, m issuing.OTPMethod) (int, []byte) {
 	err := s.store.UpdateEnrollment(s.bg(), s.id, k.cardholder, k.card, string(m))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return http.StatusBadRequest, bad(msgNotEnrolled)
+		return http.StatusBadRequest, answerNotEnrolled
 	case err != nil:
 		return storeError(err)
 	}
-	return http.StatusOK, ok(msgUpdated)
+	return http.StatusOK, answerUpdated
 }
 
-func (s *space) unenroll(k enrollKey, _ string, _ issuing.OTPMethod) (int, any) {
+func (s *space) unenroll(k enrollKey, _ string, _ issuing.OTPMethod) (int, []byte) {
 	e, err := s.store.Enrollment(s.bg(), s.id, k.cardholder, k.card)
 	if err == nil {
 		err = s.store.Unenroll(s.bg(), s.id, k.cardholder, k.card)
 	}
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return http.StatusBadRequest, bad(msgNotEnrolled)
+		return http.StatusBadRequest, answerNotEnrolled
 	case err != nil:
 		return storeError(err)
 	}
 	s.stored.Release(enrollmentBytes(k, e.Wallet))
-	return http.StatusOK, ok(msgUnenrolled)
+	return http.StatusOK, answerUnenrolled
 }
 
 // storeError is the issuer's answer when the store fails.
-func storeError(error) (int, any) {
-	return http.StatusServiceUnavailable, issuingError{Code: http.StatusServiceUnavailable,
-		Message: "Sandbox state is unavailable; try again.", Status: "error"}
+func storeError(error) (int, []byte) {
+	return http.StatusServiceUnavailable, answerStoreFailed
 }
 
 // enrolledMethod is the OTP method of a card's enrollment, "" if none (or

@@ -94,7 +94,7 @@ func checkSizes(r *http.Request, maxBlock int) (int, string) {
 			n += len(v)
 			block += len(name) + 2 + len(v) + 2
 		}
-		if n > headerLimit(name) {
+		if n > MaxIDHeader && n > headerLimit(name) { // MaxIDHeader is the smaller limit
 			over = append(over, name)
 		}
 	}

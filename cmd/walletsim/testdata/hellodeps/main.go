@@ -10,6 +10,7 @@ package main
 import (
 	"fmt"
 	"os"
+	_ "runtime/metrics"
 
 	tea "github.com/charmbracelet/bubbletea"
 
