@@ -240,6 +240,34 @@ func BenchmarkAuthenticateFrictionless(b *testing.B) {
 	}
 }
 
+// distinctBody is testdata/bench/authenticate-distinct.lua's body for the
+// n-th request: the customer, both addresses, the device and the return URL
+// carry n, so no two stored authentications share a value.
+func distinctBody(pan, n string) string {
+	return `{"number":"` + pan + `","month":6,"year":2029,"channel":"browser",` +
+		`"return_url":"https://example.com/` + n + `","name":"John Doe ` + n + `","challenge_preference":"no_preference",` +
+		`"customer":{"name":"John Doe ` + n + `","email":"john.` + n + `@example.com","mobile":"0555` + n + `"},` +
+		`"billing_address":{"city":"Riyadh","country":"SA","line_1":"Al Worod ` + n + `","line_2":"Olaya","postal_code":"51911","state":"Riyadh"},` +
+		`"shipping_address":{"city":"Jeddah","country":"SA","line_1":"Al Rawdah ` + n + `","line_2":"Tahlia","postal_code":"23434","state":"Makkah"},` +
+		`"customer_device":{"ip_address":"127.0.0.1","user_agent":"Test Agent/` + n + `","accept_header":"*/*",` +
+		`"javascript_enabled":true,"language":"ar-SA","color_depth":"24","screen_height":300,"screen_width":600,"timezone":"-180"}}`
+}
+
+// BenchmarkAuthenticateDistinct: BenchmarkAuthenticateFrictionless with
+// every request's customer, addresses and device different (what
+// AUTH=authenticate-distinct loads), so nothing stored is shared.
+func BenchmarkAuthenticateDistinct(b *testing.B) {
+	x := newBench(b, false)
+	pan := card(b, testcards.Visa, testcards.Frictionless).PAN
+	x.serve(http.StatusOK, nil, func(i int) *http.Request {
+		n := strconv.Itoa(i)
+		return authenticateReq("bench-"+n, distinctBody(pan, n))
+	})
+	if st := x.sb.Stats(); st.Authentications > 4096+benchBatch {
+		b.Fatalf("state grew: %+v", st)
+	}
+}
+
 // BenchmarkAuthenticateChallenge: POST /v1/3ds/{id}/authenticate with the
 // enrolled challenge card: the ACS starts a challenge and sends a code. The
 // clock jumps past the expiry between batches, so pending challenges expire

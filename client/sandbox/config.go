@@ -28,6 +28,9 @@ type Config struct {
 	Clock clock.Clock
 	NewID func() string
 	Rand  io.Reader
+	// defaultIDs: NewID was left to its default, so the sandbox may make
+	// random UUIDs its own cheaper way (transIDs).
+	defaultIDs bool
 
 	// Expiry is how long a challenge or decoupled authentication waits for
 	// the cardholder (default 5 minutes).
@@ -164,6 +167,7 @@ func (c Config) withDefaults() Config {
 	if c.Clock == nil {
 		c.Clock = clock.Real
 	}
+	c.defaultIDs = c.NewID == nil
 	if c.NewID == nil {
 		c.NewID = uuid.NewString
 	}

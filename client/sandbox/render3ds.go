@@ -3,6 +3,7 @@ package sandbox
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"sync"
 
 	"github.com/walletsim/walletsim/client"
 	"github.com/walletsim/walletsim/client/threeds"
@@ -25,10 +26,19 @@ func (s *space) renderJSON(a *authn) ([]byte, error) {
 }
 
 // appendRenderJSON appends render's encoding to dst. The caller holds s.mu.
+// The rendered value (about 850 bytes) comes from renders: encoding takes
+// it as an interface, so a local one would be moved to the heap on every
+// answer.
 func (s *space) appendRenderJSON(dst []byte, a *authn) ([]byte, error) {
-	out := s.render(a)
-	return appendJSON(dst, &out)
+	out := renders.Get().(*threeds.Authentication)
+	*out = s.render(a)
+	dst, err := appendJSON(dst, out)
+	*out = threeds.Authentication{} // holds no authentication's strings while pooled
+	renders.Put(out)
+	return dst, err
 }
+
+var renders = sync.Pool{New: func() any { return new(threeds.Authentication) }}
 
 // render is the authentication in seed 004's response shape. The caller
 // holds s.mu.

@@ -284,7 +284,7 @@ func (s *space) begin(a *authn, user string, req threeds.AuthenticateRequest, ca
 		d = decision{transStatus: "U", reason: emv.ReasonDecoupledTooShort}
 	}
 	a.notEnroll, a.mandated, a.aresStatus, a.transStatus = d.notEnrolled, d.mandated, d.transStatus, d.transStatus
-	a.dsTransID, a.serverTransID, a.acsTransID = s.cfg.NewID(), s.cfg.NewID(), s.cfg.NewID()
+	a.dsTransID, a.serverTransID, a.acsTransID = s.transIDs()
 	switch d.transStatus {
 	case "C":
 		a.acsURL = s.BaseURL() + "/acs/challenge/" + a.acsTransID

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"bytes"
 	"strings"
+	"sync"
 
 	"github.com/segmentio/encoding/json"
 
@@ -78,9 +79,14 @@ const maxWireInt = 1e9
 // Decoder.More ignores) after the object.
 func decodeAuthenticateFast(body []byte) (threeds.AuthenticateRequest, []string, bool) {
 	var req threeds.AuthenticateRequest
-	w := authenticateWire{Number: unsent, Channel: unsent, ReturnURL: unsent, Name: unsent, ChallengePreference: unsent}
-	if bytes.Contains(body, []byte("null")) || hasNUL(body) || len(body) > 2*maxJSONDepth && tooDeep(body) ||
-		!parseWire(body, &w) || w.Month == 0 || w.Year == 0 || !inRange(w.Month, w.Year) {
+	if bytes.Contains(body, []byte("null")) || hasNUL(body) || len(body) > 2*maxJSONDepth && tooDeep(body) {
+		return req, nil, false
+	}
+	ws := wires.Get().(*wireScratch)
+	defer ws.release()
+	w := &ws.body
+	*w = authenticateWire{Number: unsent, Channel: unsent, ReturnURL: unsent, Name: unsent, ChallengePreference: unsent}
+	if !parseWire(body, w) || w.Month == 0 || w.Year == 0 || !inRange(w.Month, w.Year) {
 		return req, nil, false
 	}
 	var r wireReader
@@ -89,11 +95,32 @@ func decodeAuthenticateFast(body []byte) (threeds.AuthenticateRequest, []string,
 		ReturnURL: r.str(w.ReturnURL, "return_url"), Name: r.str(w.Name, "name"),
 		ChallengePreference: threeds.ChallengePreference(r.str(w.ChallengePreference, "challenge_preference")),
 	}
-	if !r.nested(&w, &req) {
+	if !r.nested(ws, &req) {
 		return req, nil, false
 	}
 	withDefaults(&req)
 	return req, r.empty, true
+}
+
+// wireScratch holds the wire structs of one authenticate body while it is
+// decoded. Decoding takes them as interfaces, so local ones would each be
+// moved to the heap (about 600 bytes in five allocations a request); they
+// are recycled instead. Nothing decoded points into them: strings are
+// copies and the raw objects point into the body.
+type wireScratch struct {
+	body              authenticateWire
+	customer          customerWire
+	billing, shipping addressWire
+	device            deviceWire
+}
+
+var wires = sync.Pool{New: func() any { return new(wireScratch) }}
+
+// release clears ws (it keeps nothing of the body, whose buffer is reused)
+// and returns it to wires.
+func (ws *wireScratch) release() {
+	*ws = wireScratch{}
+	wires.Put(ws)
 }
 
 // unsent is what a string field of a wire struct holds before decoding, so
@@ -122,12 +149,13 @@ func (r *wireReader) str(v, field string) string {
 }
 
 // nested decodes the customer, the addresses and the device into req.
-func (r *wireReader) nested(w *authenticateWire, req *threeds.AuthenticateRequest) bool {
-	c := customerWire{Name: unsent, Email: unsent, Mobile: unsent}
-	billing, shipping := unsentAddress(), unsentAddress()
-	d := deviceWire{IPAddress: unsent, UserAgent: unsent, AcceptHeader: unsent, Language: unsent, ColorDepth: unsent, Timezone: unsent}
-	if !parseObject(w.Customer, &c) || !parseObject(w.BillingAddress, &billing) ||
-		!parseObject(w.ShippingAddress, &shipping) || !parseObject(w.CustomerDevice, &d) ||
+func (r *wireReader) nested(ws *wireScratch, req *threeds.AuthenticateRequest) bool {
+	w, c, billing, shipping, d := &ws.body, &ws.customer, &ws.billing, &ws.shipping, &ws.device
+	*c = customerWire{Name: unsent, Email: unsent, Mobile: unsent}
+	*billing, *shipping = unsentAddress(), unsentAddress()
+	*d = deviceWire{IPAddress: unsent, UserAgent: unsent, AcceptHeader: unsent, Language: unsent, ColorDepth: unsent, Timezone: unsent}
+	if !parseObject(w.Customer, c) || !parseObject(w.BillingAddress, billing) ||
+		!parseObject(w.ShippingAddress, shipping) || !parseObject(w.CustomerDevice, d) ||
 		!inRange(d.ScreenHeight, d.ScreenWidth) {
 		return false
 	}
@@ -148,7 +176,7 @@ func (r *wireReader) nested(w *authenticateWire, req *threeds.AuthenticateReques
 	return true
 }
 
-func (r *wireReader) device(d deviceWire) *threeds.Device {
+func (r *wireReader) device(d *deviceWire) *threeds.Device {
 	const p = "customer_device."
 	return &threeds.Device{
 		IPAddress: r.str(d.IPAddress, p+"ip_address"), UserAgent: r.str(d.UserAgent, p+"user_agent"),
@@ -162,7 +190,7 @@ func unsentAddress() addressWire {
 	return addressWire{City: unsent, Country: unsent, Line1: unsent, Line2: unsent, PostalCode: unsent, State: unsent}
 }
 
-func (r *wireReader) address(a addressWire, key string) *threeds.Address {
+func (r *wireReader) address(a *addressWire, key string) *threeds.Address {
 	n := addressFields[key]
 	return &threeds.Address{City: r.str(a.City, n[0]), Country: r.str(a.Country, n[1]), Line1: r.str(a.Line1, n[2]),
 		Line2: r.str(a.Line2, n[3]), PostalCode: r.str(a.PostalCode, n[4]), State: r.str(a.State, n[5])}

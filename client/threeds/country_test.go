@@ -23,3 +23,18 @@ func TestValidCountry(t *testing.T) {
 		}
 	}
 }
+
+// TestValidCountryEveryPair: of all two-byte strings, exactly the table's
+// codes are valid.
+func TestValidCountryEveryPair(t *testing.T) {
+	want := map[string]bool{}
+	for _, code := range strings.Fields(countryCodes) {
+		want[code] = true
+	}
+	for i := range 1 << 16 {
+		s := string([]byte{byte(i >> 8), byte(i)})
+		if ValidCountry(s) != want[s] {
+			t.Errorf("ValidCountry(%q) = %v", s, !want[s])
+		}
+	}
+}
