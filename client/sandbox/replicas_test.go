@@ -186,11 +186,12 @@ func TestReplicasDeliverEachWebhookOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pgA.Close()
-	pgB, err := postgres.Open(ctx, dsn, store.Limits{})
+	pg, err := postgres.Open(ctx, dsn, store.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer pgB.Close()
+	defer pg.Close()
+	pgB := &pausableClaims{Store: pg}
 	const key = "replica-test-key"
 	wal := newEventCounter(key)
 	hook := httptest.NewServer(wal)
@@ -210,15 +211,20 @@ func TestReplicasDeliverEachWebhookOnce(t *testing.T) {
 	// the claims a dying replica holds, so that window is closed first.
 	drained(t, dsn)
 
-	// A hangs on every send from now on: the events made on A are claimed
-	// by A (its relay is woken first) and held. Then A dies: its database
-	// connections go, so it can give nothing back.
+	// A hangs on every send from now on, and B claims nothing for a while:
+	// the events made on A are claimed by A and held. (Which relay claims
+	// first is a race the product allows; B polls every 20 ms and could
+	// otherwise take them all, leaving A nothing to hold.) Then A dies: its
+	// database connections go, so it can give nothing back, and B claims
+	// again.
 	ta.hang.Store(true)
+	pgB.paused.Store(true)
 	for i := n / 2; i < n; i++ {
 		tn.decoupled(t, 0, fmt.Sprint("p", i))
 	}
 	ta.awaitHolding(t)
 	pgA.Close()
+	pgB.paused.Store(false)
 	got := wal.await(t, n, 30*time.Second) // B sends them after their lease
 	drained(t, dsn)                        // and marks them done: stopping B now aborts no send
 	a.Close()
@@ -253,6 +259,20 @@ func TestReplicasDeliverEachWebhookOnce(t *testing.T) {
 		t.Fatalf("left in the outbox: %d %v", len(left), err)
 	}
 	t.Logf("replica A held %d sends when it died", ta.held.Load())
+}
+
+// pausableClaims is a replica's store whose outbox claims nothing while
+// paused, so that a test decides which replica's relay may claim.
+type pausableClaims struct {
+	*postgres.Store
+	paused atomic.Bool
+}
+
+func (p *pausableClaims) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, n int) ([]store.OutboxMessage, error) {
+	if p.paused.Load() {
+		return nil, nil
+	}
+	return p.Store.Claim(ctx, owner, now, lease, n)
 }
 
 // drained waits until the outbox at dsn is empty.
