@@ -100,12 +100,25 @@ var (
 		Message: "Sandbox state is unavailable; try again.", Status: "error"})
 )
 
+// mustMarshal encodes a fixed answer at start-up, where a type that cannot
+// be encoded is a programming error.
 func mustMarshal(v any) []byte {
 	b, err := marshal(v)
 	if err != nil {
 		panic(err)
 	}
 	return b
+}
+
+// answer encodes an answer made per request. The issuer's envelopes hold
+// only strings and ints, which always encode; were one ever not to, the
+// client gets the 503 of a failed store rather than a handler panic.
+func answer(status int, v any) (int, []byte) {
+	b, err := marshal(v)
+	if err != nil {
+		return storeError(err)
+	}
+	return status, b
 }
 
 // checkIssuing checks the credentials, the seed's headers, the version and
@@ -266,7 +279,7 @@ func (s *space) enroll(k enrollKey, wallet string, m issuing.OTPMethod) (int, []
 	}
 	size := enrollmentBytes(k, wallet)
 	if err := s.stored.Reserve(size); err != nil {
-		return http.StatusTooManyRequests, mustMarshal(issuingError{Code: http.StatusTooManyRequests, Message: s.fullMessage(err), Status: "error"})
+		return answer(http.StatusTooManyRequests, issuingError{Code: http.StatusTooManyRequests, Message: s.fullMessage(err), Status: "error"})
 	}
 	err := s.store.Enroll(s.bg(), s.id, store.Enrollment{Cardholder: k.cardholder, Card: k.card, Wallet: wallet, Method: string(m)})
 	switch {
@@ -289,7 +302,7 @@ func (s *space) getEnrollment(k enrollKey, _ string, _ issuing.OTPMethod) (int, 
 		return storeError(err)
 	}
 	m := issuing.OTPMethod(e.Method)
-	return http.StatusOK, mustMarshal(ok(msgFetched, issuing.Enrollment{
+	return answer(http.StatusOK, ok(msgFetched, issuing.Enrollment{
 		OTPDeliveryMethod: m, Destination: maskedDestination(k.cardholder, m), Status: "ACTIVE",
 	}))
 }

@@ -94,7 +94,7 @@ func checkSizes(r *http.Request, maxBlock int) (int, string) {
 			n += len(v)
 			block += len(name) + 2 + len(v) + 2
 		}
-		if n > MaxIDHeader && n > headerLimit(name) { // MaxIDHeader is the smaller limit
+		if n > minHeaderLimit && n > headerLimit(name) { // most values are short: skip the lookup
 			over = append(over, name)
 		}
 	}
@@ -115,6 +115,10 @@ func checkSizes(r *http.Request, maxBlock int) (int, string) {
 	}
 	return 0, ""
 }
+
+// minHeaderLimit is the smaller of the two header limits: a value no
+// longer than it is within either.
+const minHeaderLimit = min(MaxIDHeader, MaxHeader)
 
 func headerLimit(canonical string) int {
 	if slices.Contains(idHeaders, canonical) {
