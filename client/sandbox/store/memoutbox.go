@@ -37,11 +37,11 @@ func (o *MemoryOutbox) Enqueue(ctx context.Context, m OutboxMessage) error {
 	if o.find(m.Workspace, m.ID) >= 0 {
 		return ErrExists
 	}
-	m.Body, m.Attempts = bytes.Clone(m.Body), 0
+	m.Body, m.Attempts, m.After = bytes.Clone(m.Body), 0, ""
 	if !m.Held {
 		for _, e := range o.q {
 			if e.msg.Workspace == m.Workspace && e.msg.Held && e.owner == "" {
-				e.msg.Held, e.msg.Due = false, m.Due.Add(time.Nanosecond)
+				e.msg.Held, e.msg.Due, e.msg.After = false, m.Due.Add(time.Nanosecond), m.ID
 			}
 		}
 	}
@@ -72,7 +72,7 @@ func (o *MemoryOutbox) Claim(ctx context.Context, owner string, now time.Time, l
 	defer o.mu.Unlock()
 	var due []*memOut
 	for _, e := range o.q {
-		if !now.Before(e.msg.Due) {
+		if !now.Before(e.msg.Due) && (e.msg.After == "" || o.find(e.msg.Workspace, e.msg.After) < 0) {
 			due = append(due, e)
 		}
 	}

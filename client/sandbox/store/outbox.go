@@ -18,13 +18,15 @@ type Outbox interface {
 	// Enqueue stores m, due at m.Due: ErrExists if the workspace already
 	// has a message with its ID, ErrNoWorkspace if there is no workspace.
 	// Unless m is Held itself, the workspace's held messages no one has
-	// claimed are no longer held and come due right after m (1ns later).
+	// claimed are no longer held: they come due right after m (1ns later)
+	// and go After it.
 	Enqueue(ctx context.Context, m OutboxMessage) error
 	// Advance brings the workspace's messages no one holds d sooner: its
 	// clock moved forward by d, and their waits are on that clock.
 	Advance(ctx context.Context, ws string, d time.Duration) error
 	// Claim takes up to n messages due at now that no one holds, oldest
 	// due first, for owner until now+lease (each claim counts an attempt).
+	// It skips a message whose After is still in the outbox.
 	// Concurrent claims, from any replica, never take the same message.
 	Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, n int) ([]OutboxMessage, error)
 	// Done removes a message owner holds (sent, or given up on):
@@ -47,7 +49,12 @@ type OutboxMessage struct {
 	Fault string
 	// Held waits, until Due at the latest, for the workspace's next
 	// message, and goes right after it (the reorder fault).
-	Held      bool
+	Held bool
+	// After is the message that released this one from Held (set by
+	// Enqueue): this one is not claimed while that one is still in the
+	// outbox, being sent or waiting for a retry, so that it arrives after
+	// it even when another sender, or another replica, claims it.
+	After     string
 	Attempts  int // claims so far, this one included
 	LastError string
 }
@@ -146,8 +153,8 @@ func (r Relay) handle(ctx context.Context, m OutboxMessage, claimed time.Time) (
 // once when wake has a value (a message enqueued here, a workspace's clock
 // moved), when a sender frees up, and every Poll. The messages of one
 // workspace claimed together are sent one after the other, in the order
-// they came due (a held message right after the one that released it);
-// different workspaces' at once.
+// they came due; different workspaces' at once. (A held message is not
+// claimed until the one that released it has left the outbox: see After.)
 func (r Relay) Run(ctx context.Context, now func() time.Time, wake <-chan struct{}) {
 	par := max(r.Parallel, 1)
 	batch := par

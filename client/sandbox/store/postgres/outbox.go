@@ -24,8 +24,8 @@ func (s *Store) Enqueue(ctx context.Context, m store.OutboxMessage) error {
 		if err := affected(tag, noWorkspace(err), store.ErrExists); err != nil || m.Held {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE outbox SET held = false, due_ns = $1 WHERE ws = $2 AND held AND owner IS NULL`,
-			m.Due.UnixNano()+1, m.Workspace)
+		_, err = tx.Exec(ctx, `UPDATE outbox SET held = false, due_ns = $1, after_id = $3 WHERE ws = $2 AND held AND owner IS NULL`,
+			m.Due.UnixNano()+1, m.Workspace, m.ID)
 		return err
 	})
 }
@@ -45,9 +45,11 @@ func (s *Store) Advance(ctx context.Context, ws string, d time.Duration) error {
 // no replica waits for another.
 func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, n int) ([]store.OutboxMessage, error) {
 	rows, err := s.pool.Query(ctx, `UPDATE outbox o SET owner = $1, due_ns = $3, attempts = o.attempts + 1
-		FROM (SELECT ws, id, due_ns AS was FROM outbox WHERE due_ns <= $2 ORDER BY due_ns, seq LIMIT $4 FOR UPDATE SKIP LOCKED) due
+		FROM (SELECT ws, id, due_ns AS was FROM outbox d WHERE due_ns <= $2
+			AND (after_id IS NULL OR NOT EXISTS (SELECT 1 FROM outbox r WHERE r.ws = d.ws AND r.id = d.after_id))
+			ORDER BY due_ns, seq LIMIT $4 FOR UPDATE SKIP LOCKED) due
 		WHERE o.ws = due.ws AND o.id = due.id
-		RETURNING o.ws, o.id, o.url, o.body, o.fault, o.held, o.due_ns, o.attempts, o.last_error, due.was, o.seq`,
+		RETURNING o.ws, o.id, o.url, o.body, o.fault, o.held, coalesce(o.after_id, ''), o.due_ns, o.attempts, o.last_error, due.was, o.seq`,
 		owner, now.UnixNano(), now.Add(lease).UnixNano(), n)
 	if err != nil {
 		return nil, err
@@ -59,7 +61,7 @@ func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease ti
 	got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
 		var x row
 		var due int64
-		err := r.Scan(&x.m.Workspace, &x.m.ID, &x.m.URL, &x.m.Body, &x.m.Fault, &x.m.Held, &due, &x.m.Attempts, &x.m.LastError, &x.was, &x.seq)
+		err := r.Scan(&x.m.Workspace, &x.m.ID, &x.m.URL, &x.m.Body, &x.m.Fault, &x.m.Held, &x.m.After, &due, &x.m.Attempts, &x.m.LastError, &x.was, &x.seq)
 		x.m.Due = time.Unix(0, due).UTC()
 		return x, err
 	})

@@ -24,8 +24,8 @@ func (s *Store) Enqueue(ctx context.Context, m store.OutboxMessage) error {
 		if err := affected(res, err, store.ErrExists); err != nil || m.Held {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE outbox SET held = 0, due_ns = ? WHERE ws = ? AND held AND owner IS NULL`,
-			m.Due.UnixNano()+1, m.Workspace)
+		_, err = tx.ExecContext(ctx, `UPDATE outbox SET held = 0, due_ns = ?, after_id = ? WHERE ws = ? AND held AND owner IS NULL`,
+			m.Due.UnixNano()+1, m.ID, m.Workspace)
 		return err
 	})
 }
@@ -45,8 +45,9 @@ func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease ti
 	var out []store.OutboxMessage
 	err := s.write(ctx, func(tx *wtx) error {
 		out = out[:0]
-		rows, err := tx.QueryContext(ctx, `SELECT seq, ws, id, url, body, fault, held, attempts, last_error FROM outbox
-			WHERE due_ns <= ? ORDER BY due_ns, seq LIMIT ?`, now.UnixNano(), n)
+		rows, err := tx.QueryContext(ctx, `SELECT seq, ws, id, url, body, fault, held, coalesce(after_id, ''), attempts, last_error FROM outbox o
+			WHERE due_ns <= ? AND (after_id IS NULL OR NOT EXISTS (SELECT 1 FROM outbox r WHERE r.ws = o.ws AND r.id = o.after_id))
+			ORDER BY due_ns, seq LIMIT ?`, now.UnixNano(), n)
 		if err != nil {
 			return err
 		}
@@ -54,7 +55,7 @@ func (s *Store) Claim(ctx context.Context, owner string, now time.Time, lease ti
 		for rows.Next() {
 			var m store.OutboxMessage
 			var seq int64
-			if err := rows.Scan(&seq, &m.Workspace, &m.ID, &m.URL, &m.Body, &m.Fault, &m.Held, &m.Attempts, &m.LastError); err != nil {
+			if err := rows.Scan(&seq, &m.Workspace, &m.ID, &m.URL, &m.Body, &m.Fault, &m.Held, &m.After, &m.Attempts, &m.LastError); err != nil {
 				rows.Close()
 				return err
 			}

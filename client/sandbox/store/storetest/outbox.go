@@ -226,7 +226,9 @@ func testRelay(t *testing.T, newOutbox NewOutbox) {
 
 // testOutboxHeld: a held message (the reorder fault) waits for the
 // workspace's next message and comes due right after it; another
-// workspace's message does not release it; the fault travels with it.
+// workspace's message does not release it; the fault travels with it. The
+// released message waits for its releaser to leave the outbox, through a
+// retry too, whoever claims: a second sender must not overtake the first.
 func testOutboxHeld(t *testing.T, newOutbox NewOutbox) {
 	_, o := openOutbox(t, newOutbox)
 	held := msg("a", "held", t0.Add(time.Hour))
@@ -245,9 +247,19 @@ func testOutboxHeld(t *testing.T, newOutbox NewOutbox) {
 	if fmt.Sprint(ids(got)) != "[a/next]" {
 		t.Fatalf("claimed %v, want a/next first, the held one a nanosecond later", ids(got))
 	}
-	got, err = o.Claim(ctx, "r", t0.Add(2*time.Minute+time.Nanosecond), time.Minute, 10)
+	released := t0.Add(2*time.Minute + time.Nanosecond)
+	if got, err = o.Claim(ctx, "r2", released, time.Minute, 10); err != nil || len(got) != 0 {
+		t.Fatalf("claimed %v (%v) while a/next is being sent, want nothing", ids(got), err)
+	}
+	must(t, o.Retry(ctx, "r", "a", "next", released, "lost on the way"))
+	got, err = o.Claim(ctx, "r2", released, time.Minute, 10)
+	if err != nil || fmt.Sprint(ids(got)) != "[a/next]" {
+		t.Fatalf("after a/next's failed attempt: claimed %v (%v), want a/next again, still before the held one", ids(got), err)
+	}
+	must(t, o.Done(ctx, "r2", "a", "next"))
+	got, err = o.Claim(ctx, "r", released, time.Minute, 10)
 	must(t, err)
-	if len(got) != 1 || got[0].ID != "held" || got[0].Held || got[0].Fault != held.Fault {
+	if len(got) != 1 || got[0].ID != "held" || got[0].Held || got[0].Fault != held.Fault || got[0].After != "next" {
 		t.Fatalf("the released message: %+v", got)
 	}
 }
