@@ -16,7 +16,9 @@ type decision struct {
 
 // decide is the ACS's choice, from the card's forced outcome (and the
 // reason that comes with N, R and U), the channel, the merchant's
-// challenge preference and the card's 3DS enrollment.
+// challenge preference and the card's 3DS enrollment, which it asks for
+// only when the answer depends on it: on a shared store that is a query,
+// made under the workspace's lock.
 //
 //   - C and D cards always need the cardholder (acsChallengeMandated Y):
 //     a C card is challenged on the browser, and decoupled on the decoupled
@@ -31,9 +33,9 @@ type decision struct {
 //     challenged (the issuer has no destination for a code and no wallet
 //     binding): attempts processing stands in, A with ECI 06/01, as the
 //     schemes' attempts servers do for cardholders outside the program.
-func decide(card testcards.Card, ch threeds.Channel, pref threeds.ChallengePreference, enrolled bool) decision {
+func decide(card testcards.Card, ch threeds.Channel, pref threeds.ChallengePreference, enrolled func() bool) decision {
 	challenge := func(mandated bool) decision {
-		if !enrolled {
+		if !enrolled() {
 			if !mandated && pref == threeds.Preferred {
 				return decision{transStatus: "Y"}
 			}
@@ -52,29 +54,18 @@ func decide(card testcards.Card, ch threeds.Channel, pref threeds.ChallengePrefe
 	case testcards.Challenge:
 		return challenge(true)
 	case testcards.Decoupled:
-		if ch != threeds.Decoupled && !enrolled {
+		if ch == threeds.Decoupled {
+			return challenge(true)
+		}
+		if !enrolled() {
 			return decision{transStatus: "N", reason: emv.ReasonDecoupledNotRequested}
 		}
-		return challenge(true)
+		return decision{transStatus: "C", mandated: true}
 	}
 	if pref == threeds.Preferred || pref == threeds.Mandated {
 		return challenge(false)
 	}
 	return decision{transStatus: "Y"}
-}
-
-// needsEnrollment reports whether decide's answer for card and pref
-// depends on the cardholder's enrollment, so that the enrollment is read
-// only then: on a shared store that read is a query, made under the
-// workspace's lock.
-func needsEnrollment(card testcards.Card, pref threeds.ChallengePreference) bool {
-	switch card.Outcome {
-	case testcards.Attempted, testcards.NotAuth, testcards.Rejected, testcards.Unavailable:
-		return false
-	case testcards.Challenge, testcards.Decoupled:
-		return true
-	}
-	return pref == threeds.Preferred || pref == threeds.Mandated
 }
 
 // frictionlessFailure explains the results that are not a success.

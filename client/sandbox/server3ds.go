@@ -276,10 +276,12 @@ func (s *space) begin(a *authn, user string, req threeds.AuthenticateRequest, ca
 		card.Outcome = testcards.Frictionless // any other Luhn-valid card
 	}
 	var method issuing.OTPMethod
-	if needsEnrollment(card, req.ChallengePreference) {
-		method = s.enrolledMethod(a.cardholder(), card.CardID)
-	}
-	d := decide(card, req.Channel, req.ChallengePreference, a.cardholder() != "" && method != "")
+	d := decide(card, req.Channel, req.ChallengePreference, func() bool {
+		if method = s.enrolledMethod(a.cardholder(), card.CardID); method == "" {
+			return false
+		}
+		return a.cardholder() != ""
+	})
 	if d.transStatus == "D" && s.decoupledTooShort() {
 		d = decision{transStatus: "U", reason: emv.ReasonDecoupledTooShort}
 	}
