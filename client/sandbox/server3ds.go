@@ -277,10 +277,8 @@ func (s *space) begin(a *authn, user string, req threeds.AuthenticateRequest, ca
 	}
 	var method issuing.OTPMethod
 	d := decide(card, req.Channel, req.ChallengePreference, func() bool {
-		if method = s.enrolledMethod(a.cardholder(), card.CardID); method == "" {
-			return false
-		}
-		return a.cardholder() != ""
+		method = s.enrolledMethod(a.cardholder(), card.CardID)
+		return a.cardholder() != "" && method != ""
 	})
 	if d.transStatus == "D" && s.decoupledTooShort() {
 		d = decision{transStatus: "U", reason: emv.ReasonDecoupledTooShort}
