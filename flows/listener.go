@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -118,6 +119,16 @@ func (l *Listener) URL() string {
 	return "http://" + l.ln.Addr().String() + wallet.EventPath
 }
 
+// routeParam is the query parameter of a shared listener's URL that
+// names the workspace whose webhook it is: the listener notes it with
+// each event, and a Match with Workspace set takes only that workspace's.
+const routeParam = "ws"
+
+// routedURL is a listener's URL for workspace ws's webhook.
+func routedURL(listenerURL, ws string) string {
+	return listenerURL + "?" + url.Values{routeParam: {ws}}.Encode()
+}
+
 // Take removes and returns the first verified event m matches, waiting
 // for one until ctx ends. Events nobody takes stay queued, each for its
 // own purchase.
@@ -163,7 +174,8 @@ func (l *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if queue {
 		l.remember(ev.ID)
-		l.queue.push(queuedRequest{ev: ev, exchange: ex, note: note}) // room was checked in accept
+		route := r.URL.Query().Get(routeParam)
+		l.queue.push(queuedRequest{ev: ev, route: route, exchange: ex, note: note}) // room was checked in accept
 	}
 	w.WriteHeader(status)
 	w.Write(answer)

@@ -21,11 +21,18 @@ type Match struct {
 	// After leaves out requests received before this mark (see
 	// Session.RequestMark): those belong to earlier purchases.
 	After uint64
+	// Workspace, when set, leaves out requests that another sandbox
+	// workspace's webhook delivered to a shared listener (one serving
+	// several sessions): a session takes only its own workspace's.
+	Workspace string
 }
 
-// matches reports whether the request received as number seq is m's.
-func (m Match) matches(seq uint64, ev wallet.Event) bool {
-	return m.Auth3dsID != "" && ev.Auth3dsID == m.Auth3dsID || m.Auth3dsID == "" && seq > m.After && m.Matches(ev)
+// matches reports whether queued request r is m's.
+func (m Match) matches(r queuedRequest) bool {
+	if m.Workspace != "" && r.route != m.Workspace {
+		return false
+	}
+	return m.Auth3dsID != "" && r.ev.Auth3dsID == m.Auth3dsID || m.Auth3dsID == "" && r.seq > m.After && m.Matches(r.ev)
 }
 
 // Matches reports whether ev fits m, whenever it was received.
@@ -54,8 +61,9 @@ type requests struct {
 }
 
 type queuedRequest struct {
-	seq uint64
-	ev  wallet.Event
+	seq   uint64
+	ev    wallet.Event
+	route string // the workspace its webhook URL named (see routedURL)
 	// The delivery that brought it, for a shared listener's taker to
 	// report (see ListenerConfig.Shared).
 	exchange client.Exchange
@@ -98,7 +106,7 @@ func (q *requests) take(ctx context.Context, m Match) (queuedRequest, error) {
 	for {
 		q.mu.Lock()
 		for i, r := range q.queued {
-			if m.matches(r.seq, r.ev) {
+			if m.matches(r) {
 				q.queued = append(q.queued[:i:i], q.queued[i+1:]...)
 				q.mu.Unlock()
 				return r, nil

@@ -11,22 +11,28 @@ import (
 func TestMatch(t *testing.T) {
 	ev := wallet.Event{Auth3dsID: "a-2", Amount: 4999, Currency: "SAR", LastFourDigits: "0044"}
 	for name, tc := range map[string]struct {
-		m    Match
-		seq  uint64
-		want bool
+		m     Match
+		seq   uint64
+		want  bool
+		route string // the workspace its webhook URL named
 	}{
-		"anything":            {Match{}, 1, true},
-		"its auth3dsId":       {Match{Auth3dsID: "a-2"}, 1, true},
-		"another auth3dsId":   {Match{Auth3dsID: "a-1", Amount: 4999}, 1, false},
-		"id wins over mark":   {Match{Auth3dsID: "a-2", After: 5}, 1, true},
-		"amount, card":        {Match{Amount: 4999, Currency: "SAR", LastFour: "0044"}, 1, true},
-		"another amount":      {Match{Amount: 5000, LastFour: "0044"}, 1, false},
-		"another currency":    {Match{Amount: 4999, Currency: "USD"}, 1, false},
-		"another card":        {Match{Amount: 4999, LastFour: "0036"}, 1, false},
-		"before the purchase": {Match{Amount: 4999, After: 3}, 3, false},
-		"after the purchase":  {Match{Amount: 4999, After: 3}, 4, true},
+		"anything":            {Match{}, 1, true, ""},
+		"its auth3dsId":       {Match{Auth3dsID: "a-2"}, 1, true, ""},
+		"another auth3dsId":   {Match{Auth3dsID: "a-1", Amount: 4999}, 1, false, ""},
+		"id wins over mark":   {Match{Auth3dsID: "a-2", After: 5}, 1, true, ""},
+		"amount, card":        {Match{Amount: 4999, Currency: "SAR", LastFour: "0044"}, 1, true, ""},
+		"another amount":      {Match{Amount: 5000, LastFour: "0044"}, 1, false, ""},
+		"another currency":    {Match{Amount: 4999, Currency: "USD"}, 1, false, ""},
+		"another card":        {Match{Amount: 4999, LastFour: "0036"}, 1, false, ""},
+		"before the purchase": {Match{Amount: 4999, After: 3}, 3, false, ""},
+		"after the purchase":  {Match{Amount: 4999, After: 3}, 4, true, ""},
+		"its workspace":       {Match{Amount: 4999, Workspace: "ws_a"}, 1, true, "ws_a"},
+		"another workspace":   {Match{Amount: 4999, Workspace: "ws_a"}, 1, false, "ws_b"},
+		"no workspace named":  {Match{Workspace: "ws_a"}, 1, false, ""},
+		"id, other workspace": {Match{Auth3dsID: "a-2", Workspace: "ws_a"}, 1, false, "ws_b"},
+		"any workspace":       {Match{Amount: 4999}, 1, true, "ws_b"},
 	} {
-		if got := tc.m.matches(tc.seq, ev); got != tc.want {
+		if got := tc.m.matches(queuedRequest{seq: tc.seq, ev: ev, route: tc.route}); got != tc.want {
 			t.Errorf("%s: %v, want %v", name, got, tc.want)
 		}
 	}

@@ -71,7 +71,10 @@ type Session struct {
 	acs     *acs.Client
 
 	listener  *Listener
-	ownListen bool            // the session started the listener, and stops it
+	ownListen bool // the session started the listener, and stops it
+	// route is the workspace whose events this session's wallet takes from
+	// a shared listener ("" for any): see routedURL.
+	route     string
 	returns   *ReturnListener // nil on a walletsim sandbox
 	overrides Overrides
 	decisions decisions
@@ -161,13 +164,18 @@ func Open(ctx context.Context, t Target, opts Options) (*Session, error) {
 		s.returns = l
 	}
 	if t.Workspace != "" && s.listener != nil && s.listener.URL() != "" {
-		point := t
+		point, hook := t, s.listener.URL()
 		if !s.ownListen {
 			// A listener shared with other sessions (--parallel) checks its
 			// own key: the workspace must sign its events with that one.
+			// It hears every session's workspace, and two purchases of the
+			// same amount on the same card cannot be told apart by their
+			// events: the URL names the workspace, so that each session
+			// takes its own.
 			point.HMACKey = string(s.listener.cfg.HMACKey)
+			s.route, hook = t.Workspace, routedURL(hook, t.Workspace)
 		}
-		if err := pointWebhook(ctx, point, s.opts.Transport, s.listener.URL()); err != nil {
+		if err := pointWebhook(ctx, point, s.opts.Transport, hook); err != nil {
 			s.Close()
 			return nil, err
 		}

@@ -75,10 +75,14 @@ var ErrNoListener = errors.New("no webhook listener: set the profile's webhook_l
 func (w *WalletFlow) Next(ctx context.Context) (Pending, Result) { return w.For(ctx, Match{}) }
 
 // For waits for the request of one purchase (see PurchaseFlow.Match).
-// Requests for other purchases stay queued for their own.
+// Requests for other purchases stay queued for their own; so do other
+// sessions' on a shared listener, whatever m says.
 func (w *WalletFlow) For(ctx context.Context, m Match) (Pending, Result) {
 	if w.s.listener == nil {
 		return Pending{}, failure(ErrNoListener)
+	}
+	if w.s.route != "" {
+		m.Workspace = w.s.route
 	}
 	q, err := w.s.listener.queue.take(ctx, m)
 	if err != nil {

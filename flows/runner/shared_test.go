@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"runtime"
 	"strings"
 	"testing"
@@ -34,8 +35,6 @@ func freeAddr(t *testing.T) string {
 // a profile-like target on it with that one webhook_listen address.
 func standalone(t *testing.T, faults ...string) flows.Target {
 	t.Helper()
-	const key = "shared-hmac-key"
-	listen := freeAddr(t)
 	var f fault.Spec
 	for _, spec := range faults {
 		var err error
@@ -43,7 +42,17 @@ func standalone(t *testing.T, faults ...string) flows.Target {
 			t.Fatal(err)
 		}
 	}
-	srv, err := sandbox.Start("127.0.0.1:0", sandbox.Config{WebhookURL: "http://" + listen + wallet.EventPath, HMACKey: []byte(key), Faults: f})
+	return standaloneWith(t, sandbox.Config{Faults: f})
+}
+
+// standaloneWith is standalone with cfg as the sandbox's configuration
+// (its webhook URL and key set here).
+func standaloneWith(t *testing.T, cfg sandbox.Config) flows.Target {
+	t.Helper()
+	const key = "shared-hmac-key"
+	listen := freeAddr(t)
+	cfg.WebhookURL, cfg.HMACKey = "http://"+listen+wallet.EventPath, []byte(key)
+	srv, err := sandbox.Start("127.0.0.1:0", cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,6 +224,107 @@ func TestTwoRunnersOneTarget(t *testing.T) {
 	}
 	if r := bobs.Result(ctx); r.TransStatus != "N" {
 		t.Fatalf("Bob's purchase: %v", r)
+	}
+}
+
+// gate holds the sandbox's webhook deliveries until the test lets each
+// go: each one, as it is made, sends the channel that releases it.
+type gate chan chan struct{}
+
+func (g gate) RoundTrip(r *http.Request) (*http.Response, error) {
+	release := make(chan struct{})
+	select {
+	case g <- release:
+	case <-r.Context().Done():
+		return nil, r.Context().Err()
+	}
+	select {
+	case <-release:
+	case <-r.Context().Done():
+		return nil, r.Context().Err()
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestSameCardSameAmountOneListener: two sessions on one standalone
+// sandbox share a webhook listener (as --parallel scenarios do) and buy
+// the same amount on the same card, both before either request arrives;
+// Bob's arrives first. The events cannot be told apart, but each
+// workspace's webhook URL names it, so Alice's wallet takes her own
+// request, not Bob's (which her workspace would not know: 404).
+func TestSameCardSameAmountOneListener(t *testing.T) {
+	g := make(gate)
+	target := standaloneWith(t, sandbox.Config{WebhookTransport: g})
+	cfg := target.ListenerConfig(nil, nil)
+	cfg.Shared = true
+	l, err := flows.Listen(target.WebhookListen, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // liveness guard
+	defer cancel()
+	var c testcards.Card
+	for _, tc := range testcards.All {
+		if tc.Outcome == testcards.Decoupled && tc.Scheme == testcards.Visa {
+			c = tc
+		}
+	}
+	card := flows.Card{CardholderID: testcards.CardholderID, WalletID: testcards.WalletID, CustomerID: testcards.CustomerID, CardID: c.CardID}
+	open := func() *flows.Session {
+		s, err := flows.Open(ctx, target, flows.Options{Listener: l})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(s.Close)
+		if r := s.Enrollment(card).Enroll(ctx, "SMS"); !r.OK {
+			t.Fatal(r)
+		}
+		return s
+	}
+	alice, bob := open(), open()
+	buy := func(s *flows.Session) (*flows.PurchaseFlow, chan struct{}) {
+		p := s.Purchase(flows.PurchaseInput{Amount: 1000, Currency: "SAR", Number: c.PAN, Month: 12, Year: 2030, Channel: "decoupled"})
+		if r := p.Start(ctx); r.TransStatus != "D" {
+			t.Fatal(r)
+		}
+		select {
+		case release := <-g: // its request, held on the way
+			return p, release
+		case <-ctx.Done():
+			t.Fatal("no webhook delivery")
+		}
+		return nil, nil
+	}
+	bobs, releaseBob := buy(bob)
+	alices, releaseAlice := buy(alice)
+	for n, release := range []chan struct{}{releaseBob, releaseAlice} {
+		close(release)
+		for l.Mark() < uint64(n+1) {
+			if ctx.Err() != nil {
+				t.Fatalf("request %d never reached the listener", n+1)
+			}
+			runtime.Gosched()
+		}
+	}
+	for _, who := range []struct {
+		name     string
+		s        *flows.Session
+		p        *flows.PurchaseFlow
+		decision wallet.Status
+		want     string
+	}{{"Alice", alice, alices, wallet.Verified, "Y"}, {"Bob", bob, bobs, wallet.Rejected, "N"}} {
+		w := who.s.Wallet()
+		pending, r := w.For(ctx, who.p.Match())
+		if !r.OK {
+			t.Fatalf("%s's wallet: %v", who.name, r)
+		}
+		if r := w.Decide(ctx, pending, flows.Decision{Status: who.decision}); !r.OK {
+			t.Fatalf("%s's wallet answered %s, another workspace's request: %v", who.name, pending.Event.Auth3dsID, r)
+		}
+		if r := who.p.Result(ctx); r.TransStatus != who.want {
+			t.Fatalf("%s's purchase: %v", who.name, r)
+		}
 	}
 }
 
