@@ -150,13 +150,7 @@ func TestParallelSharesOneWebhookListener(t *testing.T) {
 // owner.
 func TestTwoRunnersOneTarget(t *testing.T) {
 	target := standalone(t)
-	cfg := target.ListenerConfig(nil, nil)
-	cfg.Shared = true
-	l, err := flows.Listen(target.WebhookListen, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := sharedListener(t, target)
 	open := func() *flows.Session {
 		s, err := flows.Open(context.Background(), target, flows.Options{Listener: l})
 		if err != nil {
@@ -227,6 +221,20 @@ func TestTwoRunnersOneTarget(t *testing.T) {
 	}
 }
 
+// sharedListener is one webhook listener on target's webhook_listen for
+// several sessions, as a --parallel run has.
+func sharedListener(t *testing.T, target flows.Target) *flows.Listener {
+	t.Helper()
+	cfg := target.ListenerConfig(nil, nil)
+	cfg.Shared = true
+	l, err := flows.Listen(target.WebhookListen, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(l.Close)
+	return l
+}
+
 // gate holds the sandbox's webhook deliveries until the test lets each
 // go: each one, as it is made, sends the channel that releases it.
 type gate chan chan struct{}
@@ -255,13 +263,7 @@ func (g gate) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestSameCardSameAmountOneListener(t *testing.T) {
 	g := make(gate)
 	target := standaloneWith(t, sandbox.Config{WebhookTransport: g})
-	cfg := target.ListenerConfig(nil, nil)
-	cfg.Shared = true
-	l, err := flows.Listen(target.WebhookListen, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := sharedListener(t, target)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // liveness guard
 	defer cancel()
 	var c testcards.Card
