@@ -121,7 +121,7 @@ func (l *Listener) URL() string {
 
 // routeParam is the query parameter of a shared listener's URL that
 // names the workspace whose webhook it is: the listener notes it with
-// each event, and a Match with Workspace set takes only that workspace's.
+// each event, and a Match for that workspace takes only its events.
 const routeParam = "ws"
 
 // routedURL is a listener's URL for workspace ws's webhook.

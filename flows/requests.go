@@ -21,15 +21,16 @@ type Match struct {
 	// After leaves out requests received before this mark (see
 	// Session.RequestMark): those belong to earlier purchases.
 	After uint64
-	// Workspace, when set, leaves out requests that another sandbox
+	// workspace, when set, leaves out requests that another sandbox
 	// workspace's webhook delivered to a shared listener (one serving
-	// several sessions): a session takes only its own workspace's.
-	Workspace string
+	// several sessions). WalletFlow.For sets it to the session's own: it
+	// is the session's to say, not the caller's.
+	workspace string
 }
 
 // matches reports whether queued request r is m's.
 func (m Match) matches(r queuedRequest) bool {
-	if m.Workspace != "" && r.route != m.Workspace {
+	if m.workspace != "" && r.route != m.workspace {
 		return false
 	}
 	return m.Auth3dsID != "" && r.ev.Auth3dsID == m.Auth3dsID || m.Auth3dsID == "" && r.seq > m.After && m.Matches(r.ev)

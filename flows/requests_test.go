@@ -26,10 +26,10 @@ func TestMatch(t *testing.T) {
 		"another card":        {Match{Amount: 4999, LastFour: "0036"}, 1, false, ""},
 		"before the purchase": {Match{Amount: 4999, After: 3}, 3, false, ""},
 		"after the purchase":  {Match{Amount: 4999, After: 3}, 4, true, ""},
-		"its workspace":       {Match{Amount: 4999, Workspace: "ws_a"}, 1, true, "ws_a"},
-		"another workspace":   {Match{Amount: 4999, Workspace: "ws_a"}, 1, false, "ws_b"},
-		"no workspace named":  {Match{Workspace: "ws_a"}, 1, false, ""},
-		"id, other workspace": {Match{Auth3dsID: "a-2", Workspace: "ws_a"}, 1, false, "ws_b"},
+		"its workspace":       {Match{Amount: 4999, workspace: "ws_a"}, 1, true, "ws_a"},
+		"another workspace":   {Match{Amount: 4999, workspace: "ws_a"}, 1, false, "ws_b"},
+		"no workspace named":  {Match{workspace: "ws_a"}, 1, false, ""},
+		"id, other workspace": {Match{Auth3dsID: "a-2", workspace: "ws_a"}, 1, false, "ws_b"},
 		"any workspace":       {Match{Amount: 4999}, 1, true, "ws_b"},
 	} {
 		if got := tc.m.matches(queuedRequest{seq: tc.seq, ev: ev, route: tc.route}); got != tc.want {

@@ -81,9 +81,7 @@ func (w *WalletFlow) For(ctx context.Context, m Match) (Pending, Result) {
 	if w.s.listener == nil {
 		return Pending{}, failure(ErrNoListener)
 	}
-	if w.s.route != "" {
-		m.Workspace = w.s.route
-	}
+	m.workspace = w.s.route
 	q, err := w.s.listener.queue.take(ctx, m)
 	if err != nil {
 		return Pending{}, failure(err)
